@@ -1,0 +1,9 @@
+"""The SLA engine: pure domain rules, no framework and no I/O (except reading a policy file).
+
+* ``sla.policy``     contracts as TOML policies (``halt``, ``sib`` or your own file)
+* ``sla.calendar``   business calendars: add working time, measure it, with pauses
+* ``sla.deadlines``  a ticket's deadlines from its event log
+* ``sla.priority``   the priority decision and the P1-uplift rule from the intake answers
+* ``sla.kpi``        the weekly/monthly figures against the contract
+* ``sla.humanize``   deadlines as people say them, in Dutch
+"""

@@ -1,0 +1,458 @@
+"""SLA policies: the contract's numbers as a TOML file, checked once at start-up.
+
+A policy is data, not code, so an organisation can point ``SLA_POLICY`` at its own file and a
+contract change is a reviewed diff of numbers. Two policies ship with the product: ``halt`` (the
+Programma van Eisen, chapter 10) and ``sib`` (the KPI annex, sections 3 and 6). See
+``sla/policies/halt.toml`` for the annotated format.
+
+Everything wrong with a file is reported as ``PolicyError`` naming the file, the key and the
+problem, e.g. ``halt-custom.toml: priorities.P2.first_response: expected a duration like '1h' or
+'15m', got 'soon'``, so the app refuses to start rather than compute wrong deadlines.
+
+Durations are written ``15m``, ``1h``, ``1h30m``, ``48h``, ``2d`` (clock days of 24 h) or in
+working days: ``1 werkdag``, ``5 werkdagen`` (also ``5wd``). A working day is one full service
+window (``working_day``, 10 h for 08:00-18:00), so on a working-hours clock "1 werkdag" from
+Tuesday 10:17 is Wednesday 10:17.
+
+Reading the file is the only I/O in ``sla``; the holiday dates come from the pinned ``holidays``
+package (no network).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from sla.calendar import BusinessCalendar, Calendar, ClockCalendar, Window
+
+POLICY_DIR = Path(__file__).parent / "policies"
+SHIPPED_POLICIES = ("halt", "sib")
+PRIORITIES = ("P1", "P2", "P3", "P4")
+CLOCK_24_7 = "24/7"
+CLOCK_WORKING_HOURS = "working_hours"
+# The clocks a ticket has; "wacht op derde" may stop any of them (policy key pause.stops).
+CLOCK_NAMES = ("first_response", "resolution", "definitive_resolution", "containment", "update")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Years scanned to learn which holiday names the package knows, to reject typos in a policy.
+_NAME_SCAN_YEARS = range(2020, 2041)
+
+Cadence = timedelta | Literal["working_day", "agreed_date"]
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used; the message names the file, the key and the problem."""
+
+
+@dataclass(frozen=True)
+class PriorityTerms:
+    """One priority's promises.
+
+    Durations are working time on this priority's ``clock``. ``update_cadence`` is a duration,
+    ``"working_day"`` (same time next working day) or ``"agreed_date"`` (P4: on the date agreed
+    with the reporter), or None when the contract promises no updates.
+    """
+
+    clock: str
+    first_response: timedelta
+    resolution: timedelta
+    norm_percent: float
+    definitive_resolution: timedelta | None = None
+    update_cadence: Cadence | None = None
+    # P1: a workaround ("noodoplossing") / stabilisation stops the resolution clock.
+    workaround_meets_resolution: bool = False
+    containment: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class WarnThreshold:
+    """When to warn before a breach: when ``fraction`` of the term remains, or ``before`` it."""
+
+    fraction: float | None = None
+    before: timedelta | None = None
+
+    def lead(self, term: timedelta) -> timedelta:
+        """How long before the deadline to warn, never more than the whole term."""
+        lead = term * self.fraction if self.fraction is not None else (self.before or timedelta(0))
+        return min(lead, term)
+
+
+@dataclass(frozen=True)
+class MajorIncidentCadence:
+    """Annex: a major incident gets its first update within ``first``, then every ``then``."""
+
+    first: timedelta
+    then: timedelta
+
+
+@dataclass(frozen=True)
+class BacklogLimits:
+    """Annex T2 'Backlog ouderdom': open tickets older than ``age_working_days``."""
+
+    age_working_days: int
+    max_share_percent: float
+    max_count: int
+
+
+@dataclass(frozen=True, eq=False)
+class Policy:
+    """A loaded, validated policy with its two calendars ready for use."""
+
+    name: str
+    source: str
+    tz: ZoneInfo
+    priorities: Mapping[str, PriorityTerms]
+    pause_stops: frozenset[str]
+    warn_before: Mapping[str, WarnThreshold]
+    major_incident_cadence: MajorIncidentCadence | None
+    backlog: BacklogLimits
+    working_day: timedelta
+    observed_holidays: tuple[str, ...]
+    working_calendar: BusinessCalendar = field(repr=False)
+    clock_calendar: ClockCalendar = field(repr=False)
+    description: str = ""
+
+    def terms(self, priority: str) -> PriorityTerms:
+        try:
+            return self.priorities[priority]
+        except KeyError:
+            known = ", ".join(self.priorities)
+            raise ValueError(f"unknown priority {priority!r}; policy {self.name} has {known}") from None
+
+    def calendar(self, priority: str) -> Calendar:
+        """The calendar of that priority's clock: 24/7 or working hours."""
+        clock = self.terms(priority).clock
+        return self.clock_calendar if clock == CLOCK_24_7 else self.working_calendar
+
+    @property
+    def containment(self) -> Mapping[str, timedelta]:
+        """Security containment time per priority (only priorities that have one)."""
+        return {p: t.containment for p, t in self.priorities.items() if t.containment is not None}
+
+    def warn_lead(self, priority: str, clock_name: str, term: timedelta) -> timedelta | None:
+        """How long before a clock's deadline the pre-breach warning is due, if any."""
+        threshold = self.warn_before.get(clock_name)
+        return threshold.lead(term) if threshold is not None else None
+
+    def observed_holiday_dates(self, year: int) -> frozenset[date]:
+        """The dates closed in ``year`` (observed holidays and extra closed dates)."""
+        return self.working_calendar.closed_dates(year)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def load_policy(name_or_path: str, *, tz_name: str | None = None) -> Policy:
+    """Load ``"halt"``, ``"sib"`` or a TOML file; ``tz_name`` (TZ_NAME) overrides its time zone."""
+    if name_or_path in SHIPPED_POLICIES:
+        path = POLICY_DIR / f"{name_or_path}.toml"
+    elif name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
+        path = Path(name_or_path)
+    else:
+        raise PolicyError(
+            f"{name_or_path}: unknown policy; use {' or '.join(SHIPPED_POLICIES)} "
+            "or a path to a .toml file"
+        )
+    label = path.name
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(f"{path}: policy file not found") from None
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read policy file: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise PolicyError(f"{label}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{label}: not valid TOML: {exc}") from None
+    return _Reader(label).policy(raw, default_name=path.stem, tz_name=tz_name)
+
+
+_CLOCK_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+_WORKING_DAYS = re.compile(r"^(\d+)\s*(?:werkdag|werkdagen|wd)$")
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
+_WINDOW = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
+
+
+@lru_cache(maxsize=8)
+def known_holiday_names(country: str) -> frozenset[str]:
+    """Every Dutch holiday name the pinned ``holidays`` package knows for ``country``."""
+    calendar = holidays.country_holidays(country, years=_NAME_SCAN_YEARS, language="nl")
+    return frozenset(name for day in calendar for name in calendar.get_list(day))
+
+
+def _observed_dates_provider(country: str, names: frozenset[str]):
+    """year -> the dates in that year whose holiday name the policy observes."""
+
+    def observed(year: int) -> frozenset[date]:
+        calendar = holidays.country_holidays(country, years=year, language="nl")
+        return frozenset(day for day in calendar if names & set(calendar.get_list(day)))
+
+    return observed
+
+
+class _Reader:
+    """Turns the raw TOML mapping into a Policy, naming file and key in every complaint."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def fail(self, key: str, problem: str) -> PolicyError:
+        return PolicyError(f"{self.label}: {key}: {problem}")
+
+    # generic getters -----------------------------------------------------------------------
+    def table(self, raw: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> Mapping:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                raise self.fail(path, "missing (expected a table)")
+            return {}
+        if not isinstance(value, Mapping):
+            raise self.fail(path, f"expected a table, got {value!r}")
+        return value
+
+    def string(self, raw: Mapping, key: str, path: str, default: str | None = None) -> str:
+        value = raw.get(key, default)
+        if value is None:
+            raise self.fail(path, "missing (expected text)")
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected text, got {value!r}")
+        return value
+
+    def string_list(self, raw: Mapping, key: str, path: str) -> list[str]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(path, f"expected a list of texts, got {value!r}")
+        return value
+
+    def duration(self, value: Any, path: str, *, clock: str, working_day: timedelta) -> timedelta:
+        if isinstance(value, str):
+            text = value.strip().lower()
+            days = _WORKING_DAYS.match(text)
+            if days:
+                if clock != CLOCK_WORKING_HOURS:
+                    raise self.fail(path, f"working days need clock = \"working_hours\", got {value!r}")
+                return working_day * int(days.group(1))
+            parts = _CLOCK_DURATION.match(text.replace(" ", ""))
+            if parts and any(parts.groups()):
+                d, h, m = (int(g) if g else 0 for g in parts.groups())
+                result = timedelta(days=d, hours=h, minutes=m)
+                if result > timedelta(0):
+                    return result
+        raise self.fail(path, f"expected a duration like '1h' or '15m', got {value!r}")
+
+    def date_list(self, raw: Mapping, key: str, path: str) -> list[date]:
+        value = raw.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list of dates, got {value!r}")
+        dates = []
+        for item in value:
+            if isinstance(item, date):
+                dates.append(item)
+                continue
+            try:
+                dates.append(date.fromisoformat(str(item)))
+            except ValueError:
+                raise self.fail(path, f"expected dates like 2026-12-24, got {item!r}") from None
+        return dates
+
+    def number(self, raw: Mapping, key: str, path: str, *, low: float, high: float) -> float:
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(path, f"expected a number, got {value!r}")
+        if not low <= value <= high:
+            raise self.fail(path, f"expected a number from {low:g} to {high:g}, got {value!r}")
+        return float(value)
+
+    # sections -----------------------------------------------------------------------------
+    def policy(self, raw: Mapping[str, Any], *, default_name: str, tz_name: str | None) -> Policy:
+        name = self.string(raw, "name", "name", default_name)
+        description = self.string(raw, "description", "description", "")
+        zone = tz_name or self.string(raw, "timezone", "timezone", "Europe/Amsterdam")
+        try:
+            tz = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail("timezone", f"unknown time zone {zone!r}") from None
+
+        week, standard = self.service_window(raw)
+        window_table = self.table(raw, "service_window", "service_window")
+        if "working_day" in window_table:
+            working_day = self.duration(
+                window_table["working_day"], "service_window.working_day",
+                clock=CLOCK_24_7, working_day=timedelta(0),
+            )
+        else:
+            day_totals = {sum(end - start for start, end in day) for day in week if day}
+            if len(day_totals) != 1:
+                raise self.fail(
+                    "service_window.working_day",
+                    "windows differ per weekday, so say how long a working day is (e.g. '10h')",
+                )
+            working_day = timedelta(minutes=day_totals.pop())
+
+        observed_names, calendar = self.holidays(raw, tz, week, standard)
+        priorities = self.priorities(raw, working_day)
+        pause_table = self.table(raw, "pause", "pause", required=False)
+        stops = self.string_list(pause_table, "stops", "pause.stops") if pause_table else ["resolution"]
+        for clock_name in stops:
+            if clock_name not in CLOCK_NAMES:
+                raise self.fail("pause.stops", f"unknown clock {clock_name!r}; use {', '.join(CLOCK_NAMES)}")
+
+        return Policy(
+            name=name,
+            source=self.label,
+            tz=tz,
+            priorities=priorities,
+            pause_stops=frozenset(stops),
+            warn_before=self.warnings(raw),
+            major_incident_cadence=self.major_incident(raw),
+            backlog=self.backlog(raw),
+            working_day=working_day,
+            observed_holidays=observed_names,
+            working_calendar=calendar,
+            clock_calendar=ClockCalendar(),
+            description=description,
+        )
+
+    def service_window(self, raw: Mapping) -> tuple[list[tuple[Window, ...]], tuple[Window, ...]]:
+        table = self.table(raw, "service_window", "service_window")
+        week: list[tuple[Window, ...]] = []
+        for day in WEEKDAYS:
+            key = f"service_window.{day}"
+            value = table.get(day, [])
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list):
+                raise self.fail(key, f"expected windows like [\"08:00-18:00\"], got {value!r}")
+            windows = []
+            for item in value:
+                match = _WINDOW.match(item.strip()) if isinstance(item, str) else None
+                if not match:
+                    raise self.fail(key, f"expected a window like '08:00-18:00', got {item!r}")
+                h1, m1, h2, m2 = (int(g) for g in match.groups())
+                start, end = h1 * 60 + m1, h2 * 60 + m2
+                if h1 > 23 or m1 > 59 or m2 > 59 or end > 24 * 60 or end <= start:
+                    raise self.fail(key, f"window {item!r} must open before it closes, within the day")
+                if windows and start < windows[-1][1]:
+                    raise self.fail(key, f"window {item!r} overlaps the one before it")
+                windows.append((start, end))
+            week.append(tuple(windows))
+        if not any(week):
+            raise self.fail("service_window", "no weekday has a service window")
+        standard = next(day for day in week if day)
+        return week, standard
+
+    def holidays(self, raw, tz, week, standard) -> tuple[tuple[str, ...], BusinessCalendar]:
+        table = self.table(raw, "holidays", "holidays", required=False)
+        country = self.string(table, "country", "holidays.country", "NL")
+        try:
+            known = known_holiday_names(country)
+        except NotImplementedError:
+            raise self.fail("holidays.country", f"the holidays package has no country {country!r}") from None
+        observe = self.string_list(table, "observe", "holidays.observe")
+        for holiday_name in observe:
+            if holiday_name not in known:
+                raise self.fail(
+                    "holidays.observe",
+                    f"the holidays package (language nl) knows no holiday {holiday_name!r} for {country}",
+                )
+        extra_closed = self.date_list(table, "extra_closed", "holidays.extra_closed")
+        extra_open = self.date_list(table, "extra_open", "holidays.extra_open")
+        calendar = BusinessCalendar(
+            tz,
+            week,
+            closed_dates_for_year=_observed_dates_provider(country, frozenset(observe)),
+            extra_closed=extra_closed,
+            extra_open=extra_open,
+            standard_windows=standard,
+        )
+        return tuple(observe), calendar
+
+    def priorities(self, raw: Mapping, working_day: timedelta) -> dict[str, PriorityTerms]:
+        table = self.table(raw, "priorities", "priorities")
+        result = {}
+        for priority in PRIORITIES:
+            path = f"priorities.{priority}"
+            entry = self.table(table, priority, path)
+            clock = self.string(entry, "clock", f"{path}.clock")
+            if clock not in (CLOCK_24_7, CLOCK_WORKING_HOURS):
+                raise self.fail(f"{path}.clock", f"expected \"24/7\" or \"working_hours\", got {clock!r}")
+
+            def dur(key: str, *, optional: bool = False) -> timedelta | None:
+                if key not in entry:
+                    if optional:
+                        return None
+                    raise self.fail(f"{path}.{key}", "missing (expected a duration like '4h')")
+                return self.duration(entry[key], f"{path}.{key}", clock=clock, working_day=working_day)
+
+            cadence: Cadence | None = None
+            if "update_every" in entry:
+                value = entry["update_every"]
+                if value in ("working_day", "agreed_date"):
+                    cadence = value
+                else:
+                    cadence = self.duration(value, f"{path}.update_every", clock=clock, working_day=working_day)
+            workaround = entry.get("workaround_meets_resolution", False)
+            if not isinstance(workaround, bool):
+                raise self.fail(f"{path}.workaround_meets_resolution", f"expected true or false, got {workaround!r}")
+            result[priority] = PriorityTerms(
+                clock=clock,
+                first_response=dur("first_response"),
+                resolution=dur("resolution"),
+                norm_percent=self.number(entry, "norm_percent", f"{path}.norm_percent", low=0, high=100),
+                definitive_resolution=dur("definitive_resolution", optional=True),
+                update_cadence=cadence,
+                workaround_meets_resolution=workaround,
+                containment=dur("containment", optional=True),
+            )
+        extra = set(table) - set(PRIORITIES)
+        if extra:
+            raise self.fail("priorities", f"unknown priorities {sorted(extra)}; use P1, P2, P3 and P4")
+        return result
+
+    def warnings(self, raw: Mapping) -> dict[str, WarnThreshold]:
+        table = self.table(raw, "warn_before", "warn_before", required=False)
+        result = {}
+        for clock_name, value in table.items():
+            path = f"warn_before.{clock_name}"
+            if clock_name not in CLOCK_NAMES:
+                raise self.fail(path, f"unknown clock; use {', '.join(CLOCK_NAMES)}")
+            percent = _PERCENT.match(value.strip()) if isinstance(value, str) else None
+            if percent:
+                fraction = float(percent.group(1)) / 100
+                if not 0 < fraction < 1:
+                    raise self.fail(path, f"expected a percentage between 0 and 100, got {value!r}")
+                result[clock_name] = WarnThreshold(fraction=fraction)
+            else:
+                before = self.duration(value, path, clock=CLOCK_24_7, working_day=timedelta(0))
+                result[clock_name] = WarnThreshold(before=before)
+        return result
+
+    def major_incident(self, raw: Mapping) -> MajorIncidentCadence | None:
+        table = self.table(raw, "major_incident", "major_incident", required=False)
+        if not table:
+            return None
+        first = self.duration(table.get("first_update"), "major_incident.first_update",
+                              clock=CLOCK_24_7, working_day=timedelta(0))
+        then = self.duration(table.get("then_every"), "major_incident.then_every",
+                             clock=CLOCK_24_7, working_day=timedelta(0))
+        return MajorIncidentCadence(first=first, then=then)
+
+    def backlog(self, raw: Mapping) -> BacklogLimits:
+        table = self.table(raw, "backlog", "backlog", required=False)
+        if not table:
+            return BacklogLimits(age_working_days=10, max_share_percent=5.0, max_count=20)
+        age = table.get("age_working_days")
+        count = table.get("max_count")
+        for key, value in (("age_working_days", age), ("max_count", count)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise self.fail(f"backlog.{key}", f"expected a whole number >= 0, got {value!r}")
+        share = self.number(table, "max_share_percent", "backlog.max_share_percent", low=0, high=100)
+        return BacklogLimits(age_working_days=age, max_share_percent=share, max_count=count)
