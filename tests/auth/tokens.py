@@ -96,10 +96,14 @@ class SigningKey:
         return data
 
     def sign(self, payload: Mapping[str, Any], headers: Mapping[str, Any] | None = None) -> str:
-        """RS256-sign ``payload``; a header given as None (e.g. ``{"kid": None}``) is left out."""
+        """RS256-sign ``payload``; a header given as None (e.g. ``{"kid": None}``) is left out.
+
+        Signs the JSON bytes through PyJWS, so any claim value can be minted (PyJWT's own
+        ``jwt.encode`` refuses e.g. a non-string ``iss``, which a test may need to send).
+        """
         merged = {"kid": self.kid, **(headers or {})}
-        return jwt.encode(
-            dict(payload),
+        return jwt.api_jws.PyJWS().encode(
+            json.dumps(dict(payload), separators=(",", ":")).encode(),
             self.private_key,
             algorithm="RS256",
             headers={k: v for k, v in merged.items() if v is not None},
