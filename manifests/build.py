@@ -218,7 +218,7 @@ def build_package(*, app_id: str, out_path: Path, privacy_url: str, terms_url: s
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise ManifestError([("--out", f"kan het pakket niet schrijven naar {out_path}: "
+        raise ManifestError([("--out", f"--out: kan het pakket niet schrijven naar {out_path}: "
                               f"{exc.strerror or exc}")]) from exc
     return out_path
 
