@@ -17,9 +17,10 @@ JOSE header, alg == RS256   401     ``malformed_token``, ``bad_algorithm``, ``mi
 signing keys loaded         401     ``keys_unavailable``
 key id known (1 refresh)    401     ``unknown_key``
 signature                   401     ``bad_signature``
+exp, iss, aud present       401     ``missing_claim``
 issuer in settings.issuers  401     ``wrong_issuer``
-audience == app id          401     ``wrong_audience``
-required claims             401     ``missing_claim``
+audience == app id          401     ``wrong_audience`` (one string, not a list holding it)
+other malformed claims      401     ``invalid_token`` (e.g. a non-string ``sub``)
 exp / nbf (injected clock)  401     ``expired``, ``not_yet_valid``, ``bad_time_claim``
 key endorses "msteams"      401     ``key_not_endorsed``
 activity channelId          401     ``wrong_channel``
