@@ -1,0 +1,73 @@
+"""Engine and sessions for SQLite (the embedded default) and PostgreSQL (production, replicas)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+DEFAULT_SQLITE_FILE = "servicedesk.sqlite3"
+
+
+def default_database_url(workdir: Path | None = None) -> str:
+    path = (workdir or Path.cwd()) / DEFAULT_SQLITE_FILE
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept the URLs operators write ("postgresql://", "sqlite:///x") and pick the async driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    return url
+
+
+def sync_url(url: str) -> str:
+    """The same database for Alembic's synchronous side (run through the async engine)."""
+    return normalise_url(url)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the scheduler read while a turn writes; busy_timeout turns short lock waits into
+    # waiting instead of "database is locked" errors.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@dataclass
+class Database:
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - readiness reports any failure as "not ready"
+            return False
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def open_database(url: str, *, echo: bool = False) -> Database:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, echo=echo)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,176 @@
+"""Database tables.
+
+One module holds every table so a newcomer sees the whole data model at once. Times are stored as
+UTC and always come back timezone-aware (``UtcDateTime``), on SQLite as on PostgreSQL.
+
+- ``tickets``: the current state of each ticket, plus its due times. The due times are a cache of
+  what the SLA engine derives from the event log; they exist so the scheduler can find due work
+  with an index instead of replaying every log.
+- ``ticket_events``: the append-only history; the source of truth for deadlines and KPIs.
+- ``conversation_refs``: where the bot can reach a user (personal chat) or a channel role
+  (servicedesk, regie, overleg) proactively.
+- ``card_refs``: which posted message shows a ticket's card, so it can be updated in place.
+- ``outbox``: every outbound message, written in the same transaction as the change that causes it.
+- ``job_runs``: one row per (job, period) so a periodic job runs once, whatever the replica count.
+- ``bot_state``: the dialog state documents with an eTag for optimistic concurrency.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UtcDateTime(TypeDecorator):
+    """An aware UTC datetime on every backend (SQLite drops the offset otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: pass an aware UTC instant")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON}
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reporter_id: Mapped[str] = mapped_column(String(64), index=True)  # Entra object id
+    reporter_name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(40))
+    scope: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(2))
+    uplift: Mapped[bool] = mapped_column(Boolean, default=False)
+    uplift_motivation: Mapped[str | None] = mapped_column(Text, nullable=True)
+    priority_reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="nieuw")
+    owner_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    owner_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    opened_at: Mapped[datetime]
+    first_response_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    first_response_due: Mapped[datetime | None] = mapped_column(nullable=True)
+    resolution_due: Mapped[datetime | None] = mapped_column(nullable=True)
+    definitive_resolution_due: Mapped[datetime | None] = mapped_column(nullable=True)
+    next_update_due: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Bumped on every change; a card drawn at an older version is stale.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (Index("ix_tickets_next_update_due", "next_update_due"),)
+
+
+class TicketEventRow(Base):
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]
+    actor_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+
+
+class ConversationRef(Base):
+    __tablename__ = "conversation_refs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "user" or "channel"
+    key: Mapped[str] = mapped_column(String(200))  # user: Entra object id; channel: role
+    reference: Mapped[dict[str, Any]]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_conversation_refs_kind_key"),)
+
+
+class CardRef(Base):
+    __tablename__ = "card_refs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))  # "servicedesk"
+    conversation_id: Mapped[str] = mapped_column(String(300))
+    activity_id: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("ticket_id", "role", name="uq_card_refs_ticket_role"),)
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Idempotency: the same logical message (e.g. "status update 3 of ticket 12") is written once.
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_kind: Mapped[str] = mapped_column(String(10))  # "user" or "channel"
+    target_key: Mapped[str] = mapped_column(String(200))
+    op: Mapped[str] = mapped_column(String(20))  # "send", "send_card", "update_card"
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    activity_id: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class JobRun(Base):
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(40))
+    claimed_at: Mapped[datetime]
+    claimed_by: Mapped[str] = mapped_column(String(80))
+
+    __table_args__ = (UniqueConstraint("job", "period", name="uq_job_runs_job_period"),)
+
+
+class BotStateRow(Base):
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    etag: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]

@@ -1,0 +1,132 @@
+"""The outbox: every outbound message is a row written in the same transaction as its cause.
+
+A row holds an *intent* ("post the card of ticket 12 in the servicedesk channel", "status update 3
+to the reporter"), not a rendered activity: ``bot/`` renders it from the ticket's state when it is
+sent, so a card never shows a state older than the moment it left. The dedup key makes enqueueing
+idempotent: the same logical message is written once, however often the cause is retried.
+
+Sending claims rows with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so a replica that dies
+between claiming and sending gives its rows back when the lease runs out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage
+
+USER = "user"
+CHANNEL = "channel"
+
+SEND = "send"
+SEND_CARD = "send_card"
+UPDATE_CARD = "update_card"
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # USER or CHANNEL
+    key: str  # user: Entra object id; channel: role name
+
+    @classmethod
+    def user(cls, object_id: str) -> "Target":
+        return cls(USER, object_id)
+
+    @classmethod
+    def channel(cls, role: str) -> "Target":
+        return cls(CHANNEL, role)
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    dedup_key: str,
+    target: Target,
+    payload: dict[str, Any],
+    now: datetime,
+    op: str = SEND,
+    ticket_id: int | None = None,
+) -> bool:
+    """Add a message unless one with the same dedup key exists. Returns whether it was added."""
+    values = dict(
+        dedup_key=dedup_key,
+        ticket_id=ticket_id,
+        target_kind=target.kind,
+        target_key=target.key,
+        op=op,
+        payload=payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
+    result = await session.execute(statement)
+    return result.rowcount == 1
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int = 50
+) -> list[OutboxMessage]:
+    """Claim pending rows whose time has come and whose lease (if any) has run out.
+
+    Rows are taken in id order, so a ticket's card is posted before its updates are attempted.
+    """
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list((await session.execute(query)).scalars())
+    for row in rows:
+        row.lease_until = now + lease
+        row.claimed_by = worker
+    return rows
+
+
+async def mark_sent(session: AsyncSession, *, message_id: int, worker: str, now: datetime, activity_id: str | None) -> bool:
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker, OutboxMessage.status == "pending")
+        .values(status="sent", sent_at=now, activity_id=activity_id, lease_until=None, last_error=None)
+    )
+    return result.rowcount == 1
+
+
+async def mark_retry(
+    session: AsyncSession, *, message_id: int, worker: str, at: datetime, error: str
+) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .values(
+            attempts=OutboxMessage.attempts + 1,
+            next_attempt_at=at,
+            lease_until=None,
+            claimed_by=None,
+            last_error=error[:300],
+        )
+    )
+
+
+async def mark_failed(session: AsyncSession, *, message_id: int, worker: str, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .values(status="failed", attempts=OutboxMessage.attempts + 1, lease_until=None, last_error=error[:300])
+    )
