@@ -1,0 +1,14 @@
+"""Deadlines as people say them, for the chat: "vandaag om 10:17", "dinsdag 28 april om 08:30"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sla import humanize
+
+
+def say_when(instant: datetime | None, *, now: datetime, tz: ZoneInfo) -> str:
+    if instant is None:
+        return "op de afgesproken datum"
+    return humanize.humanize_deadline(instant, now=now, tz=tz)
