@@ -1,0 +1,234 @@
+"""Composition root and command line of the servicedesk bot.
+
+``python app.py`` serves the bot (POST /api/messages, GET /healthz, GET /readyz). The aiohttp app
+owns every lifetime through ``cleanup_ctx``: database engine, HTTP client session, inbound
+authenticator, outbound delivery and the scheduler are created on start-up and closed on
+shutdown, in that order and its reverse. Nothing lives in module globals.
+
+Other commands (``python app.py --help``): ``db upgrade``, ``sla deadlines``, ``manifest build``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import AsyncIterator, Sequence
+
+import aiohttp
+from aiohttp import web
+
+from bot.adapter import TeamsAdapter
+from bot.auth import AuthSettings, InboundAuthenticator, KeyFetchError
+from bot.connector import AppTokenSource, Connector
+from bot.delivery import Delivery
+from bot.http import MessageEndpoint
+from bot.jobs import Jobs, build_scheduler
+from bot.service_urls import service_url_allowed
+from bot.settings import Settings, SettingsError
+from bot.teams_bot import ServicedeskBot
+from sla.clock import Clock, SystemClock
+from sla.policy import Policy, PolicyError, load_policy
+
+log = logging.getLogger("servicedesk")
+
+SETTINGS = web.AppKey("settings", Settings)
+CLOCK = web.AppKey("clock", object)
+POLICY = web.AppKey("policy", Policy)
+DATABASE = web.AppKey("database", object)
+HTTP_SESSION = web.AppKey("http_session", aiohttp.ClientSession)
+AUTHENTICATOR = web.AppKey("authenticator", object)
+DELIVERY = web.AppKey("delivery", Delivery)
+JOBS = web.AppKey("jobs", Jobs)
+ENDPOINT = web.AppKey("endpoint", MessageEndpoint)
+SCHEDULER = web.AppKey("scheduler", object)
+
+TURN_ERROR_TEXT = "Sorry, er ging bij mij iets mis. Probeer het over een minuut opnieuw; wat je al had ingevuld, bewaar ik."
+
+
+async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
+    from storage.db import open_database
+    from storage.migrate import ensure_current
+
+    database = open_database(app[SETTINGS].database_url)
+    try:
+        await ensure_current(database.engine)
+    except Exception:
+        await database.dispose()
+        raise
+    app[DATABASE] = database
+    yield
+    await database.dispose()
+
+
+async def _http_ctx(app: web.Application) -> AsyncIterator[None]:
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30, connect=10))
+    app[HTTP_SESSION] = session
+    yield
+    await session.close()
+
+
+async def _auth_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    if settings.dev_mode:
+        log.warning(
+            "LOCAL DEVELOPMENT MODE: no MICROSOFT_APP_ID, so inbound requests are NOT authenticated. "
+            "Never run like this in production."
+        )
+        app[AUTHENTICATOR] = None
+        yield
+        return
+    authenticator = InboundAuthenticator(
+        AuthSettings(
+            app_id=settings.app_id,
+            allowed_tenants=settings.allowed_tenants,
+            app_tenant_id=settings.app_tenant_id or None,
+            allowed_service_hosts=settings.allowed_service_hosts,
+        ),
+        clock=app[CLOCK],
+        session=app[HTTP_SESSION],
+    )
+    try:
+        await authenticator.start()
+    except KeyFetchError as error:
+        log.error("signing keys not loaded yet (%s); /readyz says not ready until they are", error.reason)
+    app[AUTHENTICATOR] = authenticator
+    yield
+    await authenticator.close()
+
+
+async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
+    from botbuilder.core import ConversationState, TurnContext
+
+    from dialogs.conversation import EmployeeConversation
+    from dialogs.services import DeskServices
+    from storage.bot_state import SqlStorage
+
+    settings, clock, policy, database = app[SETTINGS], app[CLOCK], app[POLICY], app[DATABASE]
+    connector = Connector(
+        session=app[HTTP_SESSION],
+        token_source=AppTokenSource(
+            app_id=settings.app_id, password=settings.app_password, tenant_id=settings.app_tenant_id, clock=clock
+        ),
+        service_url_allowed=lambda url: service_url_allowed(
+            url, settings.allowed_service_hosts, allow_loopback=settings.dev_mode
+        ),
+    )
+
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        log.exception("turn failed: %s", type(error).__name__, exc_info=error)
+        try:
+            await context.send_activity(TURN_ERROR_TEXT)
+        except Exception:  # noqa: BLE001 - the apology is best effort
+            log.warning("could not send the apology after a failed turn")
+
+    adapter = TeamsAdapter(connector=connector, on_turn_error=on_turn_error)
+    delivery = Delivery(database=database, connector=connector, clock=clock, policy=policy, worker_id=settings.worker_id)
+    services = DeskServices(database=database, policy=policy, clock=clock, after_commit=delivery.kick)
+    conversation_state = ConversationState(SqlStorage(database=database, clock=clock))
+    conversation = EmployeeConversation(services=services, conversation_state=conversation_state)
+    bot = ServicedeskBot(settings=settings, services=services, conversation=conversation)
+    jobs = Jobs(database=database, policy=policy, clock=clock, delivery=delivery, worker_id=settings.worker_id)
+    app[DELIVERY] = delivery
+    app[JOBS] = jobs
+    app[ENDPOINT] = MessageEndpoint(settings=settings, adapter=adapter, logic=bot.on_turn, authenticator=app[AUTHENTICATOR])
+    scheduler = None
+    if settings.scheduler_enabled:
+        scheduler = build_scheduler(
+            jobs=jobs, policy=policy, weekly_day=settings.weekly_summary_day, weekly_time=settings.weekly_summary_time
+        )
+        scheduler.start()
+    app[SCHEDULER] = scheduler
+    yield
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
+    await delivery.close()
+
+
+async def _messages(request: web.Request) -> web.StreamResponse:
+    return await request.app[ENDPOINT].handle(request)
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _readyz(request: web.Request) -> web.Response:
+    app = request.app
+    database_ok = await app[DATABASE].ping()
+    authenticator = app[AUTHENTICATOR]
+    keys_ok = authenticator is None or authenticator.ready
+    body = {
+        "database": "ok" if database_ok else "unreachable",
+        "signing_keys": "not needed (local development mode)" if authenticator is None else ("loaded" if keys_ok else "not loaded"),
+        "mode": "local development: inbound requests are NOT authenticated" if app[SETTINGS].dev_mode else "production",
+    }
+    ready = database_ok and keys_ok
+    body["status"] = "ready" if ready else "not ready"
+    return web.json_response(body, status=200 if ready else 503)
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy | None = None) -> web.Application:
+    """The bot as an aiohttp application; tests pass a FixedClock and their own settings."""
+    app = web.Application(client_max_size=settings.max_body_bytes + 1024)
+    app[SETTINGS] = settings
+    app[CLOCK] = clock or SystemClock()
+    app[POLICY] = policy or load_policy(settings.sla_policy, tz_name=settings.tz_name)
+    app.cleanup_ctx.extend([_database_ctx, _http_ctx, _auth_ctx, _bot_ctx])
+    app.router.add_post("/api/messages", _messages)
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/readyz", _readyz)
+    return app
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from cli import db, manifest, sla
+
+    parser = argparse.ArgumentParser(
+        prog="servicedesk",
+        description="Teams servicedesk bot. Without a command it serves the bot on PORT (default 3978).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the bot (the default without a command)")
+    serve.set_defaults(func=run_serve)
+    db.register(commands)
+    sla.register(commands)
+    manifest.register(commands)
+    return parser
+
+
+def run_serve(args: argparse.Namespace | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = Settings.from_env()
+        app = create_app(settings)
+    except (SettingsError, PolicyError) as error:
+        print(f"servicedesk: {error}", file=sys.stderr)
+        return 2
+    mode = "LOCAL DEVELOPMENT MODE (no authentication)" if settings.dev_mode else "production mode"
+    log.info("servicedesk bot on port %s, %s, policy %s", settings.port, mode, app[POLICY].name)
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
+    except Exception as error:  # noqa: BLE001 - start-up failures get one clear line
+        from storage.migrate import SchemaNotCurrent
+
+        if isinstance(error, SchemaNotCurrent):
+            print(f"servicedesk: {error}", file=sys.stderr)
+            return 2
+        raise
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from dotenv import load_dotenv
+
+    load_dotenv(".env", override=False)  # every command sees the same settings as the server
+    args = build_parser().parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        return run_serve(args)
+    return func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Outbound calls to the Bot Connector (Teams), over one shared aiohttp session.
+
+The SDK's own connector client is built anew on every turn and never retries; this one is built
+once per process, keeps its connections, and retries what Teams says is temporary: 429, 412, 502,
+503 and 504 with exponential back-off and jitter, honouring ``Retry-After``. 403, 404 and 413 are
+final. It also refuses to call any host that is not an allowed Teams service host, so a forged
+``serviceUrl`` cannot make the bot call elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+from urllib.parse import quote, urlsplit
+
+import aiohttp
+
+log = logging.getLogger("servicedesk.connector")
+
+RETRYABLE = frozenset({412, 429, 502, 503, 504})
+
+
+class ConnectorError(Exception):
+    """A call to the Bot Connector that did not succeed (after retries, where retrying made sense)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"connector answered {status}: {reason}")
+        self.status = status
+        self.reason = reason
+
+    @property
+    def unreachable(self) -> bool:
+        """The bot was removed or blocked, or the conversation is gone: stop trying this target."""
+        return self.status in (403, 404)
+
+
+class ServiceUrlRefused(ConnectorError):
+    def __init__(self, url: str) -> None:
+        super().__init__(0, f"service host not allowed: {urlsplit(url).hostname}")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.max_delay)
+        ceiling = min(self.max_delay, self.base_delay * (2**attempt))
+        return random.uniform(ceiling / 2, ceiling)  # "equal jitter": spread replicas apart
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+TokenSource = Callable[[], Awaitable[str | None]]
+ServiceUrlCheck = Callable[[str], bool]
+
+
+class Connector:
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession,
+        token_source: TokenSource,
+        service_url_allowed: ServiceUrlCheck,
+        retry: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._session = session
+        self._token = token_source
+        self._allowed = service_url_allowed
+        self._retry = retry
+        self._sleep = sleep
+
+    async def send(self, service_url: str, conversation_id: str, activity: dict[str, Any], reply_to: str | None = None) -> str | None:
+        path = f"v3/conversations/{quote(conversation_id, safe='')}/activities"
+        if reply_to:
+            path += f"/{quote(reply_to, safe='')}"
+        body = await self._call("POST", service_url, path, activity)
+        return (body or {}).get("id")
+
+    async def update(self, service_url: str, conversation_id: str, activity_id: str, activity: dict[str, Any]) -> None:
+        path = f"v3/conversations/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}"
+        await self._call("PUT", service_url, path, activity)
+
+    async def delete(self, service_url: str, conversation_id: str, activity_id: str) -> None:
+        path = f"v3/conversations/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}"
+        await self._call("DELETE", service_url, path, None)
+
+    async def create_conversation(self, service_url: str, parameters: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("POST", service_url, "v3/conversations", parameters) or {}
+
+    async def _call(self, method: str, service_url: str, path: str, body: dict[str, Any] | None) -> dict[str, Any] | None:
+        if not self._allowed(service_url):
+            log.warning("outbound call refused: service host not allowed (%s)", urlsplit(service_url).hostname)
+            raise ServiceUrlRefused(service_url)
+        url = service_url.rstrip("/") + "/" + path
+        for attempt in range(self._retry.attempts):
+            headers = {"Content-Type": "application/json"}
+            token = await self._token()
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            try:
+                async with self._session.request(method, url, json=body, headers=headers) as response:
+                    if response.status < 300:
+                        if response.content_type == "application/json":
+                            return await response.json()
+                        await response.read()
+                        return None
+                    text = (await response.text())[:200]
+                    if response.status not in RETRYABLE or attempt == self._retry.attempts - 1:
+                        raise ConnectorError(response.status, text)
+                    delay = self._retry.delay(attempt, _retry_after_seconds(response.headers.get("Retry-After")))
+                    log.info("connector %s %s answered %s; retry %d in %.1fs", method, path.split("/")[1], response.status, attempt + 1, delay)
+            except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+                if attempt == self._retry.attempts - 1:
+                    raise ConnectorError(503, f"connection failed: {type(exc).__name__}") from exc
+                delay = self._retry.delay(attempt, None)
+            await self._sleep(delay)
+        raise ConnectorError(503, "retries exhausted")  # pragma: no cover - loop always returns or raises
+
+
+class AppTokenSource:
+    """Bearer tokens for outbound calls, from the SDK's MSAL-based app credentials.
+
+    MSAL is synchronous; it runs on a worker thread only when the cached token is near expiry.
+    Without an app id (local development) there is no token.
+    """
+
+    def __init__(self, *, app_id: str, password: str, tenant_id: str | None, clock) -> None:
+        self._clock = clock
+        self._credentials = None
+        self._token: str | None = None
+        self._valid_until = None
+        self._lock = asyncio.Lock()
+        if app_id:
+            from botframework.connector.auth import MicrosoftAppCredentials
+
+            self._credentials = MicrosoftAppCredentials(app_id, password, channel_auth_tenant=tenant_id or None)
+
+    async def __call__(self) -> str | None:
+        if self._credentials is None:
+            return None
+        from datetime import timedelta
+
+        now = self._clock.now()
+        if self._token and self._valid_until and now < self._valid_until:
+            return self._token
+        async with self._lock:
+            if self._token and self._valid_until and now < self._valid_until:
+                return self._token
+            loop = asyncio.get_running_loop()
+            self._token = await loop.run_in_executor(None, self._credentials.get_access_token)
+            self._valid_until = now + timedelta(minutes=30)
+            return self._token

@@ -1,0 +1,123 @@
+"""Settings from the environment (and a ``.env`` file), read once by the composition root.
+
+Names follow DESIGN.md's outward contract; everything else has a safe default. Without
+``MICROSOFT_APP_ID`` the bot runs in local development mode: no inbound authentication, loopback
+service URLs allowed. That mode is announced in the log and on ``/readyz``, never silent.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from dotenv import dotenv_values
+
+from bot.service_urls import TEAMS_SERVICE_HOSTS
+from storage.db import default_database_url
+
+
+class SettingsError(ValueError):
+    """A setting has a value the bot cannot run with; the message names the variable."""
+
+
+def _ids(value: str | None) -> frozenset[str]:
+    return frozenset(part.strip().lower() for part in (value or "").split(",") if part.strip())
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int = 3978
+    host: str = "0.0.0.0"
+    database_url: str = field(default_factory=default_database_url)
+    app_id: str = ""
+    app_password: str = ""
+    app_tenant_id: str = ""
+    app_type: str = "SingleTenant"
+    sla_policy: str = "halt"
+    tz_name: str = "Europe/Amsterdam"
+    admins: frozenset[str] = frozenset()
+    agents: frozenset[str] = frozenset()
+    regie: frozenset[str] = frozenset()
+    allowed_tenants: frozenset[str] = frozenset()
+    allowed_service_hosts: tuple[str, ...] = TEAMS_SERVICE_HOSTS
+    weekly_summary_day: str = "mon"
+    weekly_summary_time: str = "08:30"
+    max_body_bytes: int = 256 * 1024
+    worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}")
+    scheduler_enabled: bool = True
+
+    @property
+    def dev_mode(self) -> bool:
+        """No app credentials: local development (the Agents Playground), no inbound auth."""
+        return not self.app_id
+
+    def is_admin(self, object_id: str | None) -> bool:
+        return bool(object_id) and object_id.lower() in self.admins
+
+    def is_agent(self, object_id: str | None) -> bool:
+        return bool(object_id) and object_id.lower() in (self.agents | self.admins)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")) -> "Settings":
+        merged: dict[str, str] = {}
+        if dotenv is not None and dotenv.exists():
+            merged.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        merged.update(os.environ if env is None else env)
+        app_id = merged.get("MICROSOFT_APP_ID", "").strip()
+        password = merged.get("MICROSOFT_APP_PASSWORD", "")
+        if app_id and not password:
+            raise SettingsError("MICROSOFT_APP_PASSWORD is missing: it is required when MICROSOFT_APP_ID is set")
+        tenant = merged.get("MICROSOFT_APP_TENANT_ID", "").strip()
+        app_type = merged.get("MICROSOFT_APP_TYPE", "SingleTenant").strip() or "SingleTenant"
+        if app_type not in ("SingleTenant", "MultiTenant", "UserAssignedMSI"):
+            raise SettingsError(f"MICROSOFT_APP_TYPE must be SingleTenant, MultiTenant or UserAssignedMSI, got {app_type!r}")
+        allowed_tenants = _ids(merged.get("ALLOWED_TENANTS"))
+        if not allowed_tenants and tenant:
+            allowed_tenants = frozenset({tenant.lower()})
+        hosts = tuple(h.strip() for h in merged.get("ALLOWED_SERVICE_HOSTS", "").split(",") if h.strip())
+        day = merged.get("WEEKLY_SUMMARY_DAY", "mon").strip().lower()[:3]
+        if day not in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
+            raise SettingsError(f"WEEKLY_SUMMARY_DAY must be a weekday such as mon, got {day!r}")
+        time_text = merged.get("WEEKLY_SUMMARY_TIME", "08:30").strip()
+        try:
+            hour, minute = (int(p) for p in time_text.split(":"))
+            if not (0 <= hour < 24 and 0 <= minute < 60) or 2 <= hour < 3:
+                raise ValueError
+        except ValueError as exc:
+            raise SettingsError(
+                f"WEEKLY_SUMMARY_TIME must be HH:MM outside 02:00-03:00 (DST changes), got {time_text!r}"
+            ) from exc
+        return cls(
+            port=_int(merged, "PORT", 3978),
+            host=merged.get("HOST", "0.0.0.0"),
+            database_url=merged.get("DATABASE_URL") or default_database_url(),
+            app_id=app_id,
+            app_password=password,
+            app_tenant_id=tenant,
+            app_type=app_type,
+            sla_policy=merged.get("SLA_POLICY", "halt") or "halt",
+            tz_name=merged.get("TZ_NAME", "Europe/Amsterdam") or "Europe/Amsterdam",
+            admins=_ids(merged.get("SERVICEDESK_ADMINS")),
+            agents=_ids(merged.get("SERVICEDESK_AGENTS")),
+            regie=_ids(merged.get("REGIE_MEMBERS")),
+            allowed_tenants=allowed_tenants,
+            allowed_service_hosts=hosts or TEAMS_SERVICE_HOSTS,
+            weekly_summary_day=day,
+            weekly_summary_time=f"{hour:02d}:{minute:02d}",
+            max_body_bytes=_int(merged, "MAX_BODY_BYTES", 256 * 1024),
+            scheduler_enabled=merged.get("SCHEDULER_ENABLED", "1") not in ("0", "false", "no"),
+        )
