@@ -1,0 +1,97 @@
+"""A stub Bot Connector on loopback that records what the bot sends and answers like Teams."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    conversation_id: str
+    activity_id: str | None
+    body: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return self.body.get("text") or ""
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [
+            a.get("content") or {}
+            for a in self.body.get("attachments") or []
+            if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        ]
+
+    def card_text(self) -> str:
+        """Every string in the cards, joined: for asserting what people read on a card."""
+        out: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key in ("text", "title", "value", "label") and isinstance(value, str):
+                        out.append(value)
+                    else:
+                        walk(value)
+            elif isinstance(node, list):
+                for item in node:
+                    walk(item)
+
+        walk(self.cards)
+        return " | ".join(out)
+
+
+@dataclass
+class StubConnector:
+    calls: list[Call] = field(default_factory=list)
+    # Scripted answers: a list of statuses (with optional headers) used before answering 200.
+    script: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
+    url: str = ""
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
+        app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._send)
+        app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
+        return app
+
+    def _scripted(self) -> web.Response | None:
+        if self.script:
+            status, headers = self.script.pop(0)
+            return web.json_response({"error": {"code": str(status)}}, status=status, headers=headers)
+        return None
+
+    async def _send(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        scripted = self._scripted()
+        self.calls.append(Call("POST", request.match_info["conversation"], request.match_info.get("activity"), body))
+        if scripted is not None:
+            self.calls[-1].method = f"POST->{scripted.status}"
+            return scripted
+        return web.json_response({"id": f"sent-{next(self._ids)}"})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        scripted = self._scripted()
+        self.calls.append(Call("PUT", request.match_info["conversation"], request.match_info["activity"], body))
+        if scripted is not None:
+            self.calls[-1].method = f"PUT->{scripted.status}"
+            return scripted
+        return web.json_response({"id": request.match_info["activity"]})
+
+    # -- reading what was sent ---------------------------------------------------------------
+    def to(self, conversation_prefix: str) -> list[Call]:
+        return [c for c in self.calls if c.conversation_id.startswith(conversation_prefix)]
+
+    def texts_to(self, conversation_prefix: str) -> list[str]:
+        return [c.text for c in self.to(conversation_prefix) if c.method == "POST"]
+
+    def clear(self) -> None:
+        self.calls.clear()
