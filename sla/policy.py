@@ -41,6 +41,8 @@ CLOCK_24_7 = "24/7"
 CLOCK_WORKING_HOURS = "working_hours"
 # The clocks a ticket has; "wacht op derde" may stop any of them (policy key pause.stops).
 CLOCK_NAMES = ("first_response", "resolution", "definitive_resolution", "containment", "update")
+# Status updates to the reporter are never paused (DESIGN.md), so "update" cannot be stopped.
+PAUSABLE_CLOCKS = CLOCK_NAMES[:4]
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Years scanned to learn which holiday names the package knows, to reject typos in a policy.
 _NAME_SCAN_YEARS = range(2020, 2041)
@@ -81,7 +83,11 @@ class WarnThreshold:
 
     def lead(self, term: timedelta) -> timedelta:
         """How long before the deadline to warn, never more than the whole term."""
-        lead = term * self.fraction if self.fraction is not None else (self.before or timedelta(0))
+        if self.fraction is not None:
+            # Whole minutes: a notice "at 17:10:12" helps nobody and makes tests brittle.
+            lead = timedelta(minutes=int(term.total_seconds() * self.fraction // 60))
+        else:
+            lead = self.before or timedelta(0)
         return min(lead, term)
 
 
@@ -302,8 +308,10 @@ class _Reader:
         pause_table = self.table(raw, "pause", "pause", required=False)
         stops = self.string_list(pause_table, "stops", "pause.stops") if pause_table else ["resolution"]
         for clock_name in stops:
-            if clock_name not in CLOCK_NAMES:
-                raise self.fail("pause.stops", f"unknown clock {clock_name!r}; use {', '.join(CLOCK_NAMES)}")
+            if clock_name not in PAUSABLE_CLOCKS:
+                raise self.fail(
+                    "pause.stops", f"cannot pause {clock_name!r}; use {', '.join(PAUSABLE_CLOCKS)}"
+                )
 
         return Policy(
             name=name,
