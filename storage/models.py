@@ -20,9 +20,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from datetime import date
+
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -87,6 +90,17 @@ class Ticket(Base):
     next_update_due: Mapped[datetime | None] = mapped_column(nullable=True)
     # Bumped on every change; a card drawn at an older version is stale.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # P4: the date agreed with the reporter for the update/resolution.
+    agreed_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # sib: a major incident has its own update cadence (30 min, then hourly).
+    major_incident: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when a status update went out without news from the servicedesk ("update te laat").
+    update_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Known outage: this report was linked to (and follows) another ticket instead of its own.
+    linked_to_ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Privacy: when the personal data of this closed ticket was removed (SLA figures stay).
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     __table_args__ = (Index("ix_tickets_next_update_due", "next_update_due"),)
 
@@ -165,6 +179,74 @@ class JobRun(Base):
     claimed_by: Mapped[str] = mapped_column(String(80))
 
     __table_args__ = (UniqueConstraint("job", "period", name="uq_job_runs_job_period"),)
+
+
+class TicketAttachment(Base):
+    """A photo or screenshot the employee sent: a reference the servicedesk can open."""
+
+    __tablename__ = "ticket_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(100))
+    content_url: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime]
+    added_by: Mapped[str] = mapped_column(String(64))
+
+
+class TicketFollower(Base):
+    """An employee who gets a ticket's updates without being its reporter (known outage)."""
+
+    __tablename__ = "ticket_followers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    user_name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    linked_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("ticket_id", "user_id", name="uq_ticket_followers_ticket_user"),)
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained record of every change: who, what, when, ticket, result."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    action: Mapped[str] = mapped_column(String(60))
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    result: Mapped[str] = mapped_column(String(40))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Notice(Base):
+    """A notice that was sent (pre-breach warning, breach, escalation): each key once."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    notice_key: Mapped[str] = mapped_column(String(200), unique=True)
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    clock: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))  # warning, breach, escalation
+    level: Mapped[str | None] = mapped_column(String(4), nullable=True)  # N1, N2, N3
+    at: Mapped[datetime]
+
+
+class ProcessedActivity(Base):
+    """Inbound activities already handled: a duplicate delivery changes nothing a second time."""
+
+    __tablename__ = "processed_activities"
+
+    activity_key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
 
 
 class BotStateRow(Base):
