@@ -17,3 +17,7 @@ class DeskServices:
     clock: Clock
     # Called after a transaction that queued outbound messages has committed (wakes the sender).
     after_commit: Callable[[], None] = lambda: None
+    # Abuse limit: at most this many new tickets per reporter per hour (a clear Dutch answer after).
+    max_tickets_per_hour: int = 10
+    # A half-finished intake older than this is dropped politely at the next message.
+    intake_idle_minutes: int = 120

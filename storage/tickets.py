@@ -74,7 +74,11 @@ async def create_ticket(
     decision: PriorityDecision,
     motivation: str | None = None,
     phone: str | None = None,
+    major_incident: bool = False,
+    details: dict[str, Any] | None = None,
 ) -> Ticket:
+    """Store a new ticket, its REPORTED event (with ``details`` such as the intake answers) and
+    the messages it causes: the servicedesk card, and for P1 the regie notice."""
     ticket = Ticket(
         reporter_id=reporter_id,
         reporter_name=reporter_name,
@@ -89,6 +93,7 @@ async def create_ticket(
         status="nieuw",
         opened_at=now,
         version=1,
+        major_incident=major_incident,
     )
     session.add(ticket)
     await session.flush()
@@ -106,6 +111,8 @@ async def create_ticket(
             "category": category,
             "scope": scope,
             "reasons": list(decision.reasons),
+            "major_incident": major_incident,
+            **(details or {}),
         },
     )
     await _refresh_due(session, ticket, policy)
