@@ -116,3 +116,20 @@ def ticket_line(*, label: str, status: str, owner: str | None, next_deadline: st
     if next_deadline:
         parts.append(f"volgende stap uiterlijk {next_deadline}")
     return ", ".join(parts)
+
+# -- feedback after a workaround or resolution ------------------------------------------------
+MTTP_QUESTION = "Kun je weer verder met je werk?"
+MTTP_THANKS = "Fijn dat je weer verder kunt! Dank je voor het laten weten ({label})."
+MTTP_NOT_YET = "Jammer. Ik laat de servicedesk weten dat je nog niet verder kunt ({label})."
+CSAT_THANKS = "Dank je voor je cijfer: {score}. Daar worden we beter van."
+CSAT_PICK_A_SCORE = "Tik een cijfer van 1 tot 10 op de kaart."
+FEEDBACK_ALREADY = "Je antwoord voor {label} had ik al. Dank je!"
+FEEDBACK_NOT_YOURS = "Deze vraag hoort niet bij een melding van jou. Er is niets veranderd."
+FEEDBACK_NOT_UNDERSTOOD = "Die knop begreep ik niet. Typ **mijn meldingen** voor je open meldingen."
+
+
+def status_update_holding(*, label: str, status: str, next_update: str | None) -> str:
+    text = f"Stand van je melding **{label}**: {STATUS_LABELS.get(status, status)}. We zijn ermee bezig; er is nog geen nieuws."
+    if next_update:
+        text += f"\n\nJe volgende update krijg je uiterlijk {next_update}."
+    return text

@@ -1,0 +1,65 @@
+"""Cards that ask the reporter for feedback: "Kun je weer verder?" (MTTP) and a 1-10 score (CSAT).
+
+Each button carries the ticket and the kind of question; the answer is checked on the server
+(``dialogs.feedback``), so a copied or forged button cannot answer for someone else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.models import Ticket
+from storage.tickets import ticket_label
+
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+
+
+def mttp_question_card(ticket: Ticket) -> dict[str, Any]:
+    label = ticket_label(ticket.id)
+    answer = lambda value: {"feedback": "mttp", "ticket": ticket.id, "antwoord": value}  # noqa: E731
+    return {
+        "type": "AdaptiveCard",
+        "$schema": CARD_SCHEMA,
+        "version": "1.5",
+        "body": [
+            {"type": "TextBlock", "text": f"Melding {label}", "weight": "Bolder", "wrap": True},
+            {"type": "TextBlock", "text": "Kun je weer verder met je werk?", "wrap": True},
+        ],
+        "actions": [
+            {"type": "Action.Submit", "title": "Ja", "data": answer("ja")},
+            {"type": "Action.Submit", "title": "Nog niet", "data": answer("nog_niet")},
+        ],
+    }
+
+
+def csat_question_card(ticket: Ticket) -> dict[str, Any]:
+    """One tap: ten score buttons in two rows; the optional remark is sent along."""
+    label = ticket_label(ticket.id)
+
+    def row(scores: range) -> dict[str, Any]:
+        return {
+            "type": "ActionSet",
+            "actions": [
+                {"type": "Action.Submit", "title": str(score), "data": {"feedback": "csat", "ticket": ticket.id, "score": score}}
+                for score in scores
+            ],
+        }
+
+    return {
+        "type": "AdaptiveCard",
+        "$schema": CARD_SCHEMA,
+        "version": "1.5",
+        "body": [
+            {"type": "TextBlock", "text": f"Melding {label} is opgelost", "weight": "Bolder", "wrap": True},
+            {"type": "TextBlock", "text": "Hoe tevreden ben je over de hulp? Tik een cijfer van 1 tot 10.", "wrap": True},
+            {
+                "type": "Input.Text",
+                "id": "opmerking",
+                "label": "Opmerking (mag leeg blijven)",
+                "isMultiline": True,
+                "maxLength": 1000,
+            },
+            row(range(1, 6)),
+            row(range(6, 11)),
+        ],
+    }

@@ -1,0 +1,76 @@
+"""Answers to the feedback cards the bot sends after a workaround or resolution.
+
+The card's data names the ticket, but the server decides whose answer it is: only the ticket's
+reporter can say they work again or give a score. A second answer changes nothing.
+"""
+
+from __future__ import annotations
+
+from botbuilder.core import TurnContext
+
+from dialogs import texts
+from dialogs.intake import reporter_of
+from dialogs.services import DeskServices
+from storage import feedback
+from storage.tickets import ticket_label
+
+FEEDBACK_KEY = "feedback"
+
+
+def _ticket_id(value: dict) -> int | None:
+    raw = value.get("ticket")
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.isdigit():
+        return int(raw)
+    return None
+
+
+def _score(value: dict) -> int | None:
+    raw = value.get("score")
+    try:
+        score = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return score if 1 <= score <= 10 else None
+
+
+async def handle(turn_context: TurnContext, services: DeskServices) -> None:
+    value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
+    kind = value.get(FEEDBACK_KEY)
+    ticket_id = _ticket_id(value)
+    reporter_id, _ = reporter_of(turn_context.activity)
+    now = services.clock.now()
+    if ticket_id is None or kind not in ("mttp", "csat"):
+        await turn_context.send_activity(texts.FEEDBACK_NOT_UNDERSTOOD)
+        return
+    label = ticket_label(ticket_id)
+    async with services.database.sessions.begin() as session:
+        if kind == "mttp":
+            can_work = value.get("antwoord") == "ja"
+            outcome = await feedback.record_productive_again(
+                session, ticket_id=ticket_id, reporter_id=reporter_id, can_work=can_work, now=now
+            )
+            reply = {
+                feedback.FeedbackOutcome.RECORDED: texts.MTTP_THANKS if can_work else texts.MTTP_NOT_YET,
+                feedback.FeedbackOutcome.ALREADY: texts.FEEDBACK_ALREADY,
+            }.get(outcome, texts.FEEDBACK_NOT_YOURS)
+        else:
+            score = _score(value)
+            if score is None:
+                await turn_context.send_activity(texts.CSAT_PICK_A_SCORE)
+                return
+            remark = value.get("opmerking")
+            remark = remark.strip()[:1000] if isinstance(remark, str) and remark.strip() else None
+            outcome = await feedback.record_csat(
+                session, ticket_id=ticket_id, reporter_id=reporter_id, score=score, remark=remark, now=now
+            )
+            reply = {
+                feedback.FeedbackOutcome.RECORDED: texts.CSAT_THANKS.format(score=score),
+                feedback.FeedbackOutcome.ALREADY: texts.FEEDBACK_ALREADY,
+            }.get(outcome, texts.FEEDBACK_NOT_YOURS)
+    if outcome is feedback.FeedbackOutcome.RECORDED:
+        services.after_commit()
+    await turn_context.send_activity(reply.replace("{label}", label))
