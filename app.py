@@ -22,6 +22,7 @@ from bot.adapter import TeamsAdapter
 from bot.auth import AuthSettings, InboundAuthenticator, KeyFetchError
 from bot.connector import AppTokenSource, Connector
 from bot.delivery import Delivery
+from bot.devtools import add_dev_routes, dev_clock
 from bot.http import MessageEndpoint
 from bot.jobs import Jobs, build_scheduler
 from bot.service_urls import service_url_allowed
@@ -178,11 +179,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy
     app.router.add_post("/api/messages", _messages)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
+    add_dev_routes(app, settings=settings, clock=app[CLOCK], jobs=lambda: app[JOBS])  # only dev mode + SERVICEDESK_DEV_TOOLS=1
     return app
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import db, manifest, sla
+    from cli import db, manifest, report, sla
 
     parser = argparse.ArgumentParser(
         prog="servicedesk",
@@ -194,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     db.register(commands)
     sla.register(commands)
     manifest.register(commands)
+    audit.register(commands)
+    report.register(commands)
     return parser
 
 
@@ -201,7 +205,8 @@ def run_serve(args: argparse.Namespace | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = Settings.from_env()
-        app = create_app(settings)
+        clock = dev_clock(settings)  # a movable clock only with SERVICEDESK_DEV_TOOLS=1 in local development mode
+        app = create_app(settings, clock=clock)
     except (SettingsError, PolicyError) as error:
         print(f"servicedesk: {error}", file=sys.stderr)
         return 2

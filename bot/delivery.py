@@ -17,7 +17,7 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity, ConversationReference
 
-from bot import cards
+from bot import cards, feedback_cards, summary
 from bot.connector import Connector, ConnectorError
 from dialogs import texts
 from dialogs.when import say_when
@@ -175,7 +175,7 @@ class Delivery:
         now = self._clock.now()
         tz = self._policy.tz
         if kind == "weekly_summary":
-            return _message(card=cards.weekly_summary_card(period=payload["period"], report=payload["report"]))
+            return _message(card=summary.weekly_summary_card(payload))
         ticket = await session.get(Ticket, payload.get("ticket_id"))
         if ticket is None:
             raise Undeliverable(f"ticket {payload.get('ticket_id')} not found")
@@ -187,13 +187,22 @@ class Delivery:
         if kind == "acknowledged":
             return _message(texts.acknowledged(label=label, agent_name=payload.get("agent_name") or "de servicedesk", note=payload.get("note")))
         if kind == "status_update":
+            next_update = say_when(ticket.next_update_due, now=now, tz=tz) if ticket.next_update_due else None
+            if payload.get("holding"):
+                return _message(texts.status_update_holding(label=label, status=ticket.status, next_update=next_update))
             return _message(
                 texts.status_update(
                     label=label,
                     status=ticket.status,
                     owner=ticket.owner_name,
-                    latest_note=None,
-                    next_update=say_when(ticket.next_update_due, now=now, tz=tz) if ticket.next_update_due else None,
+                    latest_note=payload.get("note"),
+                    next_update=next_update,
                 )
             )
+        if kind == "mttp_question":
+            return _message(card=feedback_cards.mttp_question_card(ticket))
+        if kind == "csat_question":
+            return _message(card=feedback_cards.csat_question_card(ticket))
+        if kind == "low_csat":
+            return _message(card=summary.low_csat_card(ticket, score=payload.get("score"), remark=payload.get("remark")))
         raise Undeliverable(f"unknown message kind {kind!r}")

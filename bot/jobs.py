@@ -8,23 +8,20 @@ per ticket with a compare-and-set, periodic jobs per (job, period).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import select
 
 from bot.delivery import Delivery
-from sla.events import TicketEvent
-from sla.kpi import compute_kpis
 from sla.clock import Clock
 from sla.policy import Policy
 from storage import jobs as job_claims
 from storage import outbox
 from storage.db import Database
-from storage.models import Ticket, TicketEventRow
-from storage.tickets import due_for_status_update, send_status_update
+from storage.reporting import last_complete_week, report_with_previous
+from storage.reporting import ticket_histories  # noqa: F401 - kept importable from here
+from storage.updates import due_for_status_update, send_due_update
 
 log = logging.getLogger("servicedesk.jobs")
 
@@ -45,7 +42,7 @@ class Jobs:
         queued = 0
         async with self._db.sessions.begin() as session:
             for ticket in await due_for_status_update(session, now=now):
-                if await send_status_update(session, policy=self._policy, now=now, ticket=ticket):
+                if await send_due_update(session, policy=self._policy, now=now, ticket=ticket):
                     queued += 1
         if queued:
             log.info("status sweep queued %d update(s)", queued)
@@ -59,41 +56,21 @@ class Jobs:
     async def weekly_summary(self) -> bool:
         """Post last week's SLA summary to the overleg channel, once per ISO week."""
         now = self._clock.now()
-        local = now.astimezone(self._policy.tz)
-        this_monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-        start = (this_monday - timedelta(days=7)).astimezone(now.tzinfo)
-        end = this_monday.astimezone(now.tzinfo)
-        year, week, _ = (this_monday - timedelta(days=7)).isocalendar()
-        period = f"{year}-W{week:02d}"
+        period = last_complete_week(now, self._policy)
         async with self._db.sessions.begin() as session:
-            if not await job_claims.claim_period(session, job=WEEKLY_SUMMARY, period=period, worker=self._worker, now=now):
+            if not await job_claims.claim_period(session, job=WEEKLY_SUMMARY, period=period.label, worker=self._worker, now=now):
                 return False
-            histories = await ticket_histories(session, start=start, end=end)
-            report = compute_kpis(self._policy, histories, start=start, end=end, now=now)
+            figures = await report_with_previous(session, policy=self._policy, period=period, now=now)
             await outbox.enqueue(
                 session,
-                dedup_key=f"{WEEKLY_SUMMARY}:{period}",
+                dedup_key=f"{WEEKLY_SUMMARY}:{period.label}",
                 target=outbox.Target.channel("overleg"),
-                payload={"kind": "weekly_summary", "period": period, "report": report.to_dict()},
+                payload={"kind": "weekly_summary", **figures},
                 now=now,
             )
-        log.info("weekly summary %s queued", period)
+        log.info("weekly summary %s queued", period.label)
         await self._delivery.drain()
         return True
-
-
-async def ticket_histories(session, *, start: datetime, end: datetime) -> list[list[TicketEvent]]:
-    """The event logs of every ticket reported before ``end`` that was still open at ``start``."""
-    ticket_ids = select(Ticket.id).where(
-        Ticket.opened_at < end, (Ticket.resolved_at.is_(None)) | (Ticket.resolved_at >= start)
-    )
-    rows = await session.execute(
-        select(TicketEventRow).where(TicketEventRow.ticket_id.in_(ticket_ids)).order_by(TicketEventRow.ticket_id, TicketEventRow.id)
-    )
-    histories: dict[int, list[TicketEvent]] = {}
-    for row in rows.scalars():
-        histories.setdefault(row.ticket_id, []).append(TicketEvent(kind=row.kind, at=row.at, data=row.data or {}))
-    return list(histories.values())
 
 
 def build_scheduler(*, jobs: Jobs, policy: Policy, weekly_day: str, weekly_time: str) -> AsyncIOScheduler:
