@@ -184,7 +184,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import db, manifest, report, sla
+    from cli import audit, db, manifest, report, sla
 
     parser = argparse.ArgumentParser(
         prog="servicedesk",
