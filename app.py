@@ -24,6 +24,7 @@ from bot.connector import AppTokenSource, Connector
 from bot.delivery import Delivery
 from bot.devtools import add_dev_routes, dev_clock
 from bot.http import MessageEndpoint
+from bot.logging_setup import configure_logging
 from bot.jobs import Jobs, build_scheduler
 from bot.service_urls import service_url_allowed
 from bot.settings import Settings, SettingsError
@@ -51,15 +52,20 @@ async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     from storage.db import open_database
     from storage.migrate import ensure_current
 
+    from storage.single_instance import hold_sqlite_lock
+
+    lock = hold_sqlite_lock(app[SETTINGS].database_url)  # refuses a second instance on one file
     database = open_database(app[SETTINGS].database_url)
     try:
         await ensure_current(database.engine)
     except Exception:
         await database.dispose()
+        lock.release()
         raise
     app[DATABASE] = database
     yield
     await database.dispose()
+    lock.release()
 
 
 async def _http_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -85,6 +91,9 @@ async def _auth_ctx(app: web.Application) -> AsyncIterator[None]:
             allowed_tenants=settings.allowed_tenants,
             app_tenant_id=settings.app_tenant_id or None,
             allowed_service_hosts=settings.allowed_service_hosts,
+            openid_metadata_url=settings.openid_metadata_url,
+            key_fetch_timeout=settings.auth_key_fetch_timeout,
+            allow_loopback_service_url=settings.allow_loopback_service_url,
         ),
         clock=app[CLOCK],
         session=app[HTTP_SESSION],
@@ -112,7 +121,7 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
             app_id=settings.app_id, password=settings.app_password, tenant_id=settings.app_tenant_id, clock=clock
         ),
         service_url_allowed=lambda url: service_url_allowed(
-            url, settings.allowed_service_hosts, allow_loopback=settings.dev_mode
+            url, settings.allowed_service_hosts, allow_loopback=settings.dev_mode or settings.allow_loopback_service_url
         ),
     )
 
@@ -132,7 +141,9 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     jobs = Jobs(database=database, policy=policy, clock=clock, delivery=delivery, worker_id=settings.worker_id)
     app[DELIVERY] = delivery
     app[JOBS] = jobs
-    app[ENDPOINT] = MessageEndpoint(settings=settings, adapter=adapter, logic=bot.on_turn, authenticator=app[AUTHENTICATOR])
+    app[ENDPOINT] = MessageEndpoint(
+        settings=settings, adapter=adapter, logic=bot.on_turn, authenticator=app[AUTHENTICATOR], database=database, clock=clock
+    )
     scheduler = None
     if settings.scheduler_enabled:
         scheduler = build_scheduler(
@@ -184,7 +195,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import audit, db, manifest, report, sla
+    from cli import audit, db, manifest, privacy, report, sla
 
     parser = argparse.ArgumentParser(
         prog="servicedesk",
@@ -198,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     manifest.register(commands)
     audit.register(commands)
     report.register(commands)
+    privacy.register(commands)
     return parser
 
 
@@ -205,6 +217,7 @@ def run_serve(args: argparse.Namespace | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = Settings.from_env()
+        configure_logging(settings.log_level, settings.log_format)
         clock = dev_clock(settings)  # a movable clock only with SERVICEDESK_DEV_TOOLS=1 in local development mode
         app = create_app(settings, clock=clock)
     except (SettingsError, PolicyError) as error:
@@ -217,7 +230,9 @@ def run_serve(args: argparse.Namespace | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - start-up failures get one clear line
         from storage.migrate import SchemaNotCurrent
 
-        if isinstance(error, SchemaNotCurrent):
+        from storage.single_instance import AnotherInstanceRunning
+
+        if isinstance(error, (SchemaNotCurrent, AnotherInstanceRunning)):
             print(f"servicedesk: {error}", file=sys.stderr)
             return 2
         raise

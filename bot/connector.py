@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 from urllib.parse import quote, urlsplit
@@ -64,6 +65,36 @@ def _retry_after_seconds(value: str | None) -> float | None:
         return None
 
 
+class ConversationPacer:
+    """Keeps each conversation under Teams' limit (7 operations per second per conversation).
+
+    Uses the event loop's monotonic clock: this is pacing, not business time.
+    """
+
+    def __init__(self, *, per_second: int = 7, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self._per_second = per_second
+        self._sleep = sleep
+        self._recent: dict[str, deque[float]] = {}
+
+    async def wait_turn(self, conversation_id: str) -> None:
+        loop = asyncio.get_running_loop()
+        recent = self._recent.setdefault(conversation_id, deque())
+        while True:
+            now = loop.time()
+            while recent and now - recent[0] >= 1.0:
+                recent.popleft()
+            if len(recent) < self._per_second:
+                recent.append(now)
+                return
+            await self._sleep(1.0 - (now - recent[0]) + 0.001)
+
+    def forget_idle(self) -> None:
+        """Drop conversations with no recent calls (keeps memory flat over weeks)."""
+        now = asyncio.get_running_loop().time()
+        for key in [k for k, v in self._recent.items() if not v or now - v[-1] >= 1.0]:
+            del self._recent[key]
+
+
 TokenSource = Callable[[], Awaitable[str | None]]
 ServiceUrlCheck = Callable[[str], bool]
 
@@ -83,6 +114,8 @@ class Connector:
         self._allowed = service_url_allowed
         self._retry = retry
         self._sleep = sleep
+        self._pacer = ConversationPacer(sleep=sleep)
+        self._calls = 0
 
     async def send(self, service_url: str, conversation_id: str, activity: dict[str, Any], reply_to: str | None = None) -> str | None:
         path = f"v3/conversations/{quote(conversation_id, safe='')}/activities"
@@ -107,7 +140,12 @@ class Connector:
             log.warning("outbound call refused: service host not allowed (%s)", urlsplit(service_url).hostname)
             raise ServiceUrlRefused(service_url)
         url = service_url.rstrip("/") + "/" + path
+        conversation = path.split("/")[2] if path.count("/") >= 2 else ""
+        self._calls += 1
+        if self._calls % 1000 == 0:
+            self._pacer.forget_idle()
         for attempt in range(self._retry.attempts):
+            await self._pacer.wait_turn(conversation)
             headers = {"Content-Type": "application/json"}
             token = await self._token()
             if token:

@@ -147,7 +147,18 @@ class Delivery:
                 async with self._db.sessions.begin() as session:
                     await refs.deactivate(session, kind=target_kind, key=target_key, now=now)
                     await outbox.mark_failed(session, message_id=message_id, worker=self._worker, error=str(exc))
+                    if ticket_id is not None:
+                        # The servicedesk must reach the reporter another way (phone, mail).
+                        await outbox.enqueue(
+                            session,
+                            dedup_key=f"ticket:{ticket_id}:unreachable:{target_key}",
+                            target=outbox.Target.channel("servicedesk"),
+                            payload={"kind": "reporter_unreachable", "ticket_id": ticket_id},
+                            now=now,
+                            ticket_id=ticket_id,
+                        )
                 log.warning("reporter unreachable in Teams (status %s); reference deactivated", exc.status)
+                self._again = True
                 return False
             if exc.status in (403, 404, 413, 400):
                 async with self._db.sessions.begin() as session:
@@ -198,6 +209,12 @@ class Delivery:
                     latest_note=payload.get("note"),
                     next_update=next_update,
                 )
+            )
+        if kind == "reporter_unreachable":
+            phone = f" Bel de melder op {ticket.phone}." if ticket.phone else " Neem op een andere manier contact op."
+            return _message(
+                f"De melder van **{label}** ({ticket.reporter_name}) is niet bereikbaar via Teams: "
+                f"de bot is verwijderd of geblokkeerd.{phone}"
             )
         if kind == "mttp_question":
             return _message(card=feedback_cards.mttp_question_card(ticket))
