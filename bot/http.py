@@ -1,14 +1,32 @@
 """HTTP routes: ``POST /api/messages``, ``GET /healthz``, ``GET /readyz``.
 
-Every request is checked before a turn runs: size (413), JSON shape (400), authentication (401)
-and tenant (403) — a refused request runs no turn, touches no table and calls nobody.
+Every request is checked before a turn runs, in this order:
+
+1. size: a body over ``max_body_bytes`` gets 413;
+2. authentication (when app credentials are configured): every failure gets 401, a tenant outside
+   the allow-list 403 (``bot.auth``); an unauthenticated caller never learns more than that;
+3. shape: not a JSON activity with type, serviceUrl, conversation.id and from.id gets 400;
+4. in local development mode (no authentication): serviceUrl on the allow-list or loopback (400)
+   and the tenant allow-list (403);
+5. duplicates: the activity's key is claimed in ``processed_activities``; a copy that finds it
+   taken gets 200 and runs nothing (``storage.dedup``). A failed turn releases the claim.
+
+A refused request runs no turn, touches no table and calls nobody. Nothing here answers 500: an
+unexpected error before the turn answers 503 (so Teams retries), a failing turn is handled by the
+adapter's ``on_turn_error`` (an apology to the user) and answers 200.
+
+Each request gets a correlation id (``bot.logging_setup.correlation_id``) that every log line of
+its turn carries.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Awaitable, Callable
 
 from aiohttp import web
@@ -17,8 +35,10 @@ from botbuilder.schema import Activity
 
 from bot.adapter import TeamsAdapter, invoke_body
 from bot.auth import AuthError, InboundAuthenticator, tenant_allowed
+from bot.logging_setup import correlation_id, new_correlation_id
 from bot.service_urls import service_url_allowed
 from bot.settings import Settings
+from storage.dedup import ActivityClaims, activity_key
 
 log = logging.getLogger("servicedesk.http")
 
@@ -31,57 +51,133 @@ class MessageEndpoint:
     adapter: TeamsAdapter
     logic: Callable[[TurnContext], Awaitable[None]]
     authenticator: InboundAuthenticator | None  # None in local development mode
+    # Duplicate detection needs the database; without it (unit tests of the endpoint) every
+    # delivery runs a turn.
+    database: Any = None
+    clock: Any = None
+    claims: ActivityClaims | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.claims is None and self.database is not None and self.clock is not None:
+            self.claims = ActivityClaims(
+                database=self.database, clock=self.clock, keep=timedelta(hours=self.settings.dedup_keep_hours)
+            )
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        token = correlation_id.set(new_correlation_id())
+        try:
+            return await self._handle(request)
+        except Exception as error:  # noqa: BLE001 - never a 500 for what a caller sent
+            log.error("request failed before or around the turn (%s)", type(error).__name__, exc_info=error)
+            return web.json_response({"error": "temporarily unavailable"}, status=503)
+        finally:
+            correlation_id.reset(token)
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         limit = self.settings.max_body_bytes
         if request.content_length is not None and request.content_length > limit:
-            log.info("request refused: body of %s bytes over the limit", request.content_length)
+            log.info("request refused: status=413 bytes=%s", request.content_length)
             return web.json_response({"error": "body too large"}, status=413)
         raw = await request.content.read(limit + 1)
         if len(raw) > limit:
-            log.info("request refused: body over the limit")
+            log.info("request refused: status=413 (body over the limit)")
             return web.json_response({"error": "body too large"}, status=413)
-        body = _parse(raw)
-        if body is None:
-            log.info("request refused: not a JSON activity")
-            return web.json_response({"error": "malformed activity"}, status=400)
+        document = _json(raw)
         if self.authenticator is not None:
             try:
-                await self.authenticator.authenticate(request.headers.get("Authorization"), body)
+                await self.authenticator.authenticate(
+                    request.headers.get("Authorization"), document if isinstance(document, dict) else None
+                )
             except AuthError as error:
+                # One line per failure at DEBUG only; the authenticator's monitor raises one
+                # WARNING alert per window when failures pile up.
+                log.debug("request refused: status=%d reason=%s", error.status, error.reason)
                 return web.json_response({"error": error.reason}, status=error.status)
-        else:
+        body = document if _well_formed(document) else None
+        if body is None:
+            log.info("request refused: status=400 (not a JSON activity)")
+            return web.json_response({"error": "malformed activity"}, status=400)
+        if self.authenticator is None:
             if not service_url_allowed(body["serviceUrl"], self.settings.allowed_service_hosts, allow_loopback=True):
-                log.info("request refused: serviceUrl host not allowed")
+                log.info("request refused: status=400 (serviceUrl host not allowed)")
                 return web.json_response({"error": "service url not allowed"}, status=400)
             if self.settings.allowed_tenants and not tenant_allowed(body, self.settings.allowed_tenants):
-                log.info("request refused: tenant not allowed")
+                log.info("request refused: status=403 (tenant not allowed)")
                 return web.json_response({"error": "tenant not allowed"}, status=403)
         try:
             activity = Activity().deserialize(body)
         except Exception:  # noqa: BLE001 - msrest raises several kinds on bad shapes
-            log.info("request refused: activity does not deserialise")
+            log.info("request refused: status=400 (activity does not deserialise)")
             return web.json_response({"error": "malformed activity"}, status=400)
-        response = await self.adapter.process_activity(activity, self.logic)
+        correlation_id.set(new_correlation_id(body.get("id")))
+
+        key = activity_key(body) if self.claims is not None else None
+        if key is not None and not await self.claims.claim(key):
+            log.info("duplicate delivery ignored: type=%s", _short(body["type"]))
+            return web.Response(status=200)
+        return await self._run_turn(activity, key)
+
+    async def _run_turn(self, activity: Activity, key: str | None) -> web.StreamResponse:
+        failed = False
+
+        async def logic(context: TurnContext) -> None:
+            nonlocal failed
+            try:
+                await self.logic(context)
+            except BaseException:
+                failed = True
+                raise
+
+        started = time.monotonic()
+        try:
+            response = await self.adapter.process_activity(activity, logic)
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            if failed and key is not None:
+                await asyncio.shield(self._release(key))
+        log.info(
+            "turn %s: type=%s ms=%d",
+            "failed" if failed else "done",
+            _short(activity.type),
+            int((time.monotonic() - started) * 1000),
+        )
         if response is None:
             return web.Response(status=200)
-        return web.json_response(invoke_body(response.body), status=response.status or 200)
+        status = response.status or 200
+        if status >= 500 and status != 501:
+            status = 503
+        return web.json_response(invoke_body(response.body), status=status)
+
+    async def _release(self, key: str) -> None:
+        try:
+            await self.claims.release(key)  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - the claim then simply expires with the keep window
+            log.warning("could not release the claim of a failed turn")
 
 
-def _parse(raw: bytes) -> dict[str, Any] | None:
+def _short(value: object) -> str:
+    return value[:40] if isinstance(value, str) else type(value).__name__
+
+
+def _json(raw: bytes) -> object:
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
+
+
+def _well_formed(body: object) -> bool:
     if not isinstance(body, dict):
-        return None
-    for field in REQUIRED_FIELDS:
-        if not body.get(field):
-            return None
+        return False
+    for name in REQUIRED_FIELDS:
+        if not body.get(name):
+            return False
     if not isinstance(body["type"], str) or not isinstance(body["serviceUrl"], str):
-        return None
+        return False
     if not isinstance(body["conversation"], dict) or not isinstance(body["conversation"].get("id"), str):
-        return None
+        return False
     if not isinstance(body["from"], dict) or not isinstance(body["from"].get("id"), str):
-        return None
-    return body
+        return False
+    return True

@@ -59,6 +59,20 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}")
     scheduler_enabled: bool = True
+    # --- privacy, limits, logging (issue 8) ---
+    # Personal data in tickets closed (or resolved, if never closed) longer ago than this is
+    # removed by ``privacy purge`` (and the daily job); the SLA figures stay.
+    retention_days: int = 365
+    # Delivered activity ids are remembered this long so a redelivery changes nothing.
+    dedup_keep_hours: int = 48
+    log_format: str = "json"  # "json" (one object per line) or "text" (key=value)
+    log_level: str = "INFO"
+    # --- advanced: inbound authentication ---
+    openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    auth_key_fetch_timeout: float = 5.0
+    # TESTS ONLY, never read from the environment: accept (and call) a loopback serviceUrl while
+    # authentication is on, so end-to-end tests with signed tokens can use a local stub connector.
+    allow_loopback_service_url: bool = False
 
     @property
     def dev_mode(self) -> bool:
@@ -120,4 +134,47 @@ class Settings:
             weekly_summary_time=f"{hour:02d}:{minute:02d}",
             max_body_bytes=_int(merged, "MAX_BODY_BYTES", 256 * 1024),
             scheduler_enabled=merged.get("SCHEDULER_ENABLED", "1") not in ("0", "false", "no"),
+            retention_days=_retention_days(merged),
+            dedup_keep_hours=_int(merged, "DEDUP_KEEP_HOURS", 48),
+            log_format=_choice(merged, "LOG_FORMAT", "json", ("json", "text")),
+            log_level=_choice(merged, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"), upper=True),
+            openid_metadata_url=_https_url(merged, "OPENID_METADATA_URL", Settings.openid_metadata_url),
+            auth_key_fetch_timeout=_float(merged, "AUTH_KEY_FETCH_TIMEOUT", 5.0),
         )
+
+
+def _retention_days(env: Mapping[str, str]) -> int:
+    days = _int(env, "RETENTION_DAYS", 365)
+    if days < 1:
+        raise SettingsError(f"RETENTION_DAYS must be at least 1, got {days}")
+    return days
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+    if not value > 0:
+        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...], *, upper: bool = False) -> str:
+    raw = (env.get(name) or default).strip()
+    value = raw.upper() if upper else raw.lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+    return value
+
+
+def _https_url(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.startswith("https://"):
+        raise SettingsError(f"{name} must be an https URL, got {raw!r}")
+    return raw
