@@ -1,27 +1,57 @@
-"""The employee's personal chat: commands that work at every step, and the intake dialog.
+"""The employee's personal chat: commands that work at every step, and the dialogs.
 
-"help" and "stop"/"annuleer" are handled before the dialog sees the message, so they work in the
-middle of any question. The dialog stack lives in the conversation state (database-backed), so a
-half-finished intake survives a restart of the bot.
+Order in which a message is read:
+
+1. a feedback card answer (``value.feedback``) goes to ``dialogs.feedback`` when that module exists;
+2. a half-finished intake or aanvulling older than ``intake_idle_minutes`` (by the injected clock,
+   from the last activity time kept in the dialog state) is dropped politely;
+3. "stop"/"annuleer" and "help" work at every step; "mijn meldingen" and "status M-12" too (the
+   open question is asked again after the answer);
+4. a photo during an intake is kept for the ticket; otherwise the open question gets the message;
+5. with nothing open: commands, "aanvulling M-12: ...", a photo, or a description (which starts an
+   intake, unless the hourly limit is reached).
+
+The dialog stack lives in the conversation state (database-backed), so a half-finished intake
+survives a restart of the bot. Every text comes from ``dialogs.texts``; answers are read as Dutch
+whatever the Teams client's locale.
 """
 
 from __future__ import annotations
 
-from botbuilder.core import ConversationState, TurnContext
-from botbuilder.dialogs import DialogSet, DialogTurnStatus
+import importlib
+import importlib.util
+import re
+from datetime import datetime, timedelta
+from typing import Any
 
-from dialogs import texts
-from dialogs.intake import INTAKE_DIALOG, IntakeDialog, reporter_of
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.dialogs import DialogContext, DialogSet
+
+from dialogs import attachments, texts
+from dialogs.addinfo import ADD_INFO_DIALOG, AddInfoDialog, add_information, parse_command
+from dialogs.intake import INTAKE_DIALOG, QUESTION, IntakeDialog, reporter_of
+from dialogs.limits import refuse_if_over_limit
+from dialogs.question import QuestionDialog
 from dialogs.recognize import normalise
 from dialogs.services import DeskServices
 from dialogs.when import say_when
-from storage import tickets
+from storage import employee, tickets
 
-HELP_WORDS = {"help", "hulp", "?", "wat kan je", "wat kun je"}
-STOP_WORDS = {"stop", "annuleer", "annuleren", "cancel", "stoppen", "laat maar"}
-NEW_WORDS = {"nieuwe melding", "melding", "melden", "storing melden", "nieuw"}
-GREETINGS = {"hoi", "hallo", "hey", "hi", "goedemorgen", "goedemiddag", "goedenavond", "dag"}
-MY_TICKETS_WORDS = {"mijn meldingen", "meldingen", "mijn tickets"}
+HELP_WORDS = {"help", "hulp", "wat kan je", "wat kun je", "helpen", "menu"}
+STOP_WORDS = {"stop", "annuleer", "annuleren", "cancel", "stoppen", "laat maar", "afbreken", "stop maar"}
+NEW_WORDS = {"nieuwe melding", "melding", "melden", "storing melden", "nieuw", "melding maken", "storing"}
+GREETINGS = {"hoi", "hallo", "hey", "hi", "goedemorgen", "goedemiddag", "goedenavond", "dag", "hello"}
+MY_TICKETS_WORDS = {"mijn meldingen", "meldingen", "mijn tickets", "mijn melding", "overzicht"}
+FEEDBACK_KEY = "feedback"
+MIN_DESCRIPTION_WORDS = 2  # "printer kapot" is a description; "xyzzy" is not
+
+
+_STATUS = re.compile(r"^status(?: (?:van |melding )?(?:m ?)?\d+)?$")
+
+
+def _is_status_command(text: str) -> bool:
+    """"status", "status M-12", "status 12" (normalised), but not "status van mijn laptop is kapot"."""
+    return bool(_STATUS.match(text))
 
 
 class EmployeeConversation:
@@ -29,7 +59,9 @@ class EmployeeConversation:
         self._services = services
         self._state = conversation_state
         self._dialogs = DialogSet(conversation_state.create_property("dialog_state"))
+        self._dialogs.add(QuestionDialog(QUESTION))
         self._dialogs.add(IntakeDialog(services))
+        self._dialogs.add(AddInfoDialog(services))
 
     async def on_message(self, turn_context: TurnContext) -> None:
         """Handle one message in a personal chat, then save the dialog state."""
@@ -38,11 +70,35 @@ class EmployeeConversation:
         finally:
             await self._state.save_changes(turn_context)
 
+    # -- routing ---------------------------------------------------------------------------
     async def _handle(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if isinstance(activity.value, dict) and FEEDBACK_KEY in activity.value:
+            if importlib.util.find_spec("dialogs.feedback") is not None:
+                feedback = importlib.import_module("dialogs.feedback")
+                await feedback.handle(turn_context, self._services)
+                return
         dialog_context = await self._dialogs.create_context(turn_context)
-        text = normalise(turn_context.activity.text)
-        in_dialog = dialog_context.active_dialog is not None
+        text = normalise(activity.text)
+        photos = attachments.references(activity)
+        now = self._services.clock.now()
 
+        if dialog_context.active_dialog is not None and self._expired(dialog_context, now):
+            started = self._bottom_state(dialog_context).get("started_at")
+            await dialog_context.cancel_all_dialogs()
+            await turn_context.send_activity(
+                texts.EXPIRED.format(
+                    started=say_when(datetime.fromisoformat(started), now=now, tz=self._services.policy.tz)
+                    if started
+                    else "eerder",
+                    minutes=self._services.intake_idle_minutes,
+                )
+            )
+            if not self._worth_reading_after_expiry(text, photos):
+                await turn_context.send_activity(texts.EXPIRED_START_AGAIN)
+                return
+
+        in_dialog = dialog_context.active_dialog is not None
         if text in STOP_WORDS:
             if in_dialog:
                 await dialog_context.cancel_all_dialogs()
@@ -50,71 +106,154 @@ class EmployeeConversation:
             else:
                 await turn_context.send_activity(texts.NOTHING_TO_CANCEL)
             return
-        if text in HELP_WORDS:
+        if text in HELP_WORDS or text == "?":
             await turn_context.send_activity(texts.HELP)
             if in_dialog:
-                await turn_context.send_activity(texts.HELP_DURING_INTAKE)
+                self._touch(dialog_context, now)
+                during = texts.HELP_DURING_ADD_INFO if self._bottom_id(dialog_context) == ADD_INFO_DIALOG else texts.HELP_DURING_INTAKE
+                await turn_context.send_activity(during)
+                await dialog_context.reprompt_dialog()
+            return
+        if text in MY_TICKETS_WORDS or _is_status_command(text):
+            if text in MY_TICKETS_WORDS:
+                await self._my_tickets(turn_context)
+            elif text == "status":
+                await self._my_tickets(turn_context)
+            else:
+                await self._status(turn_context, text.removeprefix("status").strip())
+            if in_dialog:
+                self._touch(dialog_context, now)
                 await dialog_context.reprompt_dialog()
             return
         if in_dialog:
+            self._touch(dialog_context, now)
+            bottom = self._bottom_state(dialog_context)
+            if photos:
+                bottom.setdefault("attachments", []).extend(photos)
+                if self._bottom_id(dialog_context) == INTAKE_DIALOG and not text and not activity.value:
+                    await turn_context.send_activity(texts.PHOTO_RECEIVED)
+                    await dialog_context.reprompt_dialog()
+                    return
             await dialog_context.continue_dialog()
             return
-        if text in MY_TICKETS_WORDS:
-            await self._my_tickets(turn_context)
+        await self._outside_dialog(turn_context, dialog_context, text, photos)
+
+    async def _outside_dialog(self, turn_context: TurnContext, dialog_context: DialogContext, text: str, photos: list[dict[str, str]]) -> None:
+        activity = turn_context.activity
+        command = parse_command(activity.text)
+        if command is not None:
+            ticket_id, extra = command
+            if ticket_id is not None and (extra or photos):
+                await add_information(turn_context, self._services, ticket_id=ticket_id, text=extra or None, photos=photos)
+                return
+            await dialog_context.begin_dialog(ADD_INFO_DIALOG, {"ticket_id": ticket_id, "text": extra, "attachments": photos})
             return
-        if text.startswith("status"):
-            await self._status(turn_context, text.removeprefix("status").strip())
+        if photos and not text:
+            reporter_id, _ = reporter_of(activity)
+            async with self._services.database.sessions() as session:
+                mine = await tickets.open_tickets_of(session, reporter_id=reporter_id)
+            if mine:
+                await dialog_context.begin_dialog(ADD_INFO_DIALOG, {"attachments": photos})
+                return
+            await self._start_intake(turn_context, dialog_context, None, photos)
             return
         if text in GREETINGS:
             await turn_context.send_activity(texts.WELCOME)
             return
-        if turn_context.activity.value and not text:
-            # A click on a card button from a finished conversation: nothing to continue.
-            await turn_context.send_activity(texts.NOTHING_TO_CANCEL)
+        if activity.value and not text:
+            # A click on a card from a conversation that is over: nothing to continue.
+            await turn_context.send_activity(texts.CARD_FROM_EARLIER)
             return
-        if len(text.split()) == 1 and text not in NEW_WORDS:
+        if text in NEW_WORDS:
+            await self._start_intake(turn_context, dialog_context, None, photos)
+            return
+        if len(text.split()) < MIN_DESCRIPTION_WORDS:
             await turn_context.send_activity(texts.UNKNOWN_COMMAND)
             return
-        description = None if (text in NEW_WORDS or not text) else (turn_context.activity.text or "").strip()
-        result = await dialog_context.begin_dialog(INTAKE_DIALOG, {"description": description})
-        if result.status == DialogTurnStatus.Complete:
+        await self._start_intake(turn_context, dialog_context, (activity.text or "").strip(), photos)
+
+    async def _start_intake(self, turn_context: TurnContext, dialog_context: DialogContext, description: str | None, photos) -> None:
+        reporter_id, _ = reporter_of(turn_context.activity)
+        if await refuse_if_over_limit(turn_context, self._services, reporter_id):
             return
+        await dialog_context.begin_dialog(INTAKE_DIALOG, {"description": description, "attachments": photos})
+
+    # -- idle expiry -----------------------------------------------------------------------
+    @staticmethod
+    def _bottom_state(dialog_context: DialogContext) -> dict[str, Any]:
+        return dialog_context.stack[-1].state if dialog_context.stack else {}
+
+    @staticmethod
+    def _bottom_id(dialog_context: DialogContext) -> str | None:
+        return dialog_context.stack[-1].id if dialog_context.stack else None
+
+    def _touch(self, dialog_context: DialogContext, now: datetime) -> None:
+        if dialog_context.stack:
+            dialog_context.stack[-1].state["last_seen"] = now.isoformat()
+
+    def _expired(self, dialog_context: DialogContext, now: datetime) -> bool:
+        last_seen = self._bottom_state(dialog_context).get("last_seen")
+        if not last_seen:
+            return False
+        return now - datetime.fromisoformat(last_seen) > timedelta(minutes=self._services.intake_idle_minutes)
+
+    @staticmethod
+    def _worth_reading_after_expiry(text: str, photos: list) -> bool:
+        """After an expiry, a command or a new description is handled; an old answer ("ja") is not."""
+        if text in MY_TICKETS_WORDS or text in HELP_WORDS or _is_status_command(text) or text in NEW_WORDS:
+            return True
+        return len(text.split()) >= 3
+
+    # -- mijn meldingen, status --------------------------------------------------------------
+    def _next_deadline(self, ticket, now: datetime) -> str | None:
+        due = ticket.first_response_due if ticket.first_response_at is None else ticket.resolution_due
+        return say_when(due, now=now, tz=self._services.policy.tz) if due else None
 
     async def _my_tickets(self, turn_context: TurnContext) -> None:
         reporter_id, _ = reporter_of(turn_context.activity)
         services = self._services
         async with services.database.sessions() as session:
             mine = await tickets.open_tickets_of(session, reporter_id=reporter_id)
-        if not mine:
+            followed = await employee.followed_open_tickets(session, user_id=reporter_id)
+        if not mine and not followed:
             await turn_context.send_activity(texts.NO_OPEN_TICKETS)
             return
         now = services.clock.now()
-        lines = [
-            "- "
-            + texts.ticket_line(
-                label=tickets.ticket_label(t.id),
-                status=t.status,
-                owner=t.owner_name,
-                next_deadline=say_when(
-                    t.first_response_due if t.first_response_at is None else t.resolution_due,
-                    now=now,
-                    tz=services.policy.tz,
-                ),
-            )
-            for t in mine
-        ]
-        await turn_context.send_activity("Je open meldingen:\n\n" + "\n".join(lines))
+        parts: list[str] = []
+        for header, group in ((texts.MY_TICKETS_HEADER, mine), (texts.FOLLOWED_HEADER, followed)):
+            if not group:
+                continue
+            lines = [
+                "- "
+                + texts.ticket_line(
+                    label=tickets.ticket_label(t.id),
+                    status=t.status,
+                    owner=t.owner_name,
+                    next_deadline=self._next_deadline(t, now),
+                )
+                for t in group
+            ]
+            parts.append(header + "\n\n" + "\n".join(lines))
+        await turn_context.send_activity("\n\n".join(parts))
 
     async def _status(self, turn_context: TurnContext, argument: str) -> None:
         reporter_id, _ = reporter_of(turn_context.activity)
+        argument = re.sub(r"^(?:van |melding )", "", argument)
         ticket_id = tickets.parse_ticket_label(argument)
         services = self._services
-        ticket = None
+        ticket = note = None
+        allowed = False
         if ticket_id is not None:
             async with services.database.sessions() as session:
                 ticket = await tickets.get_ticket(session, ticket_id)
-        if ticket is None or ticket.reporter_id != reporter_id:
-            await turn_context.send_activity(texts.UNKNOWN_TICKET.format(label=argument.upper() or "?"))
+                if ticket is not None:
+                    allowed = ticket.reporter_id == reporter_id or await employee.is_follower(
+                        session, ticket_id=ticket_id, user_id=reporter_id
+                    )
+                    note = await employee.latest_note(session, ticket_id=ticket_id) if allowed else None
+        if ticket is None or not allowed:
+            shown = tickets.ticket_label(ticket_id) if ticket_id is not None else (argument.upper() or "?")
+            await turn_context.send_activity(texts.UNKNOWN_TICKET.format(label=shown))
             return
         now = services.clock.now()
         await turn_context.send_activity(
@@ -122,9 +261,10 @@ class EmployeeConversation:
                 label=tickets.ticket_label(ticket.id),
                 status=ticket.status,
                 owner=ticket.owner_name,
-                latest_note=None,
+                latest_note=note,
                 next_update=say_when(ticket.next_update_due, now=now, tz=services.policy.tz)
                 if ticket.next_update_due
                 else None,
             )
         )
+

@@ -1,25 +1,57 @@
 """The intake: from "my laptop won't start" to a ticket with a priority and deadlines.
 
-Steps: the description (a first message that already describes the problem is taken as it is),
-the three P1-uplift questions (asked only while they can still change the outcome: a "nee" ends
-them), the motivation for an uplift, a phone number for P1, then the ticket.
+The intake is a small form that fills itself in: its state is one JSON dict of answers, and each
+turn it asks the first thing still missing. That keeps the order of the questions in one place
+(``_next_field``), lets "Wijzigen" on the summary clear one answer and simply ask again, and keeps
+the state readable in the database, so a half-finished intake survives a restart as it was.
+
+Order: description (a first message that describes the problem is taken as it is) → category →
+for security, what happened → a known outage in that category (offer to follow it instead) →
+who is affected → can you work (and with a workaround) → the three P1-uplift questions, only while
+they can change the outcome (one employee, not already P1; a "nee" ends them) → the motivation for
+an uplift → for P1 a phone number → the summary card "Klopt dit?" → the ticket.
+
+The phone number is asked *before* the ticket is made, as the last question before the summary.
+The cost is one question (seconds); the gain is that the servicedesk card and the regie notice
+carry the number from the first moment, so the agent who picks up a P1 within its 15 minutes can
+call at once, the employee can check the number on the summary card, and the card needs no second
+update for it. A P1 without a number is still made (answer "geen", or three misses).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogTurnResult
 
 from dialogs import texts
-from dialogs.question import QuestionDialog, phone_question, text_question, yes_no_question
+from dialogs.question import choice_question, phone_question, text_question, yes_no_question
 from dialogs.services import DeskServices
 from dialogs.when import say_when
-from sla.priority import IntakeAnswers, decide_priority
-from storage import tickets
+from sla.priority import IntakeAnswers, PriorityDecision, decide_priority, uplift_questions_can_change_outcome
+from storage import employee, tickets
 
 INTAKE_DIALOG = "intake"
 QUESTION = "question"
+
+# Categories where "everyone cannot work" is an outage of a core service (P1), not only P2.
+CORE_CATEGORIES = frozenset({"m365", "netwerk", "account", "applicatie"})
+SECURITY_HIGH_RISK = frozenset({"kwijt", "datalek"})
+UPLIFT_FIELDS = ("critical_role", "direct_impact", "cannot_work")
+UPLIFT_QUESTIONS = {
+    "critical_role": ("uplift_role", texts.UPLIFT_ROLE),
+    "direct_impact": ("uplift_impact", texts.UPLIFT_IMPACT),
+    "cannot_work": ("uplift_cannot_work", texts.UPLIFT_CANNOT_WORK),
+}
+# What a change on the summary card clears besides the field itself.
+CLEARED_BY_CHANGE = {
+    "description": (),
+    "category": ("security", "phishing_clicked", "outage_checked", *UPLIFT_FIELDS, "motivation"),
+    "scope": (*UPLIFT_FIELDS, "motivation"),
+    "work": (*UPLIFT_FIELDS, "motivation"),
+    "motivation": (),
+    "phone": (),
+}
 
 
 def reporter_of(activity) -> tuple[str, str]:
@@ -29,92 +61,337 @@ def reporter_of(activity) -> tuple[str, str]:
     return object_id, (person.name or "Onbekende medewerker")
 
 
-class IntakeDialog(ComponentDialog):
+def intake_answers(answers: dict[str, Any]) -> IntakeAnswers:
+    """The answers as the pure priority rule in ``sla.priority`` reads them."""
+    category = answers.get("category") or "overig"
+    scope = answers.get("scope") or "alleen_ik"
+    security = answers.get("security")
+    high_risk = category == "beveiliging" and (
+        security in SECURITY_HIGH_RISK or (security == "phishing" and answers.get("phishing_clicked") is True)
+    )
+    broad = category in CORE_CATEGORIES and scope in ("meerdere_teams", "iedereen") and answers.get("work") == "nee"
+    return IntakeAnswers(
+        category=category,
+        scope=scope,
+        is_question=category == "vraag",
+        security_high_risk=high_risk,
+        broad_outage=broad,
+        critical_role=answers.get("critical_role"),
+        direct_impact=answers.get("direct_impact"),
+        cannot_work=answers.get("cannot_work"),
+    )
+
+
+def decision_of(answers: dict[str, Any]) -> PriorityDecision:
+    return decide_priority(intake_answers(answers))
+
+
+def new_state(*, description: str | None, attachments: list[dict[str, str]], now_iso: str) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    if description:
+        answers["description"] = description
+    return {
+        "answers": answers,
+        "auto": [],  # answers the bot filled in itself (cleared when the category changes)
+        "asking": None,
+        "attachments": list(attachments),
+        "started_at": now_iso,
+        "last_seen": now_iso,
+        "outage_ticket": None,
+    }
+
+
+def _literal(text: str) -> dict[str, Any]:
+    """The employee's own words, shown as typed (no markdown)."""
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text.strip() or "-"}]}
+
+
+def _name(mapping: dict[str, str], value: Any) -> str:
+    return mapping.get(value, str(value))
+
+
+class IntakeDialog(Dialog):
+    """The intake form. Sits under the question dialog on the same stack (``resume_dialog``)."""
+
     def __init__(self, services: DeskServices) -> None:
         super().__init__(INTAKE_DIALOG)
         self._services = services
-        self.add_dialog(QuestionDialog(QUESTION))
-        self.add_dialog(
-            WaterfallDialog(
-                "intake-steps",
-                [
-                    self._ask_description,
-                    self._ask_critical_role,
-                    self._ask_direct_impact,
-                    self._ask_cannot_work,
-                    self._ask_motivation,
-                    self._ask_phone,
-                    self._create_ticket,
-                ],
+
+    # -- the dialog protocol ---------------------------------------------------------------
+    async def begin_dialog(self, dialog_context: DialogContext, options: object = None) -> DialogTurnResult:
+        options = options if isinstance(options, dict) else {}
+        now_iso = self._services.clock.now().isoformat()
+        dialog_context.active_dialog.state.update(
+            new_state(
+                description=options.get("description"),
+                attachments=options.get("attachments") or [],
+                now_iso=now_iso,
             )
         )
-        self.initial_dialog_id = "intake-steps"
+        if options.get("attachments") and not options.get("description"):
+            await dialog_context.context.send_activity(texts.ASK_DESCRIPTION_WITH_PHOTO)
+        return await self._advance(dialog_context)
+
+    async def continue_dialog(self, dialog_context: DialogContext) -> DialogTurnResult:
+        return await self._advance(dialog_context)
+
+    async def resume_dialog(self, dialog_context: DialogContext, reason: DialogReason, result: object) -> DialogTurnResult:
+        state = dialog_context.active_dialog.state
+        field = state.get("asking")
+        state["asking"] = None
+        if field is None:
+            return await self._advance(dialog_context)
+        ended = await self._take_answer(dialog_context, state, field, result)
+        if ended is not None:
+            return ended
+        return await self._advance(dialog_context)
+
+    async def reprompt_dialog(self, context, instance) -> None:  # only when no question is open
+        return None
+
+    # -- answers ---------------------------------------------------------------------------
+    async def _take_answer(self, dc: DialogContext, state: dict[str, Any], field: str, result: Any):
+        answers = state["answers"]
+        send = dc.context.send_activity
+        if field == "confirm":
+            if result == "ja":
+                return await self._create_ticket(dc, state)
+            if result == "stoppen":
+                await send(texts.CANCELLED)
+                return await dc.end_dialog(None)
+            state["asking"] = "change"
+            return await dc.begin_dialog(QUESTION, self._change_question(answers))
+        if field == "change":
+            answers.pop(result, None)
+            for cleared in CLEARED_BY_CHANGE.get(result, ()):
+                answers.pop(cleared, None)
+            if result == "category":
+                for auto in state["auto"]:
+                    answers.pop(auto, None)
+                state["auto"] = []
+            return None
+        if field == "outage":
+            ticket_id = state.get("outage_ticket")
+            if result is True and ticket_id is not None:
+                return await self._link(dc, state, ticket_id)
+            answers["outage_checked"] = True
+            await send(texts.NOT_THE_SAME_OUTAGE)
+            return None
+        answers[field] = result
+        if field == "security" and result == "kwijt":
+            await send(texts.LOST_DEVICE_NOW)
+        elif field == "security" and result == "datalek":
+            await send(texts.DATALEK_NOW)
+        elif field == "phishing_clicked":
+            await send(texts.PHISHING_CLICKED_NOW if result else texts.PHISHING_NOT_CLICKED)
+        elif field in UPLIFT_FIELDS and decision_of(answers).uplift and "motivation" not in answers:
+            await send(texts.UPLIFT_GRANTED)
+        return None
+
+    def _auto(self, state: dict[str, Any], field: str, value: Any) -> None:
+        state["answers"][field] = value
+        if field not in state["auto"]:
+            state["auto"].append(field)
+
+    # -- what to ask next ------------------------------------------------------------------
+    async def _advance(self, dc: DialogContext) -> DialogTurnResult:
+        state = dc.active_dialog.state
+        answers = state["answers"]
+        while True:
+            field = self._next_field(answers)
+            category = answers.get("category")
+            security = answers.get("security")
+            if field == "outage_checked":
+                if category in ("vraag", "beveiliging"):
+                    answers["outage_checked"] = True
+                    continue
+                async with self._services.database.sessions() as session:
+                    outage = await employee.known_outage(session, category=category)
+                if outage is None:
+                    answers["outage_checked"] = True
+                    continue
+                state["outage_ticket"] = outage.id
+                return await self._ask(dc, "outage", yes_no_question("outage", self._outage_text(outage), fallback=False))
+            if field == "scope" and (category == "vraag" or security == "kwijt"):
+                self._auto(state, "scope", "alleen_ik")
+                continue
+            if field == "work" and (category == "vraag" or intake_answers(answers).security_high_risk):
+                self._auto(state, "work", None)
+                continue
+            if field == "cannot_work" and answers.get("work") == "nee":
+                self._auto(state, "cannot_work", True)  # "ik kan niet werken" answers the third question
+                if decision_of(answers).uplift and "motivation" not in answers:
+                    await dc.context.send_activity(texts.UPLIFT_GRANTED)
+                continue
+            if field == "critical_role":
+                await dc.context.send_activity(texts.UPLIFT_INTRO)
+            return await self._ask(dc, field, self._question(field, state))
 
     @staticmethod
-    def _answers(step: WaterfallStepContext) -> dict[str, Any]:
-        return step.values.setdefault("answers", {})
+    def _next_field(answers: dict[str, Any]) -> str:
+        for field in ("description", "category"):
+            if field not in answers:
+                return field
+        if answers["category"] == "beveiliging":
+            if "security" not in answers:
+                return "security"
+            if answers["security"] == "phishing" and "phishing_clicked" not in answers:
+                return "phishing_clicked"
+        for field in ("outage_checked", "scope", "work"):
+            if field not in answers:
+                return field
+        if uplift_questions_can_change_outcome(intake_answers(answers)) and answers.get("work") != "ja":
+            for field in UPLIFT_FIELDS:
+                if field not in answers:
+                    return field
+                if answers[field] is False:
+                    break  # one "nee" decides it: no uplift
+        decision = decision_of(answers)
+        if decision.uplift and "motivation" not in answers:
+            return "motivation"
+        if decision.priority == "P1" and "phone" not in answers:
+            return "phone"
+        return "confirm"
 
-    async def _ask_description(self, step: WaterfallStepContext) -> DialogTurnResult:
-        given = (step.options or {}).get("description") if isinstance(step.options, dict) else None
-        if given:
-            return await step.next(given)
-        return await step.begin_dialog(QUESTION, text_question("description", texts.ASK_DESCRIPTION, min_length=5))
+    def _question(self, field: str, state: dict[str, Any]) -> dict[str, Any]:
+        answers = state["answers"]
+        if field == "description":
+            return text_question("description", texts.ASK_DESCRIPTION, min_length=5)
+        if field == "category":
+            return choice_question("category", texts.ASK_CATEGORY, texts.CATEGORY_CHOICES, fallback="overig")
+        if field == "security":
+            return choice_question("security", texts.ASK_SECURITY, texts.SECURITY_CHOICES, fallback="anders")
+        if field == "phishing_clicked":
+            return yes_no_question("phishing_clicked", texts.ASK_PHISHING_CLICKED, fallback=True)
+        if field == "scope":
+            return choice_question("scope", texts.ASK_SCOPE, texts.SCOPE_CHOICES, fallback="alleen_ik", yes="alleen_ik")
+        if field == "work":
+            return choice_question("work", texts.ASK_WORK, texts.WORK_CHOICES, fallback="omweg", yes="ja", no="nee")
+        if field in UPLIFT_QUESTIONS:
+            question_id, text = UPLIFT_QUESTIONS[field]
+            return yes_no_question(question_id, text, fallback=False)
+        if field == "motivation":
+            return text_question("motivation", texts.ASK_MOTIVATION, min_length=3)
+        if field == "phone":
+            return phone_question("phone", texts.ASK_PHONE)
+        if field == "confirm":
+            return self._summary_question(answers, len(state["attachments"]))
+        raise ValueError(f"no question for {field!r}")
 
-    async def _ask_critical_role(self, step: WaterfallStepContext) -> DialogTurnResult:
-        self._answers(step)["description"] = step.result
-        await step.context.send_activity(texts.UPLIFT_INTRO)
-        return await step.begin_dialog(QUESTION, yes_no_question("uplift_role", texts.UPLIFT_ROLE))
+    async def _ask(self, dc: DialogContext, field: str, question: dict[str, Any]) -> DialogTurnResult:
+        dc.active_dialog.state["asking"] = field
+        return await dc.begin_dialog(QUESTION, question)
 
-    async def _ask_direct_impact(self, step: WaterfallStepContext) -> DialogTurnResult:
-        self._answers(step)["critical_role"] = step.result
-        if not step.result:
-            return await step.next(None)
-        return await step.begin_dialog(QUESTION, yes_no_question("uplift_impact", texts.UPLIFT_IMPACT))
-
-    async def _ask_cannot_work(self, step: WaterfallStepContext) -> DialogTurnResult:
-        answers = self._answers(step)
-        if step.result is None:
-            return await step.next(None)
-        answers["direct_impact"] = step.result
-        if not step.result:
-            return await step.next(None)
-        return await step.begin_dialog(QUESTION, yes_no_question("uplift_cannot_work", texts.UPLIFT_CANNOT_WORK))
-
-    def _decision(self, answers: dict[str, Any]):
-        return decide_priority(
-            IntakeAnswers(
-                category="overig",
-                scope="alleen_ik",
-                critical_role=answers.get("critical_role"),
-                direct_impact=answers.get("direct_impact"),
-                cannot_work=answers.get("cannot_work"),
-            )
+    def _outage_text(self, outage) -> str:
+        now = self._services.clock.now()
+        return texts.known_outage(
+            label=tickets.ticket_label(outage.id),
+            category=_name(texts.CATEGORY_NAMES, outage.category),
+            description=outage.description,
+            since=say_when(outage.opened_at, now=now, tz=self._services.policy.tz),
         )
 
-    async def _ask_motivation(self, step: WaterfallStepContext) -> DialogTurnResult:
-        answers = self._answers(step)
-        if step.result is not None:
-            answers["cannot_work"] = step.result
-        if not self._decision(answers).uplift:
-            return await step.next(None)
-        return await step.begin_dialog(QUESTION, text_question("motivation", texts.ASK_MOTIVATION, min_length=3))
+    # -- summary ---------------------------------------------------------------------------
+    def summary_facts(self, answers: dict[str, Any], attachments: int) -> list[tuple[str, str]]:
+        decision = decision_of(answers)
+        f = texts.SUMMARY_FIELDS
+        rows = [(f["category"], _name(texts.CATEGORY_NAMES, answers["category"]).capitalize())]
+        if answers.get("security"):
+            rows.append((f["security"], _name(texts.SECURITY_NAMES, answers["security"]).capitalize()))
+        rows.append((f["scope"], _name(texts.SCOPE_NAMES, answers.get("scope")).capitalize()))
+        if answers.get("work"):
+            rows.append((f["work"], _name(texts.WORK_NAMES, answers["work"]).capitalize()))
+        rows.append((f["priority"], texts.UPLIFT_LABEL if decision.uplift else texts.PRIORITY_LABELS[decision.priority]))
+        if decision.priority == "P1" and answers.get("phone"):
+            rows.append((f["phone"], answers["phone"]))
+        if attachments:
+            rows.append((f["attachments"], str(attachments)))
+        return rows
 
-    async def _ask_phone(self, step: WaterfallStepContext) -> DialogTurnResult:
-        answers = self._answers(step)
-        if step.result is not None:
-            answers["motivation"] = step.result
-        if self._decision(answers).priority != "P1":
-            return await step.next(None)
-        return await step.begin_dialog(QUESTION, phone_question("phone", texts.ASK_PHONE))
+    def _summary_question(self, answers: dict[str, Any], attachments: int) -> dict[str, Any]:
+        f = texts.SUMMARY_FIELDS
+        body: list[dict[str, Any]] = [
+            {"type": "TextBlock", "text": texts.SUMMARY_TITLE, "weight": "Bolder", "size": "Medium", "wrap": True},
+            {"type": "TextBlock", "text": f["description"], "weight": "Bolder", "wrap": True, "spacing": "Small"},
+            _literal(answers["description"]),
+            {
+                "type": "FactSet",
+                "facts": [{"title": t, "value": v} for t, v in self.summary_facts(answers, attachments)],
+            },
+        ]
+        if decision_of(answers).uplift and answers.get("motivation"):
+            body.append({"type": "TextBlock", "text": f["motivation"], "weight": "Bolder", "wrap": True})
+            body.append(_literal(answers["motivation"]))
+        return choice_question(
+            "confirm",
+            texts.SUMMARY_ASK,
+            (
+                ("ja", texts.SUMMARY_CONFIRM, ("klopt", "maak", "goed", "versturen", "verstuur")),
+                ("wijzigen", texts.SUMMARY_CHANGE, ("wijzig", "aanpassen", "veranderen", "anders")),
+                ("stoppen", texts.SUMMARY_STOP, ("stop", "annuleer")),
+            ),
+            yes="ja",
+            no="wijzigen",
+            body=body,
+            numbered=False,
+        )
 
-    async def _create_ticket(self, step: WaterfallStepContext) -> DialogTurnResult:
-        answers = self._answers(step)
-        if step.result is not None:
-            answers["phone"] = step.result
-        decision = self._decision(answers)
-        reporter_id, reporter_name = reporter_of(step.context.activity)
+    def _change_question(self, answers: dict[str, Any]) -> dict[str, Any]:
+        decision = decision_of(answers)
+        choices = list(texts.CHANGE_CHOICES_BASE)
+        if decision.uplift:
+            choices.append(texts.CHANGE_CHOICE_MOTIVATION)
+        if decision.priority == "P1":
+            choices.append(texts.CHANGE_CHOICE_PHONE)
+        return choice_question("change", texts.ASK_CHANGE, choices)
+
+    # -- outcomes --------------------------------------------------------------------------
+    async def _link(self, dc: DialogContext, state: dict[str, Any], ticket_id: int) -> DialogTurnResult:
         services = self._services
         now = services.clock.now()
+        reporter_id, reporter_name = reporter_of(dc.context.activity)
+        async with services.database.sessions.begin() as session:
+            outage = await tickets.get_ticket(session, ticket_id)
+            added = await employee.follow(
+                session,
+                ticket_id=ticket_id,
+                user_id=reporter_id,
+                user_name=reporter_name,
+                description=state["answers"].get("description"),
+                now=now,
+            )
+            await employee.add_attachments(
+                session, ticket_id=ticket_id, attachments=state["attachments"], added_by=reporter_id, now=now
+            )
+        label = tickets.ticket_label(ticket_id)
+        if added:
+            next_update = (
+                say_when(outage.next_update_due, now=now, tz=services.policy.tz) if outage and outage.next_update_due else None
+            )
+            await dc.context.send_activity(texts.linked(label=label, next_update=next_update))
+        else:
+            await dc.context.send_activity(texts.already_linked(label=label))
+        return await dc.end_dialog({"linked": ticket_id})
+
+    async def _create_ticket(self, dc: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
+        from dialogs.limits import refuse_if_over_limit  # noqa: PLC0415 - avoids an import cycle
+
+        services = self._services
+        answers = state["answers"]
+        reporter_id, reporter_name = reporter_of(dc.context.activity)
+        if await refuse_if_over_limit(dc.context, services, reporter_id):
+            return await dc.end_dialog(None)
+        decision = decision_of(answers)
+        now = services.clock.now()
+        phone = (answers.get("phone") or None) if decision.priority == "P1" else None
+        details = {
+            "intake": {
+                key: answers.get(key)
+                for key in ("security", "phishing_clicked", "work", *UPLIFT_FIELDS)
+                if answers.get(key) is not None
+            },
+            "attachments": len(state["attachments"]),
+        }
         async with services.database.sessions.begin() as session:
             ticket = await tickets.create_ticket(
                 session,
@@ -122,22 +399,31 @@ class IntakeDialog(ComponentDialog):
                 now=now,
                 reporter_id=reporter_id,
                 reporter_name=reporter_name,
-                category="overig",
-                scope="alleen_ik",
+                category=answers["category"],
+                scope=answers.get("scope") or "alleen_ik",
                 description=answers["description"],
                 decision=decision,
-                motivation=answers.get("motivation"),
-                phone=answers.get("phone"),
+                motivation=answers.get("motivation") if decision.uplift else None,
+                phone=phone,
+                details=details,
+            )
+            await employee.add_attachments(
+                session, ticket_id=ticket.id, attachments=state["attachments"], added_by=reporter_id, now=now
             )
         services.after_commit()
         tz = services.policy.tz
-        await step.context.send_activity(
+        label = tickets.ticket_label(ticket.id)
+        await dc.context.send_activity(
             texts.ticket_created(
-                label=tickets.ticket_label(ticket.id),
+                label=label,
                 priority=ticket.priority,
                 uplift=ticket.uplift,
                 first_response=say_when(ticket.first_response_due, now=now, tz=tz),
                 resolution=say_when(ticket.resolution_due, now=now, tz=tz),
+                phone=phone,
             )
         )
-        return await step.end_dialog(ticket.id)
+        if answers.get("security") == "kwijt":
+            await dc.context.send_activity(texts.LOST_DEVICE_AFTER.format(label=label))
+        return await dc.end_dialog(ticket.id)
+

@@ -1,22 +1,28 @@
 """One question to the employee, answered by a button or by typing.
 
 A question is a plain JSON-able dict, so the dialog state stays small and readable in the
-database. Buttons are Adaptive Card ``Action.Submit`` buttons whose data carries the question id:
-a click on an old card (a question asked earlier) is not mistaken for an answer to this one.
+database (and survives a restart as it is). Buttons are Adaptive Card ``Action.Submit`` buttons
+whose data carries the question id: a click on an old card (a question asked earlier) is not
+mistaken for an answer to this one.
 
-Unrecognised answers get a friendly re-ask with examples; after two misses the employee is shown
-a way out (and can still answer).
+Unrecognised answers get a friendly re-ask with examples, at most twice. The third miss gives a
+way out: a question with a ``fallback`` goes on with that answer (and says so: it can be changed
+on the summary card); one without (a description, the summary) says how to stop or get help and
+stays open.
+
+Card layout for a phone screen: yes/no and up to three choices are buttons under the question;
+longer lists are one full-width button per line (Teams shows at most 6 actions in a row).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import ActivityTypes
 
-from dialogs import recognize, texts
+from dialogs import attachments, recognize, texts
 
 YES_NO = "yes_no"
 CHOICE = "choice"
@@ -25,64 +31,115 @@ PHONE = "phone"
 
 ANSWER_KEY = "antwoord"
 QUESTION_KEY = "vraag"
-MAX_MISSES_BEFORE_WAY_OUT = 2
+MAX_RE_ASKS = 2
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+INLINE_BUTTONS = 3
+
+_STALE = object()  # a button from an earlier question
 
 
-def yes_no_question(question_id: str, text: str) -> dict[str, Any]:
-    return {"id": question_id, "kind": YES_NO, "text": text}
+def yes_no_question(question_id: str, text: str, *, fallback: bool | None = None) -> dict[str, Any]:
+    return {"id": question_id, "kind": YES_NO, "text": text, "fallback": fallback}
 
 
-def choice_question(question_id: str, text: str, choices: list[recognize.Choice]) -> dict[str, Any]:
+def choice_question(
+    question_id: str,
+    text: str,
+    choices: Sequence[tuple[str, str, Sequence[str]]],
+    *,
+    fallback: str | None = None,
+    yes: str | None = None,
+    no: str | None = None,
+    body: list[dict[str, Any]] | None = None,
+    numbered: bool = True,
+) -> dict[str, Any]:
+    """``choices`` are (value, title, synonyms); ``yes``/``no`` map a plain "ja"/"nee" to a value."""
     return {
         "id": question_id,
         "kind": CHOICE,
         "text": text,
-        "choices": [{"value": c.value, "title": c.title, "synonyms": list(c.synonyms)} for c in choices],
+        "choices": [{"value": v, "title": t, "synonyms": list(s)} for v, t, s in choices],
+        "fallback": fallback,
+        "yes": yes,
+        "no": no,
+        "body": body or [],
+        "numbered": numbered,
     }
 
 
-def text_question(question_id: str, text: str, *, min_length: int = 2) -> dict[str, Any]:
-    return {"id": question_id, "kind": TEXT, "text": text, "min_length": min_length}
+def text_question(question_id: str, text: str, *, min_length: int = 2, accept_photo: bool = False) -> dict[str, Any]:
+    """``accept_photo``: a photo without text answers it too (as "")."""
+    return {
+        "id": question_id, "kind": TEXT, "text": text, "min_length": min_length, "fallback": None,
+        "accept_photo": accept_photo,
+    }
 
 
 def phone_question(question_id: str, text: str) -> dict[str, Any]:
-    return {"id": question_id, "kind": PHONE, "text": text}
+    # After three misses (or "geen"/"nee"), go on without a number rather than trap someone in a P1.
+    return {"id": question_id, "kind": PHONE, "text": text, "fallback": ""}
 
 
 def _buttons(question: dict[str, Any]) -> list[tuple[str, str]]:
     if question["kind"] == YES_NO:
         return [(texts.YES, "ja"), (texts.NO, "nee")]
     if question["kind"] == CHOICE:
-        return [(f"{i}. {c['title']}", c["value"]) for i, c in enumerate(question["choices"], start=1)]
+        numbered = question.get("numbered", True)
+        return [
+            (f"{i}. {c['title']}" if numbered else c["title"], c["value"])
+            for i, c in enumerate(question["choices"], start=1)
+        ]
     return []
+
+
+def _submit(question: dict[str, Any], title: str, value: str) -> dict[str, Any]:
+    return {"type": "Action.Submit", "title": title, "data": {QUESTION_KEY: question["id"], ANSWER_KEY: value}}
 
 
 def question_card(question: dict[str, Any]) -> dict[str, Any]:
     """An Adaptive Card 1.5 with the question and one Action.Submit per answer."""
-    return {
-        "type": "AdaptiveCard",
-        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-        "version": "1.5",
-        "body": [{"type": "TextBlock", "text": question["text"], "wrap": True}],
-        "actions": [
-            {"type": "Action.Submit", "title": title, "data": {QUESTION_KEY: question["id"], ANSWER_KEY: value}}
-            for title, value in _buttons(question)
-        ],
-    }
+    body: list[dict[str, Any]] = list(question.get("body") or [])
+    body.append({"type": "TextBlock", "text": question["text"], "wrap": True, "weight": "Bolder" if body else "Default"})
+    buttons = _buttons(question)
+    card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
+    if len(buttons) <= INLINE_BUTTONS:
+        card["actions"] = [_submit(question, title, value) for title, value in buttons]
+    else:
+        body.extend({"type": "ActionSet", "actions": [_submit(question, title, value)]} for title, value in buttons)
+    return card
 
 
 def ask_activity(question: dict[str, Any]):
     if _buttons(question):
-        return MessageFactory.attachment(CardFactory.adaptive_card(question_card(question)))
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(question_card(question)))
+        # The question as plain text too: notifications and screen readers show it.
+        activity.summary = question["text"]
+        return activity
     return MessageFactory.text(question["text"])
 
 
+def _choice_answer(question: dict[str, Any], raw: str) -> str | None:
+    values = [c["value"] for c in question["choices"]]
+    if raw in values:
+        return raw
+    options = [recognize.Choice(c["value"], c["title"], tuple(c["synonyms"])) for c in question["choices"]]
+    found = recognize.choice(raw, options)
+    if found is not None:
+        return found
+    said = recognize.yes_no(raw)
+    if said is True and question.get("yes"):
+        return question["yes"]
+    if said is False and question.get("no"):
+        return question["no"]
+    return None
+
+
 def recognise(question: dict[str, Any], activity) -> Any | None:
-    """The answer in this activity, or None if it does not answer this question."""
+    """The answer in this activity, ``_STALE`` for a button of another question, else None."""
     value = activity.value if isinstance(activity.value, dict) else None
     if value is not None and ANSWER_KEY in value:
         if value.get(QUESTION_KEY) != question["id"]:
-            return None  # a button from an earlier question
+            return _STALE
         raw = str(value[ANSWER_KEY])
     else:
         raw = activity.text or ""
@@ -90,20 +147,43 @@ def recognise(question: dict[str, Any], activity) -> Any | None:
     if kind == YES_NO:
         return recognize.yes_no(raw)
     if kind == CHOICE:
-        options = [recognize.Choice(c["value"], c["title"], tuple(c["synonyms"])) for c in question["choices"]]
-        return recognize.choice(raw, options)
+        return _choice_answer(question, raw)
     if kind == PHONE:
-        return recognize.phone_number(raw)
+        number = recognize.phone_number(raw)
+        if number is None and recognize.yes_no(raw) is False:
+            return ""  # "nee", "geen": go on without a number
+        return number
     cleaned = raw.strip()
-    return cleaned if len(cleaned) >= question.get("min_length", 2) else None
+    if len(cleaned) >= question.get("min_length", 2):
+        return cleaned
+    if question.get("accept_photo") and attachments.references(activity):
+        return cleaned
+    return None
+
+
+def _examples(question: dict[str, Any]) -> str:
+    first = question["choices"][0]
+    return f"**1** of **{first['title'].split(' (')[0].lower()}**"
 
 
 def _re_ask_text(question: dict[str, Any]) -> str:
-    return {
-        YES_NO: texts.NOT_UNDERSTOOD_YES_NO,
-        CHOICE: texts.NOT_UNDERSTOOD_CHOICE,
-        PHONE: texts.PHONE_NOT_RECOGNISED,
-    }.get(question["kind"], texts.DESCRIPTION_TOO_SHORT)
+    kind = question["kind"]
+    if kind == YES_NO:
+        return texts.NOT_UNDERSTOOD_YES_NO
+    if kind == CHOICE:
+        return texts.NOT_UNDERSTOOD_CHOICE.format(examples=_examples(question))
+    if kind == PHONE:
+        return texts.PHONE_NOT_RECOGNISED
+    return texts.DESCRIPTION_TOO_SHORT
+
+
+def _fallback_name(question: dict[str, Any]) -> str:
+    fallback = question["fallback"]
+    if question["kind"] == YES_NO:
+        return texts.YES.lower() if fallback else texts.NO.lower()
+    if question["kind"] == CHOICE:
+        return next((c["title"] for c in question["choices"] if c["value"] == fallback), str(fallback))
+    return str(fallback)
 
 
 class QuestionDialog(Dialog):
@@ -126,12 +206,24 @@ class QuestionDialog(Dialog):
         state = dialog_context.active_dialog.state
         question = state["question"]
         answer = recognise(question, context.activity)
+        if answer is _STALE:
+            await context.send_activity(texts.STALE_BUTTON)
+            await context.send_activity(ask_activity(question))
+            return Dialog.end_of_turn
         if answer is not None:
             return await dialog_context.end_dialog(answer)
         state["misses"] = state.get("misses", 0) + 1
-        await context.send_activity(_re_ask_text(question))
-        if state["misses"] >= MAX_MISSES_BEFORE_WAY_OUT:
-            await context.send_activity(texts.WAY_OUT)
+        if state["misses"] <= MAX_RE_ASKS:
+            await context.send_activity(_re_ask_text(question))
+            await context.send_activity(ask_activity(question))
+            return Dialog.end_of_turn
+        if question.get("fallback") is not None:
+            if question["kind"] == PHONE:
+                await context.send_activity(texts.PHONE_SKIPPED)
+            else:
+                await context.send_activity(texts.WAY_OUT_FALLBACK.format(choice=_fallback_name(question)))
+            return await dialog_context.end_dialog(question["fallback"])
+        await context.send_activity(texts.WAY_OUT)
         await context.send_activity(ask_activity(question))
         return Dialog.end_of_turn
 

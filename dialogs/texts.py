@@ -11,8 +11,15 @@ WELCOME = (
     "Typ **nieuwe melding** of beschrijf meteen je probleem."
 )
 ASK_DESCRIPTION = "Wat is er aan de hand? Beschrijf het kort in één of twee zinnen."
+ASK_DESCRIPTION_WITH_PHOTO = "Ik heb je foto. Ik bewaar hem bij je melding. Wat is er aan de hand? Beschrijf het kort."
 DESCRIPTION_TOO_SHORT = "Vertel iets meer, bijvoorbeeld: \"mijn laptop start niet op\"."
 
+# -- intake questions ---------------------------------------------------------------------------
+ASK_CATEGORY = "Waar gaat het over? Tik een knop of typ het nummer."
+ASK_SECURITY = "Wat is er gebeurd?"
+ASK_PHISHING_CLICKED = "Heb je op een link geklikt, een bijlage geopend of je wachtwoord ingevuld?"
+ASK_SCOPE = "Wie heeft er last van?"
+ASK_WORK = "Kun je nog werken?"
 UPLIFT_INTRO = "Drie korte vragen om te bepalen hoe snel we moeten helpen."
 UPLIFT_ROLE = (
     "Heb je nu een kritieke rol of een tijdkritische verplichting? "
@@ -23,27 +30,179 @@ UPLIFT_IMPACT = (
     "of de reputatie van de organisatie?"
 )
 UPLIFT_CANNOT_WORK = "Kun je je taak nu helemaal niet uitvoeren?"
+UPLIFT_GRANTED = "Dan krijgt je melding de hoogste prioriteit: P1-uplift (één medewerker)."
 ASK_MOTIVATION = "Wat moet je nu doen, en wanneer? Bijvoorbeeld: \"om 10:00 lesgeven aan groep 8\"."
 ASK_PHONE = "Op welk telefoonnummer ben je nu bereikbaar? De servicedesk belt je bij P1 op."
 PHONE_NOT_RECOGNISED = "Dat herken ik niet als telefoonnummer. Typ het zo: 06 12345678 of +31 6 12345678."
+PHONE_SKIPPED = "Ik ga verder zonder telefoonnummer. De servicedesk zoekt je op via Teams."
 
 YES = "Ja"
 NO = "Nee"
 
-NOT_UNDERSTOOD_YES_NO = "Dat begreep ik niet. Antwoord met **ja** of **nee**."
-NOT_UNDERSTOOD_CHOICE = "Dat begreep ik niet. Kies een knop of typ het nummer, bijvoorbeeld **1**."
+# Choices: (value, title on the button, words that also pick it). Numbers work too ("2").
+CATEGORY_CHOICES = (
+    ("laptop", "Laptop of computer", ("laptop", "computer", "pc", "scherm", "beeldscherm", "toetsenbord", "muis", "docking", "dockingstation")),
+    ("telefoon", "Telefoon", ("telefoon", "mobiel", "mobieltje", "smartphone", "iphone", "samsung", "gsm")),
+    ("m365", "Microsoft 365 (Teams, Outlook, SharePoint, OneDrive)", ("microsoft", "365", "m365", "office", "teams", "outlook", "mail", "email", "e mail", "sharepoint", "onedrive", "word", "excel", "agenda")),
+    ("netwerk", "Netwerk, VPN of wifi", ("netwerk", "vpn", "wifi", "wi fi", "internet", "verbinding", "wlan")),
+    ("account", "Account, wachtwoord of MFA", ("account", "wachtwoord", "mfa", "inloggen", "authenticator", "2fa", "geblokkeerd", "password")),
+    ("beveiliging", "Beveiliging (datalek, phishing, apparaat kwijt of gestolen)", ("beveiliging", "security", "datalek", "phishing", "kwijt", "gestolen", "verloren", "hack", "gehackt", "virus", "verdacht", "verdachte")),
+    ("printer", "Printer of multifunctional", ("printer", "printen", "print", "scanner", "scannen", "multifunctional", "mfp", "kopieerapparaat", "kopieren")),
+    ("applicatie", "Applicatie of programma", ("applicatie", "app", "programma", "systeem", "software", "pakket")),
+    ("vraag", "Vraag of verzoek", ("vraag", "verzoek", "aanvraag", "bestellen", "nieuw account", "toegang")),
+    ("overig", "Iets anders", ("overig", "anders", "iets anders", "weet niet", "weet ik niet", "geen idee")),
+)
+CATEGORY_NAMES = {
+    "laptop": "laptop of computer",
+    "telefoon": "telefoon",
+    "m365": "Microsoft 365",
+    "netwerk": "netwerk, VPN of wifi",
+    "account": "account, wachtwoord of MFA",
+    "beveiliging": "beveiliging",
+    "printer": "printer of multifunctional",
+    "applicatie": "applicatie",
+    "vraag": "vraag of verzoek",
+    "overig": "iets anders",
+}
+SECURITY_CHOICES = (
+    ("kwijt", "Apparaat kwijt of gestolen", ("kwijt", "gestolen", "verloren", "verloren of gestolen", "diefstal", "laten liggen")),
+    ("datalek", "Datalek", ("datalek", "gegevens", "verkeerde persoon", "verkeerd gemaild", "verkeerde ontvanger", "lek")),
+    ("phishing", "Phishing of verdachte mail", ("phishing", "verdachte mail", "nepmail", "spam", "link", "verdacht")),
+    ("anders", "Iets anders", ("anders", "iets anders", "virus", "hack", "overig")),
+)
+SECURITY_NAMES = {
+    "kwijt": "apparaat kwijt of gestolen",
+    "datalek": "datalek",
+    "phishing": "phishing of verdachte mail",
+    "anders": "ander beveiligingsprobleem",
+}
+SCOPE_CHOICES = (
+    ("alleen_ik", "Alleen ik", ("alleen ik", "ik", "mij", "ikzelf", "alleen mij", "alleen")),
+    ("mijn_team", "Mijn team", ("team", "mijn team", "collega", "collegas", "afdeling")),
+    ("meerdere_teams", "Meerdere teams of locaties", ("meerdere", "teams", "locaties", "meerdere teams", "verschillende", "andere teams", "scholen", "vestigingen")),
+    ("iedereen", "Iedereen", ("iedereen", "alle", "allemaal", "overal", "hele organisatie", "heel")),
+)
+SCOPE_NAMES = {
+    "alleen_ik": "alleen jij",
+    "mijn_team": "jouw team",
+    "meerdere_teams": "meerdere teams of locaties",
+    "iedereen": "iedereen",
+}
+WORK_CHOICES = (
+    ("nee", "Nee, ik kan niet werken", ("niet werken", "kan niet", "helemaal niet", "niks", "niets", "lukt niet")),
+    ("omweg", "Ja, met een omweg", ("omweg", "workaround", "andere manier", "ander apparaat", "deels", "beetje", "half", "met moeite")),
+    ("ja", "Ja, het is alleen lastig", ("gewoon", "lastig", "hinderlijk", "wel", "prima")),
+)
+WORK_NAMES = {
+    "nee": "nee, je kunt niet werken",
+    "omweg": "ja, met een omweg",
+    "ja": "ja, het is alleen lastig",
+}
+
+# -- known outage -------------------------------------------------------------------------------
+def known_outage(*, label: str, category: str, description: str, since: str) -> str:
+    return (
+        f"Er is al een storing bekend bij {category}: **{label}**, gemeld {since}.\n\n"
+        f"\"{description}\"\n\n"
+        "Gaat het om dezelfde storing? Dan koppel ik je aan die melding. "
+        "Je krijgt dan de updates van die storing en hoeft verder niets te doen."
+    )
+
+
+def linked(*, label: str, next_update: str | None) -> str:
+    text = f"Je bent gekoppeld aan **{label}**. Je krijgt de updates van die storing."
+    if next_update:
+        text += f" De volgende update komt uiterlijk {next_update}."
+    return text + " Typ **status " + label + "** om de stand te zien."
+
+
+def already_linked(*, label: str) -> str:
+    return f"Je volgde **{label}** al. Je krijgt de updates van die storing. Typ **status {label}** voor de stand."
+
+
+NOT_THE_SAME_OUTAGE = "Oké, dan maak ik een nieuwe melding. Nog een paar vragen."
+
+# -- security paths -----------------------------------------------------------------------------
+LOST_DEVICE_NOW = (
+    "Vervelend! Een kwijt of gestolen apparaat is een beveiligingsincident met de hoogste prioriteit (P1).\n\n"
+    "**Wat de servicedesk doet:** je apparaat op afstand blokkeren en wissen (remote wipe), "
+    "zodat niemand bij je mail en bestanden kan.\n\n"
+    "**Wat jij nu doet:**\n\n"
+    "1. Verander je wachtwoord vanaf een ander apparaat, als dat kan.\n"
+    "2. Gestolen? Doe aangifte bij de politie.\n"
+    "3. Teruggevonden? Laat het ons meteen weten, dan stoppen we het wissen misschien nog."
+)
+LOST_DEVICE_AFTER = (
+    "Gevonden? Typ **aanvulling {label}: teruggevonden**. "
+    "Gestolen? Zet het nummer van je aangifte erbij met **aanvulling {label}: aangifte ...**."
+)
+DATALEK_NOW = (
+    "Een datalek is een beveiligingsincident met de hoogste prioriteit (P1).\n\n"
+    "**Wat jij nu doet:** verwijder niets en stuur niets door. Schrijf op wat er gebeurde, wanneer, "
+    "en welke gegevens het zijn. Vraag de ontvanger de mail ongelezen te verwijderen, als dat kan.\n\n"
+    "**Wat de servicedesk doet:** het lek indammen en de privacy-officer inschakelen. "
+    "Die beslist over een melding bij de Autoriteit Persoonsgegevens (binnen 72 uur)."
+)
+PHISHING_CLICKED_NOW = (
+    "Dan behandelen we dit als beveiligingsincident met de hoogste prioriteit (P1). "
+    "**Wat jij nu doet:** verander meteen je wachtwoord vanaf een ander apparaat en klik nergens meer op."
+)
+PHISHING_NOT_CLICKED = "Goed dat je niets hebt aangeklikt. Verwijder de mail niet: de servicedesk wil hem bekijken."
+
+# -- summary and change ---------------------------------------------------------------------------
+SUMMARY_TITLE = "Klopt dit?"
+SUMMARY_ASK = "Klopt alles? Tik **Ja, maak de melding**. Klopt iets niet? Tik **Wijzigen**."
+SUMMARY_CONFIRM = "Ja, maak de melding"
+SUMMARY_CHANGE = "Wijzigen"
+SUMMARY_STOP = "Stoppen"
+SUMMARY_FIELDS = {
+    "description": "Wat er is",
+    "category": "Soort",
+    "security": "Wat er gebeurde",
+    "scope": "Wie last heeft",
+    "work": "Kun je werken",
+    "priority": "Prioriteit",
+    "motivation": "Wat je moet doen",
+    "phone": "Telefoon",
+    "attachments": "Foto's",
+}
+ASK_CHANGE = "Wat wil je wijzigen?"
+CHANGE_CHOICES_BASE = (
+    ("description", "De beschrijving", ("beschrijving", "omschrijving", "tekst", "wat er is")),
+    ("category", "De soort", ("soort", "categorie", "onderwerp")),
+    ("scope", "Wie er last van heeft", ("wie", "last", "bereik", "teams")),
+    ("work", "Of je kunt werken", ("werken", "omweg", "workaround")),
+)
+CHANGE_CHOICE_PHONE = ("phone", "Het telefoonnummer", ("telefoon", "nummer", "telefoonnummer"))
+CHANGE_CHOICE_MOTIVATION = ("motivation", "Wat je moet doen", ("motivatie", "wat moet je doen"))
+
+# -- created -------------------------------------------------------------------------------------
+TOO_MANY_TICKETS = (
+    "Je hebt het afgelopen uur al {count} meldingen gemaakt. Meer kan niet binnen een uur. "
+    "Vanaf {retry} kan het weer. Is het dringend? Bel de servicedesk. "
+    "Iets toevoegen aan een melding kan wel: typ **aanvulling M-12: je tekst**."
+)
+
+# -- re-asking -------------------------------------------------------------------------------------
+NOT_UNDERSTOOD_YES_NO = "Dat begreep ik niet. Antwoord met **ja** of **nee**, of tik een knop."
+NOT_UNDERSTOOD_CHOICE = "Dat begreep ik niet. Tik een knop of typ het nummer, bijvoorbeeld {examples}."
 WAY_OUT = (
     "Het lukt nog niet. Typ **stop** om te stoppen, of bel de servicedesk als het dringend is. "
     "Je kunt ook gewoon opnieuw antwoorden."
 )
+WAY_OUT_FALLBACK = "Ik begrijp het nog niet. Ik ga verder met **{choice}**. Je kunt het straks in de samenvatting wijzigen."
+STALE_BUTTON = "Die knop hoort bij een eerdere vraag. Kies hieronder."
+PHOTO_RECEIVED = "Foto ontvangen. Ik bewaar hem bij je melding."
 
+# -- commands at every step ----------------------------------------------------------------------
 CANCELLED = "Oké, ik ben gestopt. Er is geen melding gemaakt. Typ **nieuwe melding** om opnieuw te beginnen."
 NOTHING_TO_CANCEL = "Er loopt nu niets om te stoppen. Typ **nieuwe melding** om een storing te melden."
 HELP = (
     "Dit kan ik voor je doen:\n\n"
-    "- **nieuwe melding**: een storing melden\n"
+    "- **nieuwe melding**: een storing melden (je mag ook meteen je probleem beschrijven)\n"
     "- **mijn meldingen**: je open meldingen bekijken\n"
     "- **status M-12**: de stand van één melding\n"
+    "- **aanvulling M-12: je tekst**: iets toevoegen aan een melding (een foto sturen mag ook)\n"
     "- **stop**: stoppen met wat we nu doen\n\n"
     "Je kunt ook meteen je probleem beschrijven."
 )
@@ -51,9 +210,24 @@ UNKNOWN_COMMAND = (
     "Die opdracht ken ik niet. Beschrijf je probleem in een zin, bijvoorbeeld "
     "\"mijn laptop start niet op\", of typ **nieuwe melding** of **help**."
 )
-HELP_DURING_INTAKE = "We waren bezig met je melding. Beantwoord de vraag hierboven, of typ **stop** om te stoppen."
+HELP_DURING_INTAKE = "We waren bezig met je melding. Beantwoord de vraag hieronder, of typ **stop** om te stoppen."
+HELP_DURING_ADD_INFO = "We waren bezig met een aanvulling. Beantwoord de vraag hieronder, of typ **stop** om te stoppen."
 NO_OPEN_TICKETS = "Je hebt geen open meldingen."
 UNKNOWN_TICKET = "Ik vind geen melding {label} van jou. Typ **mijn meldingen** voor je open meldingen."
+EXPIRED = (
+    "Je melding van {started} was nog niet af. Je hebt er {minutes} minuten niet op gereageerd, "
+    "dus ik ben ermee gestopt. Er is geen melding gemaakt."
+)
+EXPIRED_START_AGAIN = "Speelt het nog? Beschrijf je probleem opnieuw of typ **nieuwe melding**."
+CARD_FROM_EARLIER = "Die knop hoort bij een eerdere vraag. Typ **nieuwe melding** om een storing te melden."
+
+# -- adding information ---------------------------------------------------------------------------
+ASK_WHICH_TICKET = "Bij welke melding hoort dit?"
+ASK_ADD_INFO = "Wat wil je toevoegen aan **{label}**? Een foto sturen mag ook."
+INFO_ADDED = "Dank je. Ik heb je aanvulling bij **{label}** gezet. De servicedesk ziet hem meteen."
+PHOTO_ADDED = "Dank je. Ik heb je foto bij **{label}** gezet. De servicedesk kan hem openen."
+NO_OPEN_TICKET_TO_ADD = "Je hebt geen open melding om iets aan toe te voegen. Typ **nieuwe melding** om een storing te melden."
+TICKET_CLOSED_FOR_INFO = "Melding {label} is niet meer open. Typ **nieuwe melding** als het probleem terug is."
 
 PRIORITY_LABELS = {
     "P1": "P1 (kritiek)",
@@ -79,14 +253,24 @@ CADENCE_SENTENCES = {
 }
 
 
-def ticket_created(*, label: str, priority: str, uplift: bool, first_response: str, resolution: str) -> str:
+def ticket_created(
+    *, label: str, priority: str, uplift: bool, first_response: str, resolution: str, phone: str | None = None
+) -> str:
     priority_text = UPLIFT_LABEL if uplift else PRIORITY_LABELS[priority]
-    call = " en belt je op" if priority == "P1" else ""
+    call = ""
+    if priority == "P1":
+        call = f" en belt je op {phone}" if phone else " en belt je op"
     return (
         f"Je melding **{label}** is aangemaakt met prioriteit {priority_text}.\n\n"
         f"De servicedesk reageert uiterlijk {first_response}{call}. "
         f"We willen het uiterlijk {resolution} opgelost hebben. {CADENCE_SENTENCES[priority]}"
     )
+
+
+MY_TICKETS_HEADER = "Je open meldingen:"
+FOLLOWED_HEADER = "Storingen die je volgt:"
+NEXT_UPDATE_LINE = "Je volgende update krijg je uiterlijk {when}."
+STATUS_PRIORITY_LINE = "Prioriteit: {priority}."
 
 
 def acknowledged(*, label: str, agent_name: str, note: str | None) -> str:

@@ -38,6 +38,9 @@ async def test_report_uplift_acknowledge_update_and_weekly_summary(harness):
 
     # The employee describes the problem in one go and answers the uplift questions.
     assert await harness.say("mijn laptop start niet op en ik moet om 10 uur lesgeven") == 200
+    await harness.say("1")  # category: laptop
+    await harness.say(None, value={"vraag": "scope", "antwoord": "alleen_ik"})  # who: a button click
+    await harness.say("met een omweg")  # can you work
     asked = harness.connector.to("a:personal-")[-1]
     assert "kritieke rol" in asked.card_text()
     assert_valid_card(asked.cards[0])
@@ -46,6 +49,7 @@ async def test_report_uplift_acknowledge_update_and_weekly_summary(harness):
     await harness.say("jazeker")
     await harness.say("om 10:00 lesgeven aan groep 8")
     await harness.say("06 12345678")
+    await harness.say("ja")  # the summary: "Klopt dit?"
 
     confirmation = harness.replies_to_employee()[-1]
     assert "P1-uplift (één medewerker)" in confirmation
@@ -144,6 +148,9 @@ async def test_a_restart_in_the_middle_of_the_intake_continues_the_dialog(sqlite
     first = await start_harness(settings)
     await first.link_channels()
     await first.say("de printer op de tweede verdieping geeft een papierstoring")
+    await first.say("printer")
+    await first.say("alleen ik")
+    await first.say("met een omweg")
     await first.say("ja")
     clock = first.clock
     await stop_harness(first)
@@ -151,6 +158,7 @@ async def test_a_restart_in_the_middle_of_the_intake_continues_the_dialog(sqlite
     second = await start_harness(settings, clock=clock)
     try:
         await second.say("nee")  # the second uplift question, asked before the restart
+        await second.say("klopt")  # the summary card
         confirmation = second.replies_to_employee()[-1]
         assert "P3 (normaal)" in confirmation
         async with second.app[app_module.DATABASE].sessions() as session:
