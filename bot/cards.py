@@ -8,16 +8,47 @@ markup to a card an agent will click on.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from sla import events as ev
 from dialogs.texts import PRIORITY_LABELS, STATUS_LABELS, UPLIFT_LABEL
 from dialogs.when import say_when
 from storage.models import Ticket
 from storage.tickets import ticket_label
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+
+# Card verbs (Action.Execute ``verb``; the Action.Submit fallback carries it as data["verb"]).
 VERB_ACKNOWLEDGE = "oppakken"
+VERB_PRIORITY = "prioriteit"
+VERB_WAIT = "wacht"
+VERB_RESUME = "hervat"
+VERB_UPDATE = "update"
+VERB_WORKAROUND = "noodoplossing"
+VERB_RESOLVE = "opgelost"
+VERB_REOPEN = "heropenen"
+VERB_HAND_OVER = "overdragen"
+VERBS = (
+    VERB_ACKNOWLEDGE, VERB_PRIORITY, VERB_WAIT, VERB_RESUME, VERB_UPDATE,
+    VERB_WORKAROUND, VERB_RESOLVE, VERB_REOPEN, VERB_HAND_OVER,
+)
+
+# Input ids: unique across the whole card (show cards included), read by bot.card_actions.
+IN_NOTE = "notitie"
+IN_PRIORITY = "prioriteit"
+IN_PRIORITY_REASON = "prioriteit_reden"
+IN_PARTY = "wacht_partij"
+IN_WAIT_REASON = "wacht_reden"
+IN_UPDATE = "update_tekst"
+IN_WORKAROUND = "noodoplossing_tekst"
+IN_SOLUTION = "oplossing"
+IN_FIRST_TIME_FIX = "eerste_keer_goed"
+IN_REOPEN_REASON = "heropen_reden"
+IN_HAND_OVER_TO = "overdragen_naar"
+
+MAX_DESCRIPTION = 3000
+LATEST_EVENTS = 5
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -27,16 +58,41 @@ def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = Non
     return card
 
 
+def _cut(text: str | None, limit: int = MAX_DESCRIPTION) -> str:
+    text = (text or "").strip() or "-"
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def literal(text: str | None, **run: Any) -> dict[str, Any]:
-    """People's own words, shown exactly as typed (no markdown, no links)."""
-    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": (text or "").strip() or "-", **run}]}
+    """People's own words, shown exactly as typed (no markdown, no links, no mentions)."""
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": _cut(text), **run}]}
+
+
+def labelled(label: str, value: str | None, *, attention: bool = False) -> dict[str, Any]:
+    """"Label: value" where the value is shown literally (TextRun renders no markdown).
+
+    Used instead of a FactSet, whose values Teams renders as markdown: a reporter's name or
+    phone number must not become a link.
+    """
+    run: dict[str, Any] = {"type": "TextRun", "text": _cut(value, 500)}
+    if attention:
+        run["color"] = "Attention"
+    return {
+        "type": "RichTextBlock",
+        "inlines": [{"type": "TextRun", "text": f"{label}: ", "weight": "Bolder"}, run],
+    }
 
 
 def heading(text: str) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "weight": "Bolder", "size": "Medium", "wrap": True}
 
 
+def subheading(text: str) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "weight": "Bolder", "wrap": True, "spacing": "Medium"}
+
+
 def facts(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Only for the bot's own words and numbers (FactSet values are markdown in Teams)."""
     return {"type": "FactSet", "facts": [{"title": title, "value": value} for title, value in pairs]}
 
 
@@ -44,70 +100,414 @@ def priority_text(ticket: Ticket) -> str:
     return UPLIFT_LABEL if ticket.uplift else PRIORITY_LABELS.get(ticket.priority, ticket.priority)
 
 
-def ticket_card(ticket: Ticket, *, now: datetime, tz: ZoneInfo) -> dict[str, Any]:
-    """The servicedesk's card for one ticket; its buttons carry the version they were drawn at."""
-    label = ticket_label(ticket.id)
-    rows = [
-        ("Prioriteit", priority_text(ticket)),
-        ("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
-        ("Melder", ticket.reporter_name),
-        ("Eigenaar", ticket.owner_name or "nog niemand"),
-    ]
-    if ticket.first_response_at is not None:
-        rows.append(("Opgepakt", f"door {ticket.owner_name} om {ticket.first_response_at.astimezone(tz):%H:%M}"))
+def time_left(due: datetime, *, now: datetime) -> str:
+    """"nog 13 min", "nog 2 u 5 min", "nog 3 dagen", or "12 min te laat"."""
+    seconds = (due - now).total_seconds()
+    late = seconds < 0
+    minutes = int(abs(seconds) // 60)
+    if minutes >= 2 * 24 * 60:
+        amount = f"{minutes // (24 * 60)} dagen"
+    elif minutes >= 60:
+        amount = f"{minutes // 60} u {minutes % 60} min" if minutes % 60 else f"{minutes // 60} u"
     else:
-        rows.append(("Reactie uiterlijk", say_when(ticket.first_response_due, now=now, tz=tz)))
-    if ticket.resolution_due is not None:
-        rows.append(("Oplossing uiterlijk", say_when(ticket.resolution_due, now=now, tz=tz)))
-    if ticket.phone:
-        rows.append(("Bel terug", ticket.phone))
-    body: list[dict[str, Any]] = [heading(f"Melding {label} · {priority_text(ticket)}"), facts(rows)]
-    body.append({"type": "TextBlock", "text": "Omschrijving", "weight": "Bolder", "wrap": True})
-    body.append(literal(ticket.description))
-    if ticket.uplift_motivation:
-        body.append({"type": "TextBlock", "text": "Motivatie P1-uplift", "weight": "Bolder", "wrap": True})
-        body.append(literal(ticket.uplift_motivation))
-    actions: list[dict[str, Any]] = []
-    if ticket.first_response_at is None:
-        body.append(
+        amount = f"{minutes} min"
+    return f"{amount} te laat" if late else f"nog {amount}"
+
+
+def _deadline(due: datetime | None, *, now: datetime, tz: ZoneInfo) -> tuple[str, bool]:
+    if due is None:
+        return "-", False
+    return f"uiterlijk {say_when(due, now=now, tz=tz)} ({time_left(due, now=now)})", due <= now
+
+
+def _at(instant: datetime, *, now: datetime, tz: ZoneInfo) -> str:
+    return say_when(instant, now=now, tz=tz)
+
+
+def _event_data(event: Any) -> dict[str, Any]:
+    return dict(getattr(event, "data", None) or {})
+
+
+def event_line(event: Any, *, reporter: str) -> str:
+    """One line of history, in Dutch; contains people's words, so always shown literally."""
+    data = _event_data(event)
+    agent = data.get("agent_name") or "de servicedesk"
+    kind = event.kind
+    if kind == ev.REPORTED:
+        return f"Gemeld door {reporter}"
+    if kind == ev.ACKNOWLEDGED:
+        note = data.get("note")
+        return f"Opgepakt door {agent}" + (f": {note}" if note else "")
+    if kind == ev.PRIORITY_CHANGED:
+        return f"Prioriteit {data.get('from')} → {data.get('to')} door {agent}: {data.get('reason') or '-'}"
+    if kind == ev.PAUSED:
+        return f"Wacht op {data.get('party') or 'derde'} ({agent}): {data.get('reason') or '-'}"
+    if kind == ev.RESUMED:
+        return f"Hervat door {agent}"
+    if kind == ev.AGENT_UPDATE:
+        return f"Update aan melder door {agent}: {data.get('text') or '-'}"
+    if kind == ev.STATUS_UPDATE_SENT:
+        return "Automatische statusupdate aan melder" + (" (zonder nieuws)" if data.get("holding") else "")
+    if kind == ev.WORKAROUND:
+        return f"Noodoplossing door {agent}: {data.get('note') or '-'}"
+    if kind == ev.RESOLVED:
+        ftf = "ja" if data.get("first_time_fix") else "nee"
+        return f"Opgelost door {agent}: {data.get('solution') or '-'} (in één keer opgelost: {ftf})"
+    if kind == ev.REOPENED:
+        return f"Heropend door {agent}: {data.get('reason') or '-'}"
+    if kind == ev.HANDED_OVER:
+        return f"Overgedragen aan {data.get('to_name') or 'een collega'} door {agent}"
+    if kind == ev.PRODUCTIVE_AGAIN:
+        return "Melder kan weer werken"
+    if kind == ev.CSAT:
+        return f"Tevredenheid van de melder: {data.get('score')}"
+    if kind == ev.INFO_ADDED:
+        return f"Aanvulling: {data.get('text') or '-'}"
+    if kind == ev.AGREED_DATE_SET:
+        return f"Afgesproken datum: {data.get('date')}"
+    if kind == ev.CLOSED:
+        return "Gesloten"
+    return kind
+
+
+def _history(events: Sequence[Any], *, ticket: Ticket, tz: ZoneInfo) -> list[dict[str, Any]]:
+    latest = list(events)[-LATEST_EVENTS:][::-1]
+    blocks: list[dict[str, Any]] = []
+    for event in latest:
+        blocks.append(
             {
-                "type": "Input.Text",
-                "id": "notitie",
-                "label": "Eerste bericht aan de melder",
-                "placeholder": "Bijvoorbeeld: ik bel je binnen 5 minuten.",
-                "isMultiline": True,
-                "maxLength": 1000,
+                "type": "RichTextBlock",
+                "inlines": [
+                    {"type": "TextRun", "text": f"{event.at.astimezone(tz):%d-%m %H:%M} ", "isSubtle": True},
+                    {"type": "TextRun", "text": _cut(event_line(event, reporter=ticket.reporter_name), 600)},
+                ],
             }
+        )
+    return blocks
+
+
+def _priority_reason(ticket: Ticket, events: Sequence[Any]) -> str | None:
+    changes = [e for e in events if e.kind == ev.PRIORITY_CHANGED]
+    if changes:
+        data = _event_data(changes[-1])
+        return f"gewijzigd van {data.get('from')} naar {data.get('to')}: {data.get('reason') or '-'}"
+    reasons = (ticket.priority_reasons or {}).get("reasons") or []
+    return "; ".join(str(r) for r in reasons) or None
+
+
+def _execute(title: str, verb: str, ticket: Ticket, *, style: str | None = None) -> dict[str, Any]:
+    """An Action.Execute with an Action.Submit fallback (clients without Universal Actions).
+
+    The data carries only the ticket and the version the card was drawn at: who may do what is
+    decided on the server from the clicker's Entra object id.
+    """
+    data = {"ticket": ticket.id, "versie": ticket.version}
+    action: dict[str, Any] = {
+        "type": "Action.Execute",
+        "title": title,
+        "verb": verb,
+        "data": data,
+        "associatedInputs": "auto",
+        "fallback": {"type": "Action.Submit", "title": title, "data": {"verb": verb, **data}, "associatedInputs": "auto"},
+    }
+    if style:
+        action["style"] = style
+    return action
+
+
+def _text_input(input_id: str, label: str, *, placeholder: str = "", required: bool = True, multiline: bool = True, max_length: int = 1000) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "Input.Text",
+        "id": input_id,
+        "label": label,
+        "isMultiline": multiline,
+        "maxLength": max_length,
+    }
+    if placeholder:
+        element["placeholder"] = placeholder
+    if required:
+        element["isRequired"] = True
+        element["errorMessage"] = "Vul dit in."
+    return element
+
+
+def _choice_input(input_id: str, label: str, choices: Sequence[tuple[str, str]], *, value: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "Input.ChoiceSet",
+        "id": input_id,
+        "label": label,
+        "style": "compact",
+        "isRequired": True,
+        "errorMessage": "Maak een keuze.",
+        "choices": [{"title": title, "value": val} for val, title in choices],
+    }
+    if value is not None:
+        element["value"] = value
+    return element
+
+
+def _show(title: str, body: list[dict[str, Any]], action: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Action.ShowCard", "title": title, "card": {"type": "AdaptiveCard", "body": body, "actions": [action]}}
+
+
+def _actions(ticket: Ticket, *, agents: Mapping[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(body inputs, actions) for the ticket's status."""
+    status = ticket.status
+    body: list[dict[str, Any]] = []
+    actions: list[dict[str, Any]] = []
+    priority_choices = [(p, PRIORITY_LABELS.get(p, p)) for p in ("P1", "P2", "P3", "P4") if p != ticket.priority]
+    change_priority = _show(
+        "Prioriteit wijzigen",
+        [
+            _choice_input(IN_PRIORITY, "Nieuwe prioriteit", priority_choices),
+            _text_input(IN_PRIORITY_REASON, "Reden (de melder krijgt die te zien)", placeholder="Bijvoorbeeld: het hele team kan niet werken."),
+        ],
+        _execute("Prioriteit wijzigen", VERB_PRIORITY, ticket),
+    )
+    if status == "nieuw" and ticket.first_response_at is None:
+        body.append(
+            _text_input(IN_NOTE, "Eerste bericht aan de melder", placeholder="Bijvoorbeeld: ik bel je binnen 5 minuten.", required=False)
+        )
+        actions.append(_execute("Oppakken", VERB_ACKNOWLEDGE, ticket, style="positive"))
+        actions.append(change_priority)
+        return body, actions
+    if status in ("opgepakt", "wacht_op_derde", "nieuw"):
+        actions.append(
+            _show(
+                "Update naar melder",
+                [_text_input(IN_UPDATE, "Bericht aan de melder", placeholder="Wat is er gedaan, wat komt er nog?")],
+                _execute("Versturen", VERB_UPDATE, ticket),
+            )
+        )
+        if status == "wacht_op_derde":
+            actions.append(_execute("Hervat", VERB_RESUME, ticket))
+        else:
+            actions.append(
+                _show(
+                    "Wacht op derde",
+                    [
+                        _text_input(IN_PARTY, "Op wie wachten we?", placeholder="Bijvoorbeeld: leverancier Ricoh", multiline=False, max_length=200),
+                        _text_input(IN_WAIT_REASON, "Waarom?", placeholder="Bijvoorbeeld: onderdeel besteld"),
+                    ],
+                    _execute("Wacht op derde", VERB_WAIT, ticket),
+                )
+            )
+        actions.append(
+            _show(
+                "Opgelost",
+                [
+                    _text_input(IN_SOLUTION, "Oplossing (de melder krijgt die te zien)"),
+                    _choice_input(IN_FIRST_TIME_FIX, "Opgelost zonder doorzetten naar een ander?", [("ja", "Ja"), ("nee", "Nee")]),
+                ],
+                _execute("Opgelost", VERB_RESOLVE, ticket, style="positive"),
+            )
         )
         actions.append(
-            {
-                "type": "Action.Execute",
-                "title": "Oppakken",
-                "verb": VERB_ACKNOWLEDGE,
-                "data": {"ticket": ticket.id, "versie": ticket.version},
-                "associatedInputs": "auto",
-            }
+            _show(
+                "Noodoplossing",
+                [_text_input(IN_WORKAROUND, "Welke noodoplossing? (de melder krijgt die te zien)", placeholder="Bijvoorbeeld: leenlaptop uitgegeven")],
+                _execute("Noodoplossing vastleggen", VERB_WORKAROUND, ticket),
+            )
         )
+        actions.append(change_priority)
+        others = [(agent_id, name) for agent_id, name in agents.items() if agent_id != (ticket.owner_id or "").lower()]
+        if others:
+            actions.append(
+                _show(
+                    "Overdragen",
+                    [_choice_input(IN_HAND_OVER_TO, "Aan wie?", sorted(others, key=lambda item: item[1]))],
+                    _execute("Overdragen", VERB_HAND_OVER, ticket),
+                )
+            )
+        return body, actions
+    if status == "opgelost":
+        actions.append(
+            _show(
+                "Heropenen",
+                [_text_input(IN_REOPEN_REASON, "Waarom opnieuw open?")],
+                _execute("Heropenen", VERB_REOPEN, ticket),
+            )
+        )
+    return body, actions
+
+
+def ticket_card(
+    ticket: Ticket,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    events: Sequence[Any] = (),
+    agents: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The servicedesk's card for one ticket; its buttons carry the version they were drawn at.
+
+    ``events`` (the ticket's event log, oldest first) adds the latest events and the reason for a
+    priority change; ``agents`` (object id -> name) offers the hand-over choices.
+    """
+    label = ticket_label(ticket.id)
+    body: list[dict[str, Any]] = [heading(f"Melding {label} · {priority_text(ticket)}")]
+    body.append(labelled("Prioriteit", priority_text(ticket)))
+    if ticket.uplift and ticket.uplift_motivation:
+        body.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation))
+    else:
+        reason = _priority_reason(ticket, events)
+        if reason:
+            body.append(labelled("Reden prioriteit", reason))
+    body.append(labelled("Categorie", ticket.category))
+    body.append(labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)))
+    body.append(labelled("Melder", ticket.reporter_name))
+    if ticket.phone:
+        body.append(labelled("Bel terug", ticket.phone))
+    body.append(labelled("Gemeld", _at(ticket.opened_at, now=now, tz=tz)))
+    body.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
+    if ticket.update_overdue and ticket.status in ("nieuw", "opgepakt", "wacht_op_derde"):
+        body.append(labelled("Let op", "de melder kreeg een update zonder nieuws: stuur een update", attention=True))
+
+    body.append(subheading("Termijnen"))
+    if ticket.first_response_at is not None:
+        body.append(labelled("Opgepakt", f"door {_first_owner(events, ticket)} om {ticket.first_response_at.astimezone(tz):%H:%M}"))
+    else:
+        text, late = _deadline(ticket.first_response_due, now=now, tz=tz)
+        body.append(labelled("Reactie" + (" (bel de melder)" if ticket.priority == "P1" else ""), text, attention=late))
+    if ticket.status in ("opgelost", "gesloten") and ticket.resolved_at is not None:
+        body.append(labelled("Opgelost", _at(ticket.resolved_at, now=now, tz=tz)))
+    elif ticket.status == "wacht_op_derde" and ticket.resolution_due is None:
+        body.append(labelled("Oplossing", "de klok staat stil zolang we op een derde wachten"))
+    else:
+        text, late = _deadline(ticket.resolution_due, now=now, tz=tz)
+        body.append(labelled("Oplossing", text, attention=late))
+    if ticket.definitive_resolution_due is not None and ticket.status not in ("opgelost", "gesloten"):
+        text, late = _deadline(ticket.definitive_resolution_due, now=now, tz=tz)
+        body.append(labelled("Definitieve oplossing", text, attention=late))
+    if ticket.next_update_due is not None:
+        text, late = _deadline(ticket.next_update_due, now=now, tz=tz)
+        body.append(labelled("Volgende update aan melder", text, attention=late))
+
+    body.append(subheading("Omschrijving"))
+    body.append(literal(ticket.description))
+    if ticket.uplift_motivation and not ticket.uplift:
+        body.append(labelled("Motivatie bij melding", ticket.uplift_motivation))
+    if events:
+        body.append(subheading("Laatste gebeurtenissen"))
+        body.extend(_history(events, ticket=ticket, tz=tz))
+    inputs, actions = _actions(ticket, agents={k.lower(): v for k, v in (agents or {}).items()})
+    body.extend(inputs)
     return _card(body, actions)
 
 
-def regie_new_p1_card(ticket: Ticket, *, now: datetime, tz: ZoneInfo) -> dict[str, Any]:
+def _first_owner(events: Sequence[Any], ticket: Ticket) -> str:
+    for event in events:
+        if event.kind == ev.ACKNOWLEDGED:
+            return _event_data(event).get("agent_name") or ticket.owner_name or "de servicedesk"
+    return ticket.owner_name or "de servicedesk"
+
+
+# --- regie -------------------------------------------------------------------------------------
+
+CLOCK_LABELS = {
+    "first_response": "reactietermijn (eerste inhoudelijke reactie)",
+    "resolution": "oplostermijn",
+    "definitive_resolution": "definitieve oplostermijn",
+}
+
+
+def regie_new_p1_card(
+    ticket: Ticket,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    changed_from: str | None = None,
+    reason: str | None = None,
+    by: str | None = None,
+) -> dict[str, Any]:
+    """Regie's notice of a new P1 (or P1-uplift, or a change to P1): at once, with the callback deadline."""
     label = ticket_label(ticket.id)
-    body = [
-        heading(f"Nieuwe {priority_text(ticket)}: {label}"),
-        facts(
-            [
-                ("Melder", ticket.reporter_name),
-                ("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
-                ("Terugbellen uiterlijk", say_when(ticket.first_response_due, now=now, tz=tz)),
-                ("Oplossing uiterlijk", say_when(ticket.resolution_due, now=now, tz=tz)),
-            ]
-        ),
-        literal(ticket.description),
+    if changed_from:
+        title = f"Prioriteit verhoogd naar {priority_text(ticket)}: {label} (was {changed_from})"
+    else:
+        title = f"Nieuwe {priority_text(ticket)}: {label}"
+    callback, callback_late = _deadline(ticket.first_response_due, now=now, tz=tz)
+    if ticket.first_response_at is not None:
+        callback, callback_late = f"gebeld/opgepakt om {ticket.first_response_at.astimezone(tz):%H:%M}", False
+    resolution, resolution_late = _deadline(ticket.resolution_due, now=now, tz=tz)
+    body: list[dict[str, Any]] = [
+        heading(title),
+        labelled("Melder", ticket.reporter_name),
+        labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
+        labelled("Terugbellen uiterlijk", callback, attention=callback_late),
     ]
-    if ticket.uplift_motivation:
-        body.append({"type": "TextBlock", "text": "Motivatie P1-uplift", "weight": "Bolder", "wrap": True})
-        body.append(literal(ticket.uplift_motivation))
+    if ticket.phone:
+        body.append(labelled("Telefoon melder", ticket.phone))
+    body.append(labelled("Oplossing", resolution, attention=resolution_late))
+    if changed_from:
+        body.append(labelled("Gewijzigd door", by or "de servicedesk"))
+        body.append(labelled("Reden", reason))
+    if ticket.uplift:
+        body.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation or "-"))
+    body.append(subheading("Omschrijving"))
+    body.append(literal(ticket.description))
+    return _card(body)
+
+
+def regie_notice_card(
+    ticket: Ticket,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    kind: str,
+    clock: str,
+    priority: str,
+    due: datetime,
+    escalation: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A pre-breach warning or a breach notice for one clock; a breach carries its escalation level."""
+    label = ticket_label(ticket.id)
+    what = CLOCK_LABELS.get(clock, clock)
+    if kind == "warning":
+        title = f"Dreigt te laat: {label}, {what}"
+        when = f"uiterlijk {say_when(due, now=now, tz=tz)} ({time_left(due, now=now)})"
+    else:
+        title = f"Overschreden: {label}, {what}"
+        when = f"was uiterlijk {say_when(due, now=now, tz=tz)}"
+    body: list[dict[str, Any]] = [
+        heading(title),
+        labelled("Prioriteit", PRIORITY_LABELS.get(priority, priority) if not ticket.uplift else UPLIFT_LABEL),
+        labelled("Termijn", when, attention=kind != "warning"),
+        labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
+        labelled("Eigenaar", ticket.owner_name or "nog niemand"),
+        labelled("Melder", ticket.reporter_name),
+    ]
+    if escalation:
+        body.append(subheading(f"Escalatie {escalation['level']} ({escalation['name']})"))
+        body.append(labelled("Waarom", escalation["why"]))
+        body.append(labelled("Actiehouder", escalation["owner"]))
+        if escalation.get("inform"):
+            body.append(labelled("Informeren", escalation["inform"]))
+        body.append(labelled("Start uiterlijk", escalation["start_by_text"]))
+        body.append(labelled("Wat", escalation["action"]))
+    body.append(subheading("Omschrijving"))
+    body.append(literal(ticket.description))
+    return _card(body)
+
+
+def piket_alert_card(ticket: Ticket, *, now: datetime, tz: ZoneInfo, contact: str | None) -> dict[str, Any]:
+    """Out of hours: a new P1 alerts the on-call (piket) contact."""
+    label = ticket_label(ticket.id)
+    callback, late = _deadline(ticket.first_response_due, now=now, tz=tz)
+    body: list[dict[str, Any]] = [
+        heading(f"Piket: {priority_text(ticket)} buiten kantoortijd, {label}"),
+        labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
+        labelled("Terugbellen uiterlijk", callback, attention=late),
+    ]
+    if ticket.phone:
+        body.append(labelled("Telefoon melder", ticket.phone))
+    body.append(labelled("Melder", ticket.reporter_name))
+    if contact:
+        body.append(labelled("Piketdienst", contact))
+    if ticket.uplift:
+        body.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation or "-"))
+    body.append(subheading("Omschrijving"))
+    body.append(literal(ticket.description))
     return _card(body)
 
 
@@ -146,3 +546,51 @@ def weekly_summary_card(*, period: str, report: dict[str, Any]) -> dict[str, Any
     breaches = report.get("breaches") or []
     body.append({"type": "TextBlock", "text": f"Normoverschrijdingen: {len(breaches)}", "wrap": True})
     return _card(body)
+
+
+# --- messages to the reporter, caused by a servicedesk action --------------------------------
+# Plain chat text (markdown only in the bot's own words). The agent's words are quoted after a
+# colon; Teams shows them as the agent typed them.
+
+REPORTER_TEXT_KINDS = frozenset(
+    {"priority_changed", "waiting", "resumed", "agent_update", "workaround", "resolved", "reopened", "handed_over"}
+)
+
+
+def reporter_text(ticket: Ticket, payload: Mapping[str, Any], *, now: datetime, tz: ZoneInfo) -> str:
+    label = f"**{ticket_label(ticket.id)}**"
+    kind = payload.get("kind")
+    if kind == "priority_changed":
+        new = PRIORITY_LABELS.get(str(payload.get("to")), str(payload.get("to")))
+        old = PRIORITY_LABELS.get(str(payload.get("from")), str(payload.get("from")))
+        lines = [f"De prioriteit van je melding {label} is veranderd van {old} naar {new}.", f"Reden: {payload.get('reason') or '-'}"]
+        if ticket.first_response_at is None and ticket.first_response_due is not None:
+            call = " en belt je op" if ticket.priority == "P1" else ""
+            lines.append(f"De servicedesk reageert uiterlijk {say_when(ticket.first_response_due, now=now, tz=tz)}{call}.")
+        if ticket.resolution_due is not None:
+            lines.append(f"We willen het uiterlijk {say_when(ticket.resolution_due, now=now, tz=tz)} opgelost hebben.")
+        return "\n\n".join(lines)
+    if kind == "waiting":
+        return (
+            f"Voor je melding {label} wachten we op {payload.get('party') or 'een andere partij'}: "
+            f"{payload.get('reason') or '-'}\n\nJe blijft wel op de hoogte van hoe het ervoor staat."
+        )
+    if kind == "resumed":
+        return f"We werken weer aan je melding {label}."
+    if kind == "agent_update":
+        return f"Bericht van {payload.get('agent_name') or 'de servicedesk'} over je melding {label}:\n\n{payload.get('text') or ''}"
+    if kind == "workaround":
+        return (
+            f"Er is een noodoplossing voor je melding {label}: {payload.get('note') or '-'}\n\n"
+            "Dit is tijdelijk; we werken verder aan een echte oplossing."
+        )
+    if kind == "resolved":
+        return (
+            f"Je melding {label} is opgelost: {payload.get('solution') or '-'}\n\n"
+            "Werkt het toch nog niet? Laat het ons weten, dan kijken we opnieuw."
+        )
+    if kind == "reopened":
+        return f"Je melding {label} is weer geopend: {payload.get('reason') or '-'}\n\nWe gaan er opnieuw mee aan de slag."
+    if kind == "handed_over":
+        return f"Je melding {label} is overgedragen aan {payload.get('to_name') or 'een collega'} van de servicedesk."
+    return f"Er is iets veranderd aan je melding {label}."

@@ -192,9 +192,29 @@ class Delivery:
             raise Undeliverable(f"ticket {payload.get('ticket_id')} not found")
         label = ticket_label(ticket.id)
         if kind == "ticket_card":
-            return _message(card=cards.ticket_card(ticket, now=now, tz=tz))
+            from storage.tickets import known_agents, load_events
+
+            events = await load_events(session, ticket.id)
+            agents = await known_agents(session)
+            return _message(card=cards.ticket_card(ticket, now=now, tz=tz, events=events, agents=agents))
         if kind == "regie_new_p1":
-            return _message(card=cards.regie_new_p1_card(ticket, now=now, tz=tz))
+            return _message(
+                card=cards.regie_new_p1_card(
+                    ticket, now=now, tz=tz,
+                    changed_from=payload.get("changed_from"), reason=payload.get("reason"), by=payload.get("by"),
+                )
+            )
+        if kind == "regie_notice":
+            return _message(
+                card=cards.regie_notice_card(
+                    ticket, now=now, tz=tz, kind=payload["notice"], clock=payload["clock"], priority=payload["priority"],
+                    due=datetime.fromisoformat(payload["due"]), escalation=payload.get("escalation"),
+                )
+            )
+        if kind == "piket_alert":
+            return _message(card=cards.piket_alert_card(ticket, now=now, tz=tz, contact=payload.get("contact")))
+        if kind in cards.REPORTER_TEXT_KINDS:
+            return _message(cards.reporter_text(ticket, payload, now=now, tz=tz))
         if kind == "acknowledged":
             return _message(texts.acknowledged(label=label, agent_name=payload.get("agent_name") or "de servicedesk", note=payload.get("note")))
         if kind == "status_update":

@@ -139,16 +139,18 @@ async def create_ticket(
 
 class Outcome(enum.Enum):
     DONE = "done"
-    ALREADY = "already"  # someone did it first; nothing changed
+    ALREADY = "already"  # someone did it first (or this is the same click again); nothing changed
     STALE = "stale"  # the card was drawn at an older version
     NOT_FOUND = "not_found"
     NOT_ALLOWED = "not_allowed"
+    INVALID = "invalid"  # the ticket's status does not allow it, or the input is not usable
 
 
 @dataclass(frozen=True)
 class ChangeResult:
     outcome: Outcome
     ticket: Ticket | None
+    reason: str = ""  # for INVALID: what was wrong, in words for the log and the audit trail
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:
@@ -195,7 +197,7 @@ async def acknowledge(
         kind=ev.ACKNOWLEDGED,
         at=now,
         actor_id=agent_id,
-        data={"agent_id": agent_id, "agent_name": agent_name, "note": note},
+        data={"agent_id": agent_id, "agent_name": agent_name, "note": note, "from_version": seen_version},
     )
     await _refresh_due(session, ticket, policy)
     await outbox.enqueue(
@@ -273,3 +275,365 @@ async def open_tickets_of(session: AsyncSession, *, reporter_id: str) -> Sequenc
         .order_by(Ticket.id)
     )
     return list((await session.execute(query)).scalars())
+
+
+# --- agent actions ------------------------------------------------------------------------------
+#
+# Every action below is one compare-and-set on the ticket row: it changes the row only if the row
+# still has the version the card was drawn at (and a status that allows the action). Of any number
+# of simultaneous clicks exactly one matches; only that one appends events, bumps the version and
+# queues messages. A click that matches nothing is told apart afterwards:
+#   * ALREADY: the ticket's latest event is this very action by this very person from this very
+#     version (a double click, a retried request): nothing to report, show the fresh card;
+#   * STALE: the ticket changed since the card was drawn: show the fresh card, ask to try again;
+#   * INVALID: the version matches but the status does not allow the action.
+# Authorisation (who may click) is the caller's job (bot.card_actions), by Entra object id.
+
+ALL_STATUSES = ("nieuw", "opgepakt", "wacht_op_derde", "opgelost", "gesloten")
+WORKING_STATUSES = ("opgepakt", "wacht_op_derde")
+MAX_TEXT = 2000
+
+
+def clean_text(value: Any, *, limit: int = MAX_TEXT) -> str | None:
+    """People's own words from a card input: stripped, cut to ``limit``, None when empty."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return text[:limit] if text else None
+
+
+async def _latest_event(session: AsyncSession, ticket_id: int) -> TicketEventRow | None:
+    query = (
+        select(TicketEventRow)
+        .where(TicketEventRow.ticket_id == ticket_id)
+        .order_by(TicketEventRow.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def _why_not(
+    session: AsyncSession, ticket_id: int, *, kind: str, actor_id: str, seen_version: int | None, statuses: Sequence[str]
+) -> ChangeResult:
+    ticket = await session.get(Ticket, ticket_id, populate_existing=True)
+    if ticket is None:
+        return ChangeResult(Outcome.NOT_FOUND, None)
+    if seen_version is not None and ticket.version != seen_version:
+        latest = await _latest_event(session, ticket_id)
+        if (
+            latest is not None
+            and latest.kind == kind
+            and latest.actor_id == actor_id
+            and (latest.data or {}).get("from_version") == seen_version
+        ):
+            return ChangeResult(Outcome.ALREADY, ticket)
+        return ChangeResult(Outcome.STALE, ticket)
+    if ticket.status not in statuses:
+        return ChangeResult(Outcome.INVALID, ticket, f"status {ticket.status}")
+    return ChangeResult(Outcome.STALE, ticket)
+
+
+async def _compare_and_set(
+    session: AsyncSession, *, ticket_id: int, seen_version: int | None, statuses: Sequence[str], values: dict[str, Any]
+) -> Ticket | None:
+    """Apply ``values`` (and bump the version) if the row still matches; the fresh row or None."""
+    conditions = [Ticket.id == ticket_id, Ticket.status.in_(statuses)]
+    if seen_version is not None:
+        conditions.append(Ticket.version == seen_version)
+    result = await session.execute(
+        update(Ticket)
+        .where(*conditions)
+        .values(**values, version=Ticket.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    return await session.get(Ticket, ticket_id, populate_existing=True)
+
+
+async def _card_changed(session: AsyncSession, ticket: Ticket, now: datetime) -> None:
+    """Every change redraws the servicedesk card in place, for everyone."""
+    await outbox.enqueue(
+        session,
+        dedup_key=f"ticket:{ticket.id}:v{ticket.version}:card",
+        target=outbox.Target.channel("servicedesk"),
+        payload={"kind": "ticket_card", "ticket_id": ticket.id},
+        op=outbox.UPDATE_CARD,
+        now=now,
+        ticket_id=ticket.id,
+    )
+
+
+async def _tell_reporter(session: AsyncSession, ticket: Ticket, now: datetime, payload: dict[str, Any], *, followers: bool = True) -> None:
+    """A message to the reporter (and to employees who follow the ticket), once per version."""
+    from storage.models import TicketFollower
+
+    recipients = [ticket.reporter_id]
+    if followers:
+        rows = await session.execute(select(TicketFollower.user_id).where(TicketFollower.ticket_id == ticket.id))
+        recipients += [user_id for user_id in rows.scalars() if user_id != ticket.reporter_id]
+    for user_id in recipients:
+        suffix = "" if user_id == ticket.reporter_id else f":{user_id}"
+        await outbox.enqueue(
+            session,
+            dedup_key=f"ticket:{ticket.id}:v{ticket.version}:{payload['kind']}{suffix}",
+            target=outbox.Target.user(user_id),
+            payload={**payload, "ticket_id": ticket.id},
+            now=now,
+            ticket_id=ticket.id,
+        )
+
+
+async def _record(
+    session: AsyncSession, ticket: Ticket, policy: Policy, *, kind: str, now: datetime, actor_id: str, seen_version: int | None, data: dict[str, Any]
+) -> None:
+    await _append(
+        session,
+        ticket_id=ticket.id,
+        kind=kind,
+        at=now,
+        actor_id=actor_id,
+        data={**data, "agent_id": actor_id, "from_version": seen_version},
+    )
+    await _refresh_due(session, ticket, policy)
+    await _card_changed(session, ticket, now)
+
+
+async def change_priority(
+    session: AsyncSession,
+    *,
+    policy: Policy,
+    now: datetime,
+    ticket_id: int,
+    agent_id: str,
+    agent_name: str,
+    new_priority: str,
+    reason: str | None,
+    seen_version: int | None,
+) -> ChangeResult:
+    """A new priority with a reason; every deadline is recomputed from the original report time."""
+    statuses = OPEN_STATUSES
+    if new_priority not in policy.priorities:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), f"unknown priority {new_priority!r}")
+    if not reason:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no reason")
+    current = await session.get(Ticket, ticket_id, populate_existing=True)
+    if current is None:
+        return ChangeResult(Outcome.NOT_FOUND, None)
+    if seen_version is not None and current.version != seen_version:
+        return await _why_not(session, ticket_id, kind=ev.PRIORITY_CHANGED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    old_priority = current.priority
+    if new_priority == old_priority:
+        return ChangeResult(Outcome.INVALID, current, "same priority")
+    values: dict[str, Any] = {"priority": new_priority}
+    if new_priority != "P1":
+        values["uplift"] = False
+    ticket = await _compare_and_set(
+        session, ticket_id=ticket_id, seen_version=current.version, statuses=statuses, values=values
+    )
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=ev.PRIORITY_CHANGED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    await _record(
+        session, ticket, policy, kind=ev.PRIORITY_CHANGED, now=now, actor_id=agent_id, seen_version=seen_version,
+        data={"from": old_priority, "to": new_priority, "reason": reason, "agent_name": agent_name},
+    )
+    await _tell_reporter(
+        session, ticket, now,
+        {"kind": "priority_changed", "from": old_priority, "to": new_priority, "reason": reason},
+    )
+    if new_priority == "P1":
+        # Regie hears of every P1 at once: one notice that says the change and what is already late.
+        await outbox.enqueue(
+            session,
+            dedup_key=f"ticket:{ticket.id}:v{ticket.version}:regie:p1",
+            target=outbox.Target.channel("regie"),
+            payload={"kind": "regie_new_p1", "ticket_id": ticket.id, "changed_from": old_priority, "reason": reason, "by": agent_name},
+            now=now,
+            ticket_id=ticket.id,
+        )
+    return ChangeResult(Outcome.DONE, ticket)
+
+
+async def wait_for_third_party(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    party: str | None, reason: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Wacht op derde": pauses the clocks the policy lets a third party stop (not status updates)."""
+    if not party or not reason:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "party and reason are required")
+    statuses = ("opgepakt",)
+    ticket = await _compare_and_set(
+        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values={"status": "wacht_op_derde"}
+    )
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=ev.PAUSED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    await _record(
+        session, ticket, policy, kind=ev.PAUSED, now=now, actor_id=agent_id, seen_version=seen_version,
+        data={"party": party, "reason": reason, "agent_name": agent_name},
+    )
+    await _tell_reporter(session, ticket, now, {"kind": "waiting", "party": party, "reason": reason})
+    return ChangeResult(Outcome.DONE, ticket)
+
+
+async def resume(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    seen_version: int | None,
+) -> ChangeResult:
+    """"Hervat": the third party is done; the paused clocks run again."""
+    statuses = ("wacht_op_derde",)
+    ticket = await _compare_and_set(
+        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values={"status": "opgepakt"}
+    )
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=ev.RESUMED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    await _record(
+        session, ticket, policy, kind=ev.RESUMED, now=now, actor_id=agent_id, seen_version=seen_version,
+        data={"agent_name": agent_name},
+    )
+    await _tell_reporter(session, ticket, now, {"kind": "resumed"})
+    return ChangeResult(Outcome.DONE, ticket)
+
+
+async def post_update(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    text: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Update naar melder": the text goes to the reporter at once and restarts the update cadence."""
+    if not text:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no text")
+    statuses = WORKING_STATUSES
+    ticket = await _compare_and_set(
+        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values={"update_overdue": False}
+    )
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=ev.AGENT_UPDATE, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    await _record(
+        session, ticket, policy, kind=ev.AGENT_UPDATE, now=now, actor_id=agent_id, seen_version=seen_version,
+        data={"text": text, "agent_name": agent_name},
+    )
+    await _tell_reporter(session, ticket, now, {"kind": "agent_update", "text": text, "agent_name": agent_name})
+    return ChangeResult(Outcome.DONE, ticket)
+
+
+async def record_workaround(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    note: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Noodoplossing": the reporter can work again in a temporary way (P1 stabilisation)."""
+    if not note:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no description of the workaround")
+    statuses = WORKING_STATUSES
+    ticket = await _compare_and_set(
+        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values={"update_overdue": False}
+    )
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=ev.WORKAROUND, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    await _record(
+        session, ticket, policy, kind=ev.WORKAROUND, now=now, actor_id=agent_id, seen_version=seen_version,
+        data={"note": note, "agent_name": agent_name},
+    )
+    await _tell_reporter(session, ticket, now, {"kind": "workaround", "note": note, "agent_name": agent_name})
+    from storage.updates import queue_feedback_questions
+
+    await queue_feedback_questions(session, ticket=ticket, event_kind=ev.WORKAROUND, cause=f"workaround:v{ticket.version}", now=now)
+    return ChangeResult(Outcome.DONE, ticket)
+
+
+async def resolve(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    solution: str | None, first_time_fix: bool | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Opgelost" with the solution and whether it was fixed without a hand-off (first-time-fix)."""
+    if not solution:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no solution")
+    if first_time_fix is None:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "first-time-fix not answered")
+    statuses = WORKING_STATUSES
+    ticket = await _compare_and_set(
+        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses,
+        values={"status": "opgelost", "resolved_at": now, "update_overdue": False},
+    )
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=ev.RESOLVED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    await _record(
+        session, ticket, policy, kind=ev.RESOLVED, now=now, actor_id=agent_id, seen_version=seen_version,
+        data={"solution": solution, "first_time_fix": bool(first_time_fix), "agent_name": agent_name},
+    )
+    await _tell_reporter(session, ticket, now, {"kind": "resolved", "solution": solution, "agent_name": agent_name})
+    from storage.updates import queue_feedback_questions
+
+    await queue_feedback_questions(session, ticket=ticket, event_kind=ev.RESOLVED, cause=f"resolved:v{ticket.version}", now=now)
+    return ChangeResult(Outcome.DONE, ticket)
+
+
+async def reopen(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    reason: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Heropenen": a resolved ticket is open again; its clocks run on from the original report."""
+    if not reason:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no reason")
+    statuses = ("opgelost",)
+    current = await session.get(Ticket, ticket_id, populate_existing=True)
+    if current is None:
+        return ChangeResult(Outcome.NOT_FOUND, None)
+    back_to = "opgepakt" if current.owner_id else "nieuw"
+    ticket = await _compare_and_set(
+        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses,
+        values={"status": back_to, "resolved_at": None},
+    )
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=ev.REOPENED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    await _record(
+        session, ticket, policy, kind=ev.REOPENED, now=now, actor_id=agent_id, seen_version=seen_version,
+        data={"reason": reason, "agent_name": agent_name},
+    )
+    await _tell_reporter(session, ticket, now, {"kind": "reopened", "reason": reason})
+    return ChangeResult(Outcome.DONE, ticket)
+
+
+async def hand_over(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    to_agent_id: str, to_agent_name: str, seen_version: int | None,
+) -> ChangeResult:
+    """"Overdragen": another agent becomes the owner (checked as an agent by the caller)."""
+    statuses = WORKING_STATUSES
+    current = await session.get(Ticket, ticket_id, populate_existing=True)
+    if current is None:
+        return ChangeResult(Outcome.NOT_FOUND, None)
+    if current.owner_id and current.owner_id.lower() == to_agent_id.lower() and current.version == seen_version:
+        return ChangeResult(Outcome.INVALID, current, "already the owner")
+    previous = (current.owner_id, current.owner_name)
+    ticket = await _compare_and_set(
+        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses,
+        values={"owner_id": to_agent_id, "owner_name": to_agent_name},
+    )
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=ev.HANDED_OVER, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    await _record(
+        session, ticket, policy, kind=ev.HANDED_OVER, now=now, actor_id=agent_id, seen_version=seen_version,
+        data={
+            "from_agent": previous[0], "from_name": previous[1], "to_agent": to_agent_id, "to_name": to_agent_name,
+            "agent_name": agent_name,
+        },
+    )
+    await _tell_reporter(session, ticket, now, {"kind": "handed_over", "to_name": to_agent_name}, followers=False)
+    return ChangeResult(Outcome.DONE, ticket)
+
+
+async def known_agents(session: AsyncSession, *, limit: int = 500) -> dict[str, str]:
+    """Object id -> name of people who acted on tickets recently (the hand-over choices)."""
+    rows = await session.execute(
+        select(TicketEventRow.actor_id, TicketEventRow.data)
+        .where(TicketEventRow.kind.in_((ev.ACKNOWLEDGED, ev.AGENT_UPDATE, ev.RESOLVED, ev.HANDED_OVER, ev.PAUSED, ev.WORKAROUND)))
+        .order_by(TicketEventRow.id.desc())
+        .limit(limit)
+    )
+    names: dict[str, str] = {}
+    for actor_id, data in rows:
+        data = data or {}
+        if actor_id and data.get("agent_name") and actor_id not in names:
+            names[actor_id] = data["agent_name"]
+        if data.get("to_agent") and data.get("to_name") and data["to_agent"] not in names:
+            names[data["to_agent"]] = data["to_name"]
+    return names
