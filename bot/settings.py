@@ -73,6 +73,11 @@ class Settings:
     # TESTS ONLY, never read from the environment: accept (and call) a loopback serviceUrl while
     # authentication is on, so end-to-end tests with signed tokens can use a local stub connector.
     allow_loopback_service_url: bool = False
+    # --- servicedesk and regie (issue 5) ---
+    # On-call (piket) contact alerted when a P1 comes in out of hours: free text shown to regie
+    # ("Piketdienst ICT, 088 123 4567"), and/or the Entra object id of a person the bot messages.
+    piket_contact: str = ""
+    piket_user_id: str = ""
 
     @property
     def dev_mode(self) -> bool:
@@ -140,6 +145,8 @@ class Settings:
             log_level=_choice(merged, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"), upper=True),
             openid_metadata_url=_https_url(merged, "OPENID_METADATA_URL", Settings.openid_metadata_url),
             auth_key_fetch_timeout=_float(merged, "AUTH_KEY_FETCH_TIMEOUT", 5.0),
+            piket_contact=(merged.get("PIKET_CONTACT") or "").strip()[:200],
+            piket_user_id=(merged.get("PIKET_USER_ID") or "").strip().lower(),
         )
 
 
