@@ -110,6 +110,10 @@ def _name(mapping: dict[str, str], value: Any) -> str:
     return mapping.get(value, str(value))
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class IntakeDialog(Dialog):
     """The intake form. Sits under the question dialog on the same stack (``resume_dialog``)."""
 
@@ -295,12 +299,12 @@ class IntakeDialog(Dialog):
     def summary_facts(self, answers: dict[str, Any], attachments: int) -> list[tuple[str, str]]:
         decision = decision_of(answers)
         f = texts.SUMMARY_FIELDS
-        rows = [(f["category"], _name(texts.CATEGORY_NAMES, answers["category"]).capitalize())]
+        rows = [(f["category"], _first_upper(_name(texts.CATEGORY_NAMES, answers["category"])))]
         if answers.get("security"):
-            rows.append((f["security"], _name(texts.SECURITY_NAMES, answers["security"]).capitalize()))
-        rows.append((f["scope"], _name(texts.SCOPE_NAMES, answers.get("scope")).capitalize()))
+            rows.append((f["security"], _first_upper(_name(texts.SECURITY_NAMES, answers["security"]))))
+        rows.append((f["scope"], _first_upper(_name(texts.SCOPE_NAMES, answers.get("scope")))))
         if answers.get("work"):
-            rows.append((f["work"], _name(texts.WORK_NAMES, answers["work"]).capitalize()))
+            rows.append((f["work"], _first_upper(_name(texts.WORK_NAMES, answers["work"]))))
         rows.append((f["priority"], texts.UPLIFT_LABEL if decision.uplift else texts.PRIORITY_LABELS[decision.priority]))
         if decision.priority == "P1" and answers.get("phone"):
             rows.append((f["phone"], answers["phone"]))
