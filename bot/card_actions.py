@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Awaitable, Callable
 
-from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core import CardFactory, InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot import cards
@@ -158,11 +158,11 @@ class CardActions:
                     Activity(
                         type=ActivityTypes.message,
                         id=reply_to,
-                        attachments=[{"contentType": "application/vnd.microsoft.card.adaptive", "content": answer.card}],
+                        attachments=[CardFactory.adaptive_card(answer.card)],
                     )
                 )
-            except Exception:  # noqa: BLE001 - the outbox redraws the card anyway
-                log.warning("could not redraw the clicked card in place")
+            except Exception as error:  # noqa: BLE001 - the outbox redraws the card anyway
+                log.warning("could not redraw the clicked card in place: %s", type(error).__name__, exc_info=True)
         if answer.text:
             await turn_context.send_activity(answer.text)
         elif answer.card is not None and not answer.changed:

@@ -1,0 +1,119 @@
+"""Helpers for the servicedesk tests: tickets straight into the database, clicks over HTTP."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+import app as app_module
+from sla.priority import PriorityDecision
+from storage import tickets
+from storage.models import AuditEntry, Ticket, TicketEventRow
+from tests.support import activities as acts
+
+REGIE = acts.person("Rita Regie", "eeeeeeee-0000-0000-0000-000000000006")
+PIKET = acts.person("Piet Piket", "ffffffff-0000-0000-0000-000000000007")
+
+# The intake's own reasons would do; these keep the tests independent of the dialogs.
+REASONS = {"P1": ("storing voor iedereen",), "P2": ("meerdere teams",), "P3": ("één medewerker",), "P4": ("vraag",)}
+
+
+async def new_ticket(
+    harness,
+    *,
+    priority: str = "P3",
+    uplift: bool = False,
+    description: str = "Mijn laptop start niet op",
+    motivation: str | None = None,
+    phone: str | None = None,
+    scope: str = "alleen_ik",
+    reporter: dict[str, Any] = acts.EMPLOYEE,
+) -> int:
+    """A ticket as the intake would store it, then delivered (card to the servicedesk, regie for P1)."""
+    database = harness.app[app_module.DATABASE]
+    async with database.sessions.begin() as session:
+        ticket = await tickets.create_ticket(
+            session,
+            policy=harness.app[app_module.POLICY],
+            now=harness.clock.now(),
+            reporter_id=reporter["aadObjectId"],
+            reporter_name=reporter["name"],
+            category="laptop",
+            scope=scope,
+            description=description,
+            decision=PriorityDecision(priority, uplift, REASONS[priority]),
+            motivation=motivation,
+            phone=phone,
+        )
+        ticket_id = ticket.id
+    harness.app[app_module.DELIVERY].kick()
+    await harness.settle()
+    return ticket_id
+
+
+async def ticket(harness, ticket_id: int) -> Ticket:
+    async with harness.app[app_module.DATABASE].sessions() as session:
+        return await session.get(Ticket, ticket_id)
+
+
+async def events(harness, ticket_id: int) -> list[TicketEventRow]:
+    async with harness.app[app_module.DATABASE].sessions() as session:
+        rows = await session.execute(
+            select(TicketEventRow).where(TicketEventRow.ticket_id == ticket_id).order_by(TicketEventRow.id)
+        )
+        return list(rows.scalars())
+
+
+async def audit_rows(harness, **where: Any) -> list[AuditEntry]:
+    async with harness.app[app_module.DATABASE].sessions() as session:
+        query = select(AuditEntry).order_by(AuditEntry.id)
+        for key, value in where.items():
+            query = query.where(getattr(AuditEntry, key) == value)
+        return list((await session.execute(query)).scalars())
+
+
+async def count(harness, model) -> int:
+    async with harness.app[app_module.DATABASE].sessions() as session:
+        return (await session.execute(select(func.count()).select_from(model))).scalar_one()
+
+
+async def click(harness, verb: str, ticket_id: int, *, user: dict[str, Any] = acts.AGENT, version: int | None = None, **inputs: Any):
+    """Click ``verb`` on the card of ``ticket_id`` as drawn at ``version`` (default: the current one)."""
+    if version is None:
+        version = (await ticket(harness, ticket_id)).version
+    return await harness.execute(verb, {"ticket": ticket_id, "versie": version, **inputs}, user=user)
+
+
+def card_of(body: dict[str, Any]) -> dict[str, Any]:
+    assert body["statusCode"] == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body
+    return body["value"]
+
+
+def message_of(body: dict[str, Any]) -> str:
+    assert body["statusCode"] == 200 and body["type"] == "application/vnd.microsoft.activity.message", body
+    return body["value"]
+
+
+def strings(node: Any) -> list[str]:
+    out: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            out.append(value)
+
+    walk(node)
+    return out
+
+
+def local(harness, text: str) -> datetime:
+    """An Amsterdam wall-clock time such as "2026-04-28 17:41" as an aware instant."""
+    policy = harness.app[app_module.POLICY]
+    return datetime.fromisoformat(text).replace(tzinfo=policy.tz)
