@@ -14,7 +14,7 @@ ticket_events.data          every free text (notes, updates, solutions, reasons,
 ticket_events.actor_id      the reporter's id → empty (servicedesk agents' ids stay)
 ticket_attachments          deleted
 ticket_followers            name → "verwijderd", id → a per-row placeholder, text → empty
-outbox                      sent or failed messages of the ticket deleted
+outbox                      the ticket's messages deleted (payloads hold notes)
 conversation_refs           a person's personal-chat reference deleted once they have no
                             open ticket left (they are reachable again at their next message)
 bot_state                   the dialog state of that personal chat deleted (unless it was
@@ -135,9 +135,8 @@ async def _anonymise_ticket(session: AsyncSession, ticket: Ticket, now: datetime
         follower.user_name = REMOVED
         follower.description = None
     await session.execute(delete(TicketAttachment).where(TicketAttachment.ticket_id == ticket.id))
-    await session.execute(
-        delete(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id, OutboxMessage.status != "pending")
-    )
+    # Sent, failed and (long stale) pending messages of the ticket: their payloads hold notes.
+    await session.execute(delete(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id))
     return people - {REMOVED}
 
 
