@@ -132,8 +132,6 @@ class IntakeDialog(Dialog):
                 now_iso=now_iso,
             )
         )
-        if options.get("attachments") and not options.get("description"):
-            await dialog_context.context.send_activity(texts.ASK_DESCRIPTION_WITH_PHOTO)
         return await self._advance(dialog_context)
 
     async def continue_dialog(self, dialog_context: DialogContext) -> DialogTurnResult:
@@ -260,7 +258,8 @@ class IntakeDialog(Dialog):
     def _question(self, field: str, state: dict[str, Any]) -> dict[str, Any]:
         answers = state["answers"]
         if field == "description":
-            return text_question("description", texts.ASK_DESCRIPTION, min_length=5)
+            ask = texts.ASK_DESCRIPTION_WITH_PHOTO if state["attachments"] else texts.ASK_DESCRIPTION
+            return text_question("description", ask, min_length=5)
         if field == "category":
             return choice_question("category", texts.ASK_CATEGORY, texts.CATEGORY_CHOICES, fallback="overig")
         if field == "security":

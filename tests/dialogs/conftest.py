@@ -22,7 +22,9 @@ TRANSCRIPTS = Path(__file__).resolve().parents[2] / "docs" / "transcripts"
 
 @pytest.fixture
 async def database(tmp_path):
-    url = sqlite_url(tmp_path)
+    own = tmp_path / "dialogs"  # not the file the HTTP harness fixtures use in the same test
+    own.mkdir()
+    url = sqlite_url(own)
     upgrade(url)
     db = open_database(url)
     yield db
