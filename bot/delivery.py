@@ -25,7 +25,7 @@ from sla.clock import Clock
 from sla.policy import Policy
 from storage import outbox, refs
 from storage.db import Database
-from storage.models import OutboxMessage, Ticket
+from storage.models import Ticket
 from storage.tickets import ticket_label
 
 log = logging.getLogger("servicedesk.delivery")
@@ -36,8 +36,28 @@ class Undeliverable(Exception):
 
 
 @dataclass(frozen=True)
-class Rendered:
-    activity: dict[str, Any]
+class Claimed:
+    id: int
+    op: str
+    target_kind: str
+    target_key: str
+    payload: dict[str, Any]
+    ticket_id: int | None
+
+
+@dataclass
+class Prepared:
+    """One claimed message on its way: where it goes, what it says, and how it ended."""
+
+    message: Claimed
+    outcome: str | None = None  # sent, superseded, later, retry, failed, unreachable
+    error: str | None = None
+    status: int | None = None
+    service_url: str = ""
+    conversation_id: str = ""
+    body: dict[str, Any] | None = None
+    card: tuple[str, str] | None = None  # (conversation id, activity id) of the card to update
+    activity_id: str | None = None
 
 
 def _message(text: str | None = None, card: dict[str, Any] | None = None) -> Activity:
@@ -97,88 +117,135 @@ class Delivery:
 
     # -- sending ---------------------------------------------------------------------------
     async def drain(self, *, limit: int = 50) -> int:
-        """Send everything due now; returns the number of messages sent."""
+        """Send everything due now; returns the number of messages sent.
+
+        Per batch: one transaction claims, one read session renders, the sends run (in order per
+        conversation, conversations side by side), and one transaction records every outcome.
+        """
         sent = 0
         while True:
             now = self._clock.now()
             async with self._db.sessions.begin() as session:
-                batch = await outbox.claim_due(session, now=now, worker=self._worker, lease=self._lease, limit=limit)
-                claimed = [(row.id, row.op, row.target_kind, row.target_key, dict(row.payload), row.ticket_id) for row in batch]
-            if not claimed:
+                rows = await outbox.claim_due(session, now=now, worker=self._worker, lease=self._lease, limit=limit)
+                batch = [Claimed(row.id, row.op, row.target_kind, row.target_key, dict(row.payload), row.ticket_id) for row in rows]
+            if not batch:
                 return sent
-            for message in claimed:
-                if await self._send_one(*message):
-                    sent += 1
-            if len(claimed) < limit:
-                return sent
-
-    async def _send_one(self, message_id: int, op: str, target_kind: str, target_key: str, payload: dict[str, Any], ticket_id: int | None) -> bool:
-        now = self._clock.now()
-        try:
             async with self._db.sessions() as session:
-                reference = await refs.get_reference(session, kind=target_kind, key=target_key)
-                if reference is None or not reference.active:
-                    raise Undeliverable(f"no active conversation for {target_kind} {target_key}")
-                ref = ConversationReference().deserialize(reference.reference)
-                card_ref = await refs.get_card_ref(session, ticket_id=ticket_id, role=target_key) if op == outbox.UPDATE_CARD else None
-                activity = await self._render(session, payload)
-            conversation_id = ref.conversation.id.split(";")[0] if target_kind == refs.CHANNEL else ref.conversation.id
-            activity.conversation = ref.conversation
-            activity.conversation.id = conversation_id
-            activity.from_property = ref.bot
-            activity.recipient = ref.user if target_kind == refs.USER else None
-            activity.service_url = ref.service_url
-            activity.channel_id = ref.channel_id
-            body = activity.serialize()
-            activity_id: str | None
-            if op == outbox.UPDATE_CARD:
-                if card_ref is None:
-                    raise Undeliverable("card not posted yet")
-                body["id"] = card_ref.activity_id
-                await self._connector.update(ref.service_url, card_ref.conversation_id, card_ref.activity_id, body)
-                activity_id = card_ref.activity_id
-            else:
-                activity_id = await self._connector.send(ref.service_url, conversation_id, body)
-        except Undeliverable as exc:
-            await self._retry_later(message_id, str(exc), now + timedelta(minutes=1))
-            return False
-        except ConnectorError as exc:
-            if exc.unreachable and target_kind == refs.USER:
-                async with self._db.sessions.begin() as session:
-                    await refs.deactivate(session, kind=target_kind, key=target_key, now=now)
-                    await outbox.mark_failed(session, message_id=message_id, worker=self._worker, error=str(exc))
-                    if ticket_id is not None:
-                        # The servicedesk must reach the reporter another way (phone, mail).
-                        await outbox.enqueue(
-                            session,
-                            dedup_key=f"ticket:{ticket_id}:unreachable:{target_key}",
-                            target=outbox.Target.channel("servicedesk"),
-                            payload={"kind": "reporter_unreachable", "ticket_id": ticket_id},
-                            now=now,
-                            ticket_id=ticket_id,
-                        )
-                log.warning("reporter unreachable in Teams (status %s); reference deactivated", exc.status)
-                self._again = True
-                return False
-            if exc.status in (403, 404, 413, 400):
-                async with self._db.sessions.begin() as session:
-                    await outbox.mark_failed(session, message_id=message_id, worker=self._worker, error=str(exc))
-                log.error("message %s failed for good: %s", message_id, exc)
-                return False
-            await self._retry_later(message_id, str(exc), now + timedelta(seconds=30))
-            return False
-        async with self._db.sessions.begin() as session:
-            await outbox.mark_sent(session, message_id=message_id, worker=self._worker, now=self._clock.now(), activity_id=activity_id)
-            if op == outbox.SEND_CARD and ticket_id is not None and activity_id:
-                await refs.save_card_ref(
-                    session, ticket_id=ticket_id, role=target_key, conversation_id=conversation_id, activity_id=activity_id, now=now
-                )
-        return True
+                prepared = [await self._prepare(session, message, batch) for message in batch]
+            await self._send_all(prepared)
+            async with self._db.sessions.begin() as session:
+                for item in prepared:
+                    await self._record(session, item, now)
+            sent += sum(1 for item in prepared if item.outcome == "sent")
+            if len(batch) < limit:
+                return sent
 
-    async def _retry_later(self, message_id: int, error: str, at: datetime) -> None:
-        async with self._db.sessions.begin() as session:
-            await outbox.mark_retry(session, message_id=message_id, worker=self._worker, at=at, error=error)
-        log.info("message %s postponed: %s", message_id, error)
+    async def _prepare(self, session, message: "Claimed", batch: list["Claimed"]) -> "Prepared":
+        item = Prepared(message)
+        try:
+            if message.op == outbox.UPDATE_CARD and self._superseded(message, batch):
+                item.outcome = "superseded"  # a later send or update in this batch draws the same state
+                return item
+            reference = await refs.get_reference(session, kind=message.target_kind, key=message.target_key)
+            if reference is None or not reference.active:
+                raise Undeliverable(f"no active conversation for {message.target_kind} {message.target_key}")
+            ref = ConversationReference().deserialize(reference.reference)
+            activity = await self._render(session, message.payload)
+        except Undeliverable as exc:
+            item.outcome, item.error = "later", str(exc)
+            return item
+        conversation_id = ref.conversation.id.split(";")[0] if message.target_kind == refs.CHANNEL else ref.conversation.id
+        activity.conversation = ref.conversation
+        activity.conversation.id = conversation_id
+        activity.from_property = ref.bot
+        activity.recipient = ref.user if message.target_kind == refs.USER else None
+        activity.service_url = ref.service_url
+        activity.channel_id = ref.channel_id
+        item.service_url, item.conversation_id, item.body = ref.service_url, conversation_id, activity.serialize()
+        if message.op == outbox.UPDATE_CARD:
+            card_ref = await refs.get_card_ref(session, ticket_id=message.ticket_id, role=message.target_key)
+            if card_ref is None:
+                if any(m.op == outbox.SEND_CARD and m.ticket_id == message.ticket_id for m in batch):
+                    item.outcome = "superseded"
+                else:
+                    item.outcome, item.error = "later", "card not posted yet"
+                return item
+            item.card = (card_ref.conversation_id, card_ref.activity_id)
+        return item
+
+    @staticmethod
+    def _superseded(message: "Claimed", batch: list["Claimed"]) -> bool:
+        """An update is redundant if the same card is posted or updated again later in the batch."""
+        return any(
+            other.id > message.id and other.ticket_id == message.ticket_id and other.target_key == message.target_key
+            and other.op in (outbox.UPDATE_CARD, outbox.SEND_CARD)
+            for other in batch
+        )
+
+    async def _send_all(self, prepared: list["Prepared"]) -> None:
+        lanes: dict[str, list[Prepared]] = {}
+        for item in prepared:
+            if item.outcome is None:
+                lanes.setdefault(item.conversation_id, []).append(item)
+
+        async def run(lane: list[Prepared]) -> None:
+            for item in lane:  # in order within one conversation
+                await self._send(item)
+
+        await asyncio.gather(*(run(lane) for lane in lanes.values()))
+
+    async def _send(self, item: "Prepared") -> None:
+        try:
+            if item.card is not None:
+                conversation_id, activity_id = item.card
+                item.body["id"] = activity_id
+                await self._connector.update(item.service_url, conversation_id, activity_id, item.body)
+                item.activity_id = activity_id
+            else:
+                item.activity_id = await self._connector.send(item.service_url, item.conversation_id, item.body)
+            item.outcome = "sent"
+        except ConnectorError as exc:
+            item.error, item.status = str(exc), exc.status
+            if exc.unreachable and item.message.target_kind == refs.USER:
+                item.outcome = "unreachable"
+            elif exc.status in (400, 403, 404, 413):
+                item.outcome = "failed"
+            else:
+                item.outcome = "retry"
+
+    async def _record(self, session, item: "Prepared", now: datetime) -> None:
+        message = item.message
+        if item.outcome in ("sent", "superseded"):
+            await outbox.mark_sent(session, message_id=message.id, worker=self._worker, now=self._clock.now(), activity_id=item.activity_id)
+            if message.op == outbox.SEND_CARD and message.ticket_id is not None and item.activity_id:
+                await refs.save_card_ref(
+                    session, ticket_id=message.ticket_id, role=message.target_key,
+                    conversation_id=item.conversation_id, activity_id=item.activity_id, now=now,
+                )
+        elif item.outcome == "later":
+            await outbox.mark_retry(session, message_id=message.id, worker=self._worker, at=now + timedelta(minutes=1), error=item.error or "")
+            log.info("message %s postponed: %s", message.id, item.error)
+        elif item.outcome == "retry":
+            await outbox.mark_retry(session, message_id=message.id, worker=self._worker, at=now + timedelta(seconds=30), error=item.error or "")
+            log.info("message %s will be retried: %s", message.id, item.error)
+        elif item.outcome == "failed":
+            await outbox.mark_failed(session, message_id=message.id, worker=self._worker, error=item.error or "")
+            log.error("message %s failed for good (status %s)", message.id, item.status)
+        elif item.outcome == "unreachable":
+            await refs.deactivate(session, kind=message.target_kind, key=message.target_key, now=now)
+            await outbox.mark_failed(session, message_id=message.id, worker=self._worker, error=item.error or "")
+            if message.ticket_id is not None:
+                # The servicedesk must reach the reporter another way (phone, mail).
+                await outbox.enqueue(
+                    session,
+                    dedup_key=f"ticket:{message.ticket_id}:unreachable:{message.target_key}",
+                    target=outbox.Target.channel("servicedesk"),
+                    payload={"kind": "reporter_unreachable", "ticket_id": message.ticket_id},
+                    now=now,
+                    ticket_id=message.ticket_id,
+                )
+            log.warning("reporter unreachable in Teams (status %s); reference deactivated", item.status)
+            self._again = True
 
     # -- rendering -------------------------------------------------------------------------
     async def _render(self, session, payload: dict[str, Any]) -> Activity:

@@ -24,7 +24,9 @@ from sla import events as ev
 from sla.policy import Policy
 from storage import outbox
 from storage.models import Ticket, TicketEventRow, TicketFollower
-from storage.tickets import OPEN_STATUSES, _refresh_due
+from sla.deadlines import deadlines_from_events
+from sla.events import TicketEvent
+from storage.tickets import OPEN_STATUSES
 
 AGENT_NOTE_KINDS = (ev.ACKNOWLEDGED, ev.AGENT_UPDATE, ev.WORKAROUND)
 
@@ -44,12 +46,17 @@ def latest_agent_note(rows: Sequence[TicketEventRow]) -> tuple[str | None, bool]
 
 
 async def due_for_status_update(session: AsyncSession, *, now: datetime, limit: int = 500) -> list[Ticket]:
-    """Open tickets whose next update is due; served by ``ix_tickets_next_update_due``."""
+    """Open tickets whose next update is due; served by ``ix_tickets_next_update_due``.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED: replicas sweeping at the same moment
+    split the due tickets between them instead of queueing behind each other's locks.
+    """
     query = (
         select(Ticket)
         .where(Ticket.next_update_due.is_not(None), Ticket.next_update_due <= now)
         .order_by(Ticket.next_update_due)
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )
     return list((await session.execute(query)).scalars())
 
@@ -67,7 +74,7 @@ async def send_due_update(session: AsyncSession, *, policy: Policy, now: datetim
     )
     if claimed.rowcount != 1:
         return False  # another sweep (replica) took it
-    await session.refresh(ticket)
+    await session.refresh(ticket)  # the row may have changed since the sweep read it
     rows = list(
         (
             await session.execute(
@@ -77,12 +84,10 @@ async def send_due_update(session: AsyncSession, *, policy: Policy, now: datetim
     )
     note, fresh = latest_agent_note(rows)
     holding = not fresh
-    session.add(
-        TicketEventRow(
-            ticket_id=ticket.id, kind=ev.STATUS_UPDATE_SENT, at=due, actor_id=None,
-            data={"due": due.isoformat(), "holding": holding},
-        )
+    sent = TicketEventRow(
+        ticket_id=ticket.id, kind=ev.STATUS_UPDATE_SENT, at=due, actor_id=None, data={"due": due.isoformat(), "holding": holding}
     )
+    session.add(sent)
     if holding and not ticket.update_overdue:
         ticket.update_overdue = True
         ticket.version += 1
@@ -95,7 +100,9 @@ async def send_due_update(session: AsyncSession, *, policy: Policy, now: datetim
             now=now,
             ticket_id=ticket.id,
         )
-    await _refresh_due(session, ticket, policy)
+    # The log just read plus the new event: no second read to recompute the due times.
+    history = [TicketEvent(kind=row.kind, at=row.at, data=row.data or {}) for row in rows + [sent]]
+    ticket.next_update_due = deadlines_from_events(policy, history).next_update_due
     payload = {"kind": "status_update", "ticket_id": ticket.id, "due": due.isoformat(), "holding": holding, "note": note}
     recipients = [ticket.reporter_id] + [
         follower.user_id

@@ -113,11 +113,14 @@ async def test_report_uplift_acknowledge_update_and_weekly_summary(harness):
 
 
 async def _row_counts(harness) -> dict[str, int]:
+    """Rows per table, leaving out the record of which activity ids were already handled."""
     from storage.models import Base
 
     counts = {}
     async with harness.app[app_module.DATABASE].sessions() as session:
         for table in Base.metadata.sorted_tables:
+            if table.name == "processed_activities":
+                continue
             counts[table.name] = (await session.execute(select(func.count()).select_from(table))).scalar_one()
         counts["events"] = (await session.execute(select(func.count(TicketEventRow.id)))).scalar_one()
     return counts

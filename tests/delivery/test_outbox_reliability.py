@@ -1,0 +1,125 @@
+"""The outbox loses nothing and doubles nothing: crashes, restarts, throttling, removed bots."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from storage import outbox, refs
+from storage.models import ConversationRef, OutboxMessage
+from tests.delivery.desk import close_desk, local, open_desk
+
+
+@pytest.fixture
+async def desk(database_url):
+    d = await open_desk(database_url, start=local(2026, 11, 23, 10, 0))
+    await d.link_channels()
+    yield d
+    await close_desk(d)
+
+
+async def _rows(desk) -> list[OutboxMessage]:
+    async with desk.database.sessions() as session:
+        return list((await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())
+
+
+async def test_a_replica_that_dies_after_claiming_hands_its_messages_over_after_the_lease(desk):
+    await desk.report(reporter="u1")
+    # A replica claims the ticket's messages, then dies before sending them.
+    async with desk.database.sessions.begin() as session:
+        claimed = await outbox.claim_due(session, now=desk.clock.now(), worker="dead", lease=timedelta(minutes=2))
+    assert len(claimed) == 1
+    delivery, _ = desk.add_worker("alive")
+    assert await delivery.drain() == 0  # still leased: not taken over yet
+    assert desk.connector.calls == []
+    desk.clock.advance(timedelta(minutes=2, seconds=1))
+    assert await delivery.drain() == 1
+    assert await delivery.drain() == 0
+    assert len(desk.connector.to("19:servicedesk")) == 1
+    assert [r.status for r in await _rows(desk)] == ["sent"]
+
+
+async def test_after_a_clean_restart_no_due_update_is_missed_or_repeated(desk):
+    _, jobs = desk.add_worker("first")
+    await desk.report(reporter="u1")  # P3: next update tomorrow 10:00
+    await jobs.status_sweep()
+    # The process stops; it is down while the update falls due, then a new one starts.
+    desk.clock.set(local(2026, 11, 24, 10, 45))
+    _, restarted = desk.add_worker("second")
+    assert await restarted.status_sweep() == 1
+    assert await restarted.status_sweep() == 0
+    desk.clock.advance(timedelta(minutes=1))
+    assert await jobs.status_sweep() == 0  # the first one, back, finds nothing due either
+    updates = [c for c in desk.connector.calls if c.conversation_id == "a:u1"]
+    assert len(updates) == 1
+
+
+async def test_throttling_is_retried_with_back_off_honouring_retry_after(desk):
+    delivery, _ = desk.add_worker("w1")
+    desk.connector.script = [(429, {"Retry-After": "3"}), (503, {}), (502, {})]
+    await desk.report(reporter="u1")
+    assert await delivery.drain() == 1
+    attempts = [c.method for c in desk.connector.to("19:servicedesk")]
+    assert attempts == ["POST->429", "POST->503", "POST->502", "POST"]
+    assert desk.sleeps[0] == 3.0  # Retry-After honoured
+    assert 0.5 <= desk.sleeps[1] <= 1.0 and 1.0 <= desk.sleeps[2] <= 2.0  # exponential, jittered
+    assert [r.status for r in await _rows(desk)] == ["sent"]
+
+
+async def test_when_retries_run_out_the_message_waits_in_the_outbox_and_is_sent_later(desk):
+    delivery, _ = desk.add_worker("w1")
+    desk.connector.script = [(503, {})] * 4
+    await desk.report(reporter="u1")
+    assert await delivery.drain() == 0
+    (row,) = await _rows(desk)
+    assert row.status == "pending" and row.attempts == 1 and row.next_attempt_at > desk.clock.now()
+    desk.clock.advance(timedelta(minutes=1))
+    assert await delivery.drain() == 1
+    assert [c.method for c in desk.connector.to("19:servicedesk")][-1] == "POST"
+
+
+async def test_a_removed_bot_403_is_not_retried_and_the_servicedesk_is_told(desk):
+    delivery, _ = desk.add_worker("w1")
+    ticket_id = await desk.report(reporter="u1")
+    await delivery.drain()
+    async with desk.database.sessions.begin() as session:
+        await outbox.enqueue(
+            session, dedup_key="t-403", target=outbox.Target.user("u1"),
+            payload={"kind": "status_update", "ticket_id": ticket_id, "holding": True}, now=desk.clock.now(), ticket_id=ticket_id,
+        )
+    desk.connector.script = [(403, {})]
+    await delivery.drain()
+    await delivery.drain()
+    assert [c.method for c in desk.connector.to("a:u1")] == ["POST->403"]  # exactly one attempt
+    async with desk.database.sessions() as session:
+        reference = (await session.execute(select(ConversationRef).where(ConversationRef.key == "u1"))).scalar_one()
+    assert reference.active is False
+    notices = [c.text for c in desk.connector.to("19:servicedesk") if "niet bereikbaar via Teams" in c.text]
+    assert len(notices) == 1
+
+
+@pytest.mark.parametrize("status", [404, 413])
+async def test_404_and_413_are_final(desk, status):
+    delivery, _ = desk.add_worker("w1")
+    await desk.report(reporter="u1")
+    desk.connector.script = [(status, {})]
+    await delivery.drain()
+    desk.clock.advance(timedelta(minutes=5))
+    await delivery.drain()
+    assert [c.method for c in desk.connector.to("19:servicedesk")] == [f"POST->{status}"]
+    assert [r.status for r in await _rows(desk)] == ["failed"]
+
+
+async def test_messages_wait_for_a_channel_that_is_not_linked_yet(sqlite_database_url):
+    d = await open_desk(sqlite_database_url, start=local(2026, 11, 23, 10, 0))
+    try:
+        delivery, _ = d.add_worker("w1")
+        await d.report(reporter="u1")
+        assert await delivery.drain() == 0
+        await d.register(kind=refs.CHANNEL, key="servicedesk", conversation_id="19:servicedesk")
+        d.clock.advance(timedelta(minutes=1))
+        assert await delivery.drain() == 1
+    finally:
+        await close_desk(d)
