@@ -106,7 +106,7 @@ class EmployeeConversation:
             else:
                 await turn_context.send_activity(texts.NOTHING_TO_CANCEL)
             return
-        if text in HELP_WORDS or text == "?":
+        if text in HELP_WORDS or (activity.text or "").strip() == "?":
             await turn_context.send_activity(texts.HELP)
             if in_dialog:
                 self._touch(dialog_context, now)
