@@ -1,0 +1,201 @@
+// A remote control for the Microsoft 365 Agents Playground UI in headless Chromium.
+//
+// The Python end-to-end tests (tests/e2e/) start this script and speak JSON lines with it: one
+// command per line on stdin, one answer per line on stdout ({"ok": true, ...} or
+// {"ok": false, "error": "..."}). The scenarios themselves live in Python; this file only knows
+// how to use the Playground's UI, like a person would: pick a chat or channel, type (and
+// @mention), click a card's button, fill a card's input, take a screenshot.
+//
+// It also listens to the two websockets the UI itself reads (the conversation stream and the log
+// stream), so the tests can see exactly what the bot sent: texts, cards, card updates and the
+// cards returned by Action.Execute (invoke responses).
+//
+// usage: node driver.js <playground url>
+const readline = require('readline');
+const { launch } = require('./browser');
+
+const PG = process.argv[2] || 'http://localhost:56150';
+const COMPOSER = '[role="textbox"][data-lexical-editor="true"]';
+
+const state = {
+  events: [],        // bot output, in order: {seq, action, conversationId, messageId, text, cards}
+  turnsDone: 0,      // inbound activities the bot has answered (the Playground logs them on response)
+  invokes: [],       // Action.Execute answers: {seq, conversationId, status, body}
+  seq: 0,
+};
+
+function cardsOf(message) {
+  return (message.attachments || [])
+    .filter(a => a.contentType === 'application/vnd.microsoft.card.adaptive')
+    .map(a => (typeof a.content === 'string' ? JSON.parse(a.content) : a.content));
+}
+
+function onFrame(url, payload) {
+  let data;
+  try { data = JSON.parse(payload); } catch (e) { return; }
+  if (data.action === 'createMessage' || data.action === 'updateMessage') {
+    const m = data.message || {};
+    state.events.push({
+      seq: ++state.seq, action: data.action, conversationId: data.actionConversationId,
+      messageId: m.messageId, text: m.text || '', cards: cardsOf(m),
+    });
+  } else if (data.logAction === 'appendLog' && data.log && data.log.from === 'Microsoft 365 Agents Playground') {
+    state.turnsDone++;
+    if (data.log.activityName === 'invoke' && data.log.response) {
+      state.invokes.push({ seq: ++state.seq, conversationId: data.log.conversationId,
+        request: (data.log.request || {}).body, status: data.log.response.statusCode, body: data.log.response.body });
+    }
+  }
+}
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+async function until(pred, timeout, interval = 100) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const v = await pred();
+    if (v) return v;
+    await sleep(interval);
+  }
+  return null;
+}
+
+let page, context, browser, blocked;
+
+// Wait until the bot has answered `n` more inbound activities than before, then until its output
+// has been quiet for `quiet` ms (messages queued during the turn arrive just after it).
+async function settle(turnsBefore, { turns = 1, timeout = 20000, quiet = 600 } = {}) {
+  const ok = await until(() => state.turnsDone >= turnsBefore + turns, timeout);
+  let last = state.seq;
+  await until(async () => {
+    await sleep(quiet);
+    if (state.seq === last) return true;
+    last = state.seq;
+    return false;
+  }, timeout);
+  await sleep(200); // let React paint what arrived
+  return !!ok;
+}
+
+const commands = {
+  async open({ hideLog = true }) {
+    await page.goto(PG, { waitUntil: 'domcontentloaded' });
+    await page.locator(COMPOSER).first().waitFor({ timeout: 30000 });
+    if (hideLog) {
+      const hide = page.locator('button[title="Hide log panel"]');
+      if (await hide.count()) await hide.first().click();
+    }
+    return {};
+  },
+
+  async chat({ name }) {
+    const before = state.turnsDone;
+    await page.locator(`[role="treeitem"][aria-label="${name}"]`).click();
+    await page.locator(COMPOSER).first().waitFor({ timeout: 10000 });
+    // opening a team or group chat for the first time installs the bot there (two activities)
+    await settle(before, { turns: 0, quiet: 800 });
+    return {};
+  },
+
+  async send({ text, mention = false, box = 'first', botName = null, expectTurn = true }) {
+    const before = state.turnsDone;
+    const composer = page.locator(COMPOSER)[box]();
+    await composer.click();
+    if (mention) {
+      await page.keyboard.type('@' + (botName || '').slice(0, 4));
+      const item = page.locator('#typeahead-menu [role="menuitem"]', botName ? { hasText: botName } : {});
+      await item.first().click();
+      await page.keyboard.type(' ');
+    }
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+    const answered = expectTurn ? await settle(before) : true;
+    return { answered };
+  },
+
+  // Click a button on the newest card that contains `cardText` (or the newest card at all).
+  async click({ button, cardText = null, expectTurn = true }) {
+    const before = state.turnsDone;
+    let cards = page.locator('.ac-adaptiveCard');
+    if (cardText) cards = cards.filter({ hasText: cardText });
+    const card = cards.last();
+    await card.waitFor({ timeout: 10000 });
+    await card.locator(`button[title="${button}"]`).first().click();
+    const answered = expectTurn ? await settle(before) : true;
+    return { answered };
+  },
+
+  async fill({ value, cardText = null, index = 0 }) {
+    let cards = page.locator('.ac-adaptiveCard');
+    if (cardText) cards = cards.filter({ hasText: cardText });
+    const input = cards.last().locator('input, textarea').nth(index);
+    // type like a person (click, then keys): the card's renderer sees every keystroke
+    await input.click();
+    await input.fill('');
+    await page.keyboard.type(value);
+    return {};
+  },
+
+  async wait_text({ text, timeout = 15000 }) {
+    try {
+      await page.getByText(text, { exact: false }).last().waitFor({ timeout });
+      return { found: true };
+    } catch (e) {
+      return { found: false };
+    }
+  },
+
+  async settle({ timeout = 20000 }) {
+    await settle(state.turnsDone, { turns: 0, timeout });
+    return {};
+  },
+
+  async screenshot({ path, fullPage = false, reveal = null }) {
+    if (reveal) {
+      // bring the newest element with this text to the middle of the view (cards are tall)
+      const target = page.getByText(reveal, { exact: false }).last();
+      if (await target.count()) {
+        await target.evaluate(el => el.scrollIntoView({ block: 'center' }));
+        await sleep(300);
+      }
+    }
+    await page.screenshot({ path, fullPage });
+    return { path };
+  },
+
+  async events({ since = 0 }) {
+    return { events: state.events.filter(e => e.seq > since), invokes: state.invokes.filter(e => e.seq > since), seq: state.seq };
+  },
+
+  async status() {
+    return { seq: state.seq, turnsDone: state.turnsDone, blocked: [...new Set(blocked)] };
+  },
+
+  async close() {
+    await browser.close();
+    return {};
+  },
+};
+
+(async () => {
+  ({ browser, context, blocked } = await launch());
+  page = await context.newPage();
+  page.on('websocket', ws => ws.on('framereceived', f => onFrame(ws.url(), String(f.payload))));
+  const out = obj => process.stdout.write(JSON.stringify(obj) + '\n');
+  out({ ok: true, ready: true });
+  const rl = readline.createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    let msg;
+    try { msg = JSON.parse(line); } catch (e) { out({ ok: false, error: 'bad json' }); continue; }
+    const fn = commands[msg.cmd];
+    if (!fn) { out({ ok: false, error: `unknown command ${msg.cmd}` }); continue; }
+    try {
+      out({ ok: true, ...(await fn(msg)) });
+    } catch (e) {
+      out({ ok: false, error: String(e && e.stack || e) });
+    }
+    if (msg.cmd === 'close') break;
+  }
+  process.exit(0);
+})().catch(e => { process.stderr.write(String(e && e.stack || e) + '\n'); process.exit(2); });
