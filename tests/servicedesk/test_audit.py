@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import delete, select, text, update
 
 import app as app_module

@@ -14,7 +14,7 @@ import pytest
 import app as app_module
 from sla import events as ev
 from storage import audit
-from storage.models import AuditEntry, OutboxMessage
+from storage.models import AuditEntry
 from tests.servicedesk import desk
 from tests.servicedesk.desk import REGIE, card_of, click, message_of, new_ticket
 from tests.support import activities as acts

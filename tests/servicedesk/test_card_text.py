@@ -13,9 +13,7 @@ from bot import cards
 from sla import events as ev
 from sla.events import TicketEvent
 from storage.models import Ticket
-from tests.servicedesk import desk
 from tests.servicedesk.desk import REGIE, card_of, click, new_ticket
-from tests.support import activities as acts
 from tests.support.cards import assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
 

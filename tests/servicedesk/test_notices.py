@@ -4,17 +4,13 @@ hours, no burst after a P3 -> P1 change, escalation levels, the out-of-hours pik
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 
 import app as app_module
 from bot.regie import escalation_level, notice_sweep
 from storage.models import Notice
-from tests.servicedesk import desk
 from tests.servicedesk.desk import PIKET, click, local, new_ticket
-from tests.support import activities as acts
 from tests.support.cards import assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
