@@ -25,7 +25,7 @@ from bot.delivery import Delivery
 from bot.devtools import add_dev_routes, dev_clock
 from bot.http import MessageEndpoint
 from bot.logging_setup import configure_logging
-from bot.jobs import Jobs, build_scheduler
+from bot.jobs import JobOptions, Jobs, build_scheduler
 from bot.service_urls import service_url_allowed
 from bot.settings import Settings, SettingsError
 from bot.teams_bot import ServicedeskBot
@@ -138,7 +138,18 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     conversation_state = ConversationState(SqlStorage(database=database, clock=clock))
     conversation = EmployeeConversation(services=services, conversation_state=conversation_state)
     bot = ServicedeskBot(settings=settings, services=services, conversation=conversation)
-    jobs = Jobs(database=database, policy=policy, clock=clock, delivery=delivery, worker_id=settings.worker_id)
+    jobs = Jobs(
+        database=database,
+        policy=policy,
+        clock=clock,
+        delivery=delivery,
+        worker_id=settings.worker_id,
+        options=JobOptions(
+            piket_contact=settings.piket_contact,
+            piket_user_id=settings.piket_user_id,
+            retention_days=settings.retention_days,
+        ),
+    )
     app[DELIVERY] = delivery
     app[JOBS] = jobs
     app[ENDPOINT] = MessageEndpoint(

@@ -68,19 +68,29 @@ def _retry_after_seconds(value: str | None) -> float | None:
 class ConversationPacer:
     """Keeps each conversation under Teams' limit (7 operations per second per conversation).
 
-    Uses the event loop's monotonic clock: this is pacing, not business time.
+    Uses a monotonic clock (the event loop's by default): this is pacing, not business time.
+    Tests pass a fake ``monotonic`` and ``sleep`` that move together.
     """
 
-    def __init__(self, *, per_second: int = 7, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        *,
+        per_second: int = 7,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float] | None = None,
+    ) -> None:
         self._per_second = per_second
         self._sleep = sleep
+        self._monotonic = monotonic
         self._recent: dict[str, deque[float]] = {}
 
+    def _now(self) -> float:
+        return self._monotonic() if self._monotonic is not None else asyncio.get_running_loop().time()
+
     async def wait_turn(self, conversation_id: str) -> None:
-        loop = asyncio.get_running_loop()
         recent = self._recent.setdefault(conversation_id, deque())
         while True:
-            now = loop.time()
+            now = self._now()
             while recent and now - recent[0] >= 1.0:
                 recent.popleft()
             if len(recent) < self._per_second:
@@ -90,7 +100,7 @@ class ConversationPacer:
 
     def forget_idle(self) -> None:
         """Drop conversations with no recent calls (keeps memory flat over weeks)."""
-        now = asyncio.get_running_loop().time()
+        now = self._now()
         for key in [k for k, v in self._recent.items() if not v or now - v[-1] >= 1.0]:
             del self._recent[key]
 
@@ -108,13 +118,14 @@ class Connector:
         service_url_allowed: ServiceUrlCheck,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self._session = session
         self._token = token_source
         self._allowed = service_url_allowed
         self._retry = retry
         self._sleep = sleep
-        self._pacer = ConversationPacer(sleep=sleep)
+        self._pacer = ConversationPacer(sleep=sleep, monotonic=monotonic)
         self._calls = 0
 
     async def send(self, service_url: str, conversation_id: str, activity: dict[str, Any], reply_to: str | None = None) -> str | None:

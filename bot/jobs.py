@@ -8,12 +8,15 @@ per ticket with a compare-and-set, periodic jobs per (job, period).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery import Delivery
+from bot.regie import notice_sweep
+from storage.privacy import purge
 from sla.clock import Clock
 from sla.policy import Policy
 from storage import jobs as job_claims
@@ -21,33 +24,78 @@ from storage import outbox
 from storage.db import Database
 from storage.reporting import last_complete_week, report_with_previous
 from storage.reporting import ticket_histories  # noqa: F401 - kept importable from here
-from storage.updates import due_for_status_update, send_due_update
+from storage.updates import send_due_updates
 
 log = logging.getLogger("servicedesk.jobs")
 
 WEEKLY_SUMMARY = "weekly_summary"
+PRIVACY_PURGE = "privacy_purge"
+SWEEP_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """What the jobs need from the settings (kept narrow so tests build Jobs without Settings)."""
+
+    piket_contact: str = ""
+    piket_user_id: str = ""
+    retention_days: int = 365
 
 
 class Jobs:
-    def __init__(self, *, database: Database, policy: Policy, clock: Clock, delivery: Delivery, worker_id: str) -> None:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        policy: Policy,
+        clock: Clock,
+        delivery: Delivery,
+        worker_id: str,
+        options: JobOptions = JobOptions(),
+    ) -> None:
         self._db = database
         self._policy = policy
         self._clock = clock
         self._delivery = delivery
         self._worker = worker_id
+        self._options = options
 
     async def status_sweep(self) -> int:
-        """Queue every status update that is due now; returns how many were queued."""
+        """Queue every status update that is due now, then send; returns how many were queued."""
         now = self._clock.now()
         queued = 0
-        async with self._db.sessions.begin() as session:
-            for ticket in await due_for_status_update(session, now=now):
-                if await send_due_update(session, policy=self._policy, now=now, ticket=ticket):
-                    queued += 1
+        while True:
+            async with self._db.sessions.begin() as session:
+                batch = await send_due_updates(session, policy=self._policy, now=now, limit=SWEEP_BATCH)
+            queued += batch
+            if batch < SWEEP_BATCH:
+                break
         if queued:
             log.info("status sweep queued %d update(s)", queued)
         await self._delivery.drain()
         return queued
+
+    async def regie_sweep(self) -> int:
+        """Pre-breach warnings, breach notices with escalation levels, the piket alert."""
+        result = await notice_sweep(
+            database=self._db,
+            policy=self._policy,
+            clock=self._clock,
+            piket_contact=self._options.piket_contact,
+            piket_user_id=self._options.piket_user_id,
+        )
+        await self._delivery.drain()
+        return result.sent
+
+    async def privacy_purge(self) -> bool:
+        """Remove personal data past the retention period, once a day whatever the replicas."""
+        now = self._clock.now()
+        day = now.astimezone(self._policy.tz).date().isoformat()
+        async with self._db.sessions.begin() as session:
+            if not await job_claims.claim_period(session, job=PRIVACY_PURGE, period=day, worker=self._worker, now=now):
+                return False
+        await purge(database=self._db, clock=self._clock, retention_days=self._options.retention_days)
+        return True
 
     async def outbox_sweep(self) -> int:
         """Send what is due in the outbox (retries, messages left by a crashed replica)."""
@@ -74,7 +122,8 @@ class Jobs:
 
 
 def build_scheduler(*, jobs: Jobs, policy: Policy, weekly_day: str, weekly_time: str) -> AsyncIOScheduler:
-    """Every minute: status updates; every 15 s: the outbox; weekly: the SLA summary.
+    """Every minute: status updates and regie notices; every 15 s: the outbox; daily at 03:30:
+    the privacy purge; weekly: the SLA summary.
 
     No job is scheduled between 02:00 and 03:00 local time, where DST switches skip or repeat
     the hour (settings refuse such a weekly time).
@@ -83,6 +132,16 @@ def build_scheduler(*, jobs: Jobs, policy: Policy, weekly_day: str, weekly_time:
     common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
     scheduler.add_job(jobs.status_sweep, IntervalTrigger(minutes=1), id="status_sweep", **common)
     scheduler.add_job(jobs.outbox_sweep, IntervalTrigger(seconds=15), id="outbox_sweep", **common)
+    scheduler.add_job(jobs.regie_sweep, IntervalTrigger(minutes=1), id="regie_sweep", **common)
+    # 03:30: clear of the 02:00-03:00 hour that DST switches skip or repeat.
+    scheduler.add_job(
+        jobs.privacy_purge,
+        CronTrigger(hour=3, minute=30, timezone=policy.tz),
+        id=PRIVACY_PURGE,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=6 * 3600,
+    )
     hour, minute = (int(p) for p in weekly_time.split(":"))
     scheduler.add_job(
         jobs.weekly_summary,

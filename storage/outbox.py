@@ -74,6 +74,33 @@ async def enqueue(
     return result.rowcount == 1
 
 
+@dataclass(frozen=True)
+class Intent:
+    """One message to queue (see ``enqueue``), for writing many in one statement."""
+
+    dedup_key: str
+    target: Target
+    payload: dict[str, Any]
+    op: str = SEND
+    ticket_id: int | None = None
+
+
+async def enqueue_many(session: AsyncSession, intents: list[Intent], *, now: datetime) -> None:
+    """``enqueue`` for a batch: one round trip, duplicates skipped by their dedup keys."""
+    if not intents:
+        return
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    rows = [
+        dict(
+            dedup_key=i.dedup_key, ticket_id=i.ticket_id, target_kind=i.target.kind, target_key=i.target.key,
+            op=i.op, payload=i.payload, status="pending", attempts=0, next_attempt_at=now, created_at=now,
+        )
+        for i in intents
+    ]
+    await session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"]), rows)
+
+
 async def claim_due(
     session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int = 50
 ) -> list[OutboxMessage]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sla import events as ev
@@ -31,11 +31,11 @@ from storage.tickets import OPEN_STATUSES
 AGENT_NOTE_KINDS = (ev.ACKNOWLEDGED, ev.AGENT_UPDATE, ev.WORKAROUND)
 
 
-def latest_agent_note(rows: Sequence[TicketEventRow]) -> tuple[str | None, bool]:
+def latest_agent_note(history: Sequence[TicketEvent]) -> tuple[str | None, bool]:
     """The servicedesk's latest note, and whether it came after the previous status update."""
     note: str | None = None
     fresh = False
-    for row in rows:
+    for row in history:
         if row.kind in AGENT_NOTE_KINDS:
             text = (row.data or {}).get("text") or (row.data or {}).get("note")
             if text:
@@ -45,81 +45,88 @@ def latest_agent_note(rows: Sequence[TicketEventRow]) -> tuple[str | None, bool]
     return note, fresh
 
 
-async def due_for_status_update(session: AsyncSession, *, now: datetime, limit: int = 500) -> list[Ticket]:
-    """Open tickets whose next update is due; served by ``ix_tickets_next_update_due``.
+async def send_due_updates(session: AsyncSession, *, policy: Policy, now: datetime, limit: int = 1000) -> int:
+    """Queue every status update due now (up to ``limit``), set-based; returns how many.
 
-    On PostgreSQL the rows are locked with SKIP LOCKED: replicas sweeping at the same moment
-    split the due tickets between them instead of queueing behind each other's locks.
+    Each due ticket is claimed by a row lock (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+    replicas sweeping at once split the work; SQLite runs one instance) and by a compare-and-set
+    on ``next_update_due``. A handful of statements serve the whole batch: the due tickets, their
+    event logs and followers are read once; the new events, outbox messages and due times are
+    written in bulk. Served by ``ix_tickets_next_update_due``.
     """
-    query = (
-        select(Ticket)
-        .where(Ticket.next_update_due.is_not(None), Ticket.next_update_due <= now)
-        .order_by(Ticket.next_update_due)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return list((await session.execute(query)).scalars())
+    due_rows = (
+        await session.execute(
+            select(Ticket.id, Ticket.next_update_due, Ticket.reporter_id, Ticket.update_overdue, Ticket.version)
+            .where(Ticket.next_update_due.is_not(None), Ticket.next_update_due <= now, Ticket.status.in_(OPEN_STATUSES))
+            .order_by(Ticket.next_update_due)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    if not due_rows:
+        return 0
+    ids = [row.id for row in due_rows]
+    histories: dict[int, list[TicketEvent]] = {ticket_id: [] for ticket_id in ids}
+    for ticket_id, kind, at, data in await session.execute(
+        select(TicketEventRow.ticket_id, TicketEventRow.kind, TicketEventRow.at, TicketEventRow.data)
+        .where(TicketEventRow.ticket_id.in_(ids))
+        .order_by(TicketEventRow.ticket_id, TicketEventRow.id)
+    ):
+        histories[ticket_id].append(TicketEvent(kind=kind, at=at, data=data or {}))
+    followers: dict[int, list[str]] = {}
+    for ticket_id, user_id in await session.execute(
+        select(TicketFollower.ticket_id, TicketFollower.user_id).where(TicketFollower.ticket_id.in_(ids))
+    ):
+        followers.setdefault(ticket_id, []).append(user_id)
 
-
-async def send_due_update(session: AsyncSession, *, policy: Policy, now: datetime, ticket: Ticket) -> bool:
-    """Queue the due status update for one ticket (and its followers), exactly once."""
-    due = ticket.next_update_due
-    if due is None or ticket.status not in OPEN_STATUSES:
-        return False
-    claimed = await session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket.id, Ticket.next_update_due == due)
-        .values(next_update_due=None)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        return False  # another sweep (replica) took it
-    await session.refresh(ticket)  # the row may have changed since the sweep read it
-    rows = list(
-        (
-            await session.execute(
-                select(TicketEventRow).where(TicketEventRow.ticket_id == ticket.id).order_by(TicketEventRow.id)
+    new_events: list[dict] = []
+    intents: list[outbox.Intent] = []
+    changes: list[dict] = []
+    for row in due_rows:
+        due = row.next_update_due
+        note, fresh = latest_agent_note(histories[row.id])
+        holding = not fresh
+        sent = TicketEvent(kind=ev.STATUS_UPDATE_SENT, at=due, data={"due": due.isoformat(), "holding": holding})
+        new_events.append({"ticket_id": row.id, "kind": sent.kind, "at": due, "actor_id": None, "data": dict(sent.data)})
+        next_due = deadlines_from_events(policy, histories[row.id] + [sent]).next_update_due
+        flag = holding and not row.update_overdue
+        version = row.version + 1 if flag else row.version
+        changes.append(
+            {"b_id": row.id, "b_old_due": due, "next_due": next_due, "overdue": row.update_overdue or flag, "new_version": version}
+        )
+        if flag:
+            intents.append(
+                outbox.Intent(
+                    dedup_key=f"ticket:{row.id}:v{version}:card",
+                    target=outbox.Target.channel("servicedesk"),
+                    payload={"kind": "ticket_card", "ticket_id": row.id},
+                    op=outbox.UPDATE_CARD,
+                    ticket_id=row.id,
+                )
             )
-        ).scalars()
+        payload = {"kind": "status_update", "ticket_id": row.id, "due": due.isoformat(), "holding": holding, "note": note}
+        for user_id in [row.reporter_id, *followers.get(row.id, [])]:
+            intents.append(
+                outbox.Intent(
+                    dedup_key=f"ticket:{row.id}:status:{due.isoformat()}:{user_id}",
+                    target=outbox.Target.user(user_id),
+                    payload=payload,
+                    ticket_id=row.id,
+                )
+            )
+    table = Ticket.__table__
+    claimed = await session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.next_update_due == bindparam("b_old_due"))
+        .values(next_update_due=bindparam("next_due"), update_overdue=bindparam("overdue"), version=bindparam("new_version")),
+        changes,
     )
-    note, fresh = latest_agent_note(rows)
-    holding = not fresh
-    sent = TicketEventRow(
-        ticket_id=ticket.id, kind=ev.STATUS_UPDATE_SENT, at=due, actor_id=None, data={"due": due.isoformat(), "holding": holding}
-    )
-    session.add(sent)
-    if holding and not ticket.update_overdue:
-        ticket.update_overdue = True
-        ticket.version += 1
-        await outbox.enqueue(
-            session,
-            dedup_key=f"ticket:{ticket.id}:v{ticket.version}:card",
-            target=outbox.Target.channel("servicedesk"),
-            payload={"kind": "ticket_card", "ticket_id": ticket.id},
-            op=outbox.UPDATE_CARD,
-            now=now,
-            ticket_id=ticket.id,
-        )
-    # The log just read plus the new event: no second read to recompute the due times.
-    history = [TicketEvent(kind=row.kind, at=row.at, data=row.data or {}) for row in rows + [sent]]
-    ticket.next_update_due = deadlines_from_events(policy, history).next_update_due
-    payload = {"kind": "status_update", "ticket_id": ticket.id, "due": due.isoformat(), "holding": holding, "note": note}
-    recipients = [ticket.reporter_id] + [
-        follower.user_id
-        for follower in (
-            await session.execute(select(TicketFollower).where(TicketFollower.ticket_id == ticket.id))
-        ).scalars()
-    ]
-    for user_id in recipients:
-        await outbox.enqueue(
-            session,
-            dedup_key=f"ticket:{ticket.id}:status:{due.isoformat()}:{user_id}",
-            target=outbox.Target.user(user_id),
-            payload=payload,
-            now=now,
-            ticket_id=ticket.id,
-        )
-    return True
+    if claimed.supports_sane_multi_rowcount() and claimed.rowcount != len(changes):
+        # Only possible if something bypassed the row locks; roll back rather than send twice.
+        raise RuntimeError("due tickets changed during the sweep; rolled back, the next sweep retries")
+    await session.execute(TicketEventRow.__table__.insert(), new_events)
+    await outbox.enqueue_many(session, intents, now=now)
+    return len(due_rows)
 
 
 async def queue_feedback_questions(

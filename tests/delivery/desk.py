@@ -33,6 +33,8 @@ class Desk:
     clock: FixedClock
     policy: Policy
     sleeps: list[float] = field(default_factory=list)
+    # Pacing and back-off run on a fake monotonic clock that only sleeping moves.
+    monotonic: float = 0.0
     workers: list[tuple[Delivery, Jobs]] = field(default_factory=list)
 
     @property
@@ -42,6 +44,7 @@ class Desk:
     def add_worker(self, name: str, *, lease: timedelta = timedelta(minutes=2)) -> tuple[Delivery, Jobs]:
         async def no_sleep(seconds: float) -> None:
             self.sleeps.append(seconds)
+            self.monotonic += seconds
             await asyncio.sleep(0)
 
         async def no_token() -> None:
@@ -53,6 +56,7 @@ class Desk:
             service_url_allowed=lambda url: True,
             retry=RetryPolicy(attempts=4, base_delay=0.5, max_delay=30),
             sleep=no_sleep,
+            monotonic=lambda: self.monotonic,
         )
         delivery = Delivery(
             database=self.database, connector=connector, clock=self.clock, policy=self.policy, worker_id=name, lease=lease

@@ -123,3 +123,15 @@ async def test_messages_wait_for_a_channel_that_is_not_linked_yet(sqlite_databas
         assert await delivery.drain() == 1
     finally:
         await close_desk(d)
+
+
+async def test_a_busy_channel_is_kept_under_seven_operations_per_second(desk):
+    delivery, _ = desk.add_worker("w1")
+    for n in range(30):
+        await desk.report(reporter=f"u{n}")
+    assert await delivery.drain() == 30
+    posts = desk.connector.to("19:servicedesk")
+    assert len(posts) == 30
+    # 30 posts to one conversation at no more than 7 a second take at least 4 (fake) seconds.
+    assert desk.monotonic >= 4.0
+    assert all(s > 0 for s in desk.sleeps)
