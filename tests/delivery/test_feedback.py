@@ -1,0 +1,104 @@
+"""After a workaround or resolution the reporter is asked "Kun je weer verder?" and for a score.
+
+Through HTTP: the servicedesk resolves from the card, the reporter gets both cards, taps; the
+answers count once, only from the reporter, and a low score reaches the servicedesk.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+import app as app_module
+from sla import events as ev
+from tests.servicedesk.desk import events, new_ticket, ticket
+from tests.support import activities as acts
+from tests.support.cards import assert_valid_card
+from tests.support.harness import harness_settings, start_harness, stop_harness
+
+
+@pytest.fixture
+async def harness(sqlite_database_url):
+    h = await start_harness(harness_settings(sqlite_database_url))
+    await h.link_channels()
+    await h.say("hallo")  # the reporter has the bot installed: the bot can reach them
+    yield h
+    await stop_harness(h)
+
+
+async def _resolve(harness, ticket_id: int) -> None:
+    current = await ticket(harness, ticket_id)
+    status, _ = await harness.execute("oppakken", {"ticket": ticket_id, "versie": current.version, "notitie": "Ik kijk ernaar."})
+    assert status == 200
+    harness.clock.advance(timedelta(minutes=30))
+    current = await ticket(harness, ticket_id)
+    status, _ = await harness.execute(
+        "opgelost", {"ticket": ticket_id, "versie": current.version, "oplossing": "Nieuwe voeding.", "eerste_keer_goed": "ja"}
+    )
+    assert status == 200
+
+
+def _cards_to_employee(harness):
+    return [card for call in harness.connector.to("a:personal-") for card in call.cards]
+
+
+async def test_after_resolution_the_reporter_says_they_work_again_once(harness):
+    ticket_id = await new_ticket(harness)
+    await _resolve(harness, ticket_id)
+    cards = _cards_to_employee(harness)
+    mttp = [c for c in cards if "Kun je weer verder met je werk?" in str(c)]
+    csat = [c for c in cards if "Hoe tevreden" in str(c)]
+    assert len(mttp) == 1 and len(csat) == 1
+    assert_valid_card(mttp[0])
+    assert_valid_card(csat[0])
+
+    harness.clock.advance(timedelta(minutes=12))
+    await harness.say(None, value={"feedback": "mttp", "ticket": ticket_id, "antwoord": "ja"})
+    assert "Fijn dat je weer verder kunt" in harness.replies_to_employee()[-1]
+    await harness.say(None, value={"feedback": "mttp", "ticket": ticket_id, "antwoord": "ja"})
+    assert "had ik al" in harness.replies_to_employee()[-1]
+    productive = [e for e in await events(harness, ticket_id) if e.kind == ev.PRODUCTIVE_AGAIN]
+    assert len(productive) == 1 and productive[0].at == harness.clock.now()
+
+
+async def test_a_low_score_reaches_the_servicedesk_and_counts_once_per_resolution(harness):
+    ticket_id = await new_ticket(harness)
+    await _resolve(harness, ticket_id)
+    await harness.say(None, value={"feedback": "csat", "ticket": ticket_id, "score": 4, "opmerking": "Duurde lang."})
+    assert "Dank je voor je cijfer: 4" in harness.replies_to_employee()[-1]
+    low = [c for c in harness.connector.to("19:servicedesk") if "Lage tevredenheid" in c.card_text()]
+    assert len(low) == 1 and "Duurde lang." in low[0].card_text()
+    await harness.say(None, value={"feedback": "csat", "ticket": ticket_id, "score": 9})
+    assert "had ik al" in harness.replies_to_employee()[-1]
+    scores = [e.data["score"] for e in await events(harness, ticket_id) if e.kind == ev.CSAT]
+    assert scores == [4]
+
+    # Reopened and resolved again: a new score is welcome.
+    current = await ticket(harness, ticket_id)
+    await harness.execute("heropenen", {"ticket": ticket_id, "versie": current.version, "heropen_reden": "Weer kapot."})
+    current = await ticket(harness, ticket_id)
+    await harness.execute(
+        "opgelost", {"ticket": ticket_id, "versie": current.version, "oplossing": "Moederbord.", "eerste_keer_goed": "nee"}
+    )
+    await harness.say(None, value={"feedback": "csat", "ticket": ticket_id, "score": 8})
+    scores = [e.data["score"] for e in await events(harness, ticket_id) if e.kind == ev.CSAT]
+    assert scores == [4, 8]
+
+
+async def test_someone_else_cannot_answer_for_the_reporter(harness):
+    ticket_id = await new_ticket(harness)
+    await _resolve(harness, ticket_id)
+    await harness.say("hallo", user=acts.STRANGER)
+    await harness.say(None, user=acts.STRANGER, value={"feedback": "csat", "ticket": ticket_id, "score": 1})
+    assert "hoort niet bij een melding van jou" in harness.replies_to_employee(acts.STRANGER)[-1]
+    await harness.say(None, user=acts.STRANGER, value={"feedback": "mttp", "ticket": ticket_id, "antwoord": "ja"})
+    kinds = [e.kind for e in await events(harness, ticket_id)]
+    assert ev.CSAT not in kinds and ev.PRODUCTIVE_AGAIN not in kinds
+
+
+async def test_feedback_before_any_resolution_changes_nothing(harness):
+    ticket_id = await new_ticket(harness)
+    await harness.say(None, value={"feedback": "csat", "ticket": ticket_id, "score": 10})
+    kinds = [e.kind for e in await events(harness, ticket_id)]
+    assert ev.CSAT not in kinds

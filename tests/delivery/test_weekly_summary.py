@@ -1,0 +1,98 @@
+"""The overleg's weekly summary: figures against the norm, uplifts, breaches with their cause,
+posted once, and `report weekly` prints the same figures."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+import app as app_module
+from bot.summary import summary_lines
+from storage.models import OutboxMessage
+from tests.delivery.desk import local
+from tests.servicedesk.desk import new_ticket, ticket
+from tests.support.cards import assert_valid_card
+from tests.support.harness import harness_settings, start_harness, stop_harness
+
+
+@pytest.fixture
+async def harness(sqlite_database_url):
+    from sla.clock import FixedClock
+
+    h = await start_harness(harness_settings(sqlite_database_url), clock=FixedClock(local(2026, 9, 29, 9, 0)))
+    await h.link_channels()
+    yield h
+    await stop_harness(h)
+
+
+async def _pick_up_and_resolve(harness, ticket_id: int, *, after: timedelta, resolve_after: timedelta) -> None:
+    opened = harness.clock.now()
+    harness.clock.set(opened + after)
+    current = await ticket(harness, ticket_id)
+    await harness.execute("oppakken", {"ticket": ticket_id, "versie": current.version, "notitie": "Ik pak het op."})
+    harness.clock.set(opened + resolve_after)
+    current = await ticket(harness, ticket_id)
+    await harness.execute(
+        "opgelost", {"ticket": ticket_id, "versie": current.version, "oplossing": "Opgelost.", "eerste_keer_goed": "ja"}
+    )
+
+
+async def test_weekly_summary_shows_norms_uplifts_and_breaches_and_matches_the_report_command(harness, monkeypatch, capsys, sqlite_database_url):
+    # Tuesday 29 September 2026 (week 40): a P3 picked up in time, a P3 picked up too late,
+    # and a P1-uplift handled in time.
+    in_time = await new_ticket(harness, priority="P3", description="Printer doet het niet")
+    await _pick_up_and_resolve(harness, in_time, after=timedelta(hours=1), resolve_after=timedelta(hours=3))
+    late = await new_ticket(harness, priority="P3", description="Outlook crasht")
+    await _pick_up_and_resolve(harness, late, after=timedelta(hours=6), resolve_after=timedelta(hours=7))
+    uplift = await new_ticket(harness, priority="P1", uplift=True, motivation="Om 14:00 zitting bij de rechtbank", phone="0612345678")
+    await _pick_up_and_resolve(harness, uplift, after=timedelta(minutes=10), resolve_after=timedelta(hours=2))
+
+    harness.clock.set(local(2026, 10, 5, 8, 30))
+    jobs = harness.app[app_module.JOBS]
+    assert await jobs.weekly_summary() is True
+    assert await jobs.weekly_summary() is False
+    (posted,) = [c for c in harness.connector.to("19:overleg") if c.cards]
+    assert_valid_card(posted.cards[0])
+    text = posted.card_text()
+    assert "SLA-overzicht week 2026-W40" in text
+    facts = {f["title"]: f["value"] for block in posted.cards[0]["body"] if block["type"] == "FactSet" for f in block["facts"]}
+    assert facts["P3"].startswith("2 gemeld, 2 opgelost · reactie 50% ✗ (norm 90%, 1/2) · oplossing 100% ✓")
+    assert facts["P1"].startswith("1 gemeld, 1 opgelost · reactie 100% ✓ (norm 98%, 1/1) · oplossing 100% ✓")
+    assert "Om 14:00 zitting bij de rechtbank" in text
+    assert "Normoverschrijdingen: 1" in text
+    # The late one was reported at 12:00 (after the first was resolved): due at 16:00, picked up 18:00.
+    assert f"M-{late} P3 reactie: uiterlijk 29-09 16:00, oorzaak: te laat" in text
+
+    # The command line prints exactly the figures of the card.
+    async with harness.app[app_module.DATABASE].sessions() as session:
+        payload = (await session.execute(select(OutboxMessage.payload).where(OutboxMessage.target_key == "overleg"))).scalar_one()
+    monkeypatch.setenv("DATABASE_URL", sqlite_database_url)
+    # The command runs its own event loop, so it runs on a thread here, as it would in a shell.
+    assert await asyncio.to_thread(app_module.main, ["report", "weekly", "--week", "2026-W40"]) == 0
+    assert capsys.readouterr().out.splitlines() == summary_lines(payload)
+
+
+async def test_monthly_report_and_ticket_export_for_reporting_tools(harness, monkeypatch, capsys, sqlite_database_url, tmp_path):
+    import csv
+
+    late = await new_ticket(harness, priority="P3", description="Outlook crasht")
+    await _pick_up_and_resolve(harness, late, after=timedelta(hours=6), resolve_after=timedelta(hours=7))
+    monkeypatch.setenv("DATABASE_URL", sqlite_database_url)
+
+    assert await asyncio.to_thread(app_module.main, ["report", "monthly", "--month", "2026-09"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Service level report maand 2026-09")
+    assert "P3: 1 gemeld, 1 opgelost · reactie 0% ✗ (norm 90%, 0/1)" in out
+
+    target = tmp_path / "meldingen.csv"
+    assert await asyncio.to_thread(app_module.main, ["export", "tickets", "--out", str(target)]) == 0
+    (row,) = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert row["ticket"] == f"M-{late}" and row["priority"] == "P3"
+    assert row["first_response_due"] == "2026-09-29T13:00:00+02:00"  # 09:00 + 4 working hours, local time
+    assert row["first_response_within_norm"] == "nee" and row["resolution_within_norm"] == "ja"
+
+    assert await asyncio.to_thread(app_module.main, ["report", "monthly", "--month", "2026-13"]) == 2
+    assert "month must look like 2026-11" in capsys.readouterr().err
