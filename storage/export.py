@@ -15,11 +15,12 @@ from storage.models import Ticket, TicketEventRow
 from storage.tickets import ticket_label
 
 
-def _iso(value) -> str:
-    return value.isoformat() if value is not None else ""
-
-
 def ticket_row(policy: Policy, ticket: Ticket, events: list[TicketEvent]) -> dict[str, Any]:
+    """Times in the policy's time zone with their offset, as the contract reads them."""
+
+    def _iso(value) -> str:
+        return value.astimezone(policy.tz).isoformat() if value is not None else ""
+
     due = deadlines_from_events(policy, events)
     facts = facts_from_events(events)
     first_response = next((e.at for e in events if e.kind == ev.ACKNOWLEDGED), None)
