@@ -91,7 +91,12 @@ async def start_harness(settings: Settings, clock: FixedClock | None = None) -> 
     clock = clock or FixedClock(DEFAULT_START)
     application = app_module.create_app(settings, clock=clock)
     client = TestClient(TestServer(application, host="127.0.0.1"))
-    await client.start_server()
+    try:
+        await client.start_server()
+    except BaseException:
+        await client.close()
+        await connector_server.close()
+        raise
     return BotHarness(client=client, connector=connector, connector_server=connector_server, clock=clock)
 
 
