@@ -16,11 +16,13 @@ from storage.tickets import ticket_label
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_BREACHES_ON_CARD = 15
+# Not "-": Teams reads a lone dash in a fact as a markdown list item and shows a bullet.
+NONE = "n.v.t."
 CLOCK_NAMES = {"first_response": "reactie", "resolution": "oplossing", "definitive_resolution": "definitieve oplossing"}
 
 
 def _pct(value: Any) -> str:
-    return "-" if value is None else f"{float(value):.0f}%".replace(".", ",")
+    return NONE if value is None else f"{float(value):.0f}%"
 
 
 def _trend(now: Any, before: Any) -> str:
@@ -38,7 +40,7 @@ def _verdict(met: Any) -> str:
 
 def _minutes(value: Any) -> str:
     if value is None:
-        return "-"
+        return NONE
     minutes = int(round(float(value)))
     hours, rest = divmod(minutes, 60)
     return f"{hours} u {rest:02d} min" if hours else f"{rest} min"
@@ -83,7 +85,7 @@ def general_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
             f"{backlog['older_count']} van {backlog['open_count']} open ({_pct(backlog['older_share_percent'])})"
             f" {_verdict(backlog['within_limits'])} (max {backlog['max_share_percent']:g}% en {backlog['max_count']})",
         ),
-        ("CSAT", f"gemiddeld {csat['average'] if csat['average'] is not None else '-'} · {_pct(csat['share_7_or_more_percent'])} een 7 of hoger ({csat['responses']} antwoorden)"),
+        ("CSAT", f"gemiddeld {csat['average'] if csat['average'] is not None else NONE} · {_pct(csat['share_7_or_more_percent'])} een 7 of hoger ({csat['responses']} antwoorden)"),
         ("First-time-fix", _pct(report["first_time_fix"]["share_percent"])),
         ("Eén eigenaar", _pct(report["single_owner"]["share_percent"])),
         ("Melder op de hoogte gehouden", _pct(report["kept_informed"]["share_percent"])),
@@ -100,7 +102,7 @@ def weekly_summary_card(payload: dict[str, Any]) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": f"SLA-overzicht week {payload['period']}", "weight": "Bolder", "size": "Medium", "wrap": True},
         {"type": "TextBlock", "text": f"Beleid {report.get('policy', '')}; trend t.o.v. {payload.get('previous_period', 'vorige week')}.", "isSubtle": True, "wrap": True},
-        {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in priority_rows(payload)] or [{"title": "-", "value": "geen meldingen"}]},
+        {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in priority_rows(payload)] or [{"title": "Meldingen", "value": "geen"}]},
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in general_rows(payload)]},
     ]
     uplifts = report.get("uplifts") or []

@@ -146,15 +146,7 @@ async def add_information(
     session.add(event)
     await session.flush()
     ticket = await session.get(Ticket, ticket_id, populate_existing=True)
-    await outbox.enqueue(
-        session,
-        dedup_key=f"ticket:{ticket_id}:info:{event.id}:card",
-        target=outbox.Target.channel("servicedesk"),
-        payload={"kind": "ticket_card", "ticket_id": ticket_id},
-        op=outbox.UPDATE_CARD,
-        now=now,
-        ticket_id=ticket_id,
-    )
+    await outbox.redraw_card(session, ticket_id=ticket_id, version=f"info{event.id}", now=now)
     return ticket
 
 

@@ -51,15 +51,7 @@ async def record_productive_again(
             )
         )
     ticket.version += 1
-    await outbox.enqueue(
-        session,
-        dedup_key=f"ticket:{ticket_id}:v{ticket.version}:card",
-        target=outbox.Target.channel("servicedesk"),
-        payload={"kind": "ticket_card", "ticket_id": ticket_id},
-        op=outbox.UPDATE_CARD,
-        now=now,
-        ticket_id=ticket_id,
-    )
+    await outbox.redraw_card(session, ticket_id=ticket_id, version=ticket.version, now=now)
     return FeedbackOutcome.RECORDED
 
 
@@ -84,15 +76,7 @@ async def record_csat(
         TicketEventRow(ticket_id=ticket_id, kind=ev.CSAT, at=now, actor_id=reporter_id, data={"score": score, "remark": remark})
     )
     ticket.version += 1
-    await outbox.enqueue(
-        session,
-        dedup_key=f"ticket:{ticket_id}:v{ticket.version}:card",
-        target=outbox.Target.channel("servicedesk"),
-        payload={"kind": "ticket_card", "ticket_id": ticket_id},
-        op=outbox.UPDATE_CARD,
-        now=now,
-        ticket_id=ticket_id,
-    )
+    await outbox.redraw_card(session, ticket_id=ticket_id, version=ticket.version, now=now)
     if score < LOW_SCORE:
         await outbox.enqueue(
             session,

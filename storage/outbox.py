@@ -101,6 +101,21 @@ async def enqueue_many(session: AsyncSession, intents: list[Intent], *, now: dat
     await session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"]), rows)
 
 
+def card_redraw(ticket_id: int, version: int | str) -> Intent:
+    """Redraw a ticket's servicedesk card in place, once per ticket version."""
+    return Intent(
+        dedup_key=f"ticket:{ticket_id}:v{version}:card",
+        target=Target.channel("servicedesk"),
+        payload={"kind": "ticket_card", "ticket_id": ticket_id},
+        op=UPDATE_CARD,
+        ticket_id=ticket_id,
+    )
+
+
+async def redraw_card(session: AsyncSession, *, ticket_id: int, version: int | str, now: datetime) -> None:
+    await enqueue_many(session, [card_redraw(ticket_id, version)], now=now)
+
+
 async def claim_due(
     session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int = 50
 ) -> list[OutboxMessage]:

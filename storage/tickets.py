@@ -200,15 +200,7 @@ async def acknowledge(
         data={"agent_id": agent_id, "agent_name": agent_name, "note": note, "from_version": seen_version},
     )
     await _refresh_due(session, ticket, policy)
-    await outbox.enqueue(
-        session,
-        dedup_key=f"ticket:{ticket_id}:v{ticket.version}:card",
-        target=outbox.Target.channel("servicedesk"),
-        payload={"kind": "ticket_card", "ticket_id": ticket_id},
-        op=outbox.UPDATE_CARD,
-        now=now,
-        ticket_id=ticket_id,
-    )
+    await outbox.redraw_card(session, ticket_id=ticket_id, version=ticket.version, now=now)
     await outbox.enqueue(
         session,
         dedup_key=f"ticket:{ticket_id}:acknowledged:reporter",
@@ -353,15 +345,7 @@ async def _compare_and_set(
 
 async def _card_changed(session: AsyncSession, ticket: Ticket, now: datetime) -> None:
     """Every change redraws the servicedesk card in place, for everyone."""
-    await outbox.enqueue(
-        session,
-        dedup_key=f"ticket:{ticket.id}:v{ticket.version}:card",
-        target=outbox.Target.channel("servicedesk"),
-        payload={"kind": "ticket_card", "ticket_id": ticket.id},
-        op=outbox.UPDATE_CARD,
-        now=now,
-        ticket_id=ticket.id,
-    )
+    await outbox.redraw_card(session, ticket_id=ticket.id, version=ticket.version, now=now)
 
 
 async def _tell_reporter(session: AsyncSession, ticket: Ticket, now: datetime, payload: dict[str, Any], *, followers: bool = True) -> None:

@@ -95,15 +95,7 @@ async def send_due_updates(session: AsyncSession, *, policy: Policy, now: dateti
             {"b_id": row.id, "b_old_due": due, "next_due": next_due, "overdue": row.update_overdue or flag, "new_version": version}
         )
         if flag:
-            intents.append(
-                outbox.Intent(
-                    dedup_key=f"ticket:{row.id}:v{version}:card",
-                    target=outbox.Target.channel("servicedesk"),
-                    payload={"kind": "ticket_card", "ticket_id": row.id},
-                    op=outbox.UPDATE_CARD,
-                    ticket_id=row.id,
-                )
-            )
+            intents.append(outbox.card_redraw(row.id, version))
         payload = {"kind": "status_update", "ticket_id": row.id, "due": due.isoformat(), "holding": holding, "note": note}
         for user_id in [row.reporter_id, *followers.get(row.id, [])]:
             intents.append(
