@@ -63,6 +63,9 @@ class PriorityDecision:
     priority: str
     uplift: bool
     reasons: tuple[str, ...]
+    # A broad outage of a core service is a major incident: under ``sib`` the reporter then hears
+    # within 30 minutes and every hour after (the policy's major-incident cadence).
+    major_incident: bool = False
 
     @property
     def label(self) -> str:
@@ -92,9 +95,9 @@ def decide_priority(answers: IntakeAnswers) -> PriorityDecision:
     """The priority for the answers, first matching rule wins (see the module docstring)."""
     if answers.security_high_risk:
         reasons = (REASON_SECURITY,) + ((REASON_OUTAGE,) if answers.broad_outage else ())
-        return PriorityDecision("P1", False, reasons)
+        return PriorityDecision("P1", False, reasons, major_incident=answers.broad_outage)
     if answers.broad_outage:
-        return PriorityDecision("P1", False, (REASON_OUTAGE,))
+        return PriorityDecision("P1", False, (REASON_OUTAGE,), major_incident=True)
     if answers.is_question:
         return PriorityDecision("P4", False, (REASON_QUESTION,))
     if answers.scope == "meerdere_teams":

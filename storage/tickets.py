@@ -79,6 +79,7 @@ async def create_ticket(
 ) -> Ticket:
     """Store a new ticket, its REPORTED event (with ``details`` such as the intake answers) and
     the messages it causes: the servicedesk card, and for P1 the regie notice."""
+    major_incident = major_incident or decision.major_incident
     ticket = Ticket(
         reporter_id=reporter_id,
         reporter_name=reporter_name,

@@ -11,10 +11,9 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import update
 
-from sla import events as ev
-from storage.models import Ticket, TicketEventRow
+from storage import tickets
+from storage.models import Ticket
 from tests.delivery.desk import close_desk, local, open_desk
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -42,11 +41,19 @@ async def _run(desk, jobs, *, until, step: timedelta) -> list[str]:
 
 
 async def _resolve(desk, ticket_id: int) -> None:
+    """The servicedesk picks the ticket up and resolves it, as the card actions do."""
+    policy, now = desk.policy, desk.clock.now()
     async with desk.database.sessions.begin() as session:
-        await session.execute(
-            update(Ticket).where(Ticket.id == ticket_id).values(status="opgelost", resolved_at=desk.clock.now(), next_update_due=None)
+        done = await tickets.acknowledge(
+            session, policy=policy, now=now, ticket_id=ticket_id, agent_id="agent-1", agent_name="Karim",
+            note="Ik kijk ernaar.", seen_version=None,
         )
-        session.add(TicketEventRow(ticket_id=ticket_id, kind=ev.RESOLVED, at=desk.clock.now(), data={"solution": "ok"}))
+        assert done.outcome is tickets.Outcome.DONE
+        done = await tickets.resolve(
+            session, policy=policy, now=now, ticket_id=ticket_id, agent_id="agent-1", agent_name="Karim",
+            solution="Router herstart.", first_time_fix=True, seen_version=None,
+        )
+        assert done.outcome is tickets.Outcome.DONE
 
 
 async def test_p1_reporter_hears_every_30_minutes_also_after_closing_time(desk):
@@ -88,3 +95,15 @@ async def test_a_p2_update_falling_in_the_night_waits_for_the_next_opening(desk)
     await desk.report(reporter="u-p2", scope="meerdere_teams")
     moments = await _run(desk, jobs, until=local(2026, 11, 24, 12, 0), step=timedelta(minutes=15))
     assert moments == ["Tue 09:00", "Tue 11:00"]
+
+
+async def test_under_sib_a_major_incident_updates_within_30_minutes_then_hourly(sqlite_database_url):
+    desk = await open_desk(sqlite_database_url, start=local(2026, 11, 23, 16, 0), policy="sib")
+    try:
+        await desk.link_channels()
+        _, jobs = desk.add_worker("w1")
+        await desk.report(reporter="u-major", scope="iedereen", category="netwerk", broad_outage=True)
+        moments = await _run(desk, jobs, until=local(2026, 11, 23, 19, 30), step=timedelta(minutes=1))
+        assert moments == ["Mon 16:30", "Mon 17:30", "Mon 18:30", "Mon 19:30"]
+    finally:
+        await close_desk(desk)
