@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 
 from aiohttp import web
 
 from bot.settings import SettingsError
+from sla.clock import ShiftableClock  # noqa: F401 - the dev server's clock, re-exported
 
 log = logging.getLogger("servicedesk.devtools")
 
@@ -36,30 +37,6 @@ FLAG = "SERVICEDESK_DEV_TOOLS"
 START = "SERVICEDESK_DEV_CLOCK_START"
 JOB_NAMES = ("status_sweep", "weekly_summary", "outbox_sweep")
 MAX_MINUTES = 366 * 24 * 60
-
-
-class ShiftableClock:
-    """System time plus an offset that only grows: a development clock you can move forward."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self._offset = timedelta(0)
-        if start is not None:
-            if start.tzinfo is None:
-                raise ValueError("ShiftableClock needs a timezone-aware start")
-            self._offset = start - datetime.now(timezone.utc)
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self._offset
-
-    @property
-    def offset(self) -> timedelta:
-        return self._offset
-
-    def advance(self, delta: timedelta) -> datetime:
-        if delta < timedelta(0):
-            raise ValueError("the clock only moves forward")
-        self._offset += delta
-        return self.now()
 
 
 def dev_tools_enabled(settings, env: Mapping[str, str] | None = None) -> bool:

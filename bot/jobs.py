@@ -23,7 +23,6 @@ from storage import jobs as job_claims
 from storage import outbox
 from storage.db import Database
 from storage.reporting import last_complete_week, report_with_previous
-from storage.reporting import ticket_histories  # noqa: F401 - kept importable from here
 from storage.updates import send_due_updates
 
 log = logging.getLogger("servicedesk.jobs")

@@ -384,6 +384,36 @@ async def _record(
     await _card_changed(session, ticket, now)
 
 
+async def _transition(
+    session: AsyncSession,
+    policy: Policy,
+    *,
+    now: datetime,
+    ticket_id: int,
+    agent_id: str,
+    seen_version: int | None,
+    statuses: Sequence[str],
+    values: dict[str, Any],
+    kind: str,
+    data: dict[str, Any],
+    tell: dict[str, Any] | None,
+    followers: bool = True,
+) -> ChangeResult:
+    """The shape of every servicedesk action: compare-and-set the row, or say why not; then the
+    event, the due times, the card redraw and the message to the reporter, in one transaction."""
+    ticket = await _compare_and_set(session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values=values)
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=kind, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    await _record(session, ticket, policy, kind=kind, now=now, actor_id=agent_id, seen_version=seen_version, data=data)
+    if tell is not None:
+        await _tell_reporter(session, ticket, now, tell, followers=followers)
+    if kind in (ev.WORKAROUND, ev.RESOLVED):
+        from storage.updates import queue_feedback_questions  # updates imports this module
+
+        await queue_feedback_questions(session, ticket=ticket, event_kind=kind, cause=f"{kind}:v{ticket.version}", now=now)
+    return ChangeResult(Outcome.DONE, ticket)
+
+
 async def change_priority(
     session: AsyncSession,
     *,
@@ -447,17 +477,12 @@ async def wait_for_third_party(
     if not party or not reason:
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "party and reason are required")
     statuses = ("opgepakt",)
-    ticket = await _compare_and_set(
-        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values={"status": "wacht_op_derde"}
-    )
-    if ticket is None:
-        return await _why_not(session, ticket_id, kind=ev.PAUSED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
-    await _record(
-        session, ticket, policy, kind=ev.PAUSED, now=now, actor_id=agent_id, seen_version=seen_version,
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=statuses, values={"status": "wacht_op_derde"}, kind=ev.PAUSED,
         data={"party": party, "reason": reason, "agent_name": agent_name},
+        tell={"kind": "waiting", "party": party, "reason": reason},
     )
-    await _tell_reporter(session, ticket, now, {"kind": "waiting", "party": party, "reason": reason})
-    return ChangeResult(Outcome.DONE, ticket)
 
 
 async def resume(
@@ -466,17 +491,12 @@ async def resume(
 ) -> ChangeResult:
     """"Hervat": the third party is done; the paused clocks run again."""
     statuses = ("wacht_op_derde",)
-    ticket = await _compare_and_set(
-        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values={"status": "opgepakt"}
-    )
-    if ticket is None:
-        return await _why_not(session, ticket_id, kind=ev.RESUMED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
-    await _record(
-        session, ticket, policy, kind=ev.RESUMED, now=now, actor_id=agent_id, seen_version=seen_version,
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=statuses, values={"status": "opgepakt"}, kind=ev.RESUMED,
         data={"agent_name": agent_name},
+        tell={"kind": "resumed"},
     )
-    await _tell_reporter(session, ticket, now, {"kind": "resumed"})
-    return ChangeResult(Outcome.DONE, ticket)
 
 
 async def post_update(
@@ -487,17 +507,12 @@ async def post_update(
     if not text:
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no text")
     statuses = WORKING_STATUSES
-    ticket = await _compare_and_set(
-        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values={"update_overdue": False}
-    )
-    if ticket is None:
-        return await _why_not(session, ticket_id, kind=ev.AGENT_UPDATE, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
-    await _record(
-        session, ticket, policy, kind=ev.AGENT_UPDATE, now=now, actor_id=agent_id, seen_version=seen_version,
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=statuses, values={"update_overdue": False}, kind=ev.AGENT_UPDATE,
         data={"text": text, "agent_name": agent_name},
+        tell={"kind": "agent_update", "text": text, "agent_name": agent_name},
     )
-    await _tell_reporter(session, ticket, now, {"kind": "agent_update", "text": text, "agent_name": agent_name})
-    return ChangeResult(Outcome.DONE, ticket)
 
 
 async def record_workaround(
@@ -508,20 +523,12 @@ async def record_workaround(
     if not note:
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no description of the workaround")
     statuses = WORKING_STATUSES
-    ticket = await _compare_and_set(
-        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values={"update_overdue": False}
-    )
-    if ticket is None:
-        return await _why_not(session, ticket_id, kind=ev.WORKAROUND, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
-    await _record(
-        session, ticket, policy, kind=ev.WORKAROUND, now=now, actor_id=agent_id, seen_version=seen_version,
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=statuses, values={"update_overdue": False}, kind=ev.WORKAROUND,
         data={"note": note, "agent_name": agent_name},
+        tell={"kind": "workaround", "note": note, "agent_name": agent_name},
     )
-    await _tell_reporter(session, ticket, now, {"kind": "workaround", "note": note, "agent_name": agent_name})
-    from storage.updates import queue_feedback_questions
-
-    await queue_feedback_questions(session, ticket=ticket, event_kind=ev.WORKAROUND, cause=f"workaround:v{ticket.version}", now=now)
-    return ChangeResult(Outcome.DONE, ticket)
 
 
 async def resolve(
@@ -534,21 +541,12 @@ async def resolve(
     if first_time_fix is None:
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "first-time-fix not answered")
     statuses = WORKING_STATUSES
-    ticket = await _compare_and_set(
-        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses,
-        values={"status": "opgelost", "resolved_at": now, "update_overdue": False},
-    )
-    if ticket is None:
-        return await _why_not(session, ticket_id, kind=ev.RESOLVED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
-    await _record(
-        session, ticket, policy, kind=ev.RESOLVED, now=now, actor_id=agent_id, seen_version=seen_version,
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=statuses, values={"status": "opgelost", "resolved_at": now, "update_overdue": False}, kind=ev.RESOLVED,
         data={"solution": solution, "first_time_fix": bool(first_time_fix), "agent_name": agent_name},
+        tell={"kind": "resolved", "solution": solution, "agent_name": agent_name},
     )
-    await _tell_reporter(session, ticket, now, {"kind": "resolved", "solution": solution, "agent_name": agent_name})
-    from storage.updates import queue_feedback_questions
-
-    await queue_feedback_questions(session, ticket=ticket, event_kind=ev.RESOLVED, cause=f"resolved:v{ticket.version}", now=now)
-    return ChangeResult(Outcome.DONE, ticket)
 
 
 async def reopen(
@@ -563,18 +561,12 @@ async def reopen(
     if current is None:
         return ChangeResult(Outcome.NOT_FOUND, None)
     back_to = "opgepakt" if current.owner_id else "nieuw"
-    ticket = await _compare_and_set(
-        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses,
-        values={"status": back_to, "resolved_at": None},
-    )
-    if ticket is None:
-        return await _why_not(session, ticket_id, kind=ev.REOPENED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
-    await _record(
-        session, ticket, policy, kind=ev.REOPENED, now=now, actor_id=agent_id, seen_version=seen_version,
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=statuses, values={"status": back_to, "resolved_at": None}, kind=ev.REOPENED,
         data={"reason": reason, "agent_name": agent_name},
+        tell={"kind": "reopened", "reason": reason},
     )
-    await _tell_reporter(session, ticket, now, {"kind": "reopened", "reason": reason})
-    return ChangeResult(Outcome.DONE, ticket)
 
 
 async def hand_over(
@@ -589,21 +581,16 @@ async def hand_over(
     if current.owner_id and current.owner_id.lower() == to_agent_id.lower() and current.version == seen_version:
         return ChangeResult(Outcome.INVALID, current, "already the owner")
     previous = (current.owner_id, current.owner_name)
-    ticket = await _compare_and_set(
-        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses,
-        values={"owner_id": to_agent_id, "owner_name": to_agent_name},
-    )
-    if ticket is None:
-        return await _why_not(session, ticket_id, kind=ev.HANDED_OVER, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
-    await _record(
-        session, ticket, policy, kind=ev.HANDED_OVER, now=now, actor_id=agent_id, seen_version=seen_version,
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=statuses, values={"owner_id": to_agent_id, "owner_name": to_agent_name}, kind=ev.HANDED_OVER,
         data={
             "from_agent": previous[0], "from_name": previous[1], "to_agent": to_agent_id, "to_name": to_agent_name,
             "agent_name": agent_name,
         },
+        tell={"kind": "handed_over", "to_name": to_agent_name},
+        followers=False,
     )
-    await _tell_reporter(session, ticket, now, {"kind": "handed_over", "to_name": to_agent_name}, followers=False)
-    return ChangeResult(Outcome.DONE, ticket)
 
 
 async def known_agents(session: AsyncSession, *, limit: int = 500) -> dict[str, str]:

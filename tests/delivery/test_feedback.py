@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 
-import app as app_module
 from sla import events as ev
 from tests.servicedesk.desk import events, new_ticket, ticket
 from tests.support import activities as acts

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from sla import events as ev
-from storage.models import OutboxMessage, Ticket, TicketAttachment, TicketEventRow
+from storage.models import OutboxMessage, Ticket, TicketEventRow
 from tests.dialogs.chat import Chat
 
 DESCRIPTION = "mijn laptop start niet op en ik moet om 10 uur lesgeven"

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from bot.jobs import ticket_histories
+from storage.reporting import ticket_histories
 from sla import events as ev
 from sla.clock import FixedClock
 from sla.kpi import compute_kpis
