@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from collections import OrderedDict
+from typing import Callable
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import ChannelAccount
@@ -55,11 +58,59 @@ def _reference_json(context: TurnContext) -> dict:
     return reference.serialize()
 
 
+class KnownReferences:
+    """Which user references this process wrote or found unchanged recently: only an optimisation.
+
+    Every personal message used to cost a transaction (read the stored reference, write it when it
+    changed). A reference is skipped only when it is exactly the one this process verified in the
+    database less than ``ttl`` seconds ago (a monotonic clock; a hit does not extend it). So a
+    reference that another process changed meanwhile (the outbox deactivated it after a 403, a
+    privacy erasure removed it, another replica wrote it) is put right by the first message after
+    at most ``ttl`` seconds, exactly as before. Bounded: the oldest entries go first.
+    """
+
+    def __init__(self, *, ttl: float = 60.0, max_entries: int = 10_000, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl
+        self._max = max_entries
+        self._monotonic = monotonic
+        self._seen: OrderedDict[str, tuple[dict, float]] = OrderedDict()
+
+    def unchanged(self, key: str, reference: dict) -> bool:
+        entry = self._seen.get(key)
+        if entry is None:
+            return False
+        stored, verified_at = entry
+        if self._monotonic() - verified_at >= self._ttl:
+            del self._seen[key]
+            return False
+        return stored == reference
+
+    def verified(self, key: str, reference: dict) -> None:
+        self._seen.pop(key, None)
+        self._seen[key] = (reference, self._monotonic())
+        while len(self._seen) > self._max:
+            self._seen.popitem(last=False)
+
+    def forget(self, key: str) -> None:
+        self._seen.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
 class ServicedeskBot(ActivityHandler):
-    def __init__(self, *, settings: Settings, services: DeskServices, conversation: EmployeeConversation) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        services: DeskServices,
+        conversation: EmployeeConversation,
+        known_references: KnownReferences | None = None,
+    ) -> None:
         self._settings = settings
         self._services = services
         self._conversation = conversation
+        self._known = known_references if known_references is not None else KnownReferences()
 
     # -- messages --------------------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -69,13 +120,16 @@ class ServicedeskBot(ActivityHandler):
             return
         await self._on_channel_message(turn_context)
 
-    async def _remember_user(self, turn_context: TurnContext) -> None:
+    async def _remember_user(self, turn_context: TurnContext, *, always: bool = False) -> None:
         object_id = _object_id(turn_context.activity.from_property) or turn_context.activity.from_property.id
+        reference = _reference_json(turn_context)
+        if not always and self._known.unchanged(object_id, reference):
+            return  # this process stored or checked exactly this reference moments ago
         services = self._services
+        self._known.forget(object_id)
         async with services.database.sessions.begin() as session:
-            await refs.save_reference(
-                session, kind=refs.USER, key=object_id, reference=_reference_json(turn_context), now=services.clock.now()
-            )
+            await refs.save_reference(session, kind=refs.USER, key=object_id, reference=reference, now=services.clock.now())
+        self._known.verified(object_id, reference)
 
     async def _on_channel_message(self, turn_context: TurnContext) -> None:
         if CardActions.is_submit(turn_context.activity):  # Action.Submit fallback of a card button
@@ -108,7 +162,7 @@ class ServicedeskBot(ActivityHandler):
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         for member in members_added:
             if member.id != bot_id:
-                await self._remember_user(turn_context)
+                await self._remember_user(turn_context, always=True)  # an (re)installation: always stored
                 from dialogs.texts import WELCOME
 
                 await turn_context.send_activity(WELCOME)
