@@ -16,6 +16,32 @@ const DESIGNER = path.dirname(require.resolve('adaptivecards-designer/package.js
 const HOST_CONFIG = path.join(DESIGNER, 'lib/hostConfigs/microsoft-teams-light.json');
 const TEAMS_CSS = path.join(DESIGNER, 'dist/containers/teams-container-light.css');
 
+// TextBlocks and fact values are markdown in Teams; the renderer shows them raw unless the host
+// processes them. This is the subset Teams renders: **bold**, _italic_/*italic*, [links](url),
+// "- " and "1. " lists, paragraphs. Without it "**Ja**" would show its asterisks here but not in
+// Teams, and a lone "-" would not show the bullet it becomes in Teams.
+const TEAMS_MARKDOWN = `
+function teamsMarkdown(text, result) {
+  const esc = s => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const inline = s => esc(s)
+    .replace(/\\*\\*(.+?)\\*\\*/g, '<strong>$1</strong>')
+    .replace(/(^|[^*\\w])[*_]([^*_\\s][^*_]*?)[*_](?![*\\w])/g, '$1<em>$2</em>')
+    .replace(/\\[([^\\]]+)\\]\\((https?:[^)\\s]+)\\)/g, '<a href="$2">$1</a>');
+  const html = [];
+  for (const block of String(text).split(/\\n{2,}/)) {
+    const lines = block.split('\\n');
+    if (lines.every(l => /^\\s*[-*](\\s|$)/.test(l))) {
+      html.push('<ul>' + lines.map(l => '<li>' + inline(l.replace(/^\\s*[-*]\\s*/, '')) + '</li>').join('') + '</ul>');
+    } else if (lines.every(l => /^\\s*\\d+\\. /.test(l))) {
+      html.push('<ol>' + lines.map(l => '<li>' + inline(l.replace(/^\\s*\\d+\\. /, '')) + '</li>').join('') + '</ol>');
+    } else {
+      html.push('<p>' + lines.map(inline).join('<br>') + '</p>');
+    }
+  }
+  result.outputHtml = html.join('');
+  result.didProcess = true;
+}`;
+
 (async () => {
   const [outDir, ...files] = process.argv.slice(2);
   if (!outDir || !files.length) {
@@ -30,12 +56,18 @@ const TEAMS_CSS = path.join(DESIGNER, 'dist/containers/teams-container-light.css
   await page.addScriptTag({ path: AC_JS });
   await page.addStyleTag({ path: AC_CSS });
   if (fs.existsSync(TEAMS_CSS)) await page.addStyleTag({ path: TEAMS_CSS });
+  // The show-card chevron is a glyph of the FabricMDL2Icons font, which is not installed here (it
+  // would draw as an empty box): draw the same chevron with the page's own font.
+  await page.addStyleTag({ content: '.ac-pushButton.expandable:after{font-family:inherit;font-size:10px;content:" \\25BE"}' +
+    '.ac-pushButton.expandable.expanded:after{content:" \\25B4"}' });
   const hostConfig = JSON.parse(fs.readFileSync(HOST_CONFIG, 'utf8'));
+  await page.addScriptTag({ content: TEAMS_MARKDOWN });
   for (const file of files) {
     let json = JSON.parse(fs.readFileSync(file, 'utf8'));
     if (json.contentType && json.content) json = json.content;
     const result = await page.evaluate(({ json, hostConfig }) => {
       const AC = window.AdaptiveCards;
+      AC.AdaptiveCard.onProcessMarkdown = teamsMarkdown;
       const host = document.getElementById('host');
       host.innerHTML = '';
       const card = new AC.AdaptiveCard();
