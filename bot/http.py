@@ -33,7 +33,7 @@ from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
-from bot.adapter import TeamsAdapter, invoke_body
+from bot.adapter import TeamsAdapter, deserialise_activity, invoke_body
 from bot.auth import AuthError, InboundAuthenticator, tenant_allowed
 from bot.logging_setup import correlation_id, new_correlation_id
 from bot.service_urls import service_url_allowed
@@ -105,7 +105,7 @@ class MessageEndpoint:
                 log.info("request refused: status=403 (tenant not allowed)")
                 return web.json_response({"error": "tenant not allowed"}, status=403)
         try:
-            activity = Activity().deserialize(body)
+            activity = deserialise_activity(body)
         except Exception:  # noqa: BLE001 - msrest raises several kinds on bad shapes
             log.info("request refused: status=400 (activity does not deserialise)")
             return web.json_response({"error": "malformed activity"}, status=400)

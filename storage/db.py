@@ -66,8 +66,14 @@ class Database:
 def open_database(url: str, *, echo: bool = False) -> Database:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo)
+        # One connection, shared in turn: SQLite lets one writer in at a time anyway, and one bot
+        # process owns the file (``storage.single_instance``). Queueing in the pool (FIFO, on the
+        # event loop) replaces SQLite's busy handler, which sleeps 1-100 ms per retry and gave
+        # "database is locked" after 5 s at 20 concurrent turns (bench/turns.py: p95 585 -> 225 ms).
+        engine = create_async_engine(url, echo=echo, pool_size=1, max_overflow=0)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        # 20 kept connections: at 20 concurrent turns a pool of 10 opened and closed overflow
+        # connections all the time (py-spy: 4 % of a turn in connect and TLS negotiation).
+        engine = create_async_engine(url, echo=echo, pool_size=20, max_overflow=10, pool_pre_ping=True)
     return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
