@@ -1,8 +1,9 @@
 """Every card the bot sent in the end-to-end run: named by type, saved as JSON, rendered to PNG.
 
 A card's type is what a reviewer would call it ("servicedesk-melding-nieuw", "vraag-categorie",
-"overleg-weekoverzicht"); one example per type is kept (the last one sent), so the gallery shows
-each card once, in its final shape. PNGs come from Microsoft's renderer (e2e/render_cards.js).
+"overleg-weekoverzicht"), named as in the complete card gallery (tests/cards/gallery.py, which
+builds every type for docs/cards/); one example per type is kept (the last one sent). PNGs come
+from Microsoft's renderer (e2e/render_cards.js).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from tests.cards.gallery import QUESTION_NAMES
 from tests.e2e.stack import E2E
-from tests.e2e.ui import card_buttons, card_texts, plain
+from tests.e2e.ui import card_texts, plain
 
 
 def _slug(text: str, limit: int = 40) -> str:
@@ -42,19 +44,57 @@ def _submit_data(card: Any) -> list[dict[str, Any]]:
     return found
 
 
+STATES = {
+    "nieuw, nog niet opgepakt": "nieuw",
+    "opgepakt": "opgepakt",
+    "wacht op een derde partij": "wacht-op-derde",
+    "opgelost": "opgelost",
+}
+REGIE_TITLES = (  # the first words of a regie card's title -> its type
+    ("Nieuwe P1-uplift", "regie-nieuwe-p1-uplift"),
+    ("Nieuwe P1", "regie-nieuwe-p1"),
+    ("Prioriteit verhoogd naar P1", "regie-prioriteit-verhoogd-naar-p1"),
+    ("Dreigt te laat", "regie-dreigt-te-laat"),
+    ("Piket", "regie-piket"),
+)
+
+
 def kind_of(card: dict[str, Any], *, where: str) -> str:
-    """A stable, readable name for the type of ``card``; ``where`` is personal/servicedesk/regie/overleg."""
+    """A stable, readable name for the type of ``card``; ``where`` is personal/servicedesk/regie/overleg.
+
+    The names are those of the card gallery (tests/cards/gallery.py), so the end-to-end run can
+    check that the gallery has every card type the bot really sent.
+    """
     texts = [plain(t) for t in card_texts(card)]
     first = texts[0] if texts else ""
-    buttons = card_buttons(card)
     data = _submit_data(card)
     question = next((d.get("vraag") for d in data if isinstance(d, dict) and d.get("vraag")), None)
     if question:
-        return f"vraag-{_slug(str(question))}"
-    if first.startswith("Melding") and where == "servicedesk":
-        return "servicedesk-melding-nieuw" if any("Oppakken" == b for b in buttons) else "servicedesk-melding-opgepakt"
+        name = QUESTION_NAMES.get(str(question), f"vraag-{_slug(str(question))}")
+        return name + ("-p1-uplift" if question == "confirm" and "Wat je moet doen" in texts else "")
+    feedback = next((d.get("feedback") for d in data if isinstance(d, dict) and d.get("feedback")), None)
+    if feedback:
+        return {"mttp": "melder-weer-aan-het-werk", "csat": "melder-tevredenheid"}.get(str(feedback), f"melder-{_slug(str(feedback))}")
+    if first.startswith("Deze kaart was verouderd"):
+        return "actie-antwoord-verouderd"
+    if first.startswith("Melding") and "Status: " in texts:
+        state = STATES.get(texts[texts.index("Status: ") + 1], "onbekend")
+        if "Let op: " in texts:
+            return "servicedesk-melding-update-te-laat"
+        if state == "nieuw" and any(t.startswith("Reactie") and texts[i + 1].endswith("te laat)") for i, t in enumerate(texts[:-1])):
+            return "servicedesk-melding-reactie-te-laat"
+        uplift = state == "nieuw" and "P1-uplift" in first
+        return f"servicedesk-melding-{state}" + ("-p1-uplift" if uplift else "")
+    if first.startswith("Lage tevredenheid"):
+        return "servicedesk-lage-tevredenheid"
     if "SLA-overzicht" in first:
         return "overleg-weekoverzicht"
+    if first.startswith("Overschreden"):
+        level = next((t.split()[1] for t in texts if t.startswith("Escalatie ")), "zonder-escalatie")
+        return f"regie-overschreden-{level.lower()}"
+    for title, name in REGIE_TITLES:
+        if first.startswith(title):
+            return name
     return f"{where}-{_slug(first)}"
 
 

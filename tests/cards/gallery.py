@@ -1,0 +1,457 @@
+"""Every type of Adaptive Card the bot can send, built by the real builder functions from
+realistic sample tickets: the card gallery in docs/cards/ and the schema test next to this file.
+
+    python -m tests.cards.gallery OUT_DIR            # one JSON per card type, validated
+    python -m tests.cards.gallery OUT_DIR --render   # ... and a PNG each (e2e/render_cards.js)
+
+``scripts/docs.sh`` runs it with ``--render`` into docs/cards/. Each sample ticket is an event
+history (what storage would have logged) with its deadlines worked out by the SLA engine
+(``sla.deadlines.deadlines_from_events``) under the shipped "halt" policy, so every date, "nog 2 u"
+and "te laat" on a card is what the bot would show at that moment. Cards the bot sends with text
+only (acknowledgements, status updates, the reporter's messages) are not cards and are not here.
+
+A new card type belongs in ``GALLERY`` (and in docs/README.md): ``tests/cards/test_gallery.py``
+checks that every builder in ``BUILDERS`` is used here at least once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from bot import card_actions, cards, feedback_cards, regie, summary
+from dialogs import addinfo, question, texts
+from dialogs.intake import IntakeDialog, UPLIFT_QUESTIONS, decision_of
+from sla import events as ev
+from sla.deadlines import deadlines_from_events
+from sla.events import TicketEvent
+from sla.kpi import compute_kpis
+from sla.policy import load_policy
+from storage.models import Ticket
+from storage.reporting import week_period
+from storage.tickets import OPEN_STATUSES, ticket_label
+
+POLICY = load_policy("halt")
+TZ: ZoneInfo = POLICY.tz
+REPORTER = ("3f1c6a52-7a0e-4b8e-9d43-5c2f7e8a1b01", "Sanne de Vries")
+AGENT = ("8d2e4b17-1c9a-4f6e-a0b3-2e5d9c7f4a22", "Karim Bouali")
+COLLEAGUE = ("b6a93e0c-5d21-4c7f-8e14-9f0a3b6d2c55", "Lisa Bakker")
+AGENTS = {AGENT[0]: AGENT[1], COLLEAGUE[0]: COLLEAGUE[1]}
+
+# Which functions build the cards the bot sends (bot/delivery.py::_render, the intake's questions,
+# the Action.Execute answer in bot/card_actions.py). The test checks each is in the gallery.
+BUILDERS = (
+    "dialogs.question.question_card",
+    "bot.cards.ticket_card",
+    "bot.cards.regie_new_p1_card",
+    "bot.cards.regie_notice_card",
+    "bot.cards.piket_alert_card",
+    "bot.summary.weekly_summary_card",
+    "bot.summary.low_csat_card",
+    "bot.feedback_cards.mttp_question_card",
+    "bot.feedback_cards.csat_question_card",
+    "bot.card_actions.card_response",
+)
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 4) -> datetime:
+    """A moment in spring 2026, Amsterdam time (28 April 2026 is a Tuesday)."""
+    return datetime(2026, month, day, hour, minute, tzinfo=TZ)
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str  # file name without .png
+    who: str  # where the card appears
+    what: str  # what it is, for docs/README.md
+    builder: str  # the function that built it
+    card: dict[str, Any]
+
+
+# --- sample tickets --------------------------------------------------------------------------
+
+
+def _reported(when: datetime, ticket_id: int, answers: dict[str, Any], motivation: str | None = None) -> TicketEvent:
+    decision = decision_of(answers)
+    return TicketEvent(
+        ev.REPORTED, when,
+        {
+            "ticket": ticket_label(ticket_id), "priority": decision.priority, "uplift": decision.uplift,
+            "motivation": motivation, "category": answers["category"], "scope": answers["scope"],
+            "reasons": list(decision.reasons), "major_incident": decision.major_incident,
+        },
+    )
+
+
+def sample_ticket(
+    ticket_id: int,
+    events: list[TicketEvent],
+    *,
+    description: str,
+    reporter: tuple[str, str] = REPORTER,
+    phone: str | None = None,
+    update_overdue: bool = False,
+) -> Ticket:
+    """The ticket row storage would hold after ``events`` (status, owner, cached deadlines)."""
+    first = events[0].data
+    status, owner, first_response_at, resolved_at, priority = "nieuw", None, None, None, first["priority"]
+    for event in events[1:]:
+        data = event.data
+        if event.kind == ev.ACKNOWLEDGED:
+            status, owner = "opgepakt", (data.get("agent_id"), data.get("agent_name"))
+            first_response_at = first_response_at or event.at
+        elif event.kind == ev.PAUSED:
+            status = "wacht_op_derde"
+        elif event.kind in (ev.RESUMED, ev.REOPENED):
+            status = "opgepakt"
+        elif event.kind == ev.RESOLVED:
+            status, resolved_at = "opgelost", event.at
+        elif event.kind == ev.HANDED_OVER:
+            owner = (data.get("to_agent"), data.get("to_name"))
+        elif event.kind == ev.PRIORITY_CHANGED:
+            priority = data["to"]
+    due = deadlines_from_events(POLICY, events)
+    return Ticket(
+        id=ticket_id, reporter_id=reporter[0], reporter_name=reporter[1], category=first["category"],
+        scope=first["scope"], description=description, priority=priority, uplift=bool(first.get("uplift")) and priority == "P1",
+        uplift_motivation=first.get("motivation"), priority_reasons={"reasons": list(first.get("reasons") or [])},
+        phone=phone, status=status, owner_id=owner[0] if owner else None, owner_name=owner[1] if owner else None,
+        opened_at=events[0].at, first_response_at=first_response_at, resolved_at=resolved_at,
+        first_response_due=due.first_response_due, resolution_due=due.resolution_due,
+        definitive_resolution_due=due.definitive_resolution_due,
+        next_update_due=due.next_update_due if status in OPEN_STATUSES else None,
+        version=len(events), major_incident=bool(first.get("major_incident")), update_overdue=update_overdue,
+    )
+
+
+def _ack(when: datetime, note: str | None = None, agent: tuple[str, str] = AGENT) -> TicketEvent:
+    return TicketEvent(ev.ACKNOWLEDGED, when, {"agent_id": agent[0], "agent_name": agent[1], "note": note})
+
+
+LAPTOP = {"category": "laptop", "scope": "alleen_ik", "work": "omweg"}
+LAPTOP_TEXT = "Mijn laptop start niet op, het scherm blijft zwart. Ik werk nu op een pc in de kantine."
+UPLIFT = {"category": "laptop", "scope": "alleen_ik", "work": "nee", "critical_role": True, "direct_impact": True, "cannot_work": True}
+UPLIFT_TEXT = "Mijn laptop geeft een blauw scherm bij het opstarten en ik moet zo lesgeven."
+UPLIFT_MOTIVATION = "Om 10:00 lesgeven aan groep 8, de digibordles staat op deze laptop."
+OUTAGE = {"category": "netwerk", "scope": "iedereen", "work": "nee"}
+OUTAGE_TEXT = "Op de hele tweede verdieping van het stadskantoor is er geen wifi en geen netwerk."
+PRINTER = {"category": "printen", "scope": "meerdere_teams", "work": "omweg"}
+PRINTER_TEXT = "De printer bij Burgerzaken drukt alles scheef af; Vergunningen heeft hetzelfde."
+
+
+def p3_new() -> Ticket:
+    return sample_ticket(214, [_reported(at(28, 9, 0), 214, LAPTOP)], description=LAPTOP_TEXT)
+
+
+def p3_events() -> list[TicketEvent]:
+    return [
+        _reported(at(28, 9, 0), 214, LAPTOP),
+        _ack(at(28, 9, 40), "Ik kom om 11:00 langs met een vervangende laptop."),
+    ]
+
+
+def p1_uplift_new() -> Ticket:
+    return sample_ticket(
+        215, [_reported(at(28, 9, 12), 215, UPLIFT, UPLIFT_MOTIVATION)], description=UPLIFT_TEXT, phone="06 12345678",
+        reporter=("5e7d0a3c-2b4f-4d61-9a8e-1f3c5b7d9e03", "Pieter Jansen"),
+    )
+
+
+outage_reporter = ("c4b2e8f6-9a1d-4e37-8b05-6d2f4a8c0e14", "Fatima el Amrani")
+
+
+def p1_outage_new() -> Ticket:
+    return sample_ticket(216, [_reported(at(28, 9, 5), 216, OUTAGE)], description=OUTAGE_TEXT, phone="020 555 0142", reporter=outage_reporter)
+
+
+# --- the gallery -----------------------------------------------------------------------------
+
+
+# The intake's questions by their question id (the "vraag" in each button's data), as the
+# gallery names them; the end-to-end test names the cards it sees the same way.
+QUESTION_NAMES = {
+    "category": "vraag-categorie",
+    "security": "vraag-beveiliging",
+    "phishing_clicked": "vraag-phishing-geklikt",
+    "outage": "vraag-bekende-storing",
+    "scope": "vraag-wie-heeft-last",
+    "work": "vraag-kun-je-werken",
+    "uplift_role": "vraag-uplift-kritieke-rol",
+    "uplift_impact": "vraag-uplift-directe-gevolgen",
+    "uplift_cannot_work": "vraag-uplift-helemaal-niet-werken",
+    "confirm": "vraag-klopt-dit",  # with a motivation (P1-uplift): vraag-klopt-dit-p1-uplift
+    "change": "vraag-wat-wijzigen",
+    "which": "vraag-welke-melding",
+}
+
+
+def intake_cards() -> list[Entry]:
+    intake = IntakeDialog(services=None)  # the questions below need no services
+    state = {"answers": dict(LAPTOP, description=LAPTOP_TEXT), "attachments": []}
+
+    def q(what: str, asked: dict[str, Any], suffix: str = "") -> Entry:
+        return Entry(QUESTION_NAMES[asked["id"]] + suffix, "personal chat", what, "dialogs.question.question_card",
+                     question.question_card(asked))
+
+    outage = question.yes_no_question("outage", texts.known_outage(
+        label=ticket_label(216), category=texts.CATEGORY_NAMES["netwerk"], description=OUTAGE_TEXT, since="vandaag om 09:05",
+    ), fallback=False)  # as IntakeDialog._advance asks it
+    uplift_state = {
+        "answers": dict(UPLIFT, description=UPLIFT_TEXT, motivation=UPLIFT_MOTIVATION, phone="06 12345678"),
+        "attachments": [{"name": "foto.jpg"}],
+    }
+    # "aanvulling" with more than one open ticket: the choices as dialogs/addinfo.py words them
+    which = question.choice_question("which", texts.ASK_WHICH_TICKET, [
+        (str(n), f"{ticket_label(n)}: {addinfo._short(text)}", (ticket_label(n), f"m{n}"))
+        for n, text in ((215, UPLIFT_TEXT), (214, LAPTOP_TEXT))
+    ], numbered=False)
+    return [
+        q("\"Waar gaat het over?\": the category, one button per line", intake._question("category", state)),
+        q("category Beveiliging: \"Wat is er gebeurd?\"", intake._question("security", state)),
+        q("after phishing: clicked a link, opened an attachment or typed a password?", intake._question("phishing_clicked", state)),
+        q("a known outage in this category: \"Gaat het om dezelfde storing?\"", outage),
+        q("\"Wie heeft er last van?\" (scope)", intake._question("scope", state)),
+        q("\"Kun je nog werken?\"", intake._question("work", state)),
+        *(q(f"P1-uplift question {n} of 3", intake._question(field, state)) for n, field in enumerate(UPLIFT_QUESTIONS, 1)),
+        q("the summary \"Klopt dit?\" (a P3)", intake._question("confirm", state)),
+        q("the summary for a P1-uplift: motivation, phone number, a photo", intake._question("confirm", uplift_state), "-p1-uplift"),
+        q("after \"Wijzigen\" on the summary (for a P1-uplift also motivation and phone)", intake._change_question(uplift_state["answers"])),
+        q("adding information while more than one ticket is open: which one?", which),
+    ]
+
+
+def servicedesk_cards() -> list[Entry]:
+    def card(ticket: Ticket, events: list[TicketEvent], now: datetime) -> dict[str, Any]:
+        return cards.ticket_card(ticket, now=now, tz=TZ, events=events, agents=AGENTS)
+
+    def e(name: str, what: str, ticket: Ticket, events: list[TicketEvent], now: datetime) -> Entry:
+        return Entry(name, "servicedesk channel", what, "bot.cards.ticket_card", card(ticket, events, now))
+
+    new_events = [_reported(at(28, 9, 0), 214, LAPTOP)]
+    uplift_events = [_reported(at(28, 9, 12), 215, UPLIFT, UPLIFT_MOTIVATION)]
+    picked = p3_events()
+    waiting = picked + [TicketEvent(ev.PAUSED, at(28, 11, 20), {"agent_id": AGENT[0], "agent_name": AGENT[1], "party": "leverancier Dell", "reason": "Moederbord besteld, levering donderdag."})]
+    resolved = waiting + [
+        TicketEvent(ev.RESUMED, at(30, 10, 5), {"agent_id": AGENT[0], "agent_name": AGENT[1]}),
+        TicketEvent(ev.RESOLVED, at(30, 11, 30), {"agent_id": AGENT[0], "agent_name": AGENT[1], "solution": "Moederbord vervangen; de laptop start weer op en alle bestanden staan er nog.", "first_time_fix": True}),
+    ]
+    overdue = [_reported(at(28, 9, 0), 217, PRINTER), _ack(at(28, 10, 15), None, COLLEAGUE),
+               TicketEvent(ev.STATUS_UPDATE_SENT, at(29, 10, 15), {"holding": True})]
+    late_new = [_reported(at(27, 15, 30), 218, {"category": "m365", "scope": "alleen_ik", "work": "omweg"})]
+    return [
+        e("servicedesk-melding-nieuw", "new P3 ticket: first message to the reporter, Oppakken, Prioriteit wijzigen",
+          sample_ticket(214, new_events, description=LAPTOP_TEXT), new_events, at(28, 9, 1)),
+        e("servicedesk-melding-nieuw-p1-uplift", "new P1-uplift: motivation, call-back number, call back within 15 minutes",
+          sample_ticket(215, uplift_events, description=UPLIFT_TEXT, phone="06 12345678", reporter=("5e7d0a3c-2b4f-4d61-9a8e-1f3c5b7d9e03", "Pieter Jansen")),
+          uplift_events, at(28, 9, 13)),
+        e("servicedesk-melding-reactie-te-laat", "new ticket whose first-response deadline has passed (red)",
+          sample_ticket(218, late_new, description="Outlook vraagt steeds opnieuw om mijn wachtwoord."), late_new, at(28, 12, 20)),
+        e("servicedesk-melding-opgepakt", "picked up: update, wait for a third party, resolve, workaround, priority, hand over",
+          sample_ticket(214, picked, description=LAPTOP_TEXT), picked, at(28, 9, 41)),
+        e("servicedesk-melding-wacht-op-derde", "waiting for a third party: the resolution clock stops; Hervat",
+          sample_ticket(214, waiting, description=LAPTOP_TEXT), waiting, at(28, 11, 21)),
+        e("servicedesk-melding-opgelost", "resolved: only Heropenen",
+          sample_ticket(214, resolved, description=LAPTOP_TEXT), resolved, at(30, 11, 31)),
+        e("servicedesk-melding-update-te-laat", "the reporter got an update without news: the \"Let op\" flag (update overdue)",
+          sample_ticket(217, overdue, description=PRINTER_TEXT, reporter=("7a9c1e3b-4d5f-4a28-b6c0-8e2f1d3a5b17", "Joost van Dijk"), update_overdue=True),
+          overdue, at(29, 10, 16)),
+    ]
+
+
+def action_response_cards() -> list[Entry]:
+    """What the clicker gets back from Action.Execute (bot/card_actions.py): the fresh card,
+    and with a card drawn at an older version the same card under the "verouderd" line."""
+    picked = p3_events()
+    ticket = sample_ticket(214, picked, description=LAPTOP_TEXT)
+    fresh = cards.ticket_card(ticket, now=at(28, 9, 40), tz=TZ, events=picked, agents=AGENTS)
+    stale = cards.ticket_card(ticket, now=at(28, 9, 42), tz=TZ, events=picked, agents=AGENTS)
+    # as CardActions._fresh_card does for Outcome.STALE
+    stale["body"].insert(0, {"type": "TextBlock", "text": card_actions.STALE, "wrap": True, "color": "Attention", "weight": "Bolder"})
+    return [
+        Entry("actie-antwoord-opgepakt", "servicedesk channel, for the clicker",
+              "the answer to Oppakken (Action.Execute): the card in its new state", "bot.card_actions.card_response",
+              card_actions.card_response(fresh).body["value"]),
+        Entry("actie-antwoord-verouderd", "servicedesk channel, for the clicker",
+              "the answer to a click on an outdated card: the current card under a warning", "bot.card_actions.card_response",
+              card_actions.card_response(stale).body["value"]),
+    ]
+
+
+def regie_cards() -> list[Entry]:
+    uplift = p1_uplift_new()
+    outage = p1_outage_new()
+    raised_events = [_reported(at(28, 9, 0), 219, PRINTER), _ack(at(28, 9, 20)), TicketEvent(ev.PRIORITY_CHANGED, at(28, 9, 30), {"from": "P3", "to": "P1", "reason": "Ook de balie van Burgerzaken kan geen paspoorten meer printen.", "agent_id": AGENT[0], "agent_name": AGENT[1]})]
+    raised = sample_ticket(219, raised_events, description=PRINTER_TEXT, reporter=("7a9c1e3b-4d5f-4a28-b6c0-8e2f1d3a5b17", "Joost van Dijk"))
+    entries = [
+        Entry("regie-nieuwe-p1", "regie channel", "a new P1 (broad outage), at once", "bot.cards.regie_new_p1_card",
+              cards.regie_new_p1_card(outage, now=at(28, 9, 6), tz=TZ)),
+        Entry("regie-nieuwe-p1-uplift", "regie channel", "a new P1-uplift with its motivation, at once", "bot.cards.regie_new_p1_card",
+              cards.regie_new_p1_card(uplift, now=at(28, 9, 13), tz=TZ)),
+        Entry("regie-prioriteit-verhoogd-naar-p1", "regie channel", "an agent raised a ticket to P1", "bot.cards.regie_new_p1_card",
+              cards.regie_new_p1_card(raised, now=at(28, 9, 31), tz=TZ, changed_from="P3", reason=raised_events[-1].data["reason"], by=AGENT[1])),
+    ]
+    warning_due = uplift.first_response_due
+    entries.append(Entry(
+        "regie-dreigt-te-laat", "regie channel", "warning before a deadline passes (here: calling back a P1-uplift)",
+        "bot.cards.regie_notice_card",
+        cards.regie_notice_card(uplift, now=warning_due - timedelta(minutes=5), tz=TZ, kind="warning", clock="first_response", priority="P1", due=warning_due),
+    ))
+    # breaches: the escalation level as bot/regie.py decides it (PvE §2.4.3)
+    p3 = sample_ticket(214, p3_events(), description=LAPTOP_TEXT)
+    printer = sample_ticket(217, [_reported(at(28, 9, 0), 217, PRINTER), _ack(at(28, 10, 15), None, COLLEAGUE)], description=PRINTER_TEXT,
+                            reporter=("7a9c1e3b-4d5f-4a28-b6c0-8e2f1d3a5b17", "Joost van Dijk"))
+    outage_picked = sample_ticket(
+        216, [_reported(at(28, 9, 5), 216, OUTAGE), _ack(at(28, 9, 12), "Netwerkbeheer is onderweg naar de tweede verdieping.")],
+        description=OUTAGE_TEXT, phone="020 555 0142", reporter=outage_reporter,
+    )
+    for level, ticket, clock, kwargs in (
+        ("N1", p3, "resolution", dict(same_norm_before=0, broad=False, critical=False, n2_before=0)),
+        ("N2", printer, "resolution", dict(same_norm_before=2, broad=True, critical=False, n2_before=0)),
+        ("N3", outage_picked, "resolution", dict(same_norm_before=0, broad=True, critical=True, n2_before=0)),
+    ):
+        due = getattr(ticket, f"{clock}_due")
+        now = due + timedelta(minutes=1)
+        got, why = regie.escalation_level(**kwargs)
+        assert got == level, (level, got)
+        entries.append(Entry(
+            f"regie-overschreden-{level.lower()}", "regie channel",
+            f"deadline passed, escalation level {level} ({regie.LEVELS[level]['name']})", "bot.cards.regie_notice_card",
+            cards.regie_notice_card(ticket, now=now, tz=TZ, kind="breach", clock=clock, priority=ticket.priority, due=due,
+                                    escalation=regie._escalation(POLICY, level, why, now=now)),
+        ))
+    night = sample_ticket(220, [_reported(at(28, 22, 40), 220, OUTAGE)], description="Niemand kan inloggen op het zaaksysteem; de nachtdienst van Handhaving ligt stil.",
+                          phone="06 98765432", reporter=("d1e3f5a7-6b8c-4d9e-a0f1-2b3c4d5e6f78", "Mohammed Aziz"))
+    entries.append(Entry("regie-piket", "regie channel and the on-call person", "a new P1 out of hours: the on-call (piket) alert",
+                         "bot.cards.piket_alert_card",
+                         cards.piket_alert_card(night, now=at(28, 22, 41), tz=TZ, contact="Piketdienst ICT, 088 123 4567")))
+    return entries
+
+
+def weekly_payload() -> dict[str, Any]:
+    """Week 18 of 2026 as the weekly job reports it (storage.reporting.report_with_previous)."""
+    period = week_period("2026-W18", POLICY)
+    previous = period.previous(POLICY)
+
+    def when(day: int, hour: int, minute: int = 0) -> datetime:  # 20-30: April, 1-9: May
+        return at(day, hour, minute, 4 if day >= 20 else 5)
+
+    def t(n: int, day: int, hour: int, answers, *rest, motivation=None):
+        return [_reported(when(day, hour), n, answers, motivation), *rest]
+
+    def a(kind, day, hour, minute=0, **data):
+        return TicketEvent(kind, when(day, hour, minute), data)
+
+    week = [
+        t(214, 28, 9, LAPTOP, a(ev.ACKNOWLEDGED, 28, 9, 40), a(ev.STATUS_UPDATE_SENT, 29, 9, 40), a(ev.RESOLVED, 30, 11, 30, first_time_fix=True),
+          a(ev.PRODUCTIVE_AGAIN, 30, 11, 40), a(ev.CSAT, 30, 11, 41, score=8)),
+        t(215, 28, 9, UPLIFT, a(ev.ACKNOWLEDGED, 28, 9, 20), a(ev.WORKAROUND, 28, 9, 55), a(ev.PRODUCTIVE_AGAIN, 28, 10, 0),
+          a(ev.RESOLVED, 28, 15, 0, first_time_fix=False), a(ev.CSAT, 28, 15, 30, score=9), motivation=UPLIFT_MOTIVATION),
+        t(216, 29, 10, OUTAGE, a(ev.ACKNOWLEDGED, 29, 10, 10), a(ev.WORKAROUND, 29, 13, 0), a(ev.RESOLVED, 29, 16, 30, first_time_fix=True)),
+        t(217, 27, 9, PRINTER, a(ev.ACKNOWLEDGED, 27, 14, 30), a(ev.RESOLVED, 30, 16, 0, first_time_fix=False), a(ev.CSAT, 1, 9, 0, score=5)),
+        t(218, 30, 14, {"category": "m365", "scope": "alleen_ik", "work": "omweg"}, a(ev.ACKNOWLEDGED, 30, 14, 45)),
+        t(219, 1, 11, {"category": "vraag", "scope": "alleen_ik"}),
+    ]
+    last_week = [
+        t(201, 21, 10, LAPTOP, a(ev.ACKNOWLEDGED, 21, 11, 0), a(ev.RESOLVED, 22, 10, 0, first_time_fix=True), a(ev.CSAT, 22, 11, 0, score=7)),
+        t(202, 22, 9, PRINTER, a(ev.ACKNOWLEDGED, 22, 9, 30), a(ev.RESOLVED, 22, 15, 0, first_time_fix=True)),
+    ]
+    now = at(4, 8, 0, month=5)
+    current = compute_kpis(POLICY, week + last_week, start=period.start, end=period.end, now=now)
+    before = compute_kpis(POLICY, week + last_week, start=previous.start, end=previous.end, now=now)
+    return {"period": period.label, "previous_period": previous.label, "report": current.to_dict(), "previous": before.to_dict()}
+
+
+def other_cards() -> list[Entry]:
+    p3 = sample_ticket(214, p3_events(), description=LAPTOP_TEXT)
+    printer = sample_ticket(217, [_reported(at(27, 9, 0), 217, PRINTER), _ack(at(27, 14, 30), None, COLLEAGUE)], description=PRINTER_TEXT,
+                            reporter=("7a9c1e3b-4d5f-4a28-b6c0-8e2f1d3a5b17", "Joost van Dijk"))
+    return [
+        Entry("melder-weer-aan-het-werk", "reporter's personal chat", "after a workaround or solution: \"Kun je weer verder met je werk?\" (MTTP)",
+              "bot.feedback_cards.mttp_question_card", feedback_cards.mttp_question_card(p3)),
+        Entry("melder-tevredenheid", "reporter's personal chat", "after the solution: a score from 1 to 10 (CSAT), a remark optional",
+              "bot.feedback_cards.csat_question_card", feedback_cards.csat_question_card(p3)),
+        Entry("servicedesk-lage-tevredenheid", "servicedesk channel", "a reporter gave a score below 6, with the remark",
+              "bot.summary.low_csat_card",
+              summary.low_csat_card(printer, score=5, remark="Het duurde drie dagen en niemand liet iets weten.")),
+        Entry("overleg-weekoverzicht", "overleg channel", "the weekly SLA summary (Monday morning)",
+              "bot.summary.weekly_summary_card", summary.weekly_summary_card(weekly_payload())),
+    ]
+
+
+GALLERY: tuple[Callable[[], list[Entry]], ...] = (intake_cards, servicedesk_cards, action_response_cards, regie_cards, other_cards)
+
+
+def all_cards() -> list[Entry]:
+    entries = [entry for part in GALLERY for entry in part()]
+    names = [e.name for e in entries]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"card names used twice: {duplicates}")
+    return entries
+
+
+def write(out_dir: Path, *, render: bool) -> list[Entry]:
+    """Validate every card, write its JSON (and PNG); raises when a card is not valid 1.5."""
+    from tests.support.cards import validate_card
+
+    entries = all_cards()
+    problems = {e.name: validate_card(e.card) for e in entries}
+    problems = {name: errors for name, errors in problems.items() if errors}
+    if problems:
+        raise SystemExit("cards that are not valid Adaptive Cards 1.5:\n" + json.dumps(problems, ensure_ascii=False, indent=2))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for entry in entries:
+        path = out_dir / f"{entry.name}.json"
+        path.write_text(json.dumps(entry.card, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        files.append(path)
+    if render:
+        from tests.e2e.card_gallery import render as render_pngs
+
+        reports = render_pngs(files, out_dir)
+        warned = {Path(r["card"]).stem: r["warnings"] for r in reports if r.get("warnings")}
+        for name, warnings in warned.items():
+            print(f"{name}: renderer warnings: {warnings}", file=sys.stderr)
+    return entries
+
+
+BEGIN, END = "<!-- card gallery: begin (scripts/docs.sh writes this list) -->", "<!-- card gallery: end -->"
+
+
+def markdown_list(entries: list[Entry]) -> str:
+    lines = ["| file | where | what | built by |", "|---|---|---|---|"]
+    lines += [f"| `{e.name}.png` | {e.who} | {e.what} | `{e.builder}` |" for e in entries]
+    return "\n".join(lines)
+
+
+def update_readme(readme: Path, entries: list[Entry]) -> None:
+    """Replace the list between the two markers in ``readme`` with the gallery's cards."""
+    text = readme.read_text("utf-8")
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"{readme}: no card gallery markers ({BEGIN} ... {END})")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{BEGIN}\n{markdown_list(entries)}\n{END}{tail}", "utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--render", action="store_true", help="also render PNGs with e2e/render_cards.js (Node, Chromium)")
+    parser.add_argument("--readme", type=Path, help="rewrite the card list in this file (docs/README.md)")
+    args = parser.parse_args(argv)
+    entries = write(args.out_dir, render=args.render)
+    if args.readme:
+        update_readme(args.readme, entries)
+    print(f"card gallery: {len(entries)} card types in {args.out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

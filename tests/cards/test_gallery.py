@@ -1,0 +1,75 @@
+"""Every type of card the bot can send, built by its real builder, is a valid Adaptive Card 1.5
+(the schema Teams renders), and the gallery in docs/cards/ lists them all. No Node needed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.cards.gallery import BUILDERS, all_cards
+from tests.support.cards import validate_card
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTRIES = all_cards()
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_card_is_valid_adaptive_card_1_5(entry):
+    errors = validate_card(entry.card)
+    assert not errors, f"{entry.name} ({entry.builder}) is not a valid Adaptive Card 1.5:\n  " + "\n  ".join(errors)
+
+
+def test_every_card_builder_the_bot_sends_with_is_in_the_gallery():
+    """A new card kind in delivery (or a new builder) without a gallery entry fails here."""
+    source = (ROOT / "bot" / "delivery.py").read_text("utf-8")
+    modules = {"cards": "bot.cards", "feedback_cards": "bot.feedback_cards", "summary": "bot.summary"}
+    sent = {f"{modules[m]}.{name}" for m, name in re.findall(r"\b(cards|feedback_cards|summary)\.(\w+_card)\(", source)}
+    assert sent, "found no card builders in bot/delivery.py; has _render moved?"
+    assert sent <= set(BUILDERS), f"sent by bot/delivery.py but not in tests/cards/gallery.py: {sorted(sent - set(BUILDERS))}"
+    used = {e.builder for e in ENTRIES}
+    assert set(BUILDERS) <= used, f"builders without a gallery card: {sorted(set(BUILDERS) - used)}"
+
+
+def test_servicedesk_card_is_in_the_gallery_in_each_working_state():
+    states = set()
+    for entry in ENTRIES:
+        if entry.name.startswith("servicedesk-melding-"):
+            texts = _texts(entry.card)
+            states.add(texts[texts.index("Status: ") + 1])
+    assert {"nieuw, nog niet opgepakt", "opgepakt", "wacht op een derde partij", "opgelost"} <= states, states
+
+
+def test_the_end_to_end_run_names_each_card_as_the_gallery_does():
+    """tests/e2e checks every card it saw is a gallery type; that needs the same names."""
+    from tests.e2e.card_gallery import kind_of
+
+    same_card = {"actie-antwoord-opgepakt": "servicedesk-melding-opgepakt"}  # the fresh card itself
+    wrong = {e.name: kind_of(e.card, where="?") for e in ENTRIES if kind_of(e.card, where="?") != same_card.get(e.name, e.name)}
+    assert not wrong, wrong
+
+
+def test_docs_list_and_show_every_card_type():
+    readme = (ROOT / "docs" / "README.md").read_text("utf-8")
+    names = {e.name for e in ENTRIES}
+    unlisted = sorted(n for n in names if f"`{n}.png`" not in readme)
+    assert not unlisted, f"docs/README.md does not list: {unlisted}"
+    pngs = {p.stem for p in (ROOT / "docs" / "cards").glob("*.png")}
+    assert pngs == names, (
+        "docs/cards/ is out of date; run: bash scripts/docs.sh\n"
+        f"  missing: {sorted(names - pngs)}\n  no longer a card type: {sorted(pngs - names)}"
+    )
+
+
+def _texts(node) -> list[str]:
+    out: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") in ("TextBlock", "TextRun") and isinstance(node.get("text"), str):
+            out.append(node["text"])
+        for value in node.values():
+            out.extend(_texts(value))
+    elif isinstance(node, list):
+        for value in node:
+            out.extend(_texts(value))
+    return out
