@@ -62,6 +62,13 @@ async function until(pred, timeout, interval = 100) {
 
 let page, context, browser, blocked;
 
+// The newest (outermost) card on screen that contains `cardText`, or the newest card at all.
+function newestCard(cardText) {
+  let cards = page.locator('.ac-adaptiveCard');
+  if (cardText) cards = cards.filter({ hasText: cardText });
+  return cards.last();
+}
+
 // Wait until the bot has answered `n` more inbound activities than before, then until its output
 // has been quiet for `quiet` ms (messages queued during the turn arrive just after it).
 async function settle(turnsBefore, { turns = 1, timeout = 20000, quiet = 600 } = {}) {
@@ -114,26 +121,48 @@ const commands = {
   },
 
   // Click a button on the newest card that contains `cardText` (or the newest card at all).
-  async click({ button, cardText = null, expectTurn = true }) {
+  // Only visible buttons count: a show card's own button ("Opgelost" inside "Opgelost") is there
+  // once the show card is open; `last` picks the last visible one (the one inside the show card).
+  async click({ button, cardText = null, expectTurn = true, last = false }) {
     const before = state.turnsDone;
-    let cards = page.locator('.ac-adaptiveCard');
-    if (cardText) cards = cards.filter({ hasText: cardText });
-    const card = cards.last();
+    const card = newestCard(cardText);
     await card.waitFor({ timeout: 10000 });
-    await card.locator(`button[title="${button}"]`).first().click();
+    const buttons = card.locator(`button[title="${button}"]:visible`);
+    await buttons.first().waitFor({ timeout: 10000 });
+    await (last ? buttons.last() : buttons.first()).click();
     const answered = expectTurn ? await settle(before) : true;
     return { answered };
   },
 
-  async fill({ value, cardText = null, index = 0 }) {
-    let cards = page.locator('.ac-adaptiveCard');
-    if (cardText) cards = cards.filter({ hasText: cardText });
-    const input = cards.last().locator('input, textarea').nth(index);
+  // Fill an input on the newest card that contains `cardText`: the `index`-th visible input, or
+  // the one whose label contains `label`. A choice list gets the option titled `value`.
+  async fill({ value, cardText = null, index = 0, label = null }) {
+    const card = newestCard(cardText);
+    const input = label
+      ? card.getByLabel(label, { exact: false }).locator('visible=true').first()
+      : card.locator('input:visible, textarea:visible, select:visible').nth(index);
+    await input.waitFor({ timeout: 10000 });
+    const kind = await input.evaluate(el => (el.tagName === 'SELECT' ? 'select' : el.getAttribute('role') || ''));
+    if (kind === 'select') {
+      await input.selectOption({ label: value });
+      return {};
+    }
+    if (kind === 'combobox') {
+      // the Playground draws a compact Input.ChoiceSet as a Fluent UI combobox; its list is a popup
+      await input.click();
+      await page.getByRole('option', { name: value, exact: true }).first().click();
+      return {};
+    }
     // type like a person (click, then keys): the card's renderer sees every keystroke
     await input.click();
     await input.fill('');
     await page.keyboard.type(value);
     return {};
+  },
+
+  // The HTML of the newest card that contains `cardText` (for diagnosing a failed step).
+  async card_html({ cardText = null }) {
+    return { html: await newestCard(cardText).evaluate(el => el.outerHTML) };
   },
 
   async wait_text({ text, timeout = 15000 }) {

@@ -6,8 +6,13 @@ One story, in order, in the real UI, against the bot in local development mode:
 2. an employee reports a P3 laptop problem in the personal chat, clicking and typing answers;
 3. an agent picks it up from the card in the servicedesk channel, with a note; the card changes;
 4. the reporter gets the agent's note, and a day later the scheduled status update;
-5. a P1-uplift report: regie hears of it at once;
-6. on Monday the weekly SLA summary appears in the overleg.
+5. the agent resolves it from the card ("Opgelost", solution, first-time-fix); the card changes;
+6. the reporter gets "Kun je weer verder met je werk?" and the 1-10 score card, taps "Ja" and a
+   score, and is thanked;
+7. a P1-uplift report: regie hears of it at once;
+8. the agent picks the P1-uplift up, waits for a third party ("Wacht op derde") and resumes
+   ("Hervat"); the card and the reporter follow;
+9. on Monday the weekly SLA summary appears in the overleg.
 
 Time moves through the bot's dev tools (``/_dev/clock/advance``, ``/_dev/jobs/...``), so nothing
 waits for real deadlines. Each step leaves a screenshot in test-artifacts/e2e/screenshots/; the
@@ -23,17 +28,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.cards.gallery import all_cards
 from tests.e2e.card_gallery import kind_of, render, write_gallery
 from tests.e2e.employee import Answer, report
 from tests.e2e.stack import ARTIFACTS
-from tests.e2e.ui import OVERLEG_CHAT, PERSONAL, REGIE_CHANNEL, SERVICEDESK_CHANNEL, Message, Ui
+from tests.e2e.ui import OVERLEG_CHAT, PERSONAL, REGIE_CHANNEL, SERVICEDESK_CHANNEL, Message, Ui, card_buttons
 from tests.support.cards import validate_card
 
 pytestmark = pytest.mark.e2e
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOTE = "Ik kom om 11:00 langs met een vervangende laptop."
+SOLUTION = "Moederbord vervangen; de laptop start weer op."
+SCORE = "8"
 MOTIVATION = "om 10:00 lesgeven aan groep 8"
+PARTY = "leverancier Dell"
+WAIT_REASON = "Vervangende laptop besteld, levering vanmiddag."
 
 # Questions any report may get, answered the same way in both scenarios.
 COMMON = [
@@ -127,9 +137,71 @@ def test_reporter_receives_the_note_and_a_scheduled_status_update(ui: Ui, progre
     progress.passed.add("update")
 
 
+def _card_answer(ui: Ui, since: int) -> dict:
+    """The card Action.Execute returned to the clicker (the newest invoke since ``since``)."""
+    invoke = next(iter(ui.invokes(since=since)[::-1]), None)
+    assert invoke is not None and invoke["status"] == 200, invoke
+    body = invoke["body"] if isinstance(invoke["body"], dict) else json.loads(invoke["body"])
+    assert body.get("type") == "application/vnd.microsoft.card.adaptive", body
+    return body["value"]
+
+
+def test_agent_resolves_the_ticket_from_the_card_and_the_card_changes(ui: Ui, progress):
+    progress.needs("ack")
+    ui.begin("05-opgelost")
+    ui.go(SERVICEDESK_CHANNEL)
+    card = "Melding M-1"
+    ui.click("Opgelost", card_text=card, expect_turn=False)  # opens the form under the card
+    ui.fill(SOLUTION, card_text=card, label="Oplossing (de melder")
+    ui.fill("Ja", card_text=card, label="Opgelost zonder doorzetten")
+    ui.shot("oplossing-ingevuld", reveal=SOLUTION)
+    since = ui.mark()
+    ui.click("Opgelost", card_text=card, last=True)  # the form's own button
+    answer = _card_answer(ui, since)
+    user = ui.stack.user["name"]
+    assert f"Opgelost door {user}: {SOLUTION} (in één keer opgelost: ja)" in json.dumps(answer, ensure_ascii=False)
+    assert ui.see(f"Opgelost door {user}: {SOLUTION}"), "the card did not change to 'opgelost'"
+    buttons = card_buttons(answer)
+    assert "Heropenen" in buttons and "Opgelost" not in buttons and "Noodoplossing" not in buttons, buttons
+    ui.shot("kaart-opgelost", doc=True, reveal=f"Opgelost door {user}")
+    progress.passed.add("resolved")
+
+
+def test_reporter_can_work_again_and_gives_a_score(ui: Ui, progress):
+    progress.needs("resolved")
+    ui.begin("06-weer-aan-het-werk-en-cijfer")
+    ui.go(PERSONAL)
+    assert ui.see(f"is opgelost: {SOLUTION}"), "the reporter did not get the solution"
+    assert ui.see("Kun je weer verder met je werk?") and ui.see("Hoe tevreden ben je over de hulp?")
+    mttp = _latest(ui.messages(PERSONAL), r"Kun je weer verder met je werk")
+    csat = _latest(ui.messages(PERSONAL), r"Hoe tevreden ben je")
+    assert mttp is not None and mttp.buttons == ["Ja", "Nog niet"], mttp
+    assert csat is not None and csat.buttons == [str(n) for n in range(1, 11)], csat
+    ui.shot("vragen", reveal="Kun je weer verder met je werk?")
+
+    since = ui.mark()
+    assert ui.click("Ja", card_text="Kun je weer verder met je werk?")
+    thanks = _latest(ui.messages(PERSONAL, since=since), r"Fijn dat je weer verder kunt")
+    assert thanks is not None and "M-1" in thanks.text, [m.text for m in ui.messages(PERSONAL, since=since)]
+    assert ui.see("Fijn dat je weer verder kunt")
+    ui.shot("weer-aan-het-werk", reveal="Fijn dat je weer verder kunt")
+
+    since = ui.mark()
+    assert ui.click(SCORE, card_text="Hoe tevreden ben je over de hulp?")
+    assert _latest(ui.messages(PERSONAL, since=since), rf"Dank je voor je cijfer: {SCORE}") is not None, [
+        m.text for m in ui.messages(PERSONAL, since=since)]
+    assert ui.see(f"Dank je voor je cijfer: {SCORE}")
+    ui.shot("cijfer", doc=True)
+
+    ui.go(SERVICEDESK_CHANNEL)  # the servicedesk's card records both answers
+    assert ui.see(f"Tevredenheid van de melder: {SCORE}") and ui.see("Melder kan weer werken")
+    ui.shot("kaart-met-antwoorden", reveal=f"Tevredenheid van de melder: {SCORE}")
+    progress.passed.add("feedback")
+
+
 def test_p1_uplift_report_reaches_regie_at_once(ui: Ui, progress):
     progress.needs("link")
-    ui.begin("05-melding-p1-uplift")
+    ui.begin("07-melding-p1-uplift")
     ui.go(PERSONAL)
     answers = COMMON + [
         Answer(r"Wat is er aan de hand", type="Mijn laptop geeft een blauw scherm en ik moet zo lesgeven"),
@@ -159,9 +231,44 @@ def test_p1_uplift_report_reaches_regie_at_once(ui: Ui, progress):
     progress.passed.add("uplift")
 
 
+def test_agent_waits_for_a_third_party_and_resumes(ui: Ui, progress):
+    progress.needs("uplift")
+    ui.begin("08-wacht-op-derde-en-hervat")
+    ui.go(SERVICEDESK_CHANNEL)
+    card = "Melding M-2"
+    user = ui.stack.user["name"]
+    since = ui.mark()
+    ui.click("Oppakken", card_text=card)
+    assert f"Opgepakt door {user}" in json.dumps(_card_answer(ui, since), ensure_ascii=False), "M-2 was not picked up"
+
+    ui.click("Wacht op derde", card_text=card, expect_turn=False)
+    ui.fill(PARTY, card_text=card, label="Op wie wachten we")
+    ui.fill(WAIT_REASON, card_text=card, label="Waarom?")
+    ui.shot("wacht-ingevuld", reveal=WAIT_REASON)
+    since = ui.mark()
+    ui.click("Wacht op derde", card_text=card, last=True)
+    answer = json.dumps(_card_answer(ui, since), ensure_ascii=False)
+    assert "wacht op een derde partij" in answer and "Hervat" in answer, answer
+    assert ui.see("de klok staat stil zolang we op een derde wachten")
+    ui.shot("kaart-wacht-op-derde", doc=True, reveal=f"Wacht op {PARTY}")
+
+    since = ui.mark()
+    ui.click("Hervat", card_text=card)
+    answer = json.dumps(_card_answer(ui, since), ensure_ascii=False)
+    assert f"Hervat door {user}" in answer and "Wacht op derde" in answer, answer
+    assert ui.see(f"Hervat door {user}")
+    ui.shot("kaart-hervat", reveal=f"Hervat door {user}")
+
+    ui.go(PERSONAL)
+    assert ui.see(f"wachten we op {PARTY}: {WAIT_REASON}"), "the reporter did not hear about the wait"
+    assert ui.see("We werken weer aan je melding M-2"), "the reporter did not hear that work resumed"
+    ui.shot("melder", reveal="We werken weer aan je melding M-2")
+    progress.passed.add("wait")
+
+
 def test_weekly_summary_appears_in_the_overleg(ui: Ui, progress):
     progress.needs("p3", "uplift")
-    ui.begin("06-weekoverzicht")
+    ui.begin("09-weekoverzicht")
     now = datetime.fromisoformat(ui.stack.advance_clock(minutes=1)).astimezone(AMSTERDAM)
     monday = (now + timedelta(days=7 - now.weekday())).replace(hour=9, minute=0, second=0, microsecond=0)
     week_year, week, _ = (monday - timedelta(days=7)).isocalendar()
@@ -207,8 +314,16 @@ def test_every_card_the_bot_sent_is_valid_adaptive_card_1_5_and_renders(ui: Ui, 
     (folder / "render-report.json").write_text(json.dumps(reports, ensure_ascii=False, indent=2), "utf-8")
     assert not problems, "cards that are not valid Adaptive Cards 1.5:\n" + json.dumps(problems, ensure_ascii=False, indent=2)
     assert len(reports) == len(files) and all((folder / f"{kind}.png").exists() for kind in files)
-    for needed in ("servicedesk-melding-nieuw", "servicedesk-melding-opgepakt", "overleg-weekoverzicht"):
-        if {"p3", "ack", "weekly"} <= progress.passed:
+    for needed, scenarios in (
+        ("servicedesk-melding-nieuw", {"p3"}), ("servicedesk-melding-opgepakt", {"ack"}),
+        ("servicedesk-melding-opgelost", {"resolved"}), ("servicedesk-melding-wacht-op-derde", {"wait"}),
+        ("melder-weer-aan-het-werk", {"feedback"}), ("melder-tevredenheid", {"feedback"}),
+        ("overleg-weekoverzicht", {"weekly"}),
+    ):
+        if scenarios <= progress.passed:
             assert needed in files, f"no {needed} card captured; got {sorted(files)}"
+    gallery = {entry.name for entry in all_cards()}
+    unknown = sorted(set(files) - gallery)
+    assert not unknown, f"the bot sent card types the card gallery (tests/cards/gallery.py, docs/cards/) lacks: {unknown}"
     blocked = [u for u in ui.blocked_requests() if not u.startswith(("data:", "blob:"))]
     print(f"{len(cards)} cards, {len(files)} types; outside requests blocked: {len(blocked)}")

@@ -136,11 +136,16 @@ class Ui:
         """@mention the bot in a channel or group chat ("first": a new post)."""
         return self.driver.call("send", text=text, mention=True, box=box, botName=self.stack.user["bot_name"])["answered"]
 
-    def click(self, button: str, *, card_text: str | None = None, expect_turn: bool = True) -> bool:
-        return self.driver.call("click", button=button, cardText=card_text, expectTurn=expect_turn)["answered"]
+    def click(self, button: str, *, card_text: str | None = None, expect_turn: bool = True, last: bool = False) -> bool:
+        """Click a visible button on the newest card containing ``card_text``; ``last``: the last
+        one with that title (a show card's own button, e.g. "Opgelost" in the "Opgelost" form).
+        ``expect_turn=False`` for buttons the bot does not hear (opening a show card)."""
+        return self.driver.call("click", button=button, cardText=card_text, expectTurn=expect_turn, last=last)["answered"]
 
-    def fill(self, value: str, *, card_text: str | None = None, index: int = 0) -> None:
-        self.driver.call("fill", value=value, cardText=card_text, index=index)
+    def fill(self, value: str, *, card_text: str | None = None, index: int = 0, label: str | None = None) -> None:
+        """Type into the card's ``index``-th visible input, or the one whose label contains
+        ``label``; for a choice list, pick the option titled ``value``."""
+        self.driver.call("fill", value=value, cardText=card_text, index=index, label=label)
 
     def see(self, text: str, timeout: float = 15) -> bool:
         """Whether ``text`` is visible in the current view (waits up to ``timeout`` seconds)."""
