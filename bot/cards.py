@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sla import events as ev
-from dialogs.texts import PRIORITY_LABELS, STATUS_LABELS, UPLIFT_LABEL
+from dialogs.texts import CATEGORY_NAMES, PRIORITY_LABELS, STATUS_LABELS, UPLIFT_LABEL
 from dialogs.when import say_when
 from storage.models import Ticket
 from storage.tickets import ticket_label
@@ -246,8 +246,15 @@ def _choice_input(input_id: str, label: str, choices: Sequence[tuple[str, str]],
     return element
 
 
-def _show(title: str, body: list[dict[str, Any]], action: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Action.ShowCard", "title": title, "card": {"type": "AdaptiveCard", "body": body, "actions": [action]}}
+def _show(title: str, body: list[dict[str, Any]], action: dict[str, Any], *, secondary: bool = False) -> dict[str, Any]:
+    """A button that opens a small form; ``secondary`` puts it in the card's overflow menu (…),
+    so the row keeps at most three buttons that fit a Teams card without being cut off."""
+    shown: dict[str, Any] = {
+        "type": "Action.ShowCard", "title": title, "card": {"type": "AdaptiveCard", "body": body, "actions": [action]}
+    }
+    if secondary:
+        shown["mode"] = "secondary"
+    return shown
 
 
 def _actions(ticket: Ticket, *, agents: Mapping[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -256,20 +263,24 @@ def _actions(ticket: Ticket, *, agents: Mapping[str, str]) -> tuple[list[dict[st
     body: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
     priority_choices = [(p, PRIORITY_LABELS.get(p, p)) for p in ("P1", "P2", "P3", "P4") if p != ticket.priority]
-    change_priority = _show(
+
+    def change_priority_action(*, secondary: bool):
+        return _show(
         "Prioriteit wijzigen",
         [
             _choice_input(IN_PRIORITY, "Nieuwe prioriteit", priority_choices),
             _text_input(IN_PRIORITY_REASON, "Reden (de melder krijgt die te zien)", placeholder="Bijvoorbeeld: het hele team kan niet werken."),
-        ],
-        _execute("Prioriteit wijzigen", VERB_PRIORITY, ticket),
-    )
+            ],
+            _execute("Prioriteit wijzigen", VERB_PRIORITY, ticket),
+            secondary=secondary,
+        )
+
     if status == "nieuw" and ticket.first_response_at is None:
         body.append(
             _text_input(IN_NOTE, "Eerste bericht aan de melder", placeholder="Bijvoorbeeld: ik bel je binnen 5 minuten.", required=False)
         )
         actions.append(_execute("Oppakken", VERB_ACKNOWLEDGE, ticket, style="positive"))
-        actions.append(change_priority)
+        actions.append(change_priority_action(secondary=False))
         return body, actions
     if status in ("opgepakt", "wacht_op_derde", "nieuw"):
         actions.append(
@@ -307,9 +318,10 @@ def _actions(ticket: Ticket, *, agents: Mapping[str, str]) -> tuple[list[dict[st
                 "Noodoplossing",
                 [_text_input(IN_WORKAROUND, "Welke noodoplossing? (de melder krijgt die te zien)", placeholder="Bijvoorbeeld: leenlaptop uitgegeven")],
                 _execute("Noodoplossing vastleggen", VERB_WORKAROUND, ticket),
+                secondary=ticket.priority != "P1",  # stabilisation is the P1 promise: keep it in sight
             )
         )
-        actions.append(change_priority)
+        actions.append(change_priority_action(secondary=True))
         others = [(agent_id, name) for agent_id, name in agents.items() if agent_id != (ticket.owner_id or "").lower()]
         if others:
             actions.append(
@@ -317,6 +329,7 @@ def _actions(ticket: Ticket, *, agents: Mapping[str, str]) -> tuple[list[dict[st
                     "Overdragen",
                     [_choice_input(IN_HAND_OVER_TO, "Aan wie?", sorted(others, key=lambda item: item[1]))],
                     _execute("Overdragen", VERB_HAND_OVER, ticket),
+                    secondary=True,
                 )
             )
         return body, actions
@@ -353,7 +366,7 @@ def ticket_card(
         reason = _priority_reason(ticket, events)
         if reason:
             body.append(labelled("Reden prioriteit", reason))
-    body.append(labelled("Categorie", ticket.category))
+    body.append(labelled("Categorie", CATEGORY_NAMES.get(ticket.category, ticket.category)))
     body.append(labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)))
     body.append(labelled("Melder", ticket.reporter_name))
     if ticket.phone:
@@ -365,7 +378,7 @@ def ticket_card(
 
     body.append(subheading("Termijnen"))
     if ticket.first_response_at is not None:
-        body.append(labelled("Opgepakt", f"door {_first_owner(events, ticket)} om {ticket.first_response_at.astimezone(tz):%H:%M}"))
+        body.append(labelled("Opgepakt", f"door {_first_owner(events, ticket)} {say_when(ticket.first_response_at, now=now, tz=tz)}"))
     else:
         text, late = _deadline(ticket.first_response_due, now=now, tz=tz)
         body.append(labelled("Reactie" + (" (bel de melder)" if ticket.priority == "P1" else ""), text, attention=late))
@@ -428,13 +441,13 @@ def regie_new_p1_card(
         title = f"Nieuwe {priority_text(ticket)}: {label}"
     callback, callback_late = _deadline(ticket.first_response_due, now=now, tz=tz)
     if ticket.first_response_at is not None:
-        callback, callback_late = f"gebeld/opgepakt om {ticket.first_response_at.astimezone(tz):%H:%M}", False
+        callback, callback_late = f"gedaan: opgepakt {say_when(ticket.first_response_at, now=now, tz=tz)}", False
     resolution, resolution_late = _deadline(ticket.resolution_due, now=now, tz=tz)
     body: list[dict[str, Any]] = [
         heading(title),
         labelled("Melder", ticket.reporter_name),
         labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
-        labelled("Terugbellen uiterlijk", callback, attention=callback_late),
+        labelled("Terugbellen", callback, attention=callback_late),
     ]
     if ticket.phone:
         body.append(labelled("Telefoon melder", ticket.phone))
@@ -497,7 +510,7 @@ def piket_alert_card(ticket: Ticket, *, now: datetime, tz: ZoneInfo, contact: st
     body: list[dict[str, Any]] = [
         heading(f"Piket: {priority_text(ticket)} buiten kantoortijd, {label}"),
         labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
-        labelled("Terugbellen uiterlijk", callback, attention=late),
+        labelled("Terugbellen", callback, attention=late),
     ]
     if ticket.phone:
         body.append(labelled("Telefoon melder", ticket.phone))
@@ -508,43 +521,6 @@ def piket_alert_card(ticket: Ticket, *, now: datetime, tz: ZoneInfo, contact: st
         body.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation or "-"))
     body.append(subheading("Omschrijving"))
     body.append(literal(ticket.description))
-    return _card(body)
-
-
-def _percent(value: Any) -> str:
-    if value is None:
-        return "-"
-    return f"{float(value):.0f}%"
-
-
-def weekly_summary_card(*, period: str, report: dict[str, Any]) -> dict[str, Any]:
-    """The overleg's weekly card: per priority the share within norm against the contract."""
-    body: list[dict[str, Any]] = [heading(f"SLA-overzicht week {period}")]
-    per_priority = report.get("per_priority") or {}
-    rows = []
-    for priority in ("P1", "P2", "P3", "P4"):
-        figures = per_priority.get(priority) or {}
-        count = figures.get("tickets", figures.get("count", 0))
-        norm = figures.get("norm_percent")
-        response = figures.get("first_response_within_norm_percent")
-        resolution = figures.get("resolution_within_norm_percent")
-        met = figures.get("met")
-        mark = "✓" if met else ("✗" if met is not None else "")
-        rows.append(
-            (
-                priority,
-                f"{count} meldingen · reactie {_percent(response)} · oplossing {_percent(resolution)}"
-                f" · norm {_percent(norm)} {mark}".strip(),
-            )
-        )
-    body.append(facts(rows))
-    uplifts = report.get("uplifts") or []
-    if uplifts:
-        body.append({"type": "TextBlock", "text": "P1-uplifts", "weight": "Bolder", "wrap": True})
-        for item in uplifts:
-            body.append(literal(f"{item.get('ticket', '')}: {item.get('motivation') or '-'}"))
-    breaches = report.get("breaches") or []
-    body.append({"type": "TextBlock", "text": f"Normoverschrijdingen: {len(breaches)}", "wrap": True})
     return _card(body)
 
 

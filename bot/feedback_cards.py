@@ -14,6 +14,12 @@ from storage.tickets import ticket_label
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 
+def _about(ticket: Ticket) -> dict[str, Any]:
+    """What the ticket was about, in the reporter's own words (shown literally)."""
+    words = ticket.description if len(ticket.description) <= 120 else ticket.description[:117] + "..."
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": words, "italic": True}]}
+
+
 def mttp_question_card(ticket: Ticket) -> dict[str, Any]:
     label = ticket_label(ticket.id)
     answer = lambda value: {"feedback": "mttp", "ticket": ticket.id, "antwoord": value}  # noqa: E731
@@ -23,6 +29,7 @@ def mttp_question_card(ticket: Ticket) -> dict[str, Any]:
         "version": "1.5",
         "body": [
             {"type": "TextBlock", "text": f"Melding {label}", "weight": "Bolder", "wrap": True},
+            _about(ticket),
             {"type": "TextBlock", "text": "Kun je weer verder met je werk?", "wrap": True},
         ],
         "actions": [
@@ -51,6 +58,7 @@ def csat_question_card(ticket: Ticket) -> dict[str, Any]:
         "version": "1.5",
         "body": [
             {"type": "TextBlock", "text": f"Melding {label} is opgelost", "weight": "Bolder", "wrap": True},
+            _about(ticket),
             {"type": "TextBlock", "text": "Hoe tevreden ben je over de hulp? Tik een cijfer van 1 tot 10.", "wrap": True},
             {
                 "type": "Input.Text",

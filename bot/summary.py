@@ -8,7 +8,7 @@ breach with its cause. ``python app.py report weekly`` prints ``summary_lines`` 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from storage.models import Ticket
@@ -65,6 +65,9 @@ def priority_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
             if not figure:
                 continue
             earlier = (before.get(clock) or {}).get("share_percent")
+            if figure["share_percent"] is None:
+                parts.append(f"{CLOCK_NAMES[clock]} {NONE} (norm {_pct(figure['norm_percent'])})")
+                continue
             parts.append(
                 f"{CLOCK_NAMES[clock]} {_pct(figure['share_percent'])}{_trend(figure['share_percent'], earlier)}"
                 f" {_verdict(figure['met'])} (norm {_pct(figure['norm_percent'])}, {figure['within']}/{figure['counted']})"
@@ -77,16 +80,18 @@ def general_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
     report = payload["report"]
     backlog = report["backlog"]
     csat = report["csat"]
+    average = csat["average"]
+    average_text = NONE if average is None else f"{float(average):.1f}".replace(".", ",")
     return [
-        ("MTTR", _minutes(report.get("mttr_minutes"))),
-        ("MTTP", _minutes(report.get("mttp_minutes"))),
+        ("MTTR (tot opgelost)", _minutes(report.get("mttr_minutes"))),
+        ("MTTP (tot weer aan het werk)", _minutes(report.get("mttp_minutes"))),
         (
-            "Backlog > 10 werkdagen",
+            "Achterstand (open > 10 werkdagen)",
             f"{backlog['older_count']} van {backlog['open_count']} open ({_pct(backlog['older_share_percent'])})"
             f" {_verdict(backlog['within_limits'])} (max {backlog['max_share_percent']:g}% en {backlog['max_count']})",
         ),
-        ("CSAT", f"gemiddeld {csat['average'] if csat['average'] is not None else NONE} · {_pct(csat['share_7_or_more_percent'])} een 7 of hoger ({csat['responses']} antwoorden)"),
-        ("First-time-fix", _pct(report["first_time_fix"]["share_percent"])),
+        ("Tevredenheid (CSAT)", f"gemiddeld {average_text}, {_pct(csat['share_7_or_more_percent'])} een 7 of hoger ({csat['responses']} antwoorden)"),
+        ("In één keer opgelost", _pct(report["first_time_fix"]["share_percent"])),
         ("Eén eigenaar", _pct(report["single_owner"]["share_percent"])),
         ("Melder op de hoogte gehouden", _pct(report["kept_informed"]["share_percent"])),
     ]
@@ -97,10 +102,23 @@ def _breach_line(breach: dict[str, Any]) -> str:
     return f"{breach.get('ticket') or '?'} {breach['priority']} {CLOCK_NAMES.get(breach['clock'], breach['clock'])}: uiterlijk {due:%d-%m %H:%M}, oorzaak: {breach['cause']}"
 
 
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
+
+
+def period_dates(report: dict[str, Any]) -> str:
+    """ "16 t/m 22 november" for the period's first and last local day."""
+    start = datetime.fromisoformat(report["start"])
+    end = datetime.fromisoformat(report["end"])
+    last = (end - timedelta(days=1)).astimezone(start.tzinfo)
+    if start.month == last.month:
+        return f"{start.day} t/m {last.day} {MONTHS[last.month - 1]}"
+    return f"{start.day} {MONTHS[start.month - 1]} t/m {last.day} {MONTHS[last.month - 1]}"
+
+
 def weekly_summary_card(payload: dict[str, Any]) -> dict[str, Any]:
     report = payload["report"]
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": f"SLA-overzicht week {payload['period']}", "weight": "Bolder", "size": "Medium", "wrap": True},
+        {"type": "TextBlock", "text": f"SLA-overzicht week {payload['period']} ({period_dates(report)})", "weight": "Bolder", "size": "Medium", "wrap": True},
         {"type": "TextBlock", "text": f"Beleid {report.get('policy', '')}; trend t.o.v. {payload.get('previous_period', 'vorige week')}.", "isSubtle": True, "wrap": True},
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in priority_rows(payload)] or [{"title": "Meldingen", "value": "geen"}]},
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in general_rows(payload)]},
@@ -134,11 +152,22 @@ def summary_lines(payload: dict[str, Any], *, title: str = "SLA-overzicht week")
     return lines
 
 
+def _literal(label: str, value: str) -> dict[str, Any]:
+    return {
+        "type": "RichTextBlock",
+        "inlines": [{"type": "TextRun", "text": f"{label}: ", "weight": "Bolder"}, {"type": "TextRun", "text": value}],
+    }
+
+
 def low_csat_card(ticket: Ticket, *, score: Any, remark: str | None) -> dict[str, Any]:
+    """A score below 6 reaches the servicedesk: who, about what, and what they said."""
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": f"Lage tevredenheid bij {ticket_label(ticket.id)}: {score}", "weight": "Bolder", "color": "Attention", "wrap": True},
-        {"type": "TextBlock", "text": f"Eigenaar: {ticket.owner_name or 'niemand'}. Neem contact op met de melder.", "wrap": True},
+        _literal("Melder", ticket.reporter_name),
+        _literal("Melding", ticket.description[:300]),
+        _literal("Eigenaar", ticket.owner_name or "niemand"),
     ]
     if remark:
-        body.append({"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": remark}]})
+        body.append(_literal("Opmerking van de melder", remark))
+    body.append({"type": "TextBlock", "text": "Neem contact op met de melder.", "wrap": True})
     return {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}

@@ -6,7 +6,9 @@ reporter can say they work again or give a score. A second answer changes nothin
 
 from __future__ import annotations
 
-from botbuilder.core import TurnContext
+import logging
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
 
 from dialogs import texts
 from dialogs.intake import reporter_of
@@ -15,6 +17,7 @@ from storage import feedback
 from storage.tickets import ticket_label
 
 FEEDBACK_KEY = "feedback"
+log = logging.getLogger("servicedesk.feedback")
 
 
 def _ticket_id(value: dict) -> int | None:
@@ -73,4 +76,28 @@ async def handle(turn_context: TurnContext, services: DeskServices) -> None:
             }.get(outcome, texts.FEEDBACK_NOT_YOURS)
     if outcome is feedback.FeedbackOutcome.RECORDED:
         services.after_commit()
+    if outcome in (feedback.FeedbackOutcome.RECORDED, feedback.FeedbackOutcome.ALREADY):
+        await _close_card(turn_context, label=label)
     await turn_context.send_activity(reply.replace("{label}", label))
+
+
+async def _close_card(turn_context: TurnContext, *, label: str) -> None:
+    """Replace the answered card, so its buttons cannot be tapped again (best effort)."""
+    card_id = turn_context.activity.reply_to_id
+    if not card_id:
+        return
+    answered = MessageFactory.attachment(
+        CardFactory.adaptive_card(
+            {
+                "type": "AdaptiveCard",
+                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                "version": "1.5",
+                "body": [{"type": "TextBlock", "text": texts.FEEDBACK_CARD_ANSWERED.format(label=label), "wrap": True}],
+            }
+        )
+    )
+    answered.id = card_id
+    try:
+        await turn_context.update_activity(answered)
+    except Exception:  # noqa: BLE001 - the answer is stored; an old card that stays is harmless
+        log.info("could not replace an answered feedback card")

@@ -96,13 +96,17 @@ def _submit(question: dict[str, Any], title: str, value: str) -> dict[str, Any]:
     return {"type": "Action.Submit", "title": title, "data": {QUESTION_KEY: question["id"], ANSWER_KEY: value}}
 
 
+INLINE_TITLE_MAX = 14
+
+
 def question_card(question: dict[str, Any]) -> dict[str, Any]:
     """An Adaptive Card 1.5 with the question and one Action.Submit per answer."""
     body: list[dict[str, Any]] = list(question.get("body") or [])
     body.append({"type": "TextBlock", "text": question["text"], "wrap": True, "weight": "Bolder" if body else "Default"})
     buttons = _buttons(question)
     card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
-    if len(buttons) <= INLINE_BUTTONS:
+    # Side by side only when short: Teams cuts long titles off in a row ("1. Nee, ik kan niet…").
+    if len(buttons) <= INLINE_BUTTONS and all(len(title) <= INLINE_TITLE_MAX for title, _ in buttons):
         card["actions"] = [_submit(question, title, value) for title, value in buttons]
     else:
         body.extend({"type": "ActionSet", "actions": [_submit(question, title, value)]} for title, value in buttons)

@@ -309,6 +309,7 @@ CSAT_THANKS = "Dank je voor je cijfer: {score}. Daar worden we beter van."
 CSAT_PICK_A_SCORE = "Tik een cijfer van 1 tot 10 op de kaart."
 FEEDBACK_ALREADY = "Je antwoord voor {label} had ik al. Dank je!"
 FEEDBACK_NOT_YOURS = "Deze vraag hoort niet bij een melding van jou. Er is niets veranderd."
+FEEDBACK_CARD_ANSWERED = "Melding {label}: je antwoord is binnen. Dank je!"
 FEEDBACK_NOT_UNDERSTOOD = "Die knop begreep ik niet. Typ **mijn meldingen** voor je open meldingen."
 
 

@@ -101,3 +101,19 @@ async def test_feedback_before_any_resolution_changes_nothing(harness):
     await harness.say(None, value={"feedback": "csat", "ticket": ticket_id, "score": 10})
     kinds = [e.kind for e in await events(harness, ticket_id)]
     assert ev.CSAT not in kinds
+
+
+async def test_an_answered_feedback_card_is_replaced_so_it_cannot_be_tapped_again(harness):
+    ticket_id = await new_ticket(harness)
+    await _resolve(harness, ticket_id)
+    (csat_call,) = [c for c in harness.connector.to("a:personal-") if "Hoe tevreden" in c.card_text()]
+    posted = harness.connector.calls.index(csat_call)
+    # The stub answers every post with the next "sent-N"; the CSAT card's id is the one it got.
+    sent_id = f"sent-{sum(1 for c in harness.connector.calls[: posted + 1] if c.method == 'POST')}"
+    activity = acts.personal_message(harness.service_url, None, value={"feedback": "csat", "ticket": ticket_id, "score": 9})
+    activity["replyToId"] = sent_id
+    status, _ = await harness.post(activity)
+    assert status == 200
+    replaced = [c for c in harness.connector.calls if c.method == "PUT" and c.activity_id == sent_id]
+    assert len(replaced) == 1
+    assert "je antwoord is binnen" in replaced[0].card_text() and "Action.Submit" not in str(replaced[0].cards)
