@@ -8,7 +8,7 @@ breach with its cause. ``python app.py report weekly`` prints ``summary_lines`` 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from storage.models import Ticket
@@ -105,20 +105,19 @@ def _breach_line(breach: dict[str, Any]) -> str:
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
 
 
-def period_dates(report: dict[str, Any]) -> str:
-    """ "16 t/m 22 november" for the period's first and last local day."""
-    start = datetime.fromisoformat(report["start"])
-    end = datetime.fromisoformat(report["end"])
-    last = (end - timedelta(days=1)).astimezone(start.tzinfo)
-    if start.month == last.month:
-        return f"{start.day} t/m {last.day} {MONTHS[last.month - 1]}"
-    return f"{start.day} {MONTHS[start.month - 1]} t/m {last.day} {MONTHS[last.month - 1]}"
+def period_dates(payload: dict[str, Any]) -> str:
+    """ "27 april t/m 3 mei" for the period's first and last day (local days, from storage)."""
+    first = date.fromisoformat(payload["first_day"])
+    last = date.fromisoformat(payload["last_day"])
+    if first.month == last.month:
+        return f"{first.day} t/m {last.day} {MONTHS[last.month - 1]}"
+    return f"{first.day} {MONTHS[first.month - 1]} t/m {last.day} {MONTHS[last.month - 1]}"
 
 
 def weekly_summary_card(payload: dict[str, Any]) -> dict[str, Any]:
     report = payload["report"]
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": f"SLA-overzicht week {payload['period']} ({period_dates(report)})", "weight": "Bolder", "size": "Medium", "wrap": True},
+        {"type": "TextBlock", "text": f"SLA-overzicht week {payload['period']} ({period_dates(payload)})", "weight": "Bolder", "size": "Medium", "wrap": True},
         {"type": "TextBlock", "text": f"Beleid {report.get('policy', '')}; trend t.o.v. {payload.get('previous_period', 'vorige week')}.", "isSubtle": True, "wrap": True},
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in priority_rows(payload)] or [{"title": "Meldingen", "value": "geen"}]},
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in general_rows(payload)]},

@@ -81,21 +81,22 @@ async def handle(turn_context: TurnContext, services: DeskServices) -> None:
     await turn_context.send_activity(reply.replace("{label}", label))
 
 
+def answered_card(label: str) -> dict:
+    """What an answered feedback card becomes: a thank-you without buttons."""
+    return {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": "1.5",
+        "body": [{"type": "TextBlock", "text": texts.FEEDBACK_CARD_ANSWERED.format(label=label), "wrap": True}],
+    }
+
+
 async def _close_card(turn_context: TurnContext, *, label: str) -> None:
     """Replace the answered card, so its buttons cannot be tapped again (best effort)."""
     card_id = turn_context.activity.reply_to_id
     if not card_id:
         return
-    answered = MessageFactory.attachment(
-        CardFactory.adaptive_card(
-            {
-                "type": "AdaptiveCard",
-                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-                "version": "1.5",
-                "body": [{"type": "TextBlock", "text": texts.FEEDBACK_CARD_ANSWERED.format(label=label), "wrap": True}],
-            }
-        )
-    )
+    answered = MessageFactory.attachment(CardFactory.adaptive_card(answered_card(label)))
     answered.id = card_id
     try:
         await turn_context.update_activity(answered)

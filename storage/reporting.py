@@ -102,16 +102,22 @@ async def report_for(session: AsyncSession, *, policy: Policy, period: Period, n
     return compute_kpis(policy, histories, start=period.start, end=period.end, now=now)
 
 
+def summary_payload(policy: Policy, *, period: Period, current: KpiReport, previous: KpiReport) -> dict[str, Any]:
+    """What the weekly card and ``report weekly`` print: a period's figures and the one before."""
+    return {
+        "period": period.label,
+        "first_day": period.start.astimezone(policy.tz).date().isoformat(),
+        "last_day": (period.end.astimezone(policy.tz) - timedelta(days=1)).date().isoformat(),
+        "previous_period": period.previous(policy).label,
+        "report": current.to_dict(),
+        "previous": previous.to_dict(),
+    }
+
+
 async def report_with_previous(
     session: AsyncSession, *, policy: Policy, period: Period, now: datetime
 ) -> dict[str, Any]:
     """The figures of a period and of the one before it (for trends), as JSON-safe dicts."""
     current = await report_for(session, policy=policy, period=period, now=now)
-    previous_period = period.previous(policy)
-    previous = await report_for(session, policy=policy, period=previous_period, now=now)
-    return {
-        "period": period.label,
-        "previous_period": previous_period.label,
-        "report": current.to_dict(),
-        "previous": previous.to_dict(),
-    }
+    previous = await report_for(session, policy=policy, period=period.previous(policy), now=now)
+    return summary_payload(policy, period=period, current=current, previous=previous)

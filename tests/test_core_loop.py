@@ -81,7 +81,7 @@ async def test_report_uplift_acknowledge_update_and_weekly_summary(harness):
     assert "Opgepakt" in str(body["value"]) and "08:02" in str(body["value"])
     updates = [c for c in harness.connector.to("19:servicedesk") if c.method == "PUT"]
     assert len(updates) == 1 and updates[0].activity_id == posted[0].body.get("id", updates[0].activity_id)
-    assert "door Karim Bouali om 08:02" in updates[0].card_text()
+    assert "door Karim Bouali vandaag om 08:02" in updates[0].card_text()
     assert "Oppakken" not in updates[0].card_text()
     acknowledged = await _ticket(harness)
     assert acknowledged.first_response_at == harness.clock.now()

@@ -26,6 +26,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from bot import card_actions, cards, feedback_cards, regie, summary
+from dialogs.feedback import answered_card
 from dialogs import addinfo, question, texts
 from dialogs.intake import IntakeDialog, UPLIFT_QUESTIONS, decision_of
 from sla import events as ev
@@ -34,7 +35,7 @@ from sla.events import TicketEvent
 from sla.kpi import compute_kpis
 from sla.policy import load_policy
 from storage.models import Ticket
-from storage.reporting import week_period
+from storage.reporting import summary_payload, week_period
 from storage.tickets import OPEN_STATUSES, ticket_label
 
 POLICY = load_policy("halt")
@@ -56,6 +57,7 @@ BUILDERS = (
     "bot.summary.low_csat_card",
     "bot.feedback_cards.mttp_question_card",
     "bot.feedback_cards.csat_question_card",
+    "dialogs.feedback.answered_card",
     "bot.card_actions.card_response",
 )
 
@@ -364,7 +366,7 @@ def weekly_payload() -> dict[str, Any]:
     now = at(4, 8, 0, month=5)
     current = compute_kpis(POLICY, week + last_week, start=period.start, end=period.end, now=now)
     before = compute_kpis(POLICY, week + last_week, start=previous.start, end=previous.end, now=now)
-    return {"period": period.label, "previous_period": previous.label, "report": current.to_dict(), "previous": before.to_dict()}
+    return summary_payload(POLICY, period=period, current=current, previous=before)
 
 
 def other_cards() -> list[Entry]:
@@ -376,6 +378,8 @@ def other_cards() -> list[Entry]:
               "bot.feedback_cards.mttp_question_card", feedback_cards.mttp_question_card(p3)),
         Entry("melder-tevredenheid", "reporter's personal chat", "after the solution: a score from 1 to 10 (CSAT), a remark optional",
               "bot.feedback_cards.csat_question_card", feedback_cards.csat_question_card(p3)),
+        Entry("melder-antwoord-ontvangen", "reporter's personal chat", "a feedback card once answered: a thank-you without buttons",
+              "dialogs.feedback.answered_card", answered_card(ticket_label(214))),
         Entry("servicedesk-lage-tevredenheid", "servicedesk channel", "a reporter gave a score below 6, with the remark",
               "bot.summary.low_csat_card",
               summary.low_csat_card(printer, score=5, remark="Het duurde drie dagen en niemand liet iets weten.")),

@@ -85,6 +85,8 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
             return "servicedesk-melding-reactie-te-laat"
         uplift = state == "nieuw" and "P1-uplift" in first
         return f"servicedesk-melding-{state}" + ("-p1-uplift" if uplift else "")
+    if "je antwoord is binnen" in first:
+        return "melder-antwoord-ontvangen"
     if first.startswith("Lage tevredenheid"):
         return "servicedesk-lage-tevredenheid"
     if "SLA-overzicht" in first:

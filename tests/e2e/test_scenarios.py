@@ -110,7 +110,7 @@ def test_agent_picks_up_the_ticket_from_the_card_and_the_card_changes(ui: Ui, pr
     body = invoke["body"] if isinstance(invoke["body"], dict) else json.loads(invoke["body"])
     assert body.get("type") == "application/vnd.microsoft.card.adaptive", body
     user = ui.stack.user["name"]
-    assert ui.see(f"door {user} om"), "the card did not change to 'opgepakt'"
+    assert ui.see(f"door {user} vandaag om"), "the card did not change to 'opgepakt'"
     assert (invoke.get("request") or {}).get("value", {}).get("action", {}).get("data", {}).get("notitie") == NOTE, invoke
     assert "Oppakken" not in json.dumps(body["value"]), "the new card still offers 'Oppakken'"
     ui.shot("kaart-opgepakt", doc=True)
