@@ -57,9 +57,11 @@ class StubConnector:
 
     def app(self) -> web.Application:
         app = web.Application()
-        app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
-        app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._send)
-        app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
+        # Conversation ids may hold any character (the bot percent-encodes them, the router decodes
+        # them again), so the id segment is matched up to the last "/activities".
+        app.router.add_post("/v3/conversations/{conversation:.+}/activities", self._send)
+        app.router.add_post("/v3/conversations/{conversation:.+}/activities/{activity:[^/]+}", self._send)
+        app.router.add_put("/v3/conversations/{conversation:.+}/activities/{activity:[^/]+}", self._update)
         return app
 
     def _scripted(self) -> web.Response | None:
