@@ -20,6 +20,7 @@ update for it. A P1 without a number is still made (answer "geen", or three miss
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogTurnResult
@@ -377,13 +378,9 @@ class IntakeDialog(Dialog):
         return await dc.end_dialog({"linked": ticket_id})
 
     async def _create_ticket(self, dc: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
-        from dialogs.limits import refuse_if_over_limit  # noqa: PLC0415 - avoids an import cycle
-
         services = self._services
         answers = state["answers"]
         reporter_id, reporter_name = reporter_of(dc.context.activity)
-        if await refuse_if_over_limit(dc.context, services, reporter_id):
-            return await dc.end_dialog(None)
         decision = decision_of(answers)
         now = services.clock.now()
         phone = (answers.get("phone") or None) if decision.priority == "P1" else None
@@ -395,24 +392,24 @@ class IntakeDialog(Dialog):
             },
             "attachments": len(state["attachments"]),
         }
+        # The hourly limit (as ``dialogs.limits.refuse_if_over_limit``) is checked in the same
+        # transaction that makes the ticket: one connection checkout instead of two (SQLite has
+        # one connection, shared in turn), and no ticket of the same reporter in between. A
+        # refusal writes nothing and is told after the transaction.
+        refused: list | None = None
         async with services.database.sessions.begin() as session:
-            ticket = await tickets.create_ticket(
-                session,
-                policy=services.policy,
-                now=now,
-                reporter_id=reporter_id,
-                reporter_name=reporter_name,
-                category=answers["category"],
-                scope=answers.get("scope") or "alleen_ik",
-                description=answers["description"],
-                decision=decision,
-                motivation=answers.get("motivation") if decision.uplift else None,
-                phone=phone,
-                details=details,
+            recent = await employee.tickets_reported_since(
+                session, reporter_id=reporter_id, since=now - timedelta(hours=1)
             )
-            await employee.add_attachments(
-                session, ticket_id=ticket.id, attachments=state["attachments"], added_by=reporter_id, now=now
-            )
+            if len(recent) >= services.max_tickets_per_hour:
+                refused = recent
+            else:
+                ticket = await self._store_ticket(session, state, decision, now, reporter_id, reporter_name, phone, details)
+        if refused is not None:
+            oldest_counted = refused[len(refused) - services.max_tickets_per_hour]
+            retry = say_when(oldest_counted + timedelta(hours=1), now=now, tz=services.policy.tz)
+            await dc.context.send_activity(texts.TOO_MANY_TICKETS.format(count=len(refused), retry=retry))
+            return await dc.end_dialog(None)
         services.after_commit()
         tz = services.policy.tz
         label = tickets.ticket_label(ticket.id)
@@ -429,4 +426,27 @@ class IntakeDialog(Dialog):
         if answers.get("security") == "kwijt":
             await dc.context.send_activity(texts.LOST_DEVICE_AFTER.format(label=label))
         return await dc.end_dialog(ticket.id)
+
+    async def _store_ticket(self, session, state, decision, now, reporter_id, reporter_name, phone, details):
+        """The ticket and its attachments, in the caller's transaction."""
+        services = self._services
+        answers = state["answers"]
+        ticket = await tickets.create_ticket(
+            session,
+            policy=services.policy,
+            now=now,
+            reporter_id=reporter_id,
+            reporter_name=reporter_name,
+            category=answers["category"],
+            scope=answers.get("scope") or "alleen_ik",
+            description=answers["description"],
+            decision=decision,
+            motivation=answers.get("motivation") if decision.uplift else None,
+            phone=phone,
+            details=details,
+        )
+        await employee.add_attachments(
+            session, ticket_id=ticket.id, attachments=state["attachments"], added_by=reporter_id, now=now
+        )
+        return ticket
 

@@ -14,7 +14,7 @@ from typing import Any
 from botbuilder.core import Storage
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sla.clock import Clock
@@ -55,46 +55,67 @@ class SqlStorage(Storage):
     async def read(self, keys: list[str]) -> dict[str, Any]:
         if not keys:
             return {}
-        async with self._db.sessions() as session:
-            rows = (await session.execute(select(BotStateRow).where(BotStateRow.key.in_(keys)))).scalars()
-            result: dict[str, Any] = {}
-            for row in rows:
-                item = _restore(row.document)
-                _with_etag(item, str(row.etag))
-                result[row.key] = item
-            return result
+        # Only the SELECT holds the connection; restoring the documents (jsonpickle, the costly
+        # part) runs after it went back to the pool (SQLite has one, shared in turn).
+        async with self._db.engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    select(BotStateRow.key, BotStateRow.etag, BotStateRow.document).where(BotStateRow.key.in_(keys))
+                )
+            ).all()
+        result: dict[str, Any] = {}
+        for key, etag, document in rows:
+            item = _restore(document)
+            _with_etag(item, str(etag))
+            result[key] = item
+        return result
 
     async def write(self, changes: dict[str, Any]) -> None:
         if not changes:
             return
         now = self._clock.now()
-        async with self._db.sessions.begin() as session:
+        # Flatten before the transaction, so the connection is held for the statements only.
+        flattened: dict[str, tuple[Any, Any]] = {}
+        for key, item in changes.items():
+            document = _flatten(item)
+            if isinstance(document, dict):
+                document.pop("e_tag", None)
+            flattened[key] = (_etag_of(item), document)
+        # Core statements on a connection (no ORM unit of work: less CPU per turn).
+        table = BotStateRow.__table__
+        async with self._db.engine.begin() as connection:
             for key, item in changes.items():
-                expected = _etag_of(item)
-                document = _flatten(item)
-                if isinstance(document, dict):
-                    document.pop("e_tag", None)
+                expected, document = flattened[key]
                 if expected == "*":
-                    current = await session.get(BotStateRow, key, with_for_update=True)
+                    current = (
+                        await connection.execute(
+                            select(table.c.etag).where(table.c.key == key).with_for_update()
+                        )
+                    ).scalar_one_or_none()
                     if current is None:
-                        session.add(BotStateRow(key=key, etag=1, document=document, updated_at=now))
+                        await connection.execute(
+                            insert(table).values(key=key, etag=1, document=document, updated_at=now)
+                        )
                         new_etag = 1
                     else:
-                        new_etag = current.etag + 1
-                        current.etag, current.document, current.updated_at = new_etag, document, now
+                        new_etag = current + 1
+                        await connection.execute(
+                            update(table).where(table.c.key == key).values(etag=new_etag, document=document, updated_at=now)
+                        )
                 elif expected in (None, ""):
                     # No eTag: the writer saw no state, so this must be the first write.
-                    session.add(BotStateRow(key=key, etag=1, document=document, updated_at=now))
                     try:
-                        await session.flush()
+                        await connection.execute(
+                            insert(table).values(key=key, etag=1, document=document, updated_at=now)
+                        )
                     except IntegrityError as exc:
                         raise ETagConflict(f"state {key!r} was created by another turn meanwhile") from exc
                     new_etag = 1
                 else:
                     new_etag = int(expected) + 1
-                    result = await session.execute(
-                        update(BotStateRow)
-                        .where(BotStateRow.key == key, BotStateRow.etag == int(expected))
+                    result = await connection.execute(
+                        update(table)
+                        .where(table.c.key == key, table.c.etag == int(expected))
                         .values(etag=new_etag, document=document, updated_at=now)
                     )
                     if result.rowcount != 1:

@@ -68,8 +68,10 @@ class ActivityClaims:
             .values(activity_key=key, at=now)
             .on_conflict_do_nothing(index_elements=["activity_key"])
         )
-        async with self._db.sessions.begin() as session:
-            result = await session.execute(statement)
+        # A Core connection, not an ORM session: one statement needs no unit of work, and the
+        # session's bookkeeping was CPU on every turn (bench/turns.py).
+        async with self._db.engine.begin() as connection:
+            result = await connection.execute(statement)
             claimed = result.rowcount == 1
         if claimed:
             await self._maybe_prune(now)
@@ -77,14 +79,14 @@ class ActivityClaims:
 
     async def release(self, key: str) -> None:
         """Forget a claim (the turn failed): a redelivery of the activity runs again."""
-        async with self._db.sessions.begin() as session:
-            await session.execute(delete(ProcessedActivity).where(ProcessedActivity.activity_key == key))
+        async with self._db.engine.begin() as connection:
+            await connection.execute(delete(ProcessedActivity).where(ProcessedActivity.activity_key == key))
 
     async def prune(self, now: datetime | None = None) -> int:
         """Delete claims older than the keep window; returns how many."""
         now = now or self._clock.now()
-        async with self._db.sessions.begin() as session:
-            result = await session.execute(
+        async with self._db.engine.begin() as connection:
+            result = await connection.execute(
                 delete(ProcessedActivity).where(ProcessedActivity.at < now - self._keep)
             )
         self._last_prune = now

@@ -54,6 +54,10 @@ async def _refresh_due(session: AsyncSession, ticket: Ticket, policy: Policy) ->
     """Recompute the cached due times from the full event log (the log is the truth)."""
     await session.flush()
     events = await load_events(session, ticket.id)
+    _set_due(ticket, policy, events)
+
+
+def _set_due(ticket: Ticket, policy: Policy, events: Sequence[TicketEvent]) -> None:
     due = deadlines_from_events(policy, events)
     ticket.first_response_due = due.first_response_due
     ticket.resolution_due = due.resolution_due
@@ -96,27 +100,26 @@ async def create_ticket(
         version=1,
         major_incident=major_incident,
     )
+    data = {
+        "ticket": None,  # the label, filled in once the ticket has its id
+        "priority": decision.priority,
+        "uplift": decision.uplift,
+        "motivation": motivation,
+        "category": category,
+        "scope": scope,
+        "reasons": list(decision.reasons),
+        "major_incident": major_incident,
+        **(details or {}),
+    }
+    # A new ticket's log is this one REPORTED event, so the due times follow from it in memory
+    # and go into the ticket's INSERT: no flush, re-read of the log and UPDATE (the same
+    # ``deadlines_from_events`` as ``_refresh_due``; bench/turns.py create turn).
+    _set_due(ticket, policy, [TicketEvent(kind=ev.REPORTED, at=now, data=data)])
     session.add(ticket)
     await session.flush()
-    await _append(
-        session,
-        ticket_id=ticket.id,
-        kind=ev.REPORTED,
-        at=now,
-        actor_id=reporter_id,
-        data={
-            "ticket": ticket_label(ticket.id),
-            "priority": decision.priority,
-            "uplift": decision.uplift,
-            "motivation": motivation,
-            "category": category,
-            "scope": scope,
-            "reasons": list(decision.reasons),
-            "major_incident": major_incident,
-            **(details or {}),
-        },
-    )
-    await _refresh_due(session, ticket, policy)
+    if "ticket" not in (details or {}):
+        data["ticket"] = ticket_label(ticket.id)
+    await _append(session, ticket_id=ticket.id, kind=ev.REPORTED, at=now, actor_id=reporter_id, data=data)
     await outbox.enqueue(
         session,
         dedup_key=f"ticket:{ticket.id}:card",
