@@ -20,12 +20,11 @@ update for it. A P1 without a number is still made (answer "geen", or three miss
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogTurnResult
 
-from dialogs import texts
+from dialogs import limits, texts
 from dialogs.question import choice_question, phone_question, text_question, yes_no_question
 from dialogs.services import DeskServices
 from dialogs.when import say_when
@@ -392,23 +391,15 @@ class IntakeDialog(Dialog):
             },
             "attachments": len(state["attachments"]),
         }
-        # The hourly limit (as ``dialogs.limits.refuse_if_over_limit``) is checked in the same
-        # transaction that makes the ticket: one connection checkout instead of two (SQLite has
-        # one connection, shared in turn), and no ticket of the same reporter in between. A
+        # The hourly limit is checked again in the same transaction that makes the ticket: one
+        # connection checkout instead of two, and no ticket of the same reporter in between. A
         # refusal writes nothing and is told after the transaction.
-        refused: list | None = None
         async with services.database.sessions.begin() as session:
-            recent = await employee.tickets_reported_since(
-                session, reporter_id=reporter_id, since=now - timedelta(hours=1)
-            )
-            if len(recent) >= services.max_tickets_per_hour:
-                refused = recent
-            else:
+            refused = limits.refusal(services, await limits.recent_tickets(session, services, reporter_id))
+            if refused is None:
                 ticket = await self._store_ticket(session, state, decision, now, reporter_id, reporter_name, phone, details)
         if refused is not None:
-            oldest_counted = refused[len(refused) - services.max_tickets_per_hour]
-            retry = say_when(oldest_counted + timedelta(hours=1), now=now, tz=services.policy.tz)
-            await dc.context.send_activity(texts.TOO_MANY_TICKETS.format(count=len(refused), retry=retry))
+            await dc.context.send_activity(refused)
             return await dc.end_dialog(None)
         services.after_commit()
         tz = services.policy.tz
