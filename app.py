@@ -108,11 +108,11 @@ async def _auth_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
-    from botbuilder.core import ConversationState, TurnContext
+    from botbuilder.core import TurnContext
 
     from dialogs.conversation import EmployeeConversation
     from dialogs.services import DeskServices
-    from storage.bot_state import SqlStorage
+    from storage.bot_state import SqlConversationState, SqlStorage
 
     settings, clock, policy, database = app[SETTINGS], app[CLOCK], app[POLICY], app[DATABASE]
     connector = Connector(
@@ -135,7 +135,7 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     adapter = TeamsAdapter(connector=connector, on_turn_error=on_turn_error)
     delivery = Delivery(database=database, connector=connector, clock=clock, policy=policy, worker_id=settings.worker_id)
     services = DeskServices(database=database, policy=policy, clock=clock, after_commit=delivery.kick)
-    conversation_state = ConversationState(SqlStorage(database=database, clock=clock))
+    conversation_state = SqlConversationState(SqlStorage(database=database, clock=clock))
     conversation = EmployeeConversation(services=services, conversation_state=conversation_state)
     bot = ServicedeskBot(settings=settings, services=services, conversation=conversation)
     jobs = Jobs(

@@ -315,6 +315,7 @@ class Result:
     errors: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
     note: str = ""
+    cpu_seconds: float = 0.0  # CPU time of the measured bot process (all its threads) in the window
 
     @property
     def rate(self) -> float:
@@ -329,9 +330,12 @@ class Result:
         ratio = f"  {self.rate / echo_rate:4.2f}x echo" if echo_rate else ""
         errors = f"  errors {self.errors}" if self.errors else ""
         note = f"  ({self.note})" if self.note else ""
+        cpu = ""
+        if self.cpu_seconds and self.latencies:
+            cpu = f"  cpu {1000 * self.cpu_seconds / len(self.latencies):4.1f} ms/turn, {100 * self.cpu_seconds / self.elapsed:3.0f} % of a core"
         return (
             f"{self.name:<28} {self.rate:7.1f} turns/s  p50 {self.quantile(50):6.1f}  p95 {self.quantile(95):6.1f}  "
-            f"p99 {self.quantile(99):6.1f} ms  n={len(self.latencies)}{ratio}{errors}{note}"
+            f"p99 {self.quantile(99):6.1f} ms  n={len(self.latencies)}{ratio}{cpu}{errors}{note}"
         )
 
 
@@ -369,11 +373,29 @@ async def drive(session, url: str, *, senders: int, seconds: float, next_activit
                 result.errors[key] = result.errors.get(key, 0) + 1
 
     profiler = _profile(name, seconds)
+    cpu_before = _cpu_seconds(MEASURED.get("pid"))
     await asyncio.gather(*(sender(n) for n in range(senders)))
+    cpu_after = _cpu_seconds(MEASURED.get("pid"))
+    result.elapsed = time.perf_counter() - started
     if profiler is not None:
         await asyncio.to_thread(profiler.wait)
-    result.elapsed = time.perf_counter() - started
+    if cpu_before is not None and cpu_after is not None:
+        result.cpu_seconds = cpu_after - cpu_before
     return result
+
+
+MEASURED: dict[str, int] = {}  # pid of the bot under load (servicedesk or echo)
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """User plus system CPU time of a process and all its threads (Linux /proc), or None."""
+    if not pid:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 PROFILE: dict[str, Any] = {}  # --profile: folder, bot pid, database kind
@@ -620,6 +642,7 @@ async def run_echo_bot(session, service_url: str, args, fast_msrest: bool, workd
     echo = _spawn("echo", *extra, log=workdir / f"echo{'-fast' if fast_msrest else ''}.log")
     try:
         await _wait_up(session, echo)
+        MEASURED["pid"] = echo.process.pid
         result = await mid_intake(session, echo.url, service_url, args, "echo", open_intakes=False)
         result.name = "echo bot (msrest fixed)" if fast_msrest else "stock echo bot"
         return result
@@ -645,6 +668,7 @@ async def run_servicedesk(session, kind: str, service_url: str, args, workdir: P
         bot = _spawn("bot", env=env, log=workdir / f"bot-{kind}.log")
         await _wait_up(session, bot, "/readyz")
         PROFILE.update(pid=bot.process.pid, kind=kind, dir=args.profile)
+        MEASURED["pid"] = bot.process.pid
         admin = {"id": f"29:{ADMIN_ID}", "aadObjectId": ADMIN_ID, "name": "Petra Admin"}
         await post_all(session, bot.url, [channel_message(service_url, admin, "koppel dit kanaal als servicedesk")], 1)
         results = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount, ConversationAccount
 
@@ -21,7 +21,7 @@ from dialogs.conversation import EmployeeConversation
 from dialogs.services import DeskServices
 from sla.clock import FixedClock
 from sla.policy import load_policy
-from storage.bot_state import SqlStorage
+from storage.bot_state import SqlConversationState, SqlStorage
 from storage.db import Database
 from tests.support.cards import ADAPTIVE_CARD, assert_valid_card
 
@@ -120,7 +120,7 @@ class Chat:
         self.transcript = transcript
         self.conversation = EmployeeConversation(
             services=services,
-            conversation_state=ConversationState(SqlStorage(database=services.database, clock=services.clock)),
+            conversation_state=SqlConversationState(SqlStorage(database=services.database, clock=services.clock)),
         )
         template = Activity(
             channel_id="msteams",
