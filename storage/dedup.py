@@ -16,11 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.db import Database
 from storage.models import ProcessedActivity
+from storage.statements import insert_unless_exists
+
+_CLAIM = insert_unless_exists(ProcessedActivity.__table__, ("activity_key", "at"), ("activity_key",))
 
 MAX_KEY_LENGTH = 400
 
@@ -62,16 +63,10 @@ class ActivityClaims:
     async def claim(self, key: str) -> bool:
         """True when this delivery is the first one with ``key`` (and now owns it)."""
         now = self._clock.now()
-        insert = pg_insert if not self._db.is_sqlite else sqlite_insert
-        statement = (
-            insert(ProcessedActivity)
-            .values(activity_key=key, at=now)
-            .on_conflict_do_nothing(index_elements=["activity_key"])
-        )
         # A Core connection, not an ORM session: one statement needs no unit of work, and the
         # session's bookkeeping was CPU on every turn (bench/turns.py).
         async with self._db.engine.begin() as connection:
-            result = await connection.execute(statement)
+            result = await connection.execute(_CLAIM, {"activity_key": key, "at": now})
             claimed = result.rowcount == 1
         if claimed:
             await self._maybe_prune(now)

@@ -16,11 +16,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
+from storage.statements import insert_unless_exists
+
+# Compiled once (``storage.statements``): a duplicate dedup key adds nothing.
+_ENQUEUE = insert_unless_exists(
+    OutboxMessage.__table__,
+    ("dedup_key", "ticket_id", "target_kind", "target_key", "op", "payload", "status", "attempts", "next_attempt_at", "created_at"),
+    ("dedup_key",),
+)
 
 USER = "user"
 CHANNEL = "channel"
@@ -67,10 +73,7 @@ async def enqueue(
         next_attempt_at=now,
         created_at=now,
     )
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
-    result = await session.execute(statement)
+    result = await session.execute(_ENQUEUE, values)
     return result.rowcount == 1
 
 
@@ -89,8 +92,6 @@ async def enqueue_many(session: AsyncSession, intents: list[Intent], *, now: dat
     """``enqueue`` for a batch: one round trip, duplicates skipped by their dedup keys."""
     if not intents:
         return
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     rows = [
         dict(
             dedup_key=i.dedup_key, ticket_id=i.ticket_id, target_kind=i.target.kind, target_key=i.target.key,
@@ -98,7 +99,7 @@ async def enqueue_many(session: AsyncSession, intents: list[Intent], *, now: dat
         )
         for i in intents
     ]
-    await session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"]), rows)
+    await session.execute(_ENQUEUE, rows)
 
 
 def card_redraw(ticket_id: int, version: int | str) -> Intent:

@@ -1,0 +1,74 @@
+"""The hot "insert unless it exists" statements: compiled once, and still exactly-once in effect.
+
+A duplicate delivery of a Teams activity must run nothing, and a cause must queue its message only
+once; ``storage.statements`` keeps that while letting SQLAlchemy reuse the compiled statement
+instead of compiling it on every turn. On SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine.default import CACHE_HIT
+
+from sla.clock import FixedClock
+from storage import outbox
+from storage.db import open_database
+from storage.dedup import ActivityClaims
+from storage.models import OutboxMessage, ProcessedActivity
+from storage.statements import insert_unless_exists
+
+NOW = datetime(2026, 4, 28, 6, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+async def database(database_url):
+    db = open_database(database_url)
+    yield db
+    await db.dispose()
+
+
+async def test_a_second_delivery_of_an_activity_is_refused_and_the_statement_is_reused(database):
+    claims = ActivityClaims(database=database, clock=FixedClock(NOW))
+    assert await claims.claim("msteams|a:personal-1|act-1") is True
+    assert await claims.claim("msteams|a:personal-1|act-1") is False
+    assert await claims.claim("msteams|a:personal-1|act-2") is True
+
+    statement = insert_unless_exists(ProcessedActivity.__table__, ("activity_key", "at"), ("activity_key",))
+    async with database.engine.begin() as connection:
+        result = await connection.execute(statement, {"activity_key": "msteams|x|y", "at": NOW})
+        assert result.context.cache_hit == CACHE_HIT  # compiled by the claims above, not again
+        rows = (await connection.execute(select(ProcessedActivity.activity_key, ProcessedActivity.at))).all()
+    assert len(rows) == 3
+    assert all(at.replace(tzinfo=timezone.utc) == NOW for _, at in rows)  # the column's datetime type applied
+
+
+async def test_a_message_is_queued_once_per_dedup_key_with_its_payload_intact(database):
+    async with database.sessions.begin() as session:
+        first = await outbox.enqueue(
+            session, dedup_key="ticket:7:card", target=outbox.Target.channel("servicedesk"),
+            payload={"kind": "ticket_card", "ticket_id": 7, "tekst": "één"}, now=NOW, op=outbox.SEND_CARD, ticket_id=7,
+        )
+        again = await outbox.enqueue(
+            session, dedup_key="ticket:7:card", target=outbox.Target.channel("servicedesk"),
+            payload={"kind": "ticket_card", "ticket_id": 7}, now=NOW + timedelta(minutes=1), ticket_id=7,
+        )
+        await outbox.enqueue_many(
+            session,
+            [outbox.card_redraw(7, 2), outbox.card_redraw(7, 2), outbox.card_redraw(7, 3)],
+            now=NOW,
+        )
+    assert (first, again) == (True, False)
+    async with database.sessions() as session:
+        rows = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars().all()
+    assert [row.dedup_key for row in rows] == ["ticket:7:card", "ticket:7:v2:card", "ticket:7:v3:card"]
+    assert rows[0].payload == {"kind": "ticket_card", "ticket_id": 7, "tekst": "één"}
+    assert rows[0].op == outbox.SEND_CARD and rows[0].status == "pending"
+    assert rows[0].next_attempt_at.replace(tzinfo=timezone.utc) == NOW
+
+
+def test_a_column_that_does_not_exist_is_refused_when_the_statement_is_built():
+    with pytest.raises(ValueError, match="no column 'activiteit'"):
+        insert_unless_exists(ProcessedActivity.__table__, ("activiteit",), ("activity_key",))
