@@ -113,13 +113,17 @@ def question_card(question: dict[str, Any]) -> dict[str, Any]:
     return card
 
 
-def ask_activity(question: dict[str, Any]):
+def ask_activity(question: dict[str, Any], *, lead: str | None = None):
+    """The question as one message; ``lead`` goes above it in the same message ("Dat begreep ik
+    niet." and the question again are one bubble in the chat, and one call to Teams)."""
     if _buttons(question):
         activity = MessageFactory.attachment(CardFactory.adaptive_card(question_card(question)))
         # The question as plain text too: notifications and screen readers show it.
         activity.summary = question["text"]
+        if lead:
+            activity.text = lead
         return activity
-    return MessageFactory.text(question["text"])
+    return MessageFactory.text(f"{lead}\n\n{question['text']}" if lead else question["text"])
 
 
 def _choice_answer(question: dict[str, Any], raw: str) -> str | None:
@@ -211,15 +215,13 @@ class QuestionDialog(Dialog):
         question = state["question"]
         answer = recognise(question, context.activity)
         if answer is _STALE:
-            await context.send_activity(texts.STALE_BUTTON)
-            await context.send_activity(ask_activity(question))
+            await context.send_activity(ask_activity(question, lead=texts.STALE_BUTTON))
             return Dialog.end_of_turn
         if answer is not None:
             return await dialog_context.end_dialog(answer)
         state["misses"] = state.get("misses", 0) + 1
         if state["misses"] <= MAX_RE_ASKS:
-            await context.send_activity(_re_ask_text(question))
-            await context.send_activity(ask_activity(question))
+            await context.send_activity(ask_activity(question, lead=_re_ask_text(question)))
             return Dialog.end_of_turn
         if question.get("fallback") is not None:
             if question["kind"] == PHONE:
@@ -227,8 +229,7 @@ class QuestionDialog(Dialog):
             else:
                 await context.send_activity(texts.WAY_OUT_FALLBACK.format(choice=_fallback_name(question)))
             return await dialog_context.end_dialog(question["fallback"])
-        await context.send_activity(texts.WAY_OUT)
-        await context.send_activity(ask_activity(question))
+        await context.send_activity(ask_activity(question, lead=texts.WAY_OUT))
         return Dialog.end_of_turn
 
     async def reprompt_dialog(self, context: TurnContext, instance) -> None:

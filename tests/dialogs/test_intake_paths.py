@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from sla import events as ev
 from storage.models import OutboxMessage, Ticket, TicketEventRow
-from tests.dialogs.chat import Chat
+from tests.dialogs.chat import Chat, render_card
 
 DESCRIPTION = "mijn laptop start niet op en ik moet om 10 uur lesgeven"
 
@@ -367,3 +367,16 @@ async def test_hourly_limit(database, clock, transcript):
     assert len(await tickets_in(services)) == 2
     clock.advance(timedelta(minutes=46))  # 09:01: the first one is more than an hour old
     assert "Waar gaat het over?" in await chat.say("nu doet ook de muis het niet meer")
+
+
+
+async def test_a_re_asked_question_is_one_message_with_the_reason_above_it(chat: Chat):
+    [asked] = await chat.send("nieuwe melding")
+    [again] = await chat.send("kort")
+    assert again.text.startswith("Vertel iets meer")
+    assert again.text.endswith(asked.text)  # the same question, under the reason, in one message
+
+    await chat.say("het werkt allemaal niet meer hier")
+    [card_again] = await chat.send("blabla")
+    assert card_again.text.startswith("Dat begreep ik niet.")
+    assert "Waar gaat het over?" in "\n".join(render_card(card_again.cards[0]))
