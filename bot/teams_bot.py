@@ -127,8 +127,8 @@ class ServicedeskBot(ActivityHandler):
             return  # this process stored or checked exactly this reference moments ago
         services = self._services
         self._known.forget(object_id)
-        async with services.database.sessions.begin() as session:
-            await refs.save_reference(session, kind=refs.USER, key=object_id, reference=reference, now=services.clock.now())
+        async with services.database.engine.begin() as connection:
+            await refs.remember_user(connection, key=object_id, reference=reference, now=services.clock.now())
         self._known.verified(object_id, reference)
 
     async def _on_channel_message(self, turn_context: TurnContext) -> None:

@@ -72,3 +72,25 @@ async def test_a_message_is_queued_once_per_dedup_key_with_its_payload_intact(da
 def test_a_column_that_does_not_exist_is_refused_when_the_statement_is_built():
     with pytest.raises(ValueError, match="no column 'activiteit'"):
         insert_unless_exists(ProcessedActivity.__table__, ("activiteit",), ("activity_key",))
+
+
+async def test_remembering_a_user_stores_overwrites_and_reactivates_the_reference(database):
+    from storage import refs
+    from storage.models import ConversationRef
+
+    first = {"serviceUrl": "https://smba.trafficmanager.net/emea/", "conversation": {"id": "a:1"}}
+    moved = {"serviceUrl": "https://smba.trafficmanager.net/emea/", "conversation": {"id": "a:2"}}
+    async with database.engine.begin() as connection:
+        await refs.remember_user(connection, key="sanne", reference=first, now=NOW)
+    async with database.sessions.begin() as session:
+        await refs.deactivate(session, kind=refs.USER, key="sanne", now=NOW)  # Teams said 403 meanwhile
+    async with database.engine.begin() as connection:
+        await refs.remember_user(connection, key="sanne", reference=moved, now=NOW + timedelta(minutes=5))
+        await refs.remember_user(connection, key="joost", reference=first, now=NOW)
+
+    async with database.sessions() as session:
+        sanne = await refs.get_reference(session, kind=refs.USER, key="sanne")
+        rows = (await session.execute(select(ConversationRef))).scalars().all()
+    assert (sanne.reference, sanne.active) == (moved, True)
+    assert sanne.updated_at.replace(tzinfo=timezone.utc) == NOW + timedelta(minutes=5)
+    assert sorted(row.key for row in rows) == ["joost", "sanne"]
