@@ -224,6 +224,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+async def freeze_startup_objects(_app: web.Application) -> None:
+    """Leave what start-up built (modules, SDK classes, SQLAlchemy metadata, holiday tables) out
+    of the cyclic garbage collector's work.
+
+    Every collection of the oldest generation walked all of it again; ``gc.freeze`` moves it to
+    the permanent generation. bench/turns.py: about an eighth less CPU per turn and a shorter tail
+    (mid-intake p95 110 -> 92 ms). Only the server does this (tests start many apps in one process).
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def run_serve(args: argparse.Namespace | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -234,6 +248,7 @@ def run_serve(args: argparse.Namespace | None = None) -> int:
     except (SettingsError, PolicyError) as error:
         print(f"servicedesk: {error}", file=sys.stderr)
         return 2
+    app.on_startup.append(freeze_startup_objects)  # after the engine, client and bot are built
     mode = "LOCAL DEVELOPMENT MODE (no authentication)" if settings.dev_mode else "production mode"
     log.info("servicedesk bot on port %s, %s, policy %s", settings.port, mode, app[POLICY].name)
     try:
