@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from sqlalchemy import event, make_url, text
+from sqlalchemy import event, exc, make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage.sqlite_inline import inline_connector
@@ -64,7 +66,46 @@ class Database:
         await self.engine.dispose()
 
 
-def open_database(url: str, *, echo: bool = False) -> Database:
+# A pooled PostgreSQL connection is checked before use only when it lay idle this long.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _ping_after_idle(engine: AsyncEngine, *, idle_seconds: float, monotonic: Callable[[], float]) -> None:
+    """Check a pooled connection before use only when it lay idle ``idle_seconds`` or longer.
+
+    SQLAlchemy's ``pool_pre_ping`` checks on every checkout, and asyncpg's ping is three round
+    trips (BEGIN, a query, ROLLBACK): with several checkouts per turn that was about a sixth of a
+    mid-intake turn's CPU (bench/turns.py). A connection that served a turn moments ago is as good
+    as the one the turn had; one that lay idle (a quiet night, a database restart meanwhile) is
+    pinged, and a failed ping makes the pool open a fresh connection instead (the pessimistic
+    check of SQLAlchemy's documentation). Should the server drop a connection in the seconds
+    between two uses, the one turn that meets it fails as on any database error (before the turn:
+    503, so Teams retries; during it: the apology, and the dedup claim is released) and SQLAlchemy
+    discards the whole pool at once, so the next turns get fresh connections.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _idle_from_now(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        since = record.info.get("idle_since")
+        if since is None or monotonic() - since < idle_seconds:
+            return  # fresh, or in use moments ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # noqa: BLE001 - any failed ping: do not hand this connection out
+            raise exc.DisconnectionError(f"idle connection failed its ping: {error}") from error
+
+
+def open_database(
+    url: str,
+    *,
+    echo: bool = False,
+    ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> Database:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         # One connection, shared in turn: SQLite lets one writer in at a time anyway, and one bot
@@ -81,5 +122,6 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     else:
         # 20 kept connections: at 20 concurrent turns a pool of 10 opened and closed overflow
         # connections all the time (py-spy: 4 % of a turn in connect and TLS negotiation).
-        engine = create_async_engine(url, echo=echo, pool_size=20, max_overflow=10, pool_pre_ping=True)
+        engine = create_async_engine(url, echo=echo, pool_size=20, max_overflow=10)
+        _ping_after_idle(engine, idle_seconds=ping_after_idle, monotonic=monotonic)
     return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
