@@ -40,7 +40,7 @@ def deserialise_activity(body: dict[str, Any]) -> Activity:
 def invoke_body(body: Any) -> Any:
     """An invoke response body as JSON: models serialised once, plain values passed through."""
     if isinstance(body, Model):
-        return body.serialize()
+        return wire.serialise(body)
     return body
 
 

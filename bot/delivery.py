@@ -17,7 +17,7 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity, ConversationReference
 
-from bot import cards, feedback_cards, summary
+from bot import cards, feedback_cards, summary, wire
 from bot.connector import Connector, ConnectorError
 from dialogs import texts
 from dialogs.when import say_when
@@ -149,7 +149,7 @@ class Delivery:
             reference = await refs.get_reference(session, kind=message.target_kind, key=message.target_key)
             if reference is None or not reference.active:
                 raise Undeliverable(f"no active conversation for {message.target_kind} {message.target_key}")
-            ref = ConversationReference().deserialize(reference.reference)
+            ref = wire.deserialise(reference.reference, ConversationReference)
             activity = await self._render(session, message.payload)
         except Undeliverable as exc:
             item.outcome, item.error = "later", str(exc)
@@ -161,7 +161,7 @@ class Delivery:
         activity.recipient = ref.user if message.target_kind == refs.USER else None
         activity.service_url = ref.service_url
         activity.channel_id = ref.channel_id
-        item.service_url, item.conversation_id, item.body = ref.service_url, conversation_id, activity.serialize()
+        item.service_url, item.conversation_id, item.body = ref.service_url, conversation_id, wire.serialise(activity)
         if message.op == outbox.UPDATE_CARD:
             card_ref = await refs.get_card_ref(session, ticket_id=message.ticket_id, role=message.target_key)
             if card_ref is None:

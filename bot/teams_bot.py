@@ -18,6 +18,7 @@ from typing import Callable
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import ChannelAccount
 
+from bot import wire
 from bot.card_actions import CardActions
 from bot.settings import Settings
 from dialogs.conversation import EmployeeConversation
@@ -55,7 +56,7 @@ def _is_personal(context: TurnContext) -> bool:
 def _reference_json(context: TurnContext) -> dict:
     reference = TurnContext.get_conversation_reference(context.activity)
     reference.activity_id = None
-    return reference.serialize()
+    return wire.serialise(reference)
 
 
 class KnownReferences:
