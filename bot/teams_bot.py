@@ -128,7 +128,7 @@ class ServicedeskBot(ActivityHandler):
             return  # this process stored or checked exactly this reference moments ago
         services = self._services
         self._known.forget(object_id)
-        async with services.database.engine.begin() as connection:
+        async with services.database.single_statement.begin() as connection:
             await refs.remember_user(connection, key=object_id, reference=reference, now=services.clock.now())
         self._known.verified(object_id, reference)
 

@@ -76,7 +76,7 @@ class SqlStorage(Storage):
             return {}
         # Only the SELECT holds the connection; restoring the documents (jsonpickle, the costly
         # part) runs after it went back to the pool (SQLite has one, shared in turn).
-        async with self._db.engine.connect() as connection:
+        async with self._db.single_statement.connect() as connection:
             rows = (
                 await connection.execute(
                     select(BotStateRow.key, BotStateRow.etag, BotStateRow.document).where(BotStateRow.key.in_(keys))
@@ -101,7 +101,11 @@ class SqlStorage(Storage):
         flattened = {key: (_etag_of(item), document) for key, (item, document) in changes.items()}
         # Core statements on a connection (no ORM unit of work: less CPU per turn).
         table = BotStateRow.__table__
-        async with self._db.engine.begin() as connection:
+        # One key with an eTag (or none: a first write) is one conditional statement, atomic on
+        # its own; an overwrite ("*") reads the row for update first and needs a transaction.
+        single = len(flattened) == 1 and next(iter(flattened.values()))[0] != "*"
+        engine = self._db.single_statement if single else self._db.engine
+        async with engine.begin() as connection:
             for key, (item, _document) in changes.items():
                 expected, document = flattened[key]
                 if expected == "*":

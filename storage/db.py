@@ -49,6 +49,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # For work that is one statement (atomic on its own): the hot per-turn reads and writes. On
+    # PostgreSQL it autocommits, one round trip instead of three (BEGIN, the statement, COMMIT or
+    # ROLLBACK); on SQLite it is ``engine`` itself (pysqlite begins only before a write anyway).
+    single_statement: AsyncEngine = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.single_statement is None:
+            self.single_statement = self.engine
 
     @property
     def is_sqlite(self) -> bool:
@@ -124,4 +132,5 @@ def open_database(
         # connections all the time (py-spy: 4 % of a turn in connect and TLS negotiation).
         engine = create_async_engine(url, echo=echo, pool_size=20, max_overflow=10)
         _ping_after_idle(engine, idle_seconds=ping_after_idle, monotonic=monotonic)
-    return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
+    single = engine if url.startswith("sqlite") else engine.execution_options(isolation_level="AUTOCOMMIT")
+    return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False), single_statement=single)

@@ -65,7 +65,7 @@ class ActivityClaims:
         now = self._clock.now()
         # A Core connection, not an ORM session: one statement needs no unit of work, and the
         # session's bookkeeping was CPU on every turn (bench/turns.py).
-        async with self._db.engine.begin() as connection:
+        async with self._db.single_statement.begin() as connection:
             result = await connection.execute(_CLAIM, {"activity_key": key, "at": now})
             claimed = result.rowcount == 1
         if claimed:

@@ -33,6 +33,16 @@ def _turn() -> TurnContext:
 
 
 @pytest.fixture
+async def database(database_url):
+    """On SQLite and on PostgreSQL (where the one-statement reads and writes autocommit)."""
+    from storage.db import open_database
+
+    db = open_database(database_url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
 def state(database, clock):
     return SqlConversationState(SqlStorage(database=database, clock=clock))
 

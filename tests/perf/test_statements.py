@@ -94,3 +94,17 @@ async def test_remembering_a_user_stores_overwrites_and_reactivates_the_referenc
     assert (sanne.reference, sanne.active) == (moved, True)
     assert sanne.updated_at.replace(tzinfo=timezone.utc) == NOW + timedelta(minutes=5)
     assert sorted(row.key for row in rows) == ["joost", "sanne"]
+
+
+async def test_single_statement_work_autocommits_on_postgresql_and_is_a_transaction_on_sqlite(database):
+    """Only one-statement work may use ``single_statement``: on PostgreSQL each statement stands alone."""
+    claims = ActivityClaims(database=database, clock=FixedClock(NOW))
+    with pytest.raises(RuntimeError):
+        async with database.single_statement.begin() as connection:
+            await connection.execute(
+                insert_unless_exists(ProcessedActivity.__table__, ("activity_key", "at"), ("activity_key",)),
+                {"activity_key": "k", "at": NOW},
+            )
+            raise RuntimeError("the turn failed after the statement")
+    kept = not await claims.claim("k")
+    assert kept is (not database.is_sqlite)
