@@ -11,6 +11,7 @@ Other commands (``python app.py --help``): ``db upgrade``, ``sla deadlines``, ``
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from typing import AsyncIterator, Sequence
@@ -238,6 +239,21 @@ async def freeze_startup_objects(_app: web.Application) -> None:
     gc.freeze()
 
 
+def use_uvloop() -> bool:
+    """Serve on uvloop's event loop when it is installed (a dependency on Linux and macOS).
+
+    The asyncio event loop's own Python code (selector, callbacks, transports) was about a tenth of
+    a turn's CPU; uvloop does that work in C (bench/turns.py: about 10 % more create turns per
+    second). Without it (Windows) the standard loop serves exactly the same.
+    """
+    try:
+        import uvloop
+    except ImportError:
+        return False
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    return True
+
+
 def run_serve(args: argparse.Namespace | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -251,6 +267,8 @@ def run_serve(args: argparse.Namespace | None = None) -> int:
     app.on_startup.append(freeze_startup_objects)  # after the engine, client and bot are built
     mode = "LOCAL DEVELOPMENT MODE (no authentication)" if settings.dev_mode else "production mode"
     log.info("servicedesk bot on port %s, %s, policy %s", settings.port, mode, app[POLICY].name)
+    if use_uvloop():
+        log.info("event loop: uvloop")
     try:
         web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
     except Exception as error:  # noqa: BLE001 - start-up failures get one clear line
