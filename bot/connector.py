@@ -98,6 +98,23 @@ class ConversationPacer:
                 return
             await self._sleep(1.0 - (now - recent[0]) + 0.001)
 
+    async def wait_free(self, conversation_id: str) -> bool:
+        """Wait until a call to this conversation would go out at once, without taking the slot.
+
+        Returns whether it had to wait (then whatever was prepared for the call may be stale).
+        """
+        recent = self._recent.get(conversation_id)
+        waited = False
+        while recent:
+            now = self._now()
+            while recent and now - recent[0] >= 1.0:
+                recent.popleft()
+            if len(recent) < self._per_second:
+                break
+            await self._sleep(1.0 - (now - recent[0]) + 0.001)
+            waited = True
+        return waited
+
     def forget_idle(self) -> None:
         """Drop conversations with no recent calls (keeps memory flat over weeks)."""
         now = self._now()
@@ -127,6 +144,10 @@ class Connector:
         self._sleep = sleep
         self._pacer = ConversationPacer(sleep=sleep, monotonic=monotonic)
         self._calls = 0
+
+    async def until_free(self, conversation_id: str) -> bool:
+        """Wait until a call to this conversation would not be paced; True when that took a wait."""
+        return await self._pacer.wait_free(quote(conversation_id, safe=""))
 
     async def send(self, service_url: str, conversation_id: str, activity: dict[str, Any], reply_to: str | None = None) -> str | None:
         path = f"v3/conversations/{quote(conversation_id, safe='')}/activities"

@@ -135,3 +135,28 @@ async def test_a_busy_channel_is_kept_under_seven_operations_per_second(desk):
     # 30 posts to one conversation at no more than 7 a second take at least 4 (fake) seconds.
     assert desk.monotonic >= 4.0
     assert all(s > 0 for s in desk.sleeps)
+
+
+async def test_a_card_shows_the_ticket_as_it_is_when_it_leaves_not_when_its_batch_was_claimed(desk):
+    from storage import tickets
+
+    delivery, _ = desk.add_worker("w1")
+    ids = [await desk.report(reporter=f"u{n}") for n in range(8)]  # 8 cards for one channel: 7 per second
+    pacer = delivery._connector._pacer  # noqa: SLF001 - the test moves time where pacing waits
+    paced_sleep = pacer._sleep
+
+    async def meanwhile_picked_up(seconds: float) -> None:
+        async with desk.database.sessions.begin() as session:
+            await tickets.acknowledge(
+                session, policy=desk.policy, now=desk.clock.now(), ticket_id=ids[-1],
+                agent_id="agent-1", agent_name="Ahmet Yilmaz", note=None, seen_version=None,
+            )
+        pacer._sleep = paced_sleep
+        await paced_sleep(seconds)
+
+    pacer._sleep = meanwhile_picked_up
+    assert await delivery.drain() == 8
+    cards = desk.connector.to("19:servicedesk")
+    assert len(cards) == 8
+    assert "Ahmet Yilmaz" in cards[-1].card_text()  # drawn after the wait, with the pick-up
+    assert "Ahmet Yilmaz" not in cards[0].card_text()
