@@ -114,6 +114,7 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     from dialogs.conversation import EmployeeConversation
     from dialogs.services import DeskServices
     from storage.bot_state import SqlConversationState, SqlStorage
+    from storage.tickets import KnownAgents
 
     settings, clock, policy, database = app[SETTINGS], app[CLOCK], app[POLICY], app[DATABASE]
     connector = Connector(
@@ -134,8 +135,12 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
             log.warning("could not send the apology after a failed turn")
 
     adapter = TeamsAdapter(connector=connector, on_turn_error=on_turn_error)
-    delivery = Delivery(database=database, connector=connector, clock=clock, policy=policy, worker_id=settings.worker_id)
-    services = DeskServices(database=database, policy=policy, clock=clock, after_commit=delivery.kick)
+    agent_names = KnownAgents()  # one read of the agents' names per minute, for every card drawn
+    delivery = Delivery(
+        database=database, connector=connector, clock=clock, policy=policy, worker_id=settings.worker_id,
+        agent_names=agent_names,
+    )
+    services = DeskServices(database=database, policy=policy, clock=clock, after_commit=delivery.kick, agent_names=agent_names)
     conversation_state = SqlConversationState(SqlStorage(database=database, clock=clock))
     conversation = EmployeeConversation(services=services, conversation_state=conversation_state)
     bot = ServicedeskBot(settings=settings, services=services, conversation=conversation)

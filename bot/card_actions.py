@@ -206,6 +206,8 @@ class CardActions:
         run = self._runner(verb, data)
         async with services.database.sessions.begin() as session:
             result, details = await run(session, now, ticket_id, clicker_id, clicker_name, seen_version)
+            if result.outcome is Outcome.DONE and clicker_id:
+                services.agent_names.saw(clicker_id, clicker_name)  # on this card and the next ones at once
             if result.outcome is Outcome.NOT_FOUND or result.ticket is None:
                 await audit.append(
                     session, at=now, actor_id=clicker_id, action=verb, ticket_id=ticket_id, result="not_found", details={}
@@ -233,7 +235,7 @@ class CardActions:
 
     async def _fresh_card(self, session, ticket, *, now: datetime, notice: str | None) -> dict:
         events = await tickets.load_events(session, ticket.id)
-        known = await tickets.known_agents(session)
+        known = await self._services.agent_names.get(session)
         agents = {k: v for k, v in known.items() if self._settings.is_agent(k)}
         card = cards.ticket_card(ticket, now=now, tz=self._services.policy.tz, events=events, agents=agents)
         if notice:

@@ -26,7 +26,7 @@ from sla.policy import Policy
 from storage import outbox, refs
 from storage.db import Database
 from storage.models import Ticket
-from storage.tickets import ticket_label
+from storage.tickets import KnownAgents, ticket_label
 
 log = logging.getLogger("servicedesk.delivery")
 
@@ -79,8 +79,10 @@ class Delivery:
         policy: Policy,
         worker_id: str,
         lease: timedelta = timedelta(minutes=2),
+        agent_names: KnownAgents | None = None,
     ) -> None:
         self._db = database
+        self._agent_names = agent_names if agent_names is not None else KnownAgents()
         self._connector = connector
         self._clock = clock
         self._policy = policy
@@ -271,10 +273,10 @@ class Delivery:
             raise Undeliverable(f"ticket {payload.get('ticket_id')} not found")
         label = ticket_label(ticket.id)
         if kind == "ticket_card":
-            from storage.tickets import known_agents, load_events
+            from storage.tickets import load_events
 
             events = await load_events(session, ticket.id)
-            agents = await known_agents(session)
+            agents = await self._agent_names.get(session)
             return _message(card=cards.ticket_card(ticket, now=now, tz=tz, events=events, agents=agents))
         if kind == "regie_new_p1":
             return _message(

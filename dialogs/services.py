@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from sla.clock import Clock
 from sla.policy import Policy
 from storage.db import Database
+from storage.tickets import KnownAgents
 
 
 @dataclass(frozen=True)
@@ -21,3 +22,5 @@ class DeskServices:
     max_tickets_per_hour: int = 10
     # A half-finished intake older than this is dropped politely at the next message.
     intake_idle_minutes: int = 120
+    # The agents' names for the hand-over choices on ticket cards (read at most once a minute).
+    agent_names: KnownAgents = field(default_factory=KnownAgents)

@@ -9,9 +9,10 @@ alike, and only that one writes events and messages.
 from __future__ import annotations
 
 import enum
+import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -612,3 +613,32 @@ async def known_agents(session: AsyncSession, *, limit: int = 500) -> dict[str, 
         if data.get("to_agent") and data.get("to_name") and data["to_agent"] not in names:
             names[data["to_agent"]] = data["to_name"]
     return names
+
+
+class KnownAgents:
+    """``known_agents``, read at most once per ``ttl`` seconds: only an optimisation.
+
+    Every ticket card lists the agents to hand over to, and drawing one read the last 500 agent
+    events and decoded their JSON: two draws per click on a card (the answer and the redraw for
+    everyone), about a sixth of an acknowledge's CPU (bench/turns.py). An agent acting through
+    this process is in the list at once (``saw``); one who acted through another replica shows up
+    in the hand-over choices within ``ttl``. Who may receive a ticket is checked against the
+    configured agents at the click, never against this list.
+    """
+
+    def __init__(self, *, ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl
+        self._monotonic = monotonic
+        self._names: dict[str, str] | None = None
+        self._read_at = 0.0
+
+    async def get(self, session: AsyncSession) -> dict[str, str]:
+        if self._names is None or self._monotonic() - self._read_at >= self._ttl:
+            self._names = await known_agents(session)
+            self._read_at = self._monotonic()
+        return dict(self._names)
+
+    def saw(self, agent_id: str, name: str) -> None:
+        """An agent acted through this process: in the list at once, not after the next read."""
+        if self._names is not None and agent_id not in self._names:
+            self._names[agent_id] = name
