@@ -125,8 +125,8 @@ class Delivery:
         side), each rendered from the current state right before it is sent; one transaction
         records every outcome. Rendering at the send, not at the claim: Teams takes 7 calls per
         second per conversation, so a batch for one channel takes seconds, and a card rendered at
-        the claim would leave showing an older state; and the rendering of 50 cards at once held
-        the event loop for every turn meanwhile (bench/turns.py create turn: p95 143 -> 110 ms).
+        the claim would leave showing an older state. A message that had to wait for its turn is
+        rendered again after the wait (``Connector.until_free``).
         """
         sent = 0
         while True:
