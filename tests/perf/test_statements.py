@@ -108,3 +108,30 @@ async def test_single_statement_work_autocommits_on_postgresql_and_is_a_transact
             raise RuntimeError("the turn failed after the statement")
     kept = not await claims.claim("k")
     assert kept is (not database.is_sqlite)
+
+
+async def test_a_new_ticket_comes_back_complete_and_as_stored_and_can_be_changed_in_the_same_session(database):
+    from sqlalchemy import inspect
+
+    from sla.policy import load_policy
+    from sla.priority import IntakeAnswers, decide_priority
+    from storage import tickets
+    from storage.models import Ticket, TicketEventRow
+
+    decision = decide_priority(IntakeAnswers(category="printer", scope="alleen_ik"))
+    async with database.sessions.begin() as session:
+        ticket = await tickets.create_ticket(
+            session, policy=load_policy("halt"), now=NOW, reporter_id="sanne", reporter_name="Sanne de Vries",
+            category="printer", scope="alleen_ik", description="printer doet het niet meer", decision=decision,
+        )
+        assert inspect(ticket).unloaded == set()  # every column is there: nothing lazy-loads later
+        returned = {column.key: getattr(ticket, column.key) for column in Ticket.__table__.columns}
+        ticket.owner_name = "Ahmet"  # a change in the same transaction is written as usual
+
+    async with database.sessions() as session:
+        stored = await session.get(Ticket, returned["id"])
+        events = (await session.execute(select(TicketEventRow))).scalars().all()
+        stored_values = {column.key: getattr(stored, column.key) for column in Ticket.__table__.columns}
+    assert stored_values == {**returned, "owner_name": "Ahmet"}
+    assert returned["first_response_due"] is not None and returned["next_update_due"] is not None
+    assert [(e.ticket_id, e.kind, e.data["ticket"]) for e in events] == [(returned["id"], "reported", f"M-{returned['id']}")]
