@@ -19,12 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from botbuilder.core import ConversationState, Storage, TurnContext
-from jsonpickle.pickler import Pickler
-from jsonpickle.unpickler import Unpickler
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sla.clock import Clock
+from storage import state_documents
 from storage.db import Database
 from storage.models import BotStateRow
 
@@ -34,11 +33,11 @@ class ETagConflict(Exception):
 
 
 def _flatten(value: Any) -> dict[str, Any]:
-    return Pickler(keys=True, warn=True).flatten(value)
+    return state_documents.flatten(value)
 
 
 def _restore(document: dict[str, Any]) -> Any:
-    return Unpickler(keys=True).restore(document)
+    return state_documents.restore(document)
 
 
 def _etag_of(item: Any) -> str | None:
@@ -74,7 +73,7 @@ class SqlStorage(Storage):
         """Each key's restored item (eTag set) and the document it was restored from."""
         if not keys:
             return {}
-        # Only the SELECT holds the connection; restoring the documents (jsonpickle, the costly
+        # Only the SELECT holds the connection; restoring the documents (the costly
         # part) runs after it went back to the pool (SQLite has one, shared in turn).
         async with self._db.single_statement.connect() as connection:
             rows = (
