@@ -1,7 +1,8 @@
 """The bot's dialog state in the database, as a botbuilder ``Storage`` with real eTags.
 
-Dialog state holds botbuilder objects (``DialogState``, ``DialogInstance``); they are flattened
-with jsonpickle, the same library botbuilder uses to detect state changes. Every write checks the
+Dialog state holds botbuilder objects (``DialogState``, ``DialogInstance``); they are stored in
+jsonpickle's format, the library botbuilder uses to detect state changes (converted directly in
+``storage.state_documents``, through jsonpickle for unusual shapes). Every write checks the
 eTag the turn read (no eTag means "create", ``"*"`` means "overwrite"): if another turn (or another
 replica) wrote in between, the write fails instead of silently overwriting, and the SDK reports it.
 A half-finished intake therefore survives a restart exactly as it was last saved.
