@@ -56,6 +56,8 @@ _MSREST_LOG = logging.getLogger("msrest.serialization")
 
 # Parsed type strings: (kind, type string, inner parsed type or model class).
 _STR, _INT, _BOOL, _FLOAT, _ISO, _OBJ, _MODEL, _LIST, _DICT, _OTHER = range(10)
+# Declared scalar types whose values go to and from JSON unchanged when the Python type is exact.
+_SAME_BOTH_WAYS = {_STR: str, _INT: int, _BOOL: bool, _FLOAT: float}
 _BASIC = {"str": _STR, "int": _INT, "bool": _BOOL, "float": _FLOAT}
 _SKIP = object()  # "leave this attribute out", as msrest does for a plain ValueError
 
@@ -240,9 +242,9 @@ def _value(value: Any, parsed: tuple, desc: dict, missing: Any) -> Any:
     """``serialize_data(value, type)`` for a value that is not None."""
     kind = parsed[0]
     cls = type(value)
+    if cls is _SAME_BOTH_WAYS.get(kind):
+        return value
     if kind == _STR:
-        if cls is str:
-            return value
         if isinstance(value, Enum):
             return value.value
     elif kind == _MODEL:
@@ -273,15 +275,6 @@ def _value(value: Any, parsed: tuple, desc: dict, missing: Any) -> Any:
             text = _iso(value)
             if text is not None:
                 return text
-    elif kind == _INT:
-        if cls is int:
-            return value
-    elif kind == _BOOL:
-        if cls is bool:
-            return value
-    elif kind == _FLOAT:
-        if cls is float:
-            return value
     return _msrest_value(value, parsed[1], desc, missing)
 
 
@@ -363,10 +356,9 @@ def _dvalue(value: Any, parsed: tuple) -> Any:
     """``deserialize_data(value, type)`` for a value that is not None."""
     kind = parsed[0]
     cls = type(value)
-    if kind == _STR:
-        if cls is str:
-            return value
-    elif kind == _MODEL:
+    if cls is _SAME_BOTH_WAYS.get(kind):
+        return value
+    if kind == _MODEL:
         if cls is dict and parsed[2] is not None:
             plan = _plan(parsed[2])
             if plan is not None and plan.deser_ok:
@@ -384,15 +376,6 @@ def _dvalue(value: Any, parsed: tuple) -> Any:
         if cls is dict:
             inner = parsed[2]
             return {key: None if item is None else _dvalue(item, inner) for key, item in value.items()}
-    elif kind == _BOOL:
-        if cls is bool:
-            return value
-    elif kind == _INT:
-        if cls is int:
-            return value
-    elif kind == _FLOAT:
-        if cls is float:
-            return value
     raise _Unusual
 
 
