@@ -88,15 +88,9 @@ class ConversationPacer:
         return self._monotonic() if self._monotonic is not None else asyncio.get_running_loop().time()
 
     async def wait_turn(self, conversation_id: str) -> None:
-        recent = self._recent.setdefault(conversation_id, deque())
-        while True:
-            now = self._now()
-            while recent and now - recent[0] >= 1.0:
-                recent.popleft()
-            if len(recent) < self._per_second:
-                recent.append(now)
-                return
-            await self._sleep(1.0 - (now - recent[0]) + 0.001)
+        """Wait until a call may go out now, and count it (no await in between: nobody cuts in)."""
+        await self.wait_free(conversation_id)
+        self._recent.setdefault(conversation_id, deque()).append(self._now())
 
     async def wait_free(self, conversation_id: str) -> bool:
         """Wait until a call to this conversation would go out at once, without taking the slot.
