@@ -97,17 +97,15 @@ class SqlStorage(Storage):
         if not changes:
             return
         now = self._clock.now()
-        # Flattened before the transaction, so the connection is held for the statements only.
-        flattened = {key: (_etag_of(item), document) for key, (item, document) in changes.items()}
         # Core statements on a connection (no ORM unit of work: less CPU per turn).
         table = BotStateRow.__table__
         # One key with an eTag (or none: a first write) is one conditional statement, atomic on
         # its own; an overwrite ("*") reads the row for update first and needs a transaction.
-        single = len(flattened) == 1 and next(iter(flattened.values()))[0] != "*"
+        single = len(changes) == 1 and all(_etag_of(item) != "*" for item, _ in changes.values())
         engine = self._db.single_statement if single else self._db.engine
         async with engine.begin() as connection:
-            for key, (item, _document) in changes.items():
-                expected, document = flattened[key]
+            for key, (item, document) in changes.items():
+                expected = _etag_of(item)
                 if expected == "*":
                     current = (
                         await connection.execute(
