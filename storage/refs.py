@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import CardRef, ConversationRef
+from storage.statements import insert_or_update
 
 USER = "user"
 CHANNEL = "channel"
@@ -29,20 +30,10 @@ async def save_reference(
     return existing
 
 
-_table = ConversationRef.__table__
 # One statement, compiled once, the same on SQLite and PostgreSQL: insert the reference or
 # overwrite it (and make it active again: the user is evidently reachable).
-_UPSERT = text(
-    'INSERT INTO conversation_refs (kind, "key", reference, active, updated_at, updated_by) '
-    "VALUES (:kind, :key, :reference, :active, :updated_at, NULL) "
-    'ON CONFLICT (kind, "key") DO UPDATE SET reference = excluded.reference, active = excluded.active, '
-    "updated_at = excluded.updated_at, updated_by = NULL"
-).bindparams(
-    bindparam("kind", type_=_table.c.kind.type),
-    bindparam("key", type_=_table.c.key.type),
-    bindparam("reference", type_=_table.c.reference.type),
-    bindparam("active", type_=_table.c.active.type),
-    bindparam("updated_at", type_=_table.c.updated_at.type),
+_UPSERT = insert_or_update(
+    ConversationRef.__table__, ("kind", "key", "reference", "active", "updated_at", "updated_by"), ("kind", "key")
 )
 
 
@@ -52,7 +43,10 @@ async def remember_user(connection: AsyncConnection, *, key: str, reference: dic
     A Core upsert instead of ``save_reference``'s read-then-write in an ORM session: it runs for
     every employee's first message in a while, so it is on the path of many turns.
     """
-    await connection.execute(_UPSERT, {"kind": USER, "key": key, "reference": reference, "active": True, "updated_at": now})
+    await connection.execute(
+        _UPSERT,
+        {"kind": USER, "key": key, "reference": reference, "active": True, "updated_at": now, "updated_by": None},
+    )
 
 
 async def get_reference(session: AsyncSession, *, kind: str, key: str) -> ConversationRef | None:
