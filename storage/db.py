@@ -52,11 +52,7 @@ class Database:
     # For work that is one statement (atomic on its own): the hot per-turn reads and writes. On
     # PostgreSQL it autocommits, one round trip instead of three (BEGIN, the statement, COMMIT or
     # ROLLBACK); on SQLite it is ``engine`` itself (pysqlite begins only before a write anyway).
-    single_statement: AsyncEngine = None  # type: ignore[assignment]
-
-    def __post_init__(self) -> None:
-        if self.single_statement is None:
-            self.single_statement = self.engine
+    single_statement: AsyncEngine
 
     @property
     def is_sqlite(self) -> bool:
