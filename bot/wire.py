@@ -229,13 +229,24 @@ def _object(value: Any) -> Any:
         if text is not None:
             return text
     else:
-        plan = _plan(kind)
-        if plan is not None:
-            try:
-                return _model(value, plan)
-            except Exception:  # noqa: BLE001 - msrest decides (and raises) for this model
-                pass
+        out = _plain_model(value)
+        if out is not _NOT_PLAIN:
+            return out
     return SERIALIZER.serialize_object(value, **_KW)
+
+
+_NOT_PLAIN = object()
+
+
+def _plain_model(value: Any) -> Any:
+    """``value`` as a plain model's JSON, or ``_NOT_PLAIN`` when msrest must decide (and raise)."""
+    plan = _plan(type(value))
+    if plan is None:
+        return _NOT_PLAIN
+    try:
+        return _model(value, plan)
+    except Exception:  # noqa: BLE001 - msrest decides (and raises) for this model
+        return _NOT_PLAIN
 
 
 def _value(value: Any, parsed: tuple, desc: dict, missing: Any) -> Any:
@@ -248,12 +259,9 @@ def _value(value: Any, parsed: tuple, desc: dict, missing: Any) -> Any:
         if isinstance(value, Enum):
             return value.value
     elif kind == _MODEL:
-        plan = _plan(cls)
-        if plan is not None:
-            try:
-                return _model(value, plan)
-            except Exception:  # noqa: BLE001 - msrest decides (and raises) for this model
-                pass
+        out = _plain_model(value)
+        if out is not _NOT_PLAIN:
+            return out
     elif kind == _OBJ:
         try:
             return _object(value)
