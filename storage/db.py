@@ -10,6 +10,7 @@ from typing import Callable
 from sqlalchemy import event, exc, make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.fair_pool import FairAsyncPool
 from storage.sqlite_inline import inline_connector
 
 DEFAULT_SQLITE_FILE = "servicedesk.sqlite3"
@@ -119,14 +120,14 @@ def open_database(
         # Statements run on the event loop's thread, commits and lock waits in aiosqlite's
         # (``storage.sqlite_inline``: about a fifth less CPU per turn).
         engine = create_async_engine(
-            url, echo=echo, pool_size=1, max_overflow=0,
+            url, echo=echo, pool_size=1, max_overflow=0, poolclass=FairAsyncPool,
             async_creator=inline_connector(make_url(url).database or ":memory:"),
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
         # 20 kept connections: at 20 concurrent turns a pool of 10 opened and closed overflow
         # connections all the time (py-spy: 4 % of a turn in connect and TLS negotiation).
-        engine = create_async_engine(url, echo=echo, pool_size=20, max_overflow=10)
+        engine = create_async_engine(url, echo=echo, pool_size=20, max_overflow=10, poolclass=FairAsyncPool)
         _ping_after_idle(engine, idle_seconds=ping_after_idle, monotonic=monotonic)
     single = engine if url.startswith("sqlite") else engine.execution_options(isolation_level="AUTOCOMMIT")
     return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False), single_statement=single)
