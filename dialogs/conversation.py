@@ -36,6 +36,7 @@ from dialogs.recognize import normalise
 from dialogs.services import DeskServices
 from dialogs.when import say_when
 from storage import employee, tickets
+from storage.bot_state import SqlConversationState
 
 HELP_WORDS = {"help", "hulp", "wat kan je", "wat kun je", "helpen", "menu"}
 STOP_WORDS = {"stop", "annuleer", "annuleren", "cancel", "stoppen", "laat maar", "afbreken", "stop maar"}
@@ -65,6 +66,8 @@ class EmployeeConversation:
 
     async def on_message(self, turn_context: TurnContext) -> None:
         """Handle one message in a personal chat, then save the dialog state."""
+        if isinstance(self._state, SqlConversationState):
+            self._state.attach(turn_context)  # a step that writes data can save the state with it
         try:
             await self._handle(turn_context)
         finally:

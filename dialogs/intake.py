@@ -30,6 +30,7 @@ from dialogs.services import DeskServices
 from dialogs.when import say_when
 from sla.priority import IntakeAnswers, PriorityDecision, decide_priority, uplift_questions_can_change_outcome
 from storage import employee, tickets
+from storage.bot_state import SqlConversationState
 
 INTAKE_DIALOG = "intake"
 QUESTION = "question"
@@ -394,10 +395,22 @@ class IntakeDialog(Dialog):
         # The hourly limit is checked again in the same transaction that makes the ticket: one
         # connection checkout instead of two, and no ticket of the same reporter in between. A
         # refusal writes nothing and is told after the transaction.
-        async with services.database.sessions.begin() as session:
-            refused = limits.refusal(services, await limits.recent_tickets(session, services, reporter_id))
-            if refused is None:
-                ticket = await self._store_ticket(session, state, decision, now, reporter_id, reporter_name, phone, details)
+        # The intake ends in that transaction too: the ticket and the dialog state commit
+        # together, so no crash can leave a stored ticket behind an intake that still waits for
+        # "ja" (and the turn saves one transaction). If it fails, the turn keeps nothing.
+        conversation_state = SqlConversationState.of(dc.context)
+        try:
+            async with services.database.sessions.begin() as session:
+                refused = limits.refusal(services, await limits.recent_tickets(session, services, reporter_id))
+                if refused is None:
+                    ticket = await self._store_ticket(session, state, decision, now, reporter_id, reporter_name, phone, details)
+                    ended = await dc.end_dialog(ticket.id)
+                    if conversation_state is not None:
+                        await conversation_state.save_in(dc.context, await session.connection())
+        except BaseException:
+            if conversation_state is not None:
+                conversation_state.forget_changes(dc.context)
+            raise
         if refused is not None:
             await dc.context.send_activity(refused)
             return await dc.end_dialog(None)
@@ -416,7 +429,7 @@ class IntakeDialog(Dialog):
         )
         if answers.get("security") == "kwijt":
             await dc.context.send_activity(texts.LOST_DEVICE_AFTER.format(label=label))
-        return await dc.end_dialog(ticket.id)
+        return ended
 
     async def _store_ticket(self, session, state, decision, now, reporter_id, reporter_name, phone, details):
         """The ticket and its attachments, in the caller's transaction."""

@@ -96,57 +96,58 @@ class SqlStorage(Storage):
         """Write items already flattened (``_document_of``); each item gets its new eTag."""
         if not changes:
             return
-        now = self._clock.now()
         # Core statements on a connection (no ORM unit of work: less CPU per turn).
-        table = BotStateRow.__table__
         # One key with an eTag (or none: a first write) is one conditional statement, atomic on
         # its own; an overwrite ("*") reads the row for update first and needs a transaction.
         single = len(changes) == 1 and all(_etag_of(item) != "*" for item, _ in changes.values())
         engine = self._db.single_statement if single else self._db.engine
         async with engine.begin() as connection:
-            for key, (item, document) in changes.items():
-                expected = _etag_of(item)
-                if expected == "*":
-                    current = (
-                        await connection.execute(
-                            select(table.c.etag).where(table.c.key == key).with_for_update()
-                        )
-                    ).scalar_one_or_none()
-                    if current is None:
-                        await connection.execute(
-                            insert(table).values(key=key, etag=1, document=document, updated_at=now)
-                        )
-                        new_etag = 1
-                    else:
-                        new_etag = current + 1
-                        await connection.execute(
-                            update(table).where(table.c.key == key).values(etag=new_etag, document=document, updated_at=now)
-                        )
-                elif expected in (None, ""):
-                    # No eTag: the writer saw no state, so this must be the first write.
-                    try:
-                        await connection.execute(
-                            insert(table).values(key=key, etag=1, document=document, updated_at=now)
-                        )
-                    except IntegrityError as exc:
-                        raise ETagConflict(f"state {key!r} was created by another turn meanwhile") from exc
+            await self.write_documents_on(connection, changes)
+
+    async def write_documents_on(self, connection, changes: dict[str, tuple[Any, Any]]) -> None:
+        """``write_documents`` in the caller's transaction (``connection``), which commits."""
+        now = self._clock.now()
+        table = BotStateRow.__table__
+        for key, (item, document) in changes.items():
+            expected = _etag_of(item)
+            if expected == "*":
+                current = (
+                    await connection.execute(select(table.c.etag).where(table.c.key == key).with_for_update())
+                ).scalar_one_or_none()
+                if current is None:
+                    await connection.execute(insert(table).values(key=key, etag=1, document=document, updated_at=now))
                     new_etag = 1
                 else:
-                    new_etag = int(expected) + 1
-                    result = await connection.execute(
-                        update(table)
-                        .where(table.c.key == key, table.c.etag == int(expected))
-                        .values(etag=new_etag, document=document, updated_at=now)
+                    new_etag = current + 1
+                    await connection.execute(
+                        update(table).where(table.c.key == key).values(etag=new_etag, document=document, updated_at=now)
                     )
-                    if result.rowcount != 1:
-                        raise ETagConflict(f"state {key!r} changed since it was read (eTag {expected})")
-                _with_etag(item, str(new_etag))
+            elif expected in (None, ""):
+                # No eTag: the writer saw no state, so this must be the first write.
+                try:
+                    await connection.execute(insert(table).values(key=key, etag=1, document=document, updated_at=now))
+                except IntegrityError as exc:
+                    raise ETagConflict(f"state {key!r} was created by another turn meanwhile") from exc
+                new_etag = 1
+            else:
+                new_etag = int(expected) + 1
+                result = await connection.execute(
+                    update(table)
+                    .where(table.c.key == key, table.c.etag == int(expected))
+                    .values(etag=new_etag, document=document, updated_at=now)
+                )
+                if result.rowcount != 1:
+                    raise ETagConflict(f"state {key!r} changed since it was read (eTag {expected})")
+            _with_etag(item, str(new_etag))
 
     async def delete(self, keys: list[str]) -> None:
         if not keys:
             return
         async with self._db.sessions.begin() as session:
             await session.execute(delete(BotStateRow).where(BotStateRow.key.in_(keys)))
+
+
+_IN_TURN = "servicedesk.conversation_state"
 
 
 class _LoadedState:
@@ -168,6 +169,15 @@ class SqlConversationState(ConversationState):
         super().__init__(storage)
         self._sql_storage = storage
 
+    def attach(self, turn_context: TurnContext) -> None:
+        """Make this state findable by the turn's dialogs (``of``), for ``save_in``."""
+        turn_context.turn_state[_IN_TURN] = self
+
+    @staticmethod
+    def of(turn_context: TurnContext) -> "SqlConversationState | None":
+        """The conversation state the turn's handler attached, if any."""
+        return turn_context.turn_state.get(_IN_TURN)
+
     async def load(self, turn_context: TurnContext, force: bool = False) -> None:
         cached = self.get_cached_state(turn_context)
         if force or not cached or not cached.state:
@@ -188,3 +198,26 @@ class SqlConversationState(ConversationState):
         await self._sql_storage.write_documents({key: (cached.state, document)})
         if isinstance(cached, _LoadedState):
             cached.document = document
+
+    async def save_in(self, turn_context: TurnContext, connection) -> None:
+        """Write this turn's state now, in the caller's transaction (``connection``, which commits).
+
+        For a turn whose domain change and dialog step belong together: the intake's ticket and
+        the intake's end commit at once, so a process that dies in between cannot leave a stored
+        ticket behind an intake that still asks "klopt dit?" (a second "ja" would make a second
+        ticket). If the caller's transaction fails, it must call ``forget_changes``.
+        """
+        cached = self.get_cached_state(turn_context)
+        if not isinstance(cached, _LoadedState):
+            raise TypeError("save_in needs the state this class loaded in this turn")
+        document = _document_of(cached.state)
+        if document == cached.document:
+            return
+        key = self.get_storage_key(turn_context)
+        await self._sql_storage.write_documents_on(connection, {key: (cached.state, document)})
+        cached.document = document  # the turn's closing save_changes finds nothing left to write
+
+    def forget_changes(self, turn_context: TurnContext) -> None:
+        """Drop what this turn changed: its closing ``save_changes`` writes nothing, the stored
+        state stays as the turn found it (the employee can give the same answer again)."""
+        turn_context.turn_state.pop(self._context_service_key, None)
