@@ -128,9 +128,19 @@ class ServicedeskBot(ActivityHandler):
             return  # this process stored or checked exactly this reference moments ago
         services = self._services
         self._known.forget(object_id)
+        now = services.clock.now()
+
+        async def write(connection) -> None:
+            await refs.remember_user(connection, key=object_id, reference=reference, now=now)
+
+        def verified() -> None:
+            self._known.verified(object_id, reference)
+
+        if not always and self._conversation.write_with_state(turn_context, write, then=verified):
+            return  # stored with the turn's dialog state (SQLite: one commit instead of two)
         async with services.database.single_statement.begin() as connection:
-            await refs.remember_user(connection, key=object_id, reference=reference, now=services.clock.now())
-        self._known.verified(object_id, reference)
+            await write(connection)
+        verified()
 
     async def _on_channel_message(self, turn_context: TurnContext) -> None:
         if CardActions.is_submit(turn_context.activity):  # Action.Submit fallback of a card button

@@ -64,6 +64,12 @@ class EmployeeConversation:
         self._dialogs.add(IntakeDialog(services))
         self._dialogs.add(AddInfoDialog(services))
 
+    def write_with_state(self, turn_context: TurnContext, write, *, then=None) -> bool:
+        """``SqlConversationState.write_with_state`` when the state is stored that way, else False."""
+        if isinstance(self._state, SqlConversationState):
+            return self._state.write_with_state(turn_context, write, then=then)
+        return False
+
     async def on_message(self, turn_context: TurnContext) -> None:
         """Handle one message in a personal chat, then save the dialog state."""
         if isinstance(self._state, SqlConversationState):

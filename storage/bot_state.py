@@ -17,7 +17,7 @@ document it compared.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from botbuilder.core import ConversationState, Storage, TurnContext
 from sqlalchemy import delete, insert, select, update
@@ -140,6 +140,14 @@ class SqlStorage(Storage):
                     raise ETagConflict(f"state {key!r} changed since it was read (eTag {expected})")
             _with_etag(item, str(new_etag))
 
+    def transaction(self):
+        """A transaction on a connection, for a state write together with other writes."""
+        return self._db.engine.begin()
+
+    @property
+    def commits_are_costly(self) -> bool:
+        return self._db.commits_are_costly
+
     async def delete(self, keys: list[str]) -> None:
         if not keys:
             return
@@ -148,6 +156,8 @@ class SqlStorage(Storage):
 
 
 _IN_TURN = "servicedesk.conversation_state"
+_WRITE_WITH_STATE = "servicedesk.write_with_state"  # [(write(connection), then)] of this turn
+_AFTER_COMMIT = "servicedesk.after_state_commit"  # ``then``s of writes a caller's transaction made
 
 
 class _LoadedState:
@@ -186,18 +196,47 @@ class SqlConversationState(ConversationState):
             turn_context.turn_state[self._context_service_key] = _LoadedState(item, document)
 
     async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
+        riders = turn_context.turn_state.pop(_WRITE_WITH_STATE, [])
+        committed = turn_context.turn_state.pop(_AFTER_COMMIT, [])
         cached = self.get_cached_state(turn_context)
-        if cached is None:
-            return
-        document = _document_of(cached.state)
-        # Unchanged means: flattens to exactly what was read (a cache object of the SDK's own,
-        # without a document, always counts as changed).
-        if not force and document == getattr(cached, "document", None):
-            return
-        key = self.get_storage_key(turn_context)
-        await self._sql_storage.write_documents({key: (cached.state, document)})
-        if isinstance(cached, _LoadedState):
+        changes: dict[str, tuple[Any, Any]] = {}
+        if cached is not None:
+            document = _document_of(cached.state)
+            # Unchanged means: flattens to exactly what was read (a cache object of the SDK's
+            # own, without a document, always counts as changed).
+            if force or document != getattr(cached, "document", None):
+                changes = {self.get_storage_key(turn_context): (cached.state, document)}
+        if riders:
+            async with self._sql_storage.transaction() as connection:
+                for write, _then in riders:
+                    await write(connection)
+                if changes:
+                    await self._sql_storage.write_documents_on(connection, changes)
+        elif changes:
+            await self._sql_storage.write_documents(changes)
+        if changes and isinstance(cached, _LoadedState):
             cached.document = document
+        for then in committed + [then for _write, then in riders if then is not None]:
+            then()
+
+    def write_with_state(
+        self,
+        turn_context: TurnContext,
+        write: Callable[[Any], Awaitable[None]],
+        *,
+        then: Callable[[], None] | None = None,
+    ) -> bool:
+        """Have ``write(connection)`` committed with this turn's dialog state, then call ``then``.
+
+        For a write that may wait until the end of the turn (the employee's conversation
+        reference): on SQLite it then costs no commit of its own. Returns False where that does
+        not pay (``Database.commits_are_costly``); the caller writes it itself. A turn that ends
+        in ``forget_changes`` drops it.
+        """
+        if not self._sql_storage.commits_are_costly:
+            return False
+        turn_context.turn_state.setdefault(_WRITE_WITH_STATE, []).append((write, then))
+        return True
 
     async def save_in(self, turn_context: TurnContext, connection) -> None:
         """Write this turn's state now, in the caller's transaction (``connection``, which commits).
@@ -210,6 +249,10 @@ class SqlConversationState(ConversationState):
         cached = self.get_cached_state(turn_context)
         if not isinstance(cached, _LoadedState):
             raise TypeError("save_in needs the state this class loaded in this turn")
+        for write, then in turn_context.turn_state.pop(_WRITE_WITH_STATE, []):
+            await write(connection)
+            if then is not None:  # called by the closing save_changes, after the caller committed
+                turn_context.turn_state.setdefault(_AFTER_COMMIT, []).append(then)
         document = _document_of(cached.state)
         if document == cached.document:
             return
@@ -220,4 +263,5 @@ class SqlConversationState(ConversationState):
     def forget_changes(self, turn_context: TurnContext) -> None:
         """Drop what this turn changed: its closing ``save_changes`` writes nothing, the stored
         state stays as the turn found it (the employee can give the same answer again)."""
-        turn_context.turn_state.pop(self._context_service_key, None)
+        for key in (self._context_service_key, _WRITE_WITH_STATE, _AFTER_COMMIT):
+            turn_context.turn_state.pop(key, None)

@@ -90,3 +90,38 @@ async def test_an_installation_always_writes_even_when_cached(harness):
     assert status == 200
     assert (await _reference(harness)) is not None
     assert len(bot._known) == 1
+
+
+async def _commits_during(harness, send) -> int:
+    from sqlalchemy import event
+
+    engine = harness.app[app_module.DATABASE].engine.sync_engine
+    commits = []
+
+    def count(_connection) -> None:
+        commits.append(1)
+
+    event.listen(engine, "commit", count)
+    try:
+        await send()
+    finally:
+        event.remove(engine, "commit", count)
+    return len(commits)
+
+
+async def test_on_sqlite_a_new_employees_reference_is_stored_with_the_dialog_state_in_one_commit(harness):
+    assert await harness.say("hallo", user=acts.STRANGER) == 200  # the process's first turn (prunes old claims)
+    # A description from someone the bot has never seen: the activity's claim, then the reference
+    # and the conversation's state (the new intake) together; before, the reference had its own.
+    commits = await _commits_during(harness, lambda: harness.say("mijn laptop start niet op"))
+
+    assert commits == 2
+    assert (await _reference(harness)).active is True
+
+
+async def test_a_reference_that_was_to_be_stored_with_the_state_is_kept_in_the_cache_only_once_stored(harness):
+    bot = harness.app[app_module.ENDPOINT].logic.__self__
+    assert await harness.say("mijn laptop start niet op") == 200
+
+    assert len(bot._known) == 1  # verified after the commit, so the next message skips the write
+    assert (await _reference(harness)) is not None
