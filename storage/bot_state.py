@@ -13,6 +13,11 @@ changed, the storage again to write it, and once more to hash it after the write
 tenth of a mid-intake turn). Here the flattened document as stored is the "hash": a turn whose
 state flattens to the document it read writes nothing, any other turn writes the one flattened
 document it compared.
+
+Two ways to save a turn's state together with other writes, so they commit as one:
+``save_in(turn_context, connection)`` writes it in a transaction the caller already holds (the
+intake ends in the transaction that stores its ticket), and ``write_with_state`` hands a write to
+the turn's closing ``save_changes`` (on SQLite, where each commit is an fsync).
 """
 
 from __future__ import annotations
