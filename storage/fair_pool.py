@@ -63,7 +63,7 @@ class FairQueue(AsyncAdaptedQueue):
         return self._idle.pop() if self.use_lifo else self._idle.popleft()
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
-        if self._idle and not self.waiting():
+        if self._idle:  # never while a turn waits: put_nowait hands a returned one to it
             return self.get_nowait()
         if not block:
             raise Empty()
