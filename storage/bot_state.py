@@ -67,6 +67,11 @@ def _document_of(item: Any) -> Any:
     return document
 
 
+def _key_is(keys: list[str]):
+    """``key = :key`` for the one key of a turn (cached as is; ``IN`` re-expands on every call)."""
+    return BotStateRow.key == keys[0] if len(keys) == 1 else BotStateRow.key.in_(keys)
+
+
 class SqlStorage(Storage):
     def __init__(self, *, database: Database, clock: Clock) -> None:
         self._db = database
@@ -84,7 +89,7 @@ class SqlStorage(Storage):
         async with self._db.single_statement.connect() as connection:
             rows = (
                 await connection.execute(
-                    select(BotStateRow.key, BotStateRow.etag, BotStateRow.document).where(BotStateRow.key.in_(keys))
+                    select(BotStateRow.key, BotStateRow.etag, BotStateRow.document).where(_key_is(keys))
                 )
             ).all()
         result: dict[str, tuple[Any, Any]] = {}
@@ -195,7 +200,10 @@ class SqlConversationState(ConversationState):
 
     async def load(self, turn_context: TurnContext, force: bool = False) -> None:
         cached = self.get_cached_state(turn_context)
-        if force or not cached or not cached.state:
+        # The SDK reads again while the cached state is empty; a state this class read is known
+        # even when empty (a new conversation), so only the SDK's own cache objects are re-read.
+        # Otherwise a new conversation's first turn read its row twice (get, then set a default).
+        if force or not cached or (not isinstance(cached, _LoadedState) and not cached.state):
             key = self.get_storage_key(turn_context)
             item, document = (await self._sql_storage.read_with_documents([key])).get(key, (None, None))
             turn_context.turn_state[self._context_service_key] = _LoadedState(item, document)

@@ -113,3 +113,22 @@ async def test_a_turn_that_read_an_older_version_is_refused_and_the_newer_state_
     etag, document = await _stored(database)
     assert etag == 2
     assert "category" in str(document) and "scope" not in str(document)
+
+
+async def test_a_new_conversation_is_read_once_in_its_first_turn(state, database):
+    reads = []
+    storage = state._sql_storage
+    read = storage.read_with_documents
+
+    async def counting(keys):
+        reads.append(keys)
+        return await read(keys)
+
+    storage.read_with_documents = counting
+    turn = _turn()
+    accessor = state.create_property("dialog_state")
+    assert await accessor.get(turn, lambda: {"stack": []}) == {"stack": []}  # nothing stored: the default
+    await state.save_changes(turn)
+
+    assert reads == [[KEY]]  # the SDK's accessor read again on setting the default
+    assert (await _stored(database))[0] == 1
