@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Sequence
 
 from botbuilder.core import CardFactory, InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
@@ -30,6 +30,7 @@ from botbuilder.schema import Activity, ActivityTypes
 from bot import cards
 from bot.settings import Settings
 from dialogs.services import DeskServices
+from sla.events import TicketEvent
 from storage import audit, tickets
 from storage.tickets import Outcome
 
@@ -223,7 +224,7 @@ class CardActions:
                     result=_audit_result(result.outcome), details=audit_details,
                 )
             card = await self._fresh_card(
-                session, ticket, now=now, notice=STALE if result.outcome is Outcome.STALE else None
+                session, ticket, now=now, notice=STALE if result.outcome is Outcome.STALE else None, events=result.events
             )
         if result.outcome is Outcome.DONE:
             log.info("card action %s on ticket %s done (v%s)", verb, ticket_id, ticket.version)
@@ -233,8 +234,12 @@ class CardActions:
             return Answer(text=INVALID.get(verb, UNKNOWN_ACTION))
         return Answer(card=card)  # ALREADY or STALE: the fresh card, nothing changed
 
-    async def _fresh_card(self, session, ticket, *, now: datetime, notice: str | None) -> dict:
-        events = await tickets.load_events(session, ticket.id)
+    async def _fresh_card(
+        self, session, ticket, *, now: datetime, notice: str | None, events: Sequence[TicketEvent] | None = None
+    ) -> dict:
+        """The card as of this transaction; ``events`` is the log when the change has just read it."""
+        if events is None:
+            events = await tickets.load_events(session, ticket.id)
         known = await self._services.agent_names.get(session)
         agents = {k: v for k, v in known.items() if self._settings.is_agent(k)}
         card = cards.ticket_card(ticket, now=now, tz=self._services.policy.tz, events=events, agents=agents)
