@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry
@@ -88,6 +88,20 @@ def chain_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(entry)).encode("utf-8")).hexdigest()
 
 
+# Built once: an append runs in every card click's transaction.
+_AUDIT = AuditEntry.__table__
+_INSERT = insert(_AUDIT).returning(_AUDIT.c.id)
+_PREVIOUS_HASH = (
+    select(_AUDIT.c.hash).where(_AUDIT.c.id < bindparam("row_id")).order_by(_AUDIT.c.id.desc()).limit(1)
+)
+_SEAL = (
+    update(_AUDIT)
+    .where(_AUDIT.c.id == bindparam("row_id"))
+    .values(prev_hash=bindparam("sealed_prev_hash"), hash=bindparam("sealed_hash"))
+)
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
 async def append(
     session: AsyncSession,
     *,
@@ -98,40 +112,28 @@ async def append(
     result: str,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain, in the caller's transaction."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    clean = scrub(details or {})
-    if dialect == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-        row = AuditEntry(
-            at=at, actor_id=actor_id, action=action, ticket_id=ticket_id, result=result, details=clean,
-            prev_hash="", hash="",
-        )
-        session.add(row)
-        await session.flush()  # the write comes after the lock: the id order is the chain order
-    else:
-        row = AuditEntry(
-            at=at, actor_id=actor_id, action=action, ticket_id=ticket_id, result=result, details=clean,
-            prev_hash="", hash="",
-        )
-        session.add(row)
-        await session.flush()  # takes SQLite's writer lock before the predecessor is read
-    previous = (
-        await session.execute(
-            select(AuditEntry.hash).where(AuditEntry.id < row.id).order_by(AuditEntry.id.desc()).limit(1)
-        )
-    ).scalar_one_or_none()
-    prev_hash = previous or GENESIS
-    # Hash what the database will give back (UTC instant, microseconds), not the caller's object.
-    row.at = at.astimezone(timezone.utc)
-    digest = chain_hash(prev_hash, entry_of(row))
-    await session.execute(
-        update(AuditEntry)
-        .where(AuditEntry.id == row.id)
-        .values(prev_hash=prev_hash, hash=digest)
-        .execution_options(synchronize_session=False)
+    """Append one entry to the chain, in the caller's transaction; returns it as stored (not
+    attached to the session)."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await session.execute(_PG_LOCK, {"key": _PG_LOCK_KEY})
+    # The write comes first: on PostgreSQL after the lock, so the id order is the chain order; on
+    # SQLite it takes the database's writer lock before the predecessor is read.
+    row = AuditEntry(
+        at=at.astimezone(timezone.utc),  # hash what the database gives back: UTC, microseconds
+        actor_id=actor_id, action=action, ticket_id=ticket_id, result=result, details=scrub(details or {}),
+        prev_hash="", hash="",
     )
-    row.prev_hash, row.hash = prev_hash, digest
+    row.id = (
+        await session.execute(
+            _INSERT,
+            {"at": row.at, "actor_id": actor_id, "action": action, "ticket_id": ticket_id, "result": result,
+             "details": row.details, "prev_hash": "", "hash": ""},
+        )
+    ).scalar_one()
+    previous = (await session.execute(_PREVIOUS_HASH, {"row_id": row.id})).scalar_one_or_none()
+    row.prev_hash = previous or GENESIS
+    row.hash = chain_hash(row.prev_hash, entry_of(row))
+    await session.execute(_SEAL, {"row_id": row.id, "sealed_prev_hash": row.prev_hash, "sealed_hash": row.hash})
     return row
 
 
