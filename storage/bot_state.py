@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable
 
 from botbuilder.core import ConversationState, Storage, TurnContext
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sla.clock import Clock
@@ -67,9 +67,23 @@ def _document_of(item: Any) -> Any:
     return document
 
 
-def _key_is(keys: list[str]):
-    """``key = :key`` for the one key of a turn (cached as is; ``IN`` re-expands on every call)."""
-    return BotStateRow.key == keys[0] if len(keys) == 1 else BotStateRow.key.in_(keys)
+# The statements of every turn, built once (values come with each execution). A turn reads one
+# key: ``key = :key`` is cached as is, where ``IN`` re-expands on every call.
+_STATE = BotStateRow.__table__
+_READ_ONE = select(_STATE.c.key, _STATE.c.etag, _STATE.c.document).where(_STATE.c.key == bindparam("state_key"))
+_INSERT = insert(_STATE)
+_UPDATE_IF_ETAG = (
+    update(_STATE)
+    .where(_STATE.c.key == bindparam("state_key"), _STATE.c.etag == bindparam("expected_etag"))
+    .values(etag=bindparam("new_etag"), document=bindparam("new_document"), updated_at=bindparam("now"))
+)
+
+
+def _read(keys: list[str]):
+    """The statement and its values that read ``keys``."""
+    if len(keys) == 1:
+        return _READ_ONE, {"state_key": keys[0]}
+    return select(_STATE.c.key, _STATE.c.etag, _STATE.c.document).where(_STATE.c.key.in_(keys)), {}
 
 
 class SqlStorage(Storage):
@@ -87,11 +101,7 @@ class SqlStorage(Storage):
         # Only the SELECT holds the connection; restoring the documents (the costly
         # part) runs after it went back to the pool (SQLite has one, shared in turn).
         async with self._db.single_statement.connect() as connection:
-            rows = (
-                await connection.execute(
-                    select(BotStateRow.key, BotStateRow.etag, BotStateRow.document).where(_key_is(keys))
-                )
-            ).all()
+            rows = (await connection.execute(*_read(keys))).all()
         result: dict[str, tuple[Any, Any]] = {}
         for key, etag, document in rows:
             item = _restore(document)
@@ -125,7 +135,7 @@ class SqlStorage(Storage):
                     await connection.execute(select(table.c.etag).where(table.c.key == key).with_for_update())
                 ).scalar_one_or_none()
                 if current is None:
-                    await connection.execute(insert(table).values(key=key, etag=1, document=document, updated_at=now))
+                    await connection.execute(_INSERT, {"key": key, "etag": 1, "document": document, "updated_at": now})
                     new_etag = 1
                 else:
                     new_etag = current + 1
@@ -135,16 +145,15 @@ class SqlStorage(Storage):
             elif expected in (None, ""):
                 # No eTag: the writer saw no state, so this must be the first write.
                 try:
-                    await connection.execute(insert(table).values(key=key, etag=1, document=document, updated_at=now))
+                    await connection.execute(_INSERT, {"key": key, "etag": 1, "document": document, "updated_at": now})
                 except IntegrityError as exc:
                     raise ETagConflict(f"state {key!r} was created by another turn meanwhile") from exc
                 new_etag = 1
             else:
                 new_etag = int(expected) + 1
                 result = await connection.execute(
-                    update(table)
-                    .where(table.c.key == key, table.c.etag == int(expected))
-                    .values(etag=new_etag, document=document, updated_at=now)
+                    _UPDATE_IF_ETAG,
+                    {"state_key": key, "expected_etag": int(expected), "new_etag": new_etag, "new_document": document, "now": now},
                 )
                 if result.rowcount != 1:
                     raise ETagConflict(f"state {key!r} changed since it was read (eTag {expected})")
