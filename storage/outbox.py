@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
@@ -142,11 +142,17 @@ async def claim_due(
     return rows
 
 
+_OUTBOX = OutboxMessage.__table__
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.claimed_by == bindparam("worker"), _OUTBOX.c.status == "pending")
+    .values(status="sent", sent_at=bindparam("now"), activity_id=bindparam("sent_activity_id"), lease_until=None, last_error=None)
+)  # built once: every message sent runs it
+
+
 async def mark_sent(session: AsyncSession, *, message_id: int, worker: str, now: datetime, activity_id: str | None) -> bool:
     result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker, OutboxMessage.status == "pending")
-        .values(status="sent", sent_at=now, activity_id=activity_id, lease_until=None, last_error=None)
+        _MARK_SENT, {"message_id": message_id, "worker": worker, "now": now, "sent_activity_id": activity_id}
     )
     return result.rowcount == 1
 
@@ -155,10 +161,10 @@ async def mark_retry(
     session: AsyncSession, *, message_id: int, worker: str, at: datetime, error: str
 ) -> None:
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == message_id, _OUTBOX.c.claimed_by == worker)
         .values(
-            attempts=OutboxMessage.attempts + 1,
+            attempts=_OUTBOX.c.attempts + 1,
             next_attempt_at=at,
             lease_until=None,
             claimed_by=None,
@@ -169,7 +175,7 @@ async def mark_retry(
 
 async def mark_failed(session: AsyncSession, *, message_id: int, worker: str, error: str) -> None:
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
-        .values(status="failed", attempts=OutboxMessage.attempts + 1, lease_until=None, last_error=error[:300])
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == message_id, _OUTBOX.c.claimed_by == worker)
+        .values(status="failed", attempts=_OUTBOX.c.attempts + 1, lease_until=None, last_error=error[:300])
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import CardRef, ConversationRef
@@ -49,10 +49,19 @@ async def remember_user(connection: AsyncConnection, *, key: str, reference: dic
     )
 
 
+# Read for every message the outbox sends (and the card's place for every redraw): built once.
+_REFERENCE_OF = select(ConversationRef).where(
+    ConversationRef.kind == bindparam("ref_kind"), ConversationRef.key == bindparam("ref_key")
+)
+_CARD_REF_OF = select(CardRef).where(CardRef.ticket_id == bindparam("card_ticket_id"), CardRef.role == bindparam("card_role"))
+_SAVE_CARD_REF = insert_or_update(
+    CardRef.__table__, ("ticket_id", "role", "conversation_id", "activity_id", "created_at"), ("ticket_id", "role"),
+    keep=("created_at",),
+)
+
+
 async def get_reference(session: AsyncSession, *, kind: str, key: str) -> ConversationRef | None:
-    return (
-        await session.execute(select(ConversationRef).where(ConversationRef.kind == kind, ConversationRef.key == key))
-    ).scalar_one_or_none()
+    return (await session.execute(_REFERENCE_OF, {"ref_kind": kind, "ref_key": key})).scalar_one_or_none()
 
 
 async def deactivate(session: AsyncSession, *, kind: str, key: str, now: datetime) -> None:
@@ -66,18 +75,12 @@ async def deactivate(session: AsyncSession, *, kind: str, key: str, now: datetim
 async def save_card_ref(
     session: AsyncSession, *, ticket_id: int, role: str, conversation_id: str, activity_id: str, now: datetime
 ) -> None:
-    existing = (
-        await session.execute(select(CardRef).where(CardRef.ticket_id == ticket_id, CardRef.role == role))
-    ).scalar_one_or_none()
-    if existing is None:
-        session.add(
-            CardRef(ticket_id=ticket_id, role=role, conversation_id=conversation_id, activity_id=activity_id, created_at=now)
-        )
-    else:
-        existing.conversation_id, existing.activity_id = conversation_id, activity_id
+    """Where the ticket's card for ``role`` was posted (a card posted again replaces the old place)."""
+    await session.execute(
+        _SAVE_CARD_REF,
+        {"ticket_id": ticket_id, "role": role, "conversation_id": conversation_id, "activity_id": activity_id, "created_at": now},
+    )
 
 
 async def get_card_ref(session: AsyncSession, *, ticket_id: int, role: str) -> CardRef | None:
-    return (
-        await session.execute(select(CardRef).where(CardRef.ticket_id == ticket_id, CardRef.role == role))
-    ).scalar_one_or_none()
+    return (await session.execute(_CARD_REF_OF, {"card_ticket_id": ticket_id, "card_role": role})).scalar_one_or_none()

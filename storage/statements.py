@@ -44,7 +44,10 @@ def insert_unless_exists(table: Table, columns: tuple[str, ...], conflict: tuple
 
 
 @lru_cache(maxsize=None)
-def insert_or_update(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...]) -> TextClause:
-    """As ``insert_unless_exists``, but an existing row takes the new values of the other columns."""
-    updated = ", ".join(f"{_quoted(c)} = excluded.{_quoted(c)}" for c in columns if c not in conflict)
+def insert_or_update(
+    table: Table, columns: tuple[str, ...], conflict: tuple[str, ...], keep: tuple[str, ...] = ()
+) -> TextClause:
+    """As ``insert_unless_exists``, but an existing row takes the new values of the other columns
+    (except those in ``keep``, such as when the row was first made)."""
+    updated = ", ".join(f"{_quoted(c)} = excluded.{_quoted(c)}" for c in columns if c not in conflict + keep)
     return _insert(table, columns, conflict, f"DO UPDATE SET {updated}")

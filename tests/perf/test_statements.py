@@ -96,6 +96,45 @@ async def test_remembering_a_user_stores_overwrites_and_reactivates_the_referenc
     assert sorted(row.key for row in rows) == ["joost", "sanne"]
 
 
+async def test_a_card_posted_again_replaces_its_place_and_keeps_when_it_was_first_posted(database):
+    from storage import refs
+    from storage.models import CardRef
+
+    async with database.sessions.begin() as session:
+        ticket_id = await _a_ticket(session)
+        await refs.save_card_ref(
+            session, ticket_id=ticket_id, role="servicedesk", conversation_id="19:sd;messageid=1", activity_id="1", now=NOW
+        )
+    async with database.sessions.begin() as session:
+        await refs.save_card_ref(
+            session, ticket_id=ticket_id, role="servicedesk", conversation_id="19:sd;messageid=2", activity_id="2",
+            now=NOW + timedelta(hours=1),
+        )
+        await refs.save_card_ref(
+            session, ticket_id=ticket_id, role="regie", conversation_id="19:regie", activity_id="9", now=NOW
+        )
+    async with database.sessions() as session:
+        desk = await refs.get_card_ref(session, ticket_id=ticket_id, role="servicedesk")
+        rows = (await session.execute(select(CardRef))).scalars().all()
+        missing = await refs.get_card_ref(session, ticket_id=ticket_id + 1, role="servicedesk")
+    assert (desk.conversation_id, desk.activity_id) == ("19:sd;messageid=2", "2")
+    assert desk.created_at.replace(tzinfo=timezone.utc) == NOW
+    assert sorted(row.role for row in rows) == ["regie", "servicedesk"]
+    assert missing is None
+
+
+async def _a_ticket(session) -> int:
+    from sla.policy import load_policy
+    from sla.priority import IntakeAnswers, decide_priority
+    from storage import tickets
+
+    ticket = await tickets.create_ticket(
+        session, policy=load_policy("halt"), now=NOW, reporter_id="sanne", reporter_name="Sanne", category="laptop",
+        scope="alleen_ik", description="Start niet", decision=decide_priority(IntakeAnswers(category="laptop", scope="alleen_ik")),
+    )
+    return ticket.id
+
+
 async def test_single_statement_work_autocommits_on_postgresql_and_is_a_transaction_on_sqlite(database):
     """Only one-statement work may use ``single_statement``: on PostgreSQL each statement stands alone."""
     claims = ActivityClaims(database=database, clock=FixedClock(NOW))
