@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import Row, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
@@ -117,32 +117,41 @@ async def redraw_card(session: AsyncSession, *, ticket_id: int, version: int | s
     await enqueue_many(session, [card_redraw(ticket_id, version)], now=now)
 
 
+_OUTBOX = OutboxMessage.__table__
+# Built once: the delivery claims after every turn that queued a message.
+_CLAIMABLE = (
+    select(_OUTBOX.c.id, _OUTBOX.c.op, _OUTBOX.c.target_kind, _OUTBOX.c.target_key, _OUTBOX.c.payload, _OUTBOX.c.ticket_id)
+    .where(
+        _OUTBOX.c.status == "pending",
+        _OUTBOX.c.next_attempt_at <= bindparam("now"),
+        or_(_OUTBOX.c.lease_until.is_(None), _OUTBOX.c.lease_until <= bindparam("now")),
+    )
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("batch"))
+    .with_for_update(skip_locked=True)
+)
+_LEASE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("claimed_ids", expanding=True)))
+    .values(lease_until=bindparam("until"), claimed_by=bindparam("worker"))
+)
+
+
 async def claim_due(
     session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int = 50
-) -> list[OutboxMessage]:
+) -> list[Row]:
     """Claim pending rows whose time has come and whose lease (if any) has run out.
 
     Rows are taken in id order, so a ticket's card is posted before its updates are attempted.
+    Each claimed row has ``id``, ``op``, ``target_kind``, ``target_key``, ``payload`` and
+    ``ticket_id``; the lease is written in the caller's transaction.
     """
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == "pending",
-            OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now),
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    rows = list((await session.execute(query)).scalars())
-    for row in rows:
-        row.lease_until = now + lease
-        row.claimed_by = worker
+    rows = list((await session.execute(_CLAIMABLE, {"now": now, "batch": limit})).all())
+    if rows:
+        await session.execute(_LEASE, {"claimed_ids": [row.id for row in rows], "until": now + lease, "worker": worker})
     return rows
 
 
-_OUTBOX = OutboxMessage.__table__
 _MARK_SENT = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.claimed_by == bindparam("worker"), _OUTBOX.c.status == "pending")
