@@ -90,10 +90,13 @@ class Delivery:
         self._lease = lease
         self._task: asyncio.Task | None = None
         self._again = False
+        self._closing = False
 
     # -- waking up -------------------------------------------------------------------------
     def kick(self) -> None:
         """Start draining soon (after the current turn's commit); coalesces repeated kicks."""
+        if self._closing:
+            return  # what is queued stays in the outbox for the next start
         if self._task is not None and not self._task.done():
             self._again = True
             return
@@ -106,7 +109,7 @@ class Delivery:
                 await self.drain()
             except Exception:  # noqa: BLE001 - a failed drain is retried by the next kick or sweep
                 log.exception("outbox drain failed; the next sweep retries")
-            if not self._again:
+            if not self._again or self._closing:
                 return
 
     async def wait_idle(self) -> None:
@@ -114,6 +117,13 @@ class Delivery:
             await asyncio.shield(self._task)
 
     async def close(self) -> None:
+        """Finish the batch in hand and claim no more (at shutdown).
+
+        A backlog for one channel goes at Teams' 7 calls per second, so draining it all could hold
+        a shutdown for minutes; what is not claimed yet stays pending, unleased, for the next start
+        or another replica.
+        """
+        self._closing = True
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
 
@@ -141,7 +151,7 @@ class Delivery:
                 for item in prepared:
                     await self._record(session, item, now)
             sent += sum(1 for item in prepared if item.outcome == "sent")
-            if len(batch) < limit:
+            if len(batch) < limit or self._closing:
                 return sent
 
     async def _prepare_now(self, message: "Claimed", batch: list["Claimed"]) -> "Prepared":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -39,6 +40,29 @@ async def test_a_replica_that_dies_after_claiming_hands_its_messages_over_after_
     assert await delivery.drain() == 0
     assert len(desk.connector.to("19:servicedesk")) == 1
     assert [r.status for r in await _rows(desk)] == ["sent"]
+
+
+async def test_a_shutdown_finishes_the_batch_in_hand_and_leaves_the_backlog_for_the_next_start(desk):
+    for n in range(60):  # more than one batch (50), all for the one servicedesk channel
+        await desk.report(reporter=f"u{n}")
+    stopping, _ = desk.add_worker("stopping")
+    stopping.kick()
+    while len(desk.connector.to("19:servicedesk")) < 5:  # the first batch is being sent
+        await asyncio.sleep(0)
+    await stopping.close()
+    assert len(desk.connector.to("19:servicedesk")) == 50
+    rows = await _rows(desk)
+    assert [r.status for r in rows].count("sent") == 50
+    left = [r for r in rows if r.status == "pending"]
+    assert len(left) == 10 and all(r.lease_until is None for r in left)  # not claimed: free at once
+    stopping.kick()  # a late wake-up while stopping starts nothing
+    await stopping.close()
+    assert len(desk.connector.to("19:servicedesk")) == 50
+
+    next_start, _ = desk.add_worker("next-start")
+    assert await next_start.drain() == 10
+    cards = [call for call in desk.connector.to("19:servicedesk") if call.method == "POST"]
+    assert len(cards) == 60  # every card once
 
 
 async def test_after_a_clean_restart_no_due_update_is_missed_or_repeated(desk):
