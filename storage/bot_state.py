@@ -70,7 +70,8 @@ def _document_of(item: Any) -> Any:
 # The statements of every turn, built once (values come with each execution). A turn reads one
 # key: ``key = :key`` is cached as is, where ``IN`` re-expands on every call.
 _STATE = BotStateRow.__table__
-_READ_ONE = select(_STATE.c.key, _STATE.c.etag, _STATE.c.document).where(_STATE.c.key == bindparam("state_key"))
+_READ = select(_STATE.c.key, _STATE.c.etag, _STATE.c.document)
+_READ_ONE = _READ.where(_STATE.c.key == bindparam("state_key"))
 _INSERT = insert(_STATE)
 _UPDATE_IF_ETAG = (
     update(_STATE)
@@ -83,7 +84,7 @@ def _read(keys: list[str]):
     """The statement and its values that read ``keys``."""
     if len(keys) == 1:
         return _READ_ONE, {"state_key": keys[0]}
-    return select(_STATE.c.key, _STATE.c.etag, _STATE.c.document).where(_STATE.c.key.in_(keys)), {}
+    return _READ.where(_STATE.c.key.in_(keys)), {}
 
 
 class SqlStorage(Storage):
@@ -127,12 +128,11 @@ class SqlStorage(Storage):
     async def write_documents_on(self, connection, changes: dict[str, tuple[Any, Any]]) -> None:
         """``write_documents`` in the caller's transaction (``connection``), which commits."""
         now = self._clock.now()
-        table = BotStateRow.__table__
         for key, (item, document) in changes.items():
             expected = _etag_of(item)
             if expected == "*":
                 current = (
-                    await connection.execute(select(table.c.etag).where(table.c.key == key).with_for_update())
+                    await connection.execute(select(_STATE.c.etag).where(_STATE.c.key == key).with_for_update())
                 ).scalar_one_or_none()
                 if current is None:
                     await connection.execute(_INSERT, {"key": key, "etag": 1, "document": document, "updated_at": now})
@@ -140,7 +140,7 @@ class SqlStorage(Storage):
                 else:
                     new_etag = current + 1
                     await connection.execute(
-                        update(table).where(table.c.key == key).values(etag=new_etag, document=document, updated_at=now)
+                        update(_STATE).where(_STATE.c.key == key).values(etag=new_etag, document=document, updated_at=now)
                     )
             elif expected in (None, ""):
                 # No eTag: the writer saw no state, so this must be the first write.

@@ -150,10 +150,11 @@ async def add_information(
     return ticket
 
 
+_TICKET = Ticket.__table__.c
 _REPORTED_SINCE = (
-    select(Ticket.__table__.c.opened_at)
-    .where(Ticket.__table__.c.reporter_id == bindparam("reporter_id"), Ticket.__table__.c.opened_at > bindparam("since"))
-    .order_by(Ticket.__table__.c.opened_at)
+    select(_TICKET.opened_at)
+    .where(_TICKET.reporter_id == bindparam("reporter_id"), _TICKET.opened_at > bindparam("since"))
+    .order_by(_TICKET.opened_at)
 )  # built once: every "ja" on the summary card runs it
 
 
