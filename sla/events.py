@@ -21,7 +21,10 @@ from typing import Any, Mapping
 #       reasons (list[str]), ticket (label), major_incident (bool), security_incident (bool),
 #       data_breach (bool, optional), details {intake: {work, security, ...}, attachments}
 REPORTED = "reported"
-# data: text -- the reporter added information
+# data: text, attachments (how many, optional), can_work (optional: False when this is the
+#       reporter's "nog niet" to "Kun je weer verder met je werk?" after a workaround, which leaves
+#       the ticket open; after a resolution that answer is a REOPENED with by "reporter")
+#       -- the reporter added information
 INFO_ADDED = "info_added"
 
 # -- the servicedesk's reaction -----------------------------------------------------------------
