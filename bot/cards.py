@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sla import events as ev
-from dialogs.texts import CATEGORY_NAMES, PRIORITY_LABELS, STATUS_LABELS, UPLIFT_LABEL
+from dialogs.texts import CATEGORY_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER_LINE, STATUS_LABELS, UPLIFT_LABEL
 from dialogs.when import say_when
 from storage.models import Ticket
 from storage.tickets import ticket_label
@@ -359,6 +359,8 @@ def ticket_card(
     """
     label = ticket_label(ticket.id)
     body: list[dict[str, Any]] = [heading(f"Melding {label} · {priority_text(ticket)}")]
+    if _reopened_by_reporter(events):
+        body.append(labelled("Let op", REOPENED_BY_REPORTER_LINE.format(name=ticket.reporter_name), attention=True))
     body.append(labelled("Prioriteit", priority_text(ticket)))
     if ticket.uplift and ticket.uplift_motivation:
         body.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation))
@@ -406,6 +408,12 @@ def ticket_card(
     inputs, actions = _actions(ticket, agents={k.lower(): v for k, v in (agents or {}).items()})
     body.extend(inputs)
     return _card(body, actions)
+
+
+def _reopened_by_reporter(events: Sequence[Any]) -> bool:
+    """The reporter said "nog niet" after the latest resolution: the agent must see it first."""
+    last = next((e for e in reversed(events) if e.kind in (ev.RESOLVED, ev.REOPENED)), None)
+    return last is not None and last.kind == ev.REOPENED and _event_data(last).get("by") == "reporter"
 
 
 def _first_owner(events: Sequence[Any], ticket: Ticket) -> str:

@@ -3,6 +3,10 @@
 One turn when everything is given ("aanvulling M-12: ..."); otherwise a short flow: which ticket
 (only when there is more than one open ticket), then what to add (text or a photo). The
 information becomes an INFO_ADDED event on the ticket and the servicedesk card is redrawn.
+
+After "nog niet" to "Kun je weer verder met je werk?" the same flow asks what still fails
+(``still_failing``); ``reopened`` remembers that the ticket was reopened by that answer, so that a
+"stop" can say what did and did not happen (``stopped``).
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ class AddInfoDialog(Dialog):
             asking=None,
             started_at=now_iso,
             last_seen=now_iso,
+            still_failing=bool(options.get("still_failing")),
+            reopened=bool(options.get("reopened")),
         )
         reporter_id, _ = reporter_of(dialog_context.context.activity)
         if state["ticket_id"] is None:
@@ -99,10 +105,19 @@ class AddInfoDialog(Dialog):
         label = tickets.ticket_label(state["ticket_id"])
         if not state["text"] and not state["attachments"]:
             state["asking"] = "text"
-            question = text_question("add_info", texts.ASK_ADD_INFO.format(label=label), min_length=2, accept_photo=True)
+            ask = texts.ASK_STILL_FAILING if state.get("still_failing") else texts.ASK_ADD_INFO.format(label=label)
+            question = text_question("add_info", ask, min_length=2, accept_photo=True, simpler=texts.ASK_ADD_INFO_SIMPLER)
             return await dc.begin_dialog(QUESTION, question)
         await add_information(dc.context, self._services, ticket_id=state["ticket_id"], text=state["text"], photos=state["attachments"])
         return await dc.end_dialog(state["ticket_id"])
+
+
+def stopped(state: dict[str, Any]) -> str:
+    """What was and was not done when an aanvulling stops half-way ("stop", or too long idle)."""
+    ticket_id = state.get("ticket_id")
+    return texts.nothing_added(
+        label=tickets.ticket_label(ticket_id) if ticket_id is not None else None, reopened=bool(state.get("reopened"))
+    )
 
 
 async def add_information(turn_context, services: DeskServices, *, ticket_id: int, text: str | None, photos: list[dict[str, Any]]) -> bool:

@@ -2,14 +2,21 @@
 
 Order in which a message is read:
 
-1. a feedback card answer (``value.feedback``) goes to ``dialogs.feedback`` when that module exists;
+1. a tap on a feedback card (``value.feedback``) goes to ``dialogs.feedback``;
 2. a half-finished intake or aanvulling older than ``intake_idle_minutes`` (by the injected clock,
-   from the last activity time kept in the dialog state) is dropped politely;
+   from the last activity time kept in the dialog state) is dropped politely, saying what was and
+   was not done;
 3. "stop"/"annuleer" and "help" work at every step; "mijn meldingen" and "status M-12" too (the
    open question is asked again after the answer);
 4. a photo during an intake is kept for the ticket; otherwise the open question gets the message;
-5. with nothing open: commands, "aanvulling M-12: ...", a photo, or a description (which starts an
-   intake, unless the hourly limit is reached).
+5. with nothing open: commands, "aanvulling M-12: ...", a photo; then what ``dialogs.recognize``
+   reads: an answer to an open closing question ("ja hoor", "nog niet", "een 8"), a greeting,
+   small talk or thanks (a short friendly answer, never a report), a lone "ja" or "8" (nothing was
+   asked); anything else of two words or more is a description, which starts an intake (unless
+   the hourly limit is reached).
+
+After "nog niet" to "Kun je weer verder met je werk?" the employee is asked what still fails (the
+aanvulling dialog), unless another conversation is open: then they are told how to add it later.
 
 The dialog stack lives in the conversation state (database-backed), so a half-finished intake
 survives a restart of the bot. Every text comes from ``dialogs.texts``; answers are read as Dutch
@@ -18,8 +25,6 @@ whatever the Teams client's locale.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,12 +32,12 @@ from typing import Any
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet
 
-from dialogs import attachments, texts
+from dialogs import addinfo, attachments, feedback, texts
 from dialogs.addinfo import ADD_INFO_DIALOG, AddInfoDialog, add_information, parse_command
 from dialogs.intake import INTAKE_DIALOG, QUESTION, IntakeDialog, reporter_of
 from dialogs.limits import refuse_if_over_limit
 from dialogs.question import QuestionDialog
-from dialogs.recognize import normalise
+from dialogs.recognize import Kind, normalise, read
 from dialogs.services import DeskServices
 from dialogs.when import say_when
 from storage import employee, tickets
@@ -41,10 +46,19 @@ from storage.bot_state import SqlConversationState
 HELP_WORDS = {"help", "hulp", "wat kan je", "wat kun je", "helpen", "menu"}
 STOP_WORDS = {"stop", "annuleer", "annuleren", "cancel", "stoppen", "laat maar", "afbreken", "stop maar"}
 NEW_WORDS = {"nieuwe melding", "melding", "melden", "storing melden", "nieuw", "melding maken", "storing"}
-GREETINGS = {"hoi", "hallo", "hey", "hi", "goedemorgen", "goedemiddag", "goedenavond", "dag", "hello"}
 MY_TICKETS_WORDS = {"mijn meldingen", "meldingen", "mijn tickets", "mijn melding", "overzicht"}
-FEEDBACK_KEY = "feedback"
 MIN_DESCRIPTION_WORDS = 2  # "printer kapot" is a description; "xyzzy" is not
+# A short friendly answer to what is not a problem description (and starts no report).
+CHAT_REPLIES = {
+    Kind.GREETING: texts.WELCOME,
+    Kind.SMALL_TALK: texts.SMALL_TALK,
+    Kind.THANKS: texts.THANKS_REPLY,
+    Kind.OK: texts.OK_REPLY,
+    Kind.YES: texts.NOTHING_ASKED,
+    Kind.NO: texts.NOTHING_ASKED,
+    Kind.NUMBER: texts.NOTHING_ASKED,
+    Kind.DONT_KNOW: texts.NOTHING_ASKED,
+}
 
 
 _STATUS = re.compile(r"^status(?: (?:van |melding )?(?:m ?)?\d+)?$")
@@ -82,26 +96,27 @@ class EmployeeConversation:
     # -- routing ---------------------------------------------------------------------------
     async def _handle(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        if isinstance(activity.value, dict) and FEEDBACK_KEY in activity.value:
-            if importlib.util.find_spec("dialogs.feedback") is not None:
-                feedback = importlib.import_module("dialogs.feedback")
-                await feedback.handle(turn_context, self._services)
-                return
         dialog_context = await self._dialogs.create_context(turn_context)
+        if isinstance(activity.value, dict) and feedback.FEEDBACK_KEY in activity.value:
+            await self._after_feedback(dialog_context, await feedback.handle(turn_context, self._services))
+            return
         text = normalise(activity.text)
         photos = attachments.references(activity)
         now = self._services.clock.now()
 
         if dialog_context.active_dialog is not None and self._expired(dialog_context, now):
             started = self._bottom_state(dialog_context).get("started_at")
+            expired = texts.EXPIRED_ADD_INFO if self._bottom_id(dialog_context) == ADD_INFO_DIALOG else texts.EXPIRED
+            stopped = self._what_stopped(dialog_context)
             await dialog_context.cancel_all_dialogs()
             await turn_context.send_activity(
-                texts.EXPIRED.format(
+                expired.format(
                     started=say_when(datetime.fromisoformat(started), now=now, tz=self._services.policy.tz)
                     if started
                     else "eerder",
                     minutes=self._services.intake_idle_minutes,
                 )
+                + (f" {stopped}" if stopped else "")
             )
             if not self._worth_reading_after_expiry(text, photos):
                 await turn_context.send_activity(texts.EXPIRED_START_AGAIN)
@@ -110,8 +125,9 @@ class EmployeeConversation:
         in_dialog = dialog_context.active_dialog is not None
         if text in STOP_WORDS:
             if in_dialog:
+                stopped = self._what_stopped(dialog_context)
                 await dialog_context.cancel_all_dialogs()
-                await turn_context.send_activity(texts.CANCELLED)
+                await turn_context.send_activity(f"{texts.STOPPED} {stopped}" if stopped else texts.CANCELLED)
             else:
                 await turn_context.send_activity(texts.NOTHING_TO_CANCEL)
             return
@@ -166,9 +182,6 @@ class EmployeeConversation:
                 return
             await self._start_intake(turn_context, dialog_context, None, photos)
             return
-        if text in GREETINGS:
-            await turn_context.send_activity(texts.WELCOME)
-            return
         if activity.value and not text:
             # A click on a card from a conversation that is over: nothing to continue.
             await turn_context.send_activity(texts.CARD_FROM_EARLIER)
@@ -176,10 +189,37 @@ class EmployeeConversation:
         if text in NEW_WORDS:
             await self._start_intake(turn_context, dialog_context, None, photos)
             return
+        reading = read(activity.text)
+        answered = await feedback.answer_typed(turn_context, self._services, reading)
+        if answered is not None:
+            await self._after_feedback(dialog_context, answered)
+            return
+        if reading.kind in CHAT_REPLIES and not reading.more:  # "nee, de printer ...": a description
+            await turn_context.send_activity(CHAT_REPLIES[reading.kind])
+            return
         if len(text.split()) < MIN_DESCRIPTION_WORDS:
             await turn_context.send_activity(texts.UNKNOWN_COMMAND)
             return
         await self._start_intake(turn_context, dialog_context, (activity.text or "").strip(), photos)
+
+    async def _after_feedback(self, dialog_context: DialogContext, answered: feedback.Answered) -> None:
+        """After "nog niet": ask what still fails, or (another conversation is open) say how to add it."""
+        ticket_id = answered.still_failing
+        if ticket_id is None:
+            return
+        if dialog_context.active_dialog is None:
+            await dialog_context.begin_dialog(
+                ADD_INFO_DIALOG, {"ticket_id": ticket_id, "still_failing": True, "reopened": answered.reopened}
+            )
+            return
+        await dialog_context.context.send_activity(texts.ASK_STILL_FAILING_LATER.format(label=tickets.ticket_label(ticket_id)))
+        await dialog_context.reprompt_dialog()
+
+    def _what_stopped(self, dialog_context: DialogContext) -> str | None:
+        """What a stopped aanvulling did and did not do; None for an intake (no report was made)."""
+        if self._bottom_id(dialog_context) == ADD_INFO_DIALOG:
+            return addinfo.stopped(self._bottom_state(dialog_context))
+        return None
 
     async def _start_intake(self, turn_context: TurnContext, dialog_context: DialogContext, description: str | None, photos) -> None:
         reporter_id, _ = reporter_of(turn_context.activity)

@@ -11,6 +11,11 @@ who is affected → can you work (and with a workaround) → the three P1-uplift
 they can change the outcome (one employee, not already P1; a "nee" ends them) → the motivation for
 an uplift → for P1 a phone number → the summary card "Klopt dit?" → the ticket.
 
+Who is affected and whether you can work are not asked when the description already says so
+plainly ("mijn hele team heeft er last van", "ik kan niet werken"): the answer is taken from it and
+confirmed above the next question, and the summary shows it, where it can be changed. Each is read
+from the description once (``state["from_description"]``), so a change on the summary asks.
+
 The phone number is asked *before* the ticket is made, as the last question before the summary.
 The cost is one question (seconds); the gain is that the servicedesk card and the regie notice
 carry the number from the first moment, so the agent who picks up a P1 within its 15 minutes can
@@ -24,7 +29,7 @@ from typing import Any
 
 from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogTurnResult
 
-from dialogs import limits, texts
+from dialogs import limits, recognize, texts
 from dialogs.question import choice_question, phone_question, text_question, yes_no_question
 from dialogs.services import DeskServices
 from dialogs.when import say_when
@@ -40,9 +45,14 @@ CORE_CATEGORIES = frozenset({"m365", "netwerk", "account", "applicatie"})
 SECURITY_HIGH_RISK = frozenset({"kwijt", "datalek"})
 UPLIFT_FIELDS = ("critical_role", "direct_impact", "cannot_work")
 UPLIFT_QUESTIONS = {
-    "critical_role": ("uplift_role", texts.UPLIFT_ROLE),
-    "direct_impact": ("uplift_impact", texts.UPLIFT_IMPACT),
-    "cannot_work": ("uplift_cannot_work", texts.UPLIFT_CANNOT_WORK),
+    "critical_role": ("uplift_role", texts.UPLIFT_ROLE, texts.UPLIFT_ROLE_SIMPLER),
+    "direct_impact": ("uplift_impact", texts.UPLIFT_IMPACT, texts.UPLIFT_IMPACT_SIMPLER),
+    "cannot_work": ("uplift_cannot_work", texts.UPLIFT_CANNOT_WORK, texts.UPLIFT_CANNOT_WORK_SIMPLER),
+}
+# What a first description can already answer (dialogs.recognize reads it), and how it is shown.
+FROM_DESCRIPTION = {
+    "scope": (recognize.scope_in, texts.SCOPE_NAMES),
+    "work": (recognize.work_in, texts.WORK_NAMES),
 }
 # What a change on the summary card clears besides the field itself.
 CLEARED_BY_CHANGE = {
@@ -99,6 +109,7 @@ def new_state(*, description: str | None, attachments: list[dict[str, str]], now
         "started_at": now_iso,
         "last_seen": now_iso,
         "outage_ticket": None,
+        "from_description": [],  # fields already looked up in the description
     }
 
 
@@ -200,6 +211,16 @@ class IntakeDialog(Dialog):
     async def _advance(self, dc: DialogContext) -> DialogTurnResult:
         state = dc.active_dialog.state
         answers = state["answers"]
+        taken: list[str] = []  # answers read from the description, said above the next message
+
+        def lead() -> str | None:
+            said = "\n\n".join([*taken, texts.FROM_DESCRIPTION_CHANGE]) if taken else None
+            taken.clear()
+            return said
+
+        async def say(text: str) -> None:
+            await dc.context.send_activity("\n\n".join(filter(None, (lead(), text))))
+
         while True:
             field = self._next_field(answers)
             category = answers.get("category")
@@ -221,14 +242,22 @@ class IntakeDialog(Dialog):
             if field == "work" and (category == "vraag" or intake_answers(answers).security_high_risk):
                 self._auto(state, "work", None)
                 continue
+            if field in FROM_DESCRIPTION and field not in state.setdefault("from_description", []):
+                state["from_description"].append(field)
+                find, names = FROM_DESCRIPTION[field]
+                found = find(answers["description"])
+                if found is not None:
+                    answers[field] = found
+                    taken.append(texts.FROM_DESCRIPTION[field].format(value=names[found]))
+                    continue
             if field == "cannot_work" and answers.get("work") == "nee":
                 self._auto(state, "cannot_work", True)  # "ik kan niet werken" answers the third question
                 if decision_of(answers).uplift and "motivation" not in answers:
-                    await dc.context.send_activity(texts.UPLIFT_GRANTED)
+                    await say(texts.UPLIFT_GRANTED)
                 continue
             if field == "critical_role":
-                await dc.context.send_activity(texts.UPLIFT_INTRO)
-            return await self._ask(dc, field, self._question(field, state))
+                await say(texts.UPLIFT_INTRO)
+            return await self._ask(dc, field, {**self._question(field, state), "lead": lead()})
 
     @staticmethod
     def _next_field(answers: dict[str, Any]) -> str:
@@ -260,7 +289,7 @@ class IntakeDialog(Dialog):
         answers = state["answers"]
         if field == "description":
             ask = texts.ASK_DESCRIPTION_WITH_PHOTO if state["attachments"] else texts.ASK_DESCRIPTION
-            return text_question("description", ask, min_length=5)
+            return text_question("description", ask, min_length=5, simpler=texts.ASK_DESCRIPTION_SIMPLER)
         if field == "category":
             return choice_question("category", texts.ASK_CATEGORY, texts.CATEGORY_CHOICES, fallback="overig")
         if field == "security":
@@ -272,10 +301,10 @@ class IntakeDialog(Dialog):
         if field == "work":
             return choice_question("work", texts.ASK_WORK, texts.WORK_CHOICES, fallback="omweg", yes="ja", no="nee")
         if field in UPLIFT_QUESTIONS:
-            question_id, text = UPLIFT_QUESTIONS[field]
-            return yes_no_question(question_id, text, fallback=False)
+            question_id, text, simpler = UPLIFT_QUESTIONS[field]
+            return yes_no_question(question_id, text, fallback=False, simpler=simpler)
         if field == "motivation":
-            return text_question("motivation", texts.ASK_MOTIVATION, min_length=3)
+            return text_question("motivation", texts.ASK_MOTIVATION, min_length=3, simpler=texts.ASK_MOTIVATION_SIMPLER)
         if field == "phone":
             return phone_question("phone", texts.ASK_PHONE)
         if field == "confirm":

@@ -5,10 +5,15 @@ database (and survives a restart as it is). Buttons are Adaptive Card ``Action.S
 whose data carries the question id: a click on an old card (a question asked earlier) is not
 mistaken for an answer to this one.
 
-Unrecognised answers get a friendly re-ask with examples, at most twice. The third miss gives a
-way out: a question with a ``fallback`` goes on with that answer (and says so: it can be changed
-on the summary card); one without (a description, the summary) says how to stop or get help and
-stays open.
+Typed answers are read by ``dialogs.recognize`` (so "ja hoor", "👍" and "nog niet" work at every
+question). Unrecognised answers get a friendly re-ask with examples, at most twice. The third miss
+gives a way out: a question with a ``fallback`` goes on with that answer (and says so: it can be
+changed on the summary card); one without (a description, the summary) says how to stop or get help
+and stays open.
+
+"weet ik niet" is not a miss and never an answer: a question with a ``simpler`` wording is asked
+again that way, once; then a question with a ``fallback`` goes on with it and says so; one without
+is asked again with a word of help.
 
 Card layout for a phone screen: yes/no and up to three choices are buttons under the question;
 longer lists are one full-width button per line (Teams shows at most 6 actions in a row).
@@ -36,10 +41,11 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 INLINE_BUTTONS = 3
 
 _STALE = object()  # a button from an earlier question
+_DONT_KNOW = object()  # "weet ik niet"
 
 
-def yes_no_question(question_id: str, text: str, *, fallback: bool | None = None) -> dict[str, Any]:
-    return {"id": question_id, "kind": YES_NO, "text": text, "fallback": fallback}
+def yes_no_question(question_id: str, text: str, *, fallback: bool | None = None, simpler: str | None = None) -> dict[str, Any]:
+    return {"id": question_id, "kind": YES_NO, "text": text, "fallback": fallback, "simpler": simpler}
 
 
 def choice_question(
@@ -67,11 +73,13 @@ def choice_question(
     }
 
 
-def text_question(question_id: str, text: str, *, min_length: int = 2, accept_photo: bool = False) -> dict[str, Any]:
+def text_question(
+    question_id: str, text: str, *, min_length: int = 2, accept_photo: bool = False, simpler: str | None = None
+) -> dict[str, Any]:
     """``accept_photo``: a photo without text answers it too (as "")."""
     return {
         "id": question_id, "kind": TEXT, "text": text, "min_length": min_length, "fallback": None,
-        "accept_photo": accept_photo,
+        "accept_photo": accept_photo, "simpler": simpler,
     }
 
 
@@ -143,7 +151,8 @@ def _choice_answer(question: dict[str, Any], raw: str) -> str | None:
 
 
 def recognise(question: dict[str, Any], activity) -> Any | None:
-    """The answer in this activity, ``_STALE`` for a button of another question, else None."""
+    """The answer in this activity; ``_STALE`` for a button of another question, ``_DONT_KNOW`` for
+    a typed "weet ik niet"; else None."""
     value = activity.value if isinstance(activity.value, dict) else None
     if value is not None and ANSWER_KEY in value:
         if value.get(QUESTION_KEY) != question["id"]:
@@ -151,6 +160,8 @@ def recognise(question: dict[str, Any], activity) -> Any | None:
         raw = str(value[ANSWER_KEY])
     else:
         raw = activity.text or ""
+        if recognize.read(raw).kind is recognize.Kind.DONT_KNOW:
+            return _DONT_KNOW
     kind = question["kind"]
     if kind == YES_NO:
         return recognize.yes_no(raw)
@@ -201,10 +212,12 @@ class QuestionDialog(Dialog):
         super().__init__(dialog_id)
 
     async def begin_dialog(self, dialog_context: DialogContext, options: object = None) -> DialogTurnResult:
+        """``options`` is the question; its optional "lead" goes above it the first time only."""
         question = dict(options)  # type: ignore[arg-type]
+        lead = question.pop("lead", None)
         dialog_context.active_dialog.state["question"] = question
         dialog_context.active_dialog.state["misses"] = 0
-        await dialog_context.context.send_activity(ask_activity(question))
+        await dialog_context.context.send_activity(ask_activity(question, lead=lead))
         return Dialog.end_of_turn
 
     async def continue_dialog(self, dialog_context: DialogContext) -> DialogTurnResult:
@@ -217,6 +230,8 @@ class QuestionDialog(Dialog):
         if answer is _STALE:
             await context.send_activity(ask_activity(question, lead=texts.STALE_BUTTON))
             return Dialog.end_of_turn
+        if answer is _DONT_KNOW:
+            return await self._dont_know(dialog_context, state)
         if answer is not None:
             return await dialog_context.end_dialog(answer)
         state["misses"] = state.get("misses", 0) + 1
@@ -230,6 +245,25 @@ class QuestionDialog(Dialog):
                 await context.send_activity(texts.WAY_OUT_FALLBACK.format(choice=_fallback_name(question)))
             return await dialog_context.end_dialog(question["fallback"])
         await context.send_activity(ask_activity(question, lead=texts.WAY_OUT))
+        return Dialog.end_of_turn
+
+    @staticmethod
+    async def _dont_know(dialog_context: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
+        send = dialog_context.context.send_activity
+        question = state["question"]
+        if question.get("simpler") and question["text"] != question["simpler"]:
+            state["question"] = question = {**question, "text": question["simpler"]}
+            await send(ask_activity(question, lead=texts.DONT_KNOW_SIMPLER))
+            return Dialog.end_of_turn
+        if question.get("fallback") is not None:
+            if question["kind"] == PHONE:
+                await send(texts.PHONE_SKIPPED)
+            else:
+                told = texts.DONT_KNOW_DEFAULT.format(choice=_fallback_name(question))
+                # The intake's choices are on its summary card; its yes/no questions are not.
+                await send(f"{told} {texts.CHANGE_ON_SUMMARY}" if question["kind"] == CHOICE else told)
+            return await dialog_context.end_dialog(question["fallback"])
+        await send(ask_activity(question, lead=texts.DONT_KNOW_NO_DEFAULT))
         return Dialog.end_of_turn
 
     async def reprompt_dialog(self, context: TurnContext, instance) -> None:

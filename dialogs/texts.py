@@ -13,6 +13,23 @@ WELCOME = (
 ASK_DESCRIPTION = "Wat is er aan de hand? Beschrijf het kort in één of twee zinnen."
 ASK_DESCRIPTION_WITH_PHOTO = "Ik heb je foto. Ik bewaar hem bij je melding. Wat is er aan de hand? Beschrijf het kort."
 DESCRIPTION_TOO_SHORT = "Vertel iets meer, bijvoorbeeld: \"mijn laptop start niet op\"."
+ASK_DESCRIPTION_SIMPLER = (
+    "Wat zie je gebeuren, of wat lukt er niet? "
+    "Bijvoorbeeld: \"ik kan niet inloggen\" of \"de printer geeft een foutmelding\"."
+)
+
+# -- the chat around the questions ----------------------------------------------------------------
+SMALL_TALK = (
+    "Ik ben de servicedesk-bot. Ik help je graag met een IT-probleem. "
+    "Wat is er aan de hand? Beschrijf het kort in één of twee zinnen."
+)
+YOU_ARE_WELCOME = "Graag gedaan!"
+THANKS_REPLY = f"{YOU_ARE_WELCOME} Is er nog iets? Beschrijf het gerust."
+OK_REPLY = "Oké! Is er nog iets? Beschrijf het gerust, of typ **help**."
+NOTHING_ASKED = (
+    "Ik heb je nu niets gevraagd. Wil je een storing melden? Beschrijf dan kort wat er aan de hand is. "
+    "Typ **help** voor wat ik nog meer kan."
+)
 
 # -- intake questions ---------------------------------------------------------------------------
 ASK_CATEGORY = "Waar gaat het over? Tik een knop of typ het nummer."
@@ -30,8 +47,17 @@ UPLIFT_IMPACT = (
     "of de reputatie van de organisatie?"
 )
 UPLIFT_CANNOT_WORK = "Kun je je taak nu helemaal niet uitvoeren?"
+# Asked instead when the answer was "weet ik niet".
+UPLIFT_ROLE_SIMPLER = (
+    "Moet je vandaag iets doen dat niet kan wachten? Bijvoorbeeld lesgeven, een zitting of een crisisoverleg."
+)
+UPLIFT_IMPACT_SIMPLER = (
+    "Gaat er iets mis als dit niet snel is opgelost? Bijvoorbeeld voor leerlingen, cliënten of de veiligheid."
+)
+UPLIFT_CANNOT_WORK_SIMPLER = "Kun je nu helemaal niets van je taak doen, ook niet op een andere manier?"
 UPLIFT_GRANTED = "Dan krijgt je melding de hoogste prioriteit: P1-uplift (één medewerker)."
 ASK_MOTIVATION = "Wat moet je nu doen, en wanneer? Bijvoorbeeld: \"om 10:00 lesgeven aan groep 8\"."
+ASK_MOTIVATION_SIMPLER = "Wat moet je vandaag doen dat niet kan wachten? Een paar woorden is genoeg."
 ASK_PHONE = "Op welk telefoonnummer ben je nu bereikbaar? De servicedesk belt je bij P1 op."
 PHONE_NOT_RECOGNISED = "Dat herken ik niet als telefoonnummer. Typ het zo: 06 12345678 of +31 6 12345678."
 PHONE_SKIPPED = "Ik ga verder zonder telefoonnummer. De servicedesk zoekt je op via Teams."
@@ -50,7 +76,7 @@ CATEGORY_CHOICES = (
     ("printer", "Printer of multifunctional", ("printer", "printen", "print", "scanner", "scannen", "multifunctional", "mfp", "kopieerapparaat", "kopieren")),
     ("applicatie", "Applicatie of programma", ("applicatie", "app", "programma", "systeem", "software", "pakket")),
     ("vraag", "Vraag of verzoek", ("vraag", "verzoek", "aanvraag", "bestellen", "nieuw account", "toegang")),
-    ("overig", "Iets anders", ("overig", "anders", "iets anders", "weet niet", "weet ik niet", "geen idee")),
+    ("overig", "Iets anders", ("overig", "anders", "iets anders")),
 )
 CATEGORY_NAMES = {
     "laptop": "laptop of computer",
@@ -98,6 +124,14 @@ WORK_NAMES = {
     "omweg": "ja, met een omweg",
     "ja": "ja, het is alleen lastig",
 }
+
+# Answers the first description already gave: confirmed above the next question, not asked.
+FROM_DESCRIPTION = {
+    "scope": "Je schreef al wie er last van heeft: **{value}**.",
+    "work": "Je schreef al of je kunt werken: **{value}**.",
+}
+CHANGE_ON_SUMMARY = "Je kunt het straks in de samenvatting wijzigen."
+FROM_DESCRIPTION_CHANGE = f"Klopt dat niet? {CHANGE_ON_SUMMARY}"
 
 # -- known outage -------------------------------------------------------------------------------
 def known_outage(*, label: str, category: str, description: str, since: str) -> str:
@@ -190,12 +224,17 @@ WAY_OUT = (
     "Het lukt nog niet. Typ **stop** om te stoppen, of bel de servicedesk als het dringend is. "
     "Je kunt ook gewoon opnieuw antwoorden."
 )
-WAY_OUT_FALLBACK = "Ik begrijp het nog niet. Ik ga verder met **{choice}**. Je kunt het straks in de samenvatting wijzigen."
+WAY_OUT_FALLBACK = f"Ik begrijp het nog niet. Ik ga verder met **{{choice}}**. {CHANGE_ON_SUMMARY}"
 STALE_BUTTON = "Die knop hoort bij een eerdere vraag. Kies hieronder."
+# "weet ik niet": asked again more simply, or a default that is said out loud; never a silent answer.
+DONT_KNOW_SIMPLER = "Geen probleem. Ik vraag het anders."
+DONT_KNOW_DEFAULT = "Geen probleem. Ik ga uit van **{choice}**."
+DONT_KNOW_NO_DEFAULT = "Geen probleem. Kies wat het beste past. Weet je het echt niet? Typ **stop**, of bel de servicedesk."
 PHOTO_RECEIVED = "Foto ontvangen. Ik bewaar hem bij je melding."
 
 # -- commands at every step ----------------------------------------------------------------------
-CANCELLED = "Oké, ik ben gestopt. Er is geen melding gemaakt. Typ **nieuwe melding** om opnieuw te beginnen."
+STOPPED = "Oké, ik ben gestopt."
+CANCELLED = f"{STOPPED} Er is geen melding gemaakt. Typ **nieuwe melding** om opnieuw te beginnen."
 NOTHING_TO_CANCEL = "Er loopt nu niets om te stoppen. Typ **nieuwe melding** om een storing te melden."
 HELP = (
     "Dit kan ik voor je doen:\n\n"
@@ -218,12 +257,28 @@ EXPIRED = (
     "Je melding van {started} was nog niet af. Je hebt er {minutes} minuten niet op gereageerd, "
     "dus ik ben ermee gestopt. Er is geen melding gemaakt."
 )
+EXPIRED_ADD_INFO = (
+    "Je aanvulling van {started} was nog niet af. Je hebt er {minutes} minuten niet op gereageerd, "
+    "dus ik ben ermee gestopt."
+)
 EXPIRED_START_AGAIN = "Speelt het nog? Beschrijf je probleem opnieuw of typ **nieuwe melding**."
 CARD_FROM_EARLIER = "Die knop hoort bij een eerdere vraag. Typ **nieuwe melding** om een storing te melden."
 
 # -- adding information ---------------------------------------------------------------------------
 ASK_WHICH_TICKET = "Bij welke melding hoort dit?"
 ASK_ADD_INFO = "Wat wil je toevoegen aan **{label}**? Een foto sturen mag ook."
+ASK_ADD_INFO_SIMPLER = "Vertel wat je ziet of wat er niet lukt. Een paar woorden is genoeg."
+ASK_STILL_FAILING = "Wat werkt er nog niet? Vertel het kort. Een foto sturen mag ook."
+ASK_STILL_FAILING_LATER = "Wat werkt er nog niet? Zet het straks bij je melding met **aanvulling {label}: je tekst**."
+
+
+def nothing_added(*, label: str | None, reopened: bool) -> str:
+    """What a stopped aanvulling did not do (and, after "nog niet", what did happen)."""
+    text = f"Er is niets toegevoegd aan **{label}**." if label else "Er is niets toegevoegd aan een melding."
+    if reopened:
+        text += " Je melding staat wel weer open. De servicedesk kijkt er opnieuw naar."
+    return text
+
 INFO_ADDED = "Dank je. Ik heb je aanvulling bij **{label}** gezet. De servicedesk ziet hem meteen."
 PHOTO_ADDED = "Dank je. Ik heb je foto bij **{label}** gezet. De servicedesk kan hem openen."
 NO_OPEN_TICKET_TO_ADD = "Je hebt geen open melding om iets aan toe te voegen. Typ **nieuwe melding** om een storing te melden."
@@ -305,8 +360,20 @@ def ticket_line(*, label: str, status: str, owner: str | None, next_deadline: st
 MTTP_QUESTION = "Kun je weer verder met je werk?"
 MTTP_THANKS = "Fijn dat je weer verder kunt! Dank je voor het laten weten ({label})."
 MTTP_NOT_YET = "Jammer. Ik laat de servicedesk weten dat je nog niet verder kunt ({label})."
+MTTP_REOPENED = (
+    "Jammer dat het nog niet werkt. Je melding **{label}** staat weer open. "
+    "De servicedesk gaat er opnieuw mee aan de slag."
+)
+# What the servicedesk reads for a "nog niet": the reopen reason, or the added information.
+NOT_YET_FOR_DESK = "De melder kan nog niet verder met het werk."
+REOPENED_BY_REPORTER_LINE = "{name} kan nog niet verder met het werk en heeft de melding heropend."
+MTTP_ASK = "Kun je weer verder met je werk ({label})? Typ **ja** of **nog niet**."
+MTTP_DONT_KNOW = "Probeer het gerust even uit. Werkt alles? Typ **ja**. Werkt het nog niet? Typ **nog niet**."
 CSAT_THANKS = "Dank je voor je cijfer: {score}. Daar worden we beter van."
-CSAT_PICK_A_SCORE = "Tik een cijfer van 1 tot 10 op de kaart."
+CSAT_ASK = "Welk cijfer van 1 tot 10 geef je voor de hulp bij {label}? Typ het cijfer, bijvoorbeeld **8**."
+CSAT_PICK_A_SCORE = "Kies een cijfer van 1 tot 10. Tik het op de kaart of typ het."
+CSAT_NONE = "Geen probleem. Een cijfer geven hoeft niet."
+FEEDBACK_NOT_ASKED = "Die vraag staat voor melding {label} nu niet open. Er is niets veranderd."
 FEEDBACK_ALREADY = "Je antwoord voor {label} had ik al. Dank je!"
 FEEDBACK_NOT_YOURS = "Deze vraag hoort niet bij een melding van jou. Er is niets veranderd."
 FEEDBACK_CARD_ANSWERED = "Melding {label}: je antwoord is binnen. Dank je!"

@@ -587,9 +587,13 @@ async def resolve(
 
 async def reopen(
     session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
-    reason: str | None, seen_version: int | None,
+    reason: str | None, seen_version: int | None, by: str = "agent",
 ) -> ChangeResult:
-    """"Heropenen": a resolved ticket is open again; its clocks run on from the original report."""
+    """"Heropenen": a resolved ticket is open again; its clocks run on from the original report.
+
+    ``by`` "reporter": the employee said it still fails ("nog niet"). The bot answers them in the
+    chat itself, as "je"; the reason is written for the servicedesk, so it is not sent to them.
+    """
     if not reason:
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no reason")
     statuses = ("opgelost",)
@@ -600,8 +604,8 @@ async def reopen(
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=statuses, values={"status": back_to, "resolved_at": None}, kind=ev.REOPENED,
-        data={"reason": reason, "agent_name": agent_name},
-        tell={"kind": "reopened", "reason": reason},
+        data={"reason": reason, "agent_name": agent_name, "by": by},
+        tell={"kind": "reopened", "reason": reason} if by == "agent" else None,
     )
 
 

@@ -160,18 +160,34 @@ class Chat:
                 self.transcript.bot(reply)
         return replies
 
+    def receive(self, *, text: str = "", card: dict[str, Any] | None = None) -> str:
+        """A message the bot sends outside a turn (from the outbox), as the employee reads it:
+        recorded like a reply, so ``tap`` finds its buttons. The card is validated too."""
+        if card is not None:
+            assert_valid_card(card)
+        reply = Reply(text=text, cards=[card] if card is not None else [])
+        self.all_replies.append(reply)
+        if self.transcript is not None:
+            self.transcript.bot(reply)
+        return reply.read
+
     async def say(self, text: str | None = None, **kwargs: Any) -> str:
         """Send and return everything the employee reads in answer, as one string."""
         return "\n".join(r.read for r in await self.send(text, **kwargs))
 
     async def tap(self, answer: str) -> str:
-        """Tap a button on the last card the bot sent (by its answer value)."""
-        card = next(c for r in reversed(self.all_replies) for c in r.cards)
-        actions = list(card.get("actions", []))
-        for node in card.get("body", []):
-            if node.get("type") == "ActionSet":
-                actions.extend(node["actions"])
-        action = next(a for a in actions if a["data"].get("antwoord") == answer)
+        """Tap a button (by its answer value) on the newest card the bot sent that has one."""
+
+        def actions(card: dict[str, Any]) -> list[dict[str, Any]]:
+            found = list(card.get("actions", []))
+            for node in card.get("body", []):
+                if node.get("type") == "ActionSet":
+                    found.extend(node["actions"])
+            return found
+
+        action = next(
+            a for r in reversed(self.all_replies) for c in reversed(r.cards) for a in actions(c) if a["data"].get("antwoord") == answer
+        )
         return await self.say(None, value=dict(action["data"]), shown=f"[{action['title']}]")
 
     def last_card(self) -> dict[str, Any]:

@@ -181,6 +181,7 @@ async def test_feedback_answers_go_to_the_feedback_module(chat: Chat, services, 
     async def fake_handle(turn_context, services_):
         seen.append(turn_context.activity.value)
         await turn_context.send_activity("feedback ontvangen")
+        return dialogs.feedback.Answered()
 
     monkeypatch.setattr(dialogs.feedback, "handle", fake_handle)
     await chat.say("mijn laptop start niet op")  # an intake is open

@@ -1,0 +1,104 @@
+"""What people type, and what the one recogniser makes of it (``dialogs.recognize``).
+
+The dialog tests show these readings at work in the conversation; this table keeps the words
+themselves in view, so a change to the word lists shows which everyday answer it breaks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs.recognize import Kind, read, scope_in, work_in, yes_no
+
+YES = ["ja", "Ja!", "ja hoor", "jaa", "jaaa", "jep", "jazeker", "klopt", "👍", "👍🏽", "yes", "yeah", "zeker weten", "ja, het werkt weer"]
+NO = ["nee", "nee hoor", "neee", "nog niet", "werkt nog steeds niet", "het werkt nog niet", "niet echt", "👎", "no", "not yet"]
+THANKS = ["bedankt!", "dank je", "dank je wel", "dankjewel", "thanks", "thank you", "hoi, bedankt!", "🙏"]
+OK = ["ok", "oké", "okay", "top", "prima", "Oké, bedankt", "👌"]
+GREETINGS = ["hoi", "Hallo!", "goedemorgen", "hello", "good morning"]
+SMALL_TALK = ["hello, can you help me?", "kun je me helpen?", "Hoi, kun je me even helpen?", "ik heb een vraag", "hoe gaat het?", "test"]
+DONT_KNOW = ["weet ik niet", "Weet ik niet.", "geen idee", "ik weet het niet", "dat weet ik echt niet", "I don't know", "no idea", "nee, weet ik niet"]
+DESCRIPTIONS = [
+    "mijn laptop start niet op", "hoi, de printer geeft een papierstoring", "ik heb een probleem met mijn laptop",
+    "ik weet het wachtwoord niet meer", "geen internet op de tweede verdieping", "nee, de printer piept nog steeds",
+]
+
+
+@pytest.mark.parametrize("text", YES)
+def test_yes_in_every_everyday_form(text):
+    assert read(text).kind is Kind.YES and yes_no(text) is True
+
+
+@pytest.mark.parametrize("text", NO)
+def test_no_and_not_yet(text):
+    assert read(text).kind is Kind.NO and yes_no(text) is False
+
+
+@pytest.mark.parametrize("text", OK)
+def test_ok_agrees_to_a_question(text):
+    assert read(text).kind is Kind.OK and yes_no(text) is True
+
+
+@pytest.mark.parametrize("text", THANKS)
+def test_thanks_is_no_answer(text):
+    assert read(text).kind is Kind.THANKS and yes_no(text) is None
+
+
+@pytest.mark.parametrize("text", GREETINGS)
+def test_a_greeting_alone(text):
+    assert read(text).kind is Kind.GREETING
+
+
+@pytest.mark.parametrize("text", SMALL_TALK)
+def test_small_talk_is_no_problem_description(text):
+    assert read(text).kind is Kind.SMALL_TALK
+
+
+@pytest.mark.parametrize("text", DONT_KNOW)
+def test_dont_know_is_never_yes_or_no(text):
+    assert read(text).kind is Kind.DONT_KNOW and yes_no(text) is None
+
+
+@pytest.mark.parametrize(("text", "number"), [("8", 8), ("een 8", 8), ("acht", 8), ("8/10", 8), ("ik geef een 7", 7), ("10 van de 10", 10), ("tien", 10)])
+def test_scores_as_people_type_them(text, number):
+    assert read(text) == read(str(number)) and read(text).number == number
+
+
+@pytest.mark.parametrize("text", ["8,5", "2 teams", "acht uur"])
+def test_a_number_with_more_is_not_a_score(text):
+    assert read(text).kind is not Kind.NUMBER
+
+
+@pytest.mark.parametrize("text", DESCRIPTIONS)
+def test_a_message_that_says_more_may_be_a_description(text):
+    assert read(text).more
+
+
+@pytest.mark.parametrize(
+    ("description", "scope"),
+    [
+        ("mijn hele team heeft er last van", "mijn_team"),
+        ("ons team kan niet printen", "mijn_team"),
+        ("de printers op drie scholen printen niets meer", "meerdere_teams"),
+        ("Teams werkt bij niemand", "iedereen"),
+        ("alleen bij mij doet outlook raar", "alleen_ik"),
+        ("collega's hebben er geen last van", "alleen_ik"),
+        ("ik moet mijn team bellen maar mijn telefoon is stuk", None),
+        ("mijn laptop start niet op", None),
+    ],
+)
+def test_who_is_affected_is_read_from_a_plain_description(description, scope):
+    assert scope_in(description) == scope
+
+
+@pytest.mark.parametrize(
+    ("description", "work"),
+    [
+        ("mijn laptop is kapot, ik kan niet werken", "nee"),
+        ("ik kan hierdoor helemaal niet werken", "nee"),
+        ("we kunnen niet werken", "nee"),
+        ("ik kan niet inloggen", None),
+        ("ik kan gewoon doorwerken op een leenlaptop", None),
+    ],
+)
+def test_cannot_work_is_read_from_a_plain_description(description, work):
+    assert work_in(description) == work
