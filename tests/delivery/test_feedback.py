@@ -117,3 +117,40 @@ async def test_an_answered_feedback_card_is_replaced_so_it_cannot_be_tapped_agai
     replaced = [c for c in harness.connector.calls if c.method == "PUT" and c.activity_id == sent_id]
     assert len(replaced) == 1
     assert "je antwoord is binnen" in replaced[0].card_text() and "Action.Submit" not in str(replaced[0].cards)
+
+
+async def test_typed_closing_answers_count_as_the_buttons_would(harness):
+    ticket_id = await new_ticket(harness)
+    await _resolve(harness, ticket_id)
+    harness.clock.advance(timedelta(minutes=5))
+    await harness.say("ja hoor")
+    assert "Fijn dat je weer verder kunt" in harness.replies_to_employee()[-1]
+    await harness.say("een 8")
+    assert "Dank je voor je cijfer: 8." in harness.replies_to_employee()[-1]
+    kinds = [(e.kind, e.data.get("score")) for e in await events(harness, ticket_id)]
+    assert (ev.PRODUCTIVE_AGAIN, None) in kinds and (ev.CSAT, 8) in kinds
+    assert not [c for c in harness.connector.to("19:servicedesk") if "Lage tevredenheid" in c.card_text()]
+
+
+async def test_typed_nog_niet_reopens_and_the_servicedesk_card_says_so_at_the_top(harness):
+    ticket_id = await new_ticket(harness)
+    await _resolve(harness, ticket_id)
+    before = len(harness.replies_to_employee())
+    await harness.say("werkt nog steeds niet")
+    told = harness.replies_to_employee()[before:]
+    assert len(told) == 2, told  # the bot's own answer, in "je", and the question; nothing else
+    assert "Je melding **M-1** staat weer open." in told[0] and "Wat werkt er nog niet?" in told[1]
+    assert not any("elder" in text for text in told)
+    assert (await ticket(harness, ticket_id)).status == "opgepakt"
+
+    await harness.say("de printer piept nog steeds")
+    assert "Ik heb je aanvulling bij **M-1** gezet." in harness.replies_to_employee()[-1]
+    [card] = [c for c in harness.connector.to("19:servicedesk") if c.method == "PUT"][-1:]
+    first_lines = card.cards[0]["body"][:2]
+    assert first_lines[0]["text"].startswith("Melding M-1")
+    assert "".join(run["text"] for run in first_lines[1]["inlines"]) == (
+        "Let op: Sanne de Vries kan nog niet verder met het werk en heeft de melding heropend."
+    )
+    assert "Aanvulling: de printer piept nog steeds" in card.card_text()
+    reopened = [e for e in await events(harness, ticket_id) if e.kind == ev.REOPENED]
+    assert [e.data["by"] for e in reopened] == ["reporter"]
