@@ -12,7 +12,9 @@ from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sla import events as ev
-from dialogs.texts import CATEGORY_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER_LINE, STATUS_LABELS, UPLIFT_LABEL
+from dialogs.texts import (
+    CATEGORY_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS, UPLIFT_LABEL,
+)
 from dialogs.when import say_when
 from storage.models import Ticket
 from storage.tickets import ticket_label
@@ -360,7 +362,7 @@ def ticket_card(
     label = ticket_label(ticket.id)
     body: list[dict[str, Any]] = [heading(f"Melding {label} · {priority_text(ticket)}")]
     if _reopened_by_reporter(events):
-        body.append(labelled("Let op", REOPENED_BY_REPORTER_LINE.format(name=ticket.reporter_name), attention=True))
+        body.append(labelled(REOPENED_BY_REPORTER_LABEL, REOPENED_BY_REPORTER.format(name=ticket.reporter_name), attention=True))
     body.append(labelled("Prioriteit", priority_text(ticket)))
     if ticket.uplift and ticket.uplift_motivation:
         body.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation))

@@ -366,7 +366,9 @@ MTTP_REOPENED = (
 )
 # What the servicedesk reads for a "nog niet": the reopen reason, or the added information.
 NOT_YET_FOR_DESK = "De melder kan nog niet verder met het werk."
-REOPENED_BY_REPORTER_LINE = "{name} kan nog niet verder met het werk en heeft de melding heropend."
+# The first line of the servicedesk card after that reopen ("label: value").
+REOPENED_BY_REPORTER_LABEL = "Heropend door de melder"
+REOPENED_BY_REPORTER = "{name} kan nog niet verder met het werk."
 MTTP_ASK = "Kun je weer verder met je werk ({label})? Typ **ja** of **nog niet**."
 MTTP_DONT_KNOW = "Probeer het gerust even uit. Werkt alles? Typ **ja**. Werkt het nog niet? Typ **nog niet**."
 CSAT_THANKS = "Dank je voor je cijfer: {score}. Daar worden we beter van."

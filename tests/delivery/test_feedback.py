@@ -149,7 +149,7 @@ async def test_typed_nog_niet_reopens_and_the_servicedesk_card_says_so_at_the_to
     first_lines = card.cards[0]["body"][:2]
     assert first_lines[0]["text"].startswith("Melding M-1")
     assert "".join(run["text"] for run in first_lines[1]["inlines"]) == (
-        "Let op: Sanne de Vries kan nog niet verder met het werk en heeft de melding heropend."
+        "Heropend door de melder: Sanne de Vries kan nog niet verder met het werk."
     )
     assert "Aanvulling: de printer piept nog steeds" in card.card_text()
     reopened = [e for e in await events(harness, ticket_id) if e.kind == ev.REOPENED]
