@@ -7,12 +7,15 @@ One story, in order, in the real UI, against the bot in local development mode:
 3. an agent picks it up from the card in the servicedesk channel, with a note; the card changes;
 4. the reporter gets the agent's note, and a day later the scheduled status update;
 5. the agent resolves it from the card ("Opgelost", solution, first-time-fix); the card changes;
-6. the reporter gets "Kun je weer verder met je werk?" and the 1-10 score card, taps "Ja" and a
-   score, and is thanked;
+6. the reporter gets "Kun je weer verder met je werk?" and the 1-10 score card, and types instead
+   of tapping: "bedankt!" (the bot asks the open question again), "ja hoor" and "een 8";
 7. a P1-uplift report: regie hears of it at once;
 8. the agent picks the P1-uplift up, waits for a third party ("Wacht op derde") and resumes
    ("Hervat"); the card and the reporter follow;
-9. on Monday the weekly SLA summary appears in the overleg.
+9. on Monday the weekly SLA summary appears in the overleg;
+10. the agent resolves the P1-uplift; the reporter types "werkt nog steeds niet": the ticket opens
+    again, the bot asks what still fails, the answer goes to the ticket, and the servicedesk card
+    says at the top that the reporter reopened it.
 
 Time moves through the bot's dev tools (``/_dev/clock/advance``, ``/_dev/jobs/...``), so nothing
 waits for real deadlines. Each step leaves a screenshot in test-artifacts/e2e/screenshots/; the
@@ -32,7 +35,7 @@ from tests.cards.gallery import all_cards
 from tests.e2e.card_gallery import kind_of, render, write_gallery
 from tests.e2e.employee import Answer, report
 from tests.e2e.stack import ARTIFACTS
-from tests.e2e.ui import OVERLEG_CHAT, PERSONAL, REGIE_CHANNEL, SERVICEDESK_CHANNEL, Message, Ui, card_buttons
+from tests.e2e.ui import OVERLEG_CHAT, PERSONAL, REGIE_CHANNEL, SERVICEDESK_CHANNEL, Message, Ui, card_buttons, card_texts
 from tests.support.cards import validate_card
 
 pytestmark = pytest.mark.e2e
@@ -44,6 +47,8 @@ SCORE = "8"
 MOTIVATION = "om 10:00 lesgeven aan groep 8"
 PARTY = "leverancier Dell"
 WAIT_REASON = "Vervangende laptop besteld, levering vanmiddag."
+SOLUTION_P1 = "Vervangende laptop geleverd en ingericht."
+STILL_FAILING = "De nieuwe laptop maakt geen verbinding met de wifi."
 
 # Questions any report may get, answered the same way in both scenarios.
 COMMON = [
@@ -180,14 +185,20 @@ def test_reporter_can_work_again_and_gives_a_score(ui: Ui, progress):
     ui.shot("vragen", reveal="Kun je weer verder met je werk?")
 
     since = ui.mark()
-    assert ui.click("Ja", card_text="Kun je weer verder met je werk?")
+    assert ui.type("bedankt!")  # thanks is no answer: the open question comes again, in words
+    again = _latest(ui.messages(PERSONAL, since=since), r"Graag gedaan")
+    assert again is not None and "Kun je weer verder met je werk (M-1)?" in again.text, [
+        m.text for m in ui.messages(PERSONAL, since=since)]
+
+    since = ui.mark()
+    assert ui.type("ja hoor")  # typed, not tapped
     thanks = _latest(ui.messages(PERSONAL, since=since), r"Fijn dat je weer verder kunt")
     assert thanks is not None and "M-1" in thanks.text, [m.text for m in ui.messages(PERSONAL, since=since)]
     assert ui.see("Fijn dat je weer verder kunt")
     ui.shot("weer-aan-het-werk", reveal="Fijn dat je weer verder kunt")
 
     since = ui.mark()
-    assert ui.click(SCORE, card_text="Hoe tevreden ben je over de hulp?")
+    assert ui.type(f"een {SCORE}")
     assert _latest(ui.messages(PERSONAL, since=since), rf"Dank je voor je cijfer: {SCORE}") is not None, [
         m.text for m in ui.messages(PERSONAL, since=since)]
     assert ui.see(f"Dank je voor je cijfer: {SCORE}")
@@ -281,6 +292,44 @@ def test_weekly_summary_appears_in_the_overleg(ui: Ui, progress):
     assert summary is not None and summary.cards
     ui.shot("overleg", doc=True)
     progress.passed.add("weekly")
+
+
+def test_reporter_types_nog_niet_after_the_resolution_and_the_ticket_opens_again(ui: Ui, progress):
+    progress.needs("wait")
+    ui.begin("10-nog-niet-na-oplossing")
+    ui.go(SERVICEDESK_CHANNEL)
+    card = "Melding M-2"
+    ui.click("Opgelost", card_text=card, expect_turn=False)
+    ui.fill(SOLUTION_P1, card_text=card, label="Oplossing (de melder")
+    ui.fill("Ja", card_text=card, label="Opgelost zonder doorzetten")
+    since = ui.mark()
+    ui.click("Opgelost", card_text=card, last=True)
+    assert "Heropenen" in card_buttons(_card_answer(ui, since)), "M-2 was not resolved"
+
+    ui.go(PERSONAL)
+    assert ui.see(f"is opgelost: {SOLUTION_P1}"), "the reporter did not get the solution"
+    since = ui.mark()
+    assert ui.type("werkt nog steeds niet")
+    told = [m.text for m in ui.messages(PERSONAL, since=since)]
+    assert any("Je melding **M-2** staat weer open." in t for t in told), told
+    assert any("Wat werkt er nog niet?" in t for t in told) and not any("elder" in t for t in told), told
+    assert ui.see("Wat werkt er nog niet?")
+    since = ui.mark()
+    assert ui.type(STILL_FAILING)
+    added = _latest(ui.messages(PERSONAL, since=since), r"Ik heb je aanvulling bij")
+    assert added is not None and "M-2" in added.text, [m.text for m in ui.messages(PERSONAL, since=since)]
+    ui.shot("melder-nog-niet", doc=True, reveal="Wat werkt er nog niet?")
+
+    ui.go(SERVICEDESK_CHANNEL)
+    user = ui.stack.user["name"]
+    assert ui.see(f"{user} kan nog niet verder met het werk."), "the card does not say the reporter reopened it"
+    updated = _latest(ui.messages(SERVICEDESK_CHANNEL), r"Heropend door de melder")
+    assert updated is not None and updated.cards, "no redrawn card for M-2"
+    lines = card_texts(updated.cards[0])
+    assert lines[0].startswith("Melding M-2") and lines[1:3] == ["Heropend door de melder: ", f"{user} kan nog niet verder met het werk."], lines[:4]
+    assert f"Aanvulling: {STILL_FAILING}" in updated.all_text
+    ui.shot("kaart-heropend", reveal=f"{user} kan nog niet verder met het werk.")
+    progress.passed.add("not-yet")
 
 
 def test_every_card_the_bot_sent_is_valid_adaptive_card_1_5_and_renders(ui: Ui, progress):
