@@ -23,39 +23,20 @@ DESCRIPTIONS = [
 ]
 
 
-@pytest.mark.parametrize("text", YES)
-def test_yes_in_every_everyday_form(text):
-    assert read(text).kind is Kind.YES and yes_no(text) is True
+READINGS = [
+    *((text, Kind.YES, True) for text in YES),
+    *((text, Kind.NO, False) for text in NO),
+    *((text, Kind.OK, True) for text in OK),  # agreement, to a question
+    *((text, Kind.THANKS, None) for text in THANKS),
+    *((text, Kind.GREETING, None) for text in GREETINGS),
+    *((text, Kind.SMALL_TALK, None) for text in SMALL_TALK),  # no problem description
+    *((text, Kind.DONT_KNOW, None) for text in DONT_KNOW),  # never yes or no
+]
 
 
-@pytest.mark.parametrize("text", NO)
-def test_no_and_not_yet(text):
-    assert read(text).kind is Kind.NO and yes_no(text) is False
-
-
-@pytest.mark.parametrize("text", OK)
-def test_ok_agrees_to_a_question(text):
-    assert read(text).kind is Kind.OK and yes_no(text) is True
-
-
-@pytest.mark.parametrize("text", THANKS)
-def test_thanks_is_no_answer(text):
-    assert read(text).kind is Kind.THANKS and yes_no(text) is None
-
-
-@pytest.mark.parametrize("text", GREETINGS)
-def test_a_greeting_alone(text):
-    assert read(text).kind is Kind.GREETING
-
-
-@pytest.mark.parametrize("text", SMALL_TALK)
-def test_small_talk_is_no_problem_description(text):
-    assert read(text).kind is Kind.SMALL_TALK
-
-
-@pytest.mark.parametrize("text", DONT_KNOW)
-def test_dont_know_is_never_yes_or_no(text):
-    assert read(text).kind is Kind.DONT_KNOW and yes_no(text) is None
+@pytest.mark.parametrize(("text", "kind", "answer"), READINGS)
+def test_everyday_answers_read_as_meant(text, kind, answer):
+    assert read(text).kind is kind and yes_no(text) is answer
 
 
 @pytest.mark.parametrize(("text", "number"), [("8", 8), ("een 8", 8), ("acht", 8), ("8/10", 8), ("ik geef een 7", 7), ("10 van de 10", 10), ("tien", 10)])
