@@ -100,8 +100,10 @@ PUBLIC_TITLE_SET = "public_title_set"
 WORKAROUND = "workaround"
 # data: solution, first_time_fix (bool, LEGACY: ticked by the agent; the fold derives it)
 RESOLVED = "resolved"
-# data: reason, by ("agent" | "reporter")
+# data: reason, by (BY_AGENT | BY_REPORTER)
 REOPENED = "reopened"
+BY_AGENT = "agent"  # the servicedesk or regie reopened it from the card
+BY_REPORTER = "reporter"  # the employee said "nog niet" after the resolution
 # data: {} -- closed for good (after resolution)
 CLOSED = "closed"
 # data: {} -- the employee says they can work again (MTTP moment)
