@@ -415,7 +415,7 @@ def ticket_card(
 def _reopened_by_reporter(events: Sequence[Any]) -> bool:
     """The reporter said "nog niet" after the latest resolution: the agent must see it first."""
     last = next((e for e in reversed(events) if e.kind in (ev.RESOLVED, ev.REOPENED)), None)
-    return last is not None and last.kind == ev.REOPENED and _event_data(last).get("by") == "reporter"
+    return last is not None and last.kind == ev.REOPENED and _event_data(last).get("by") == ev.BY_REPORTER
 
 
 def _first_owner(events: Sequence[Any], ticket: Ticket) -> str:

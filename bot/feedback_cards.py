@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dialogs.texts import MTTP_QUESTION
+from storage.feedback import CSAT, MTTP
 from storage.models import Ticket
 from storage.tickets import ticket_label
 
@@ -22,7 +24,7 @@ def _about(ticket: Ticket) -> dict[str, Any]:
 
 def mttp_question_card(ticket: Ticket) -> dict[str, Any]:
     label = ticket_label(ticket.id)
-    answer = lambda value: {"feedback": "mttp", "ticket": ticket.id, "antwoord": value}  # noqa: E731
+    answer = lambda value: {"feedback": MTTP, "ticket": ticket.id, "antwoord": value}  # noqa: E731
     return {
         "type": "AdaptiveCard",
         "$schema": CARD_SCHEMA,
@@ -30,7 +32,7 @@ def mttp_question_card(ticket: Ticket) -> dict[str, Any]:
         "body": [
             {"type": "TextBlock", "text": f"Melding {label}", "weight": "Bolder", "wrap": True},
             _about(ticket),
-            {"type": "TextBlock", "text": "Kun je weer verder met je werk?", "wrap": True},
+            {"type": "TextBlock", "text": MTTP_QUESTION, "wrap": True},
         ],
         "actions": [
             {"type": "Action.Submit", "title": "Ja", "data": answer("ja")},
@@ -47,7 +49,7 @@ def csat_question_card(ticket: Ticket) -> dict[str, Any]:
         return {
             "type": "ActionSet",
             "actions": [
-                {"type": "Action.Submit", "title": str(score), "data": {"feedback": "csat", "ticket": ticket.id, "score": score}}
+                {"type": "Action.Submit", "title": str(score), "data": {"feedback": CSAT, "ticket": ticket.id, "score": score}}
                 for score in scores
             ],
         }

@@ -239,32 +239,28 @@ class QuestionDialog(Dialog):
             await context.send_activity(ask_activity(question, lead=_re_ask_text(question)))
             return Dialog.end_of_turn
         if question.get("fallback") is not None:
-            if question["kind"] == PHONE:
-                await context.send_activity(texts.PHONE_SKIPPED)
-            else:
-                await context.send_activity(texts.WAY_OUT_FALLBACK.format(choice=_fallback_name(question)))
-            return await dialog_context.end_dialog(question["fallback"])
+            return await self._fall_back(dialog_context, question, texts.WAY_OUT_FALLBACK.format(choice=_fallback_name(question)))
         await context.send_activity(ask_activity(question, lead=texts.WAY_OUT))
         return Dialog.end_of_turn
 
-    @staticmethod
-    async def _dont_know(dialog_context: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
-        send = dialog_context.context.send_activity
+    async def _dont_know(self, dialog_context: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
         question = state["question"]
         if question.get("simpler") and question["text"] != question["simpler"]:
             state["question"] = question = {**question, "text": question["simpler"]}
-            await send(ask_activity(question, lead=texts.DONT_KNOW_SIMPLER))
+            await dialog_context.context.send_activity(ask_activity(question, lead=texts.DONT_KNOW_SIMPLER))
             return Dialog.end_of_turn
         if question.get("fallback") is not None:
-            if question["kind"] == PHONE:
-                await send(texts.PHONE_SKIPPED)
-            else:
-                told = texts.DONT_KNOW_DEFAULT.format(choice=_fallback_name(question))
-                # The intake's choices are on its summary card; its yes/no questions are not.
-                await send(f"{told} {texts.CHANGE_ON_SUMMARY}" if question["kind"] == CHOICE else told)
-            return await dialog_context.end_dialog(question["fallback"])
-        await send(ask_activity(question, lead=texts.DONT_KNOW_NO_DEFAULT))
+            told = texts.DONT_KNOW_DEFAULT.format(choice=_fallback_name(question))
+            # The intake's choices are on its summary card; its yes/no questions are not.
+            return await self._fall_back(dialog_context, question, f"{told} {texts.CHANGE_ON_SUMMARY}" if question["kind"] == CHOICE else told)
+        await dialog_context.context.send_activity(ask_activity(question, lead=texts.DONT_KNOW_NO_DEFAULT))
         return Dialog.end_of_turn
+
+    @staticmethod
+    async def _fall_back(dialog_context: DialogContext, question: dict[str, Any], told: str) -> DialogTurnResult:
+        """Go on with the question's fallback and say so (a phone number: going on without one)."""
+        await dialog_context.context.send_activity(texts.PHONE_SKIPPED if question["kind"] == PHONE else told)
+        return await dialog_context.end_dialog(question["fallback"])
 
     async def reprompt_dialog(self, context: TurnContext, instance) -> None:
         await context.send_activity(ask_activity(instance.state["question"]))

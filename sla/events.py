@@ -23,7 +23,7 @@ from typing import Any, Mapping
 REPORTED = "reported"
 # data: text, attachments (how many, optional), can_work (optional: False when this is the
 #       reporter's "nog niet" to "Kun je weer verder met je werk?" after a workaround, which leaves
-#       the ticket open; after a resolution that answer is a REOPENED with by "reporter")
+#       the ticket open; after a resolution that answer is a REOPENED by BY_REPORTER)
 #       -- the reporter added information
 INFO_ADDED = "info_added"
 

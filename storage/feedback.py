@@ -6,7 +6,7 @@ button on the card or is typed in the chat (``open_questions``):
 
 * "Kun je weer verder met je werk?" is asked by a WORKAROUND or RESOLVED. "Ja" is the MTTP moment
   (PRODUCTIVE_AGAIN, once). "Nog niet" after a resolution reopens the ticket (REOPENED, by
-  "reporter"); after a workaround the ticket is still open, and the answer is recorded as an
+  BY_REPORTER); after a workaround the ticket is still open, and the answer is recorded as an
   INFO_ADDED with ``can_work`` False. Either answers the question until the next workaround or
   resolution asks it again.
 * The score is asked by the latest RESOLVED, once; a reopen withdraws it until the next resolution.
@@ -49,7 +49,7 @@ def _not_yet(row: TicketEventRow) -> bool:
     """The reporter's "nog niet" to "Kun je weer verder met je werk?"."""
     data = row.data or {}
     if row.kind == ev.REOPENED:
-        return data.get("by") == "reporter"
+        return data.get("by") == ev.BY_REPORTER
     return row.kind == ev.INFO_ADDED and data.get("can_work") is False
 
 
@@ -140,7 +140,7 @@ async def record_productive_again(
     elif ticket.status not in tickets.OPEN_STATUSES:
         reopened = await tickets.reopen(
             session, policy=policy, now=now, ticket_id=ticket_id, agent_id=reporter_id,
-            agent_name=ticket.reporter_name, reason=not_yet_note, seen_version=None, by="reporter",
+            agent_name=ticket.reporter_name, reason=not_yet_note, seen_version=None, by=ev.BY_REPORTER,
         )
         return FeedbackOutcome.REOPENED if reopened.outcome is tickets.Outcome.DONE else FeedbackOutcome.NOT_ASKED
     else:

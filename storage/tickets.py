@@ -587,11 +587,11 @@ async def resolve(
 
 async def reopen(
     session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
-    reason: str | None, seen_version: int | None, by: str = "agent",
+    reason: str | None, seen_version: int | None, by: str = ev.BY_AGENT,
 ) -> ChangeResult:
     """"Heropenen": a resolved ticket is open again; its clocks run on from the original report.
 
-    ``by`` "reporter": the employee said it still fails ("nog niet"). The bot answers them in the
+    ``by`` ``BY_REPORTER``: the employee said it still fails ("nog niet"). The bot answers them in the
     chat itself, as "je"; the reason is written for the servicedesk, so it is not sent to them.
     """
     if not reason:
@@ -605,7 +605,7 @@ async def reopen(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=statuses, values={"status": back_to, "resolved_at": None}, kind=ev.REOPENED,
         data={"reason": reason, "agent_name": agent_name, "by": by},
-        tell={"kind": "reopened", "reason": reason} if by == "agent" else None,
+        tell={"kind": "reopened", "reason": reason} if by == ev.BY_AGENT else None,
     )
 
 
