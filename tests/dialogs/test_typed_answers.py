@@ -330,3 +330,24 @@ async def test_stop_after_nog_niet_says_the_ticket_is_open_again(chat: Chat, ser
     await chat.say("werkt nog steeds niet")
     stopped = await chat.say("stop")
     assert "Er is niets toegevoegd aan **M-1**. Je melding staat wel weer open." in stopped
+
+
+async def test_tapping_nog_niet_during_a_report_says_how_to_add_it_later_and_keeps_the_report(chat: Chat, services, clock):
+    await resolved(chat, services, clock)
+    await chat.say("mijn tweede scherm blijft zwart")  # a new report is open
+    told = await chat.tap("nog_niet")
+    assert "staat weer open" in told and "Zet het straks bij je melding met **aanvulling M-1: je tekst**." in told
+    assert "Waar gaat het over?" in told  # the open question again: the report goes on
+    await chat.say("laptop")
+    await chat.say("alleen ik")
+    await chat.say("ja, het is alleen lastig")
+    assert "Je melding **M-2** is aangemaakt" in await chat.say("ja")
+
+
+async def test_the_score_card_after_a_reopen_says_the_question_is_not_open_now(chat: Chat, services, clock):
+    await resolved(chat, services, clock)
+    await chat.say("nog niet")
+    await chat.say("stop")
+    told = await chat.say(None, value={"feedback": "csat", "ticket": 1, "score": 9}, shown="[9]")  # the old card
+    assert "Die vraag staat voor melding M-1 nu niet open. Er is niets veranderd." in told
+    assert await events_of(services, ev.CSAT) == []
