@@ -90,11 +90,12 @@ _GREETINGS = {
     "morgen", "yo", "heey", "hoii", "good", "morning", "afternoon", "evening",
 }
 # Words that add nothing to an answer: "ja hoor", "nee dank je", "top, bedankt voor je hulp".
+# Echoes of the question count as filler too: "nee, ik kan nog niet verder met mijn werk".
 _FILLER = {
     "hoor", "je", "jij", "u", "wel", "dat", "is", "het", "heel", "erg", "echt", "nou", "toch", "zo", "even",
-    "hoor", "voor", "hulp", "de", "alles", "helemaal", "gewoon", "maar", "dus", "dan", "hoi", "hallo", "you",
+    "voor", "hulp", "de", "alles", "helemaal", "gewoon", "maar", "dus", "dan", "hoi", "hallo", "you",
     "very", "much", "so", "a", "lot", "it", "works", "werkt", "weer", "nog", "steeds", "kan", "ik", "helaas",
-    "sorry", "al", "eens", "zeker", "verder",
+    "sorry", "al", "eens", "zeker", "verder", "werken", "werk", "mijn", "met", "meer", "lukt", "doet",
 }
 # Polite words around small talk: "hallo, kun je me even helpen alsjeblieft?"
 _POLITE = {"even", "alsjeblieft", "alstublieft", "aub", "svp", "please", "pls", "ff", "misschien", "eens", "nog"}

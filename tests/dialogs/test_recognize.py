@@ -54,6 +54,11 @@ def test_a_message_that_says_more_may_be_a_description(text):
     assert read(text).more
 
 
+@pytest.mark.parametrize("text", ["nee, ik kan nog niet verder met mijn werk", "ja hoor, het werkt weer", "nee, het lukt nog niet"])
+def test_an_answer_that_echoes_the_question_says_nothing_more(text):
+    assert not read(text).more
+
+
 @pytest.mark.parametrize(
     ("description", "scope"),
     [
