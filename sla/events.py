@@ -19,7 +19,10 @@ from typing import Any, Mapping
 # -- the report ---------------------------------------------------------------------------------
 # data: priority ("P1".."P4"), uplift (bool), motivation (str|None), category, scope,
 #       reasons (list[str]), ticket (label), major_incident (bool), security_incident (bool),
-#       data_breach (bool, optional), details {intake: {work, security, ...}, attachments}
+#       data_breach (bool, optional), details {intake: {work, security, ...}, attachments},
+#       channel (optional; missing means "teams": how the report came in, e.g. "telefoon",
+#       "e-mail", "portaal" for incidents imported from the supplier's ticket system, so the
+#       figures can show every channel)
 REPORTED = "reported"
 # data: text, attachments (how many, optional), can_work (optional: False when this is the
 #       reporter's "nog niet" to "Kun je weer verder met je werk?" after a workaround, which leaves
