@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from dialogs.texts import CHANNEL_NAMES
 from storage.models import Ticket
 from storage.tickets import ticket_label
 
@@ -76,13 +77,22 @@ def priority_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def channel_text(report: dict[str, Any]) -> str | None:
+    """ "Teams 3, telefoon 2" when reports came in through more than Teams alone, else None."""
+    channels = report.get("channels") or {}
+    if set(channels) <= {"teams"}:
+        return None
+    ordered = sorted(channels.items(), key=lambda item: (item[0] != "teams", item[0]))
+    return ", ".join(f"{CHANNEL_NAMES.get(name, name)} {count}" for name, count in ordered)
+
+
 def general_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
     report = payload["report"]
     backlog = report["backlog"]
     csat = report["csat"]
     average = csat["average"]
     average_text = NONE if average is None else f"{float(average):.1f}".replace(".", ",")
-    return [
+    rows = [
         ("MTTR (tot opgelost)", _minutes(report.get("mttr_minutes"))),
         ("MTTP (tot weer aan het werk)", _minutes(report.get("mttp_minutes"))),
         (
@@ -95,6 +105,10 @@ def general_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
         ("Eén eigenaar", _pct(report["single_owner"]["share_percent"])),
         ("Melder op de hoogte gehouden", _pct(report["kept_informed"]["share_percent"])),
     ]
+    channels = channel_text(report)
+    if channels:
+        rows.insert(0, ("Gemeld per kanaal", channels))
+    return rows
 
 
 def _breach_line(breach: dict[str, Any]) -> str:

@@ -387,3 +387,8 @@ def status_update_holding(*, label: str, status: str, next_update: str | None) -
     if next_update:
         text += f"\n\nJe volgende update krijg je uiterlijk {next_update}."
     return text
+
+
+# -- the supplier's ticket system (itsm) ----------------------------------------------------------
+# How a report came in (the ticket's channel); an unlisted channel is shown as it is named.
+CHANNEL_NAMES = {"teams": "Teams", "telefoon": "telefoon", "e-mail": "e-mail", "portaal": "portaal", "balie": "balie"}

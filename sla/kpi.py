@@ -34,6 +34,8 @@ Which tickets count
   first status update fell due ("long-running"), the share where no due update was missed: every
   update came at or before the time it was due, and none was due and missing at resolution.
 * **P1-uplifts**: tickets reported in the period with ``uplift`` in REPORTED, with motivation.
+* **Channels**: tickets reported in the period per channel (REPORTED's ``channel``; missing means
+  Teams), so a report that also counts phone, e-mail and portal incidents says how many.
 * **Breaches**: every first-response, resolution or definitive-resolution breach counted above,
   plus tickets still open whose resolution deadline fell in the period and passed before ``now``
   (``stopped`` null). Each has one cause, the first that applies:
@@ -48,7 +50,7 @@ Which tickets count
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -229,6 +231,7 @@ class KpiReport:
     kept_informed: ShareFigure
     uplifts: tuple[Uplift, ...]
     breaches: tuple[Breach, ...]
+    channels: dict[str, int] = field(default_factory=dict)  # reported in the period, per channel
 
     def priority(self, name: str) -> PriorityKpis:
         return next(p for p in self.priorities if p.priority == name)
@@ -250,6 +253,7 @@ class KpiReport:
             "kept_informed": self.kept_informed.to_dict(),
             "uplifts": [u.to_dict() for u in self.uplifts],
             "breaches": [b.to_dict() for b in self.breaches],
+            "channels": dict(sorted(self.channels.items())),
         }
 
 
@@ -281,6 +285,7 @@ class _KpiRun:
         self.informed = [0, 0]
         self.uplifts: list[Uplift] = []
         self.breaches: list[Breach] = []
+        self.channels: dict[str, int] = {}
 
     # -- deadlines --------------------------------------------------------------------------
     def due(self, priority: str, clock: str, opened: int, pauses, open_pause, *, with_pauses=None):
@@ -339,6 +344,7 @@ class _KpiRun:
 
         if start <= t.opened < end:
             tally.reported += 1
+            self.channels[t.channel] = self.channels.get(t.channel, 0) + 1
             if t.uplift:
                 self.uplifts.append(Uplift(t.ticket, from_us(t.opened).astimezone(self.policy.tz), t.motivation))
             due = self.due(t.priority, "first_response", t.opened, t.pauses, t.open_pause)
@@ -460,6 +466,7 @@ class _KpiRun:
             kept_informed=ShareFigure(*self.informed),
             uplifts=tuple(sorted(self.uplifts, key=lambda u: u.reported)),
             breaches=tuple(sorted(self.breaches, key=lambda b: (b.due, b.ticket or ""))),
+            channels=dict(self.channels),
         )
 
 
@@ -468,7 +475,7 @@ class _Ticket:
 
     __slots__ = ("ticket", "opened", "priority", "previous", "uplift", "motivation", "pauses",
                  "open_pause", "ack", "workaround", "resolved", "first_time_fix", "reopened",
-                 "handovers", "productive", "updates", "agreed", "major", "csat", "open_at_cut")
+                 "handovers", "productive", "updates", "agreed", "major", "csat", "open_at_cut", "channel")
 
 
 def _us(instant: datetime) -> int:
@@ -494,6 +501,7 @@ def _read(events: Sequence[ev.TicketEvent], now: int, cut: int) -> _Ticket | Non
     t.uplift = bool(data.get("uplift", False))
     t.motivation = data.get("motivation")
     t.major = bool(data.get("major_incident", False))
+    t.channel = data.get("channel") or "teams"
     pauses: list[tuple[int, int]] = []
     open_pause = ack = workaround = resolved = productive = None
     first_time_fix = reopened = False
