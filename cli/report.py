@@ -100,7 +100,7 @@ def run_monthly(args: argparse.Namespace) -> int:
 EXPORT_COLUMNS = (
     "ticket", "priority", "uplift", "category", "scope", "status", "opened_at", "first_response_due",
     "first_response_at", "first_response_within_norm", "resolution_due", "resolved_at", "resolution_within_norm",
-    "paused_minutes", "owner_changes", "csat", "productive_again_at",
+    "paused_minutes", "owner_changes", "csat", "productive_again_at", "channel", "external_number",
 )
 
 

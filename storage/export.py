@@ -53,6 +53,8 @@ def ticket_row(policy: Policy, ticket: Ticket, events: list[TicketEvent]) -> dic
         "owner_changes": sum(1 for e in events if e.kind == ev.HANDED_OVER),
         "csat": csat if csat is not None else "",
         "productive_again_at": _iso(productive),
+        "channel": ticket.channel,
+        "external_number": ticket.external_number or "",
     }
 
 

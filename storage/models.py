@@ -13,6 +13,8 @@ UTC and always come back timezone-aware (``UtcDateTime``), on SQLite as on Postg
 - ``outbox``: every outbound message, written in the same transaction as the change that causes it.
 - ``job_runs``: one row per (job, period) so a periodic job runs once, whatever the replica count.
 - ``bot_state``: the dialog state documents with an eTag for optimistic concurrency.
+- ``itsm_links``, ``itsm_state``: which incident in the supplier's ticket system a ticket is, and
+  the connection's shared state (read cursor, poll lease, outage).
 """
 
 from __future__ import annotations
@@ -101,6 +103,12 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # Privacy: when the personal data of this closed ticket was removed (SLA figures stay).
     personal_data_removed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # How the report came in: "teams", or the channel of an incident imported from the supplier's
+    # ticket system ("telefoon", "e-mail", "portaal", ...). A reporter outside Teams has an empty
+    # ``reporter_id``: the bot cannot reach them, and sends them nothing.
+    channel: Mapped[str] = mapped_column(String(20), default="teams", server_default="teams")
+    # The number the supplier's ticket system gave this ticket ("I 2604 017"), shown on the cards.
+    external_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
 
     __table_args__ = (Index("ix_tickets_next_update_due", "next_update_due"),)
 
@@ -255,4 +263,35 @@ class BotStateRow(Base):
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
     etag: Mapped[int] = mapped_column(Integer)
     document: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class ItsmLink(Base):
+    """Which incident in the supplier's ticket system a ticket is, and what was last seen of it.
+
+    ``seen`` holds the incident's fields as last read or written (priority, operator, group,
+    status flags, the ids of actions already applied): a field changes on the ticket only when it
+    changed in the ticket system since, so a change made on a card is never undone by an older
+    value read back, and nothing is applied twice.
+    """
+
+    __tablename__ = "itsm_links"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    system: Mapped[str] = mapped_column(String(20))
+    incident_id: Mapped[str] = mapped_column(String(100))
+    seen: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    linked_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("system", "incident_id", name="uq_itsm_links_incident"),)
+
+
+class ItsmState(Base):
+    """The connection's shared state, one row per key (read cursor and poll lease, outage)."""
+
+    __tablename__ = "itsm_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
     updated_at: Mapped[datetime]

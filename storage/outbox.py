@@ -7,6 +7,10 @@ idempotent: the same logical message is written once, however often the cause is
 
 Sending claims rows with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so a replica that dies
 between claiming and sending gives its rows back when the lease runs out.
+
+Intents for the supplier's ticket system (target kind ``itsm``) live in the same table, written in
+the same transactions, but are claimed and recorded on their own path (``storage.itsm``): Teams
+delivery never takes them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ _ENQUEUE = insert_unless_exists(
 
 USER = "user"
 CHANNEL = "channel"
+ITSM = "itsm"  # the supplier's ticket system: storage.itsm claims these, Teams delivery never does
+TEAMS_KINDS = (USER, CHANNEL)
 
 SEND = "send"
 SEND_CARD = "send_card"
@@ -49,6 +55,15 @@ class Target:
     def channel(cls, role: str) -> "Target":
         return cls(CHANNEL, role)
 
+    @classmethod
+    def itsm(cls, system: str) -> "Target":
+        return cls(ITSM, system)
+
+    @property
+    def unreachable(self) -> bool:
+        """A reporter outside Teams (phone, e-mail) has no user id: nothing can be sent to them."""
+        return self.kind == USER and not self.key
+
 
 async def enqueue(
     session: AsyncSession,
@@ -61,6 +76,8 @@ async def enqueue(
     ticket_id: int | None = None,
 ) -> bool:
     """Add a message unless one with the same dedup key exists. Returns whether it was added."""
+    if target.unreachable:
+        return False
     values = dict(
         dedup_key=dedup_key,
         ticket_id=ticket_id,
@@ -98,8 +115,10 @@ async def enqueue_many(session: AsyncSession, intents: list[Intent], *, now: dat
             op=i.op, payload=i.payload, status="pending", attempts=0, next_attempt_at=now, created_at=now,
         )
         for i in intents
+        if not i.target.unreachable
     ]
-    await session.execute(_ENQUEUE, rows)
+    if rows:
+        await session.execute(_ENQUEUE, rows)
 
 
 def card_redraw(ticket_id: int, version: int | str) -> Intent:
@@ -123,6 +142,7 @@ _CLAIMABLE = (
     select(_OUTBOX.c.id, _OUTBOX.c.op, _OUTBOX.c.target_kind, _OUTBOX.c.target_key, _OUTBOX.c.payload, _OUTBOX.c.ticket_id)
     .where(
         _OUTBOX.c.status == "pending",
+        _OUTBOX.c.target_kind.in_(TEAMS_KINDS),
         _OUTBOX.c.next_attempt_at <= bindparam("now"),
         or_(_OUTBOX.c.lease_until.is_(None), _OUTBOX.c.lease_until <= bindparam("now")),
     )

@@ -24,7 +24,7 @@ from sla.deadlines import deadlines_from_events
 from sla.events import TicketEvent
 from sla.policy import Policy
 from sla.priority import PriorityDecision
-from storage import outbox
+from storage import itsm, outbox
 from storage.models import Ticket, TicketEventRow
 
 OPEN_STATUSES = ("nieuw", "opgepakt", "wacht_op_derde")
@@ -111,9 +111,13 @@ async def create_ticket(
     phone: str | None = None,
     major_incident: bool = False,
     details: dict[str, Any] | None = None,
+    channel: str = "teams",
+    notify_regie: bool = True,
 ) -> Ticket:
     """Store a new ticket, its REPORTED event (with ``details`` such as the intake answers) and
-    the messages it causes: the servicedesk card, and for P1 the regie notice."""
+    the messages it causes: the servicedesk card, for P1 the regie notice (unless
+    ``notify_regie`` is False: an incident imported when it was already resolved), and the intent
+    to register it in the supplier's ticket system when one is connected (``storage.itsm``)."""
     major_incident = major_incident or decision.major_incident
     data = {
         "ticket": None,  # the label, filled in once the ticket has its id
@@ -124,6 +128,7 @@ async def create_ticket(
         "scope": scope,
         "reasons": list(decision.reasons),
         "major_incident": major_incident,
+        "channel": channel,
         **(details or {}),
     }
     # A new ticket's log is this one REPORTED event, so the due times follow from it in memory
@@ -137,7 +142,8 @@ async def create_ticket(
         resolved_at=None, first_response_due=due.first_response_due, resolution_due=due.resolution_due,
         definitive_resolution_due=due.definitive_resolution_due, next_update_due=due.next_update_due,
         version=1, agreed_date=None, major_incident=major_incident, update_overdue=False,
-        linked_to_ticket_id=None, closed_at=None, personal_data_removed_at=None,
+        linked_to_ticket_id=None, closed_at=None, personal_data_removed_at=None, channel=channel,
+        external_number=None,
     )
     ticket_id = (await session.execute(_INSERT_TICKET, values)).scalar_one()
     if "ticket" not in (details or {}):
@@ -158,7 +164,8 @@ async def create_ticket(
         now=now,
         ticket_id=ticket.id,
     )
-    if decision.priority == "P1":
+    await itsm.intend_create(session, ticket_id=ticket.id, now=now)
+    if decision.priority == "P1" and notify_regie:
         await outbox.enqueue(
             session,
             dedup_key=f"ticket:{ticket.id}:regie:new-p1",
@@ -236,6 +243,10 @@ async def acknowledge(
         at=now,
         actor_id=agent_id,
         data={"agent_id": agent_id, "agent_name": agent_name, "note": note, "from_version": seen_version},
+    )
+    await itsm.intend_write(
+        session, ticket_id=ticket_id, version=ticket.version, kind=ev.ACKNOWLEDGED,
+        data={"agent_name": agent_name, "note": note}, now=now,
     )
     events = await _refresh_due(session, ticket, policy)
     await outbox.redraw_card(session, ticket_id=ticket_id, version=ticket.version, now=now)
@@ -415,6 +426,7 @@ async def _record(
         actor_id=actor_id,
         data={**data, "agent_id": actor_id, "from_version": seen_version},
     )
+    await itsm.intend_write(session, ticket_id=ticket.id, version=ticket.version, kind=kind, data=data, now=now)
     events = await _refresh_due(session, ticket, policy)
     await _card_changed(session, ticket, now)
     return events
@@ -606,6 +618,18 @@ async def reopen(
         statuses=statuses, values={"status": back_to, "resolved_at": None}, kind=ev.REOPENED,
         data={"reason": reason, "agent_name": agent_name, "by": by},
         tell={"kind": "reopened", "reason": reason} if by == ev.BY_AGENT else None,
+    )
+
+
+async def close(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    seen_version: int | None,
+) -> ChangeResult:
+    """Closed for good after its resolution (the supplier's ticket system closed the incident)."""
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=("opgelost",), values={"status": "gesloten", "closed_at": now}, kind=ev.CLOSED,
+        data={"agent_name": agent_name}, tell=None,
     )
 
 

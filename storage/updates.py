@@ -58,6 +58,9 @@ async def send_due_updates(session: AsyncSession, *, policy: Policy, now: dateti
         await session.execute(
             select(Ticket.id, Ticket.next_update_due, Ticket.reporter_id, Ticket.update_overdue, Ticket.version)
             .where(Ticket.next_update_due.is_not(None), Ticket.next_update_due <= now, Ticket.status.in_(OPEN_STATUSES))
+            # A reporter outside Teams (an incident imported from the supplier's ticket system):
+            # the bot cannot reach them, so it records no holding message it never sent.
+            .where(Ticket.reporter_id != "")
             .order_by(Ticket.next_update_due)
             .limit(limit)
             .with_for_update(skip_locked=True)
