@@ -14,7 +14,9 @@ import argparse
 import asyncio
 import logging
 import sys
-from typing import AsyncIterator, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import AsyncIterator, Callable, Sequence
 
 import aiohttp
 from aiohttp import web
@@ -26,12 +28,16 @@ from bot.delivery import Delivery
 from bot.devtools import add_dev_routes, dev_clock
 from bot.http import MessageEndpoint
 from bot.logging_setup import configure_logging
-from bot.jobs import JobOptions, Jobs, build_scheduler
+from bot.jobs import JobOptions, Jobs, build_scheduler, schedule_itsm
 from bot.service_urls import service_url_allowed
 from bot.settings import Settings, SettingsError
 from bot.teams_bot import ServicedeskBot
+import itsm
+from itsm.mapping import MappingError, load_mapping
+from itsm.sync import ItsmSync, SyncOptions
 from sla.clock import Clock, SystemClock
 from sla.policy import Policy, PolicyError, load_policy
+from storage.itsm import connect_sessions
 
 log = logging.getLogger("servicedesk")
 
@@ -45,6 +51,7 @@ DELIVERY = web.AppKey("delivery", Delivery)
 JOBS = web.AppKey("jobs", Jobs)
 ENDPOINT = web.AppKey("endpoint", MessageEndpoint)
 SCHEDULER = web.AppKey("scheduler", object)
+ITSM = web.AppKey("itsm", object)  # ItsmSync, or None without a ticket system
 
 TURN_ERROR_TEXT = "Sorry, er ging bij mij iets mis. Probeer het over een minuut opnieuw; wat je al had ingevuld, bewaar ik."
 
@@ -108,6 +115,45 @@ async def _auth_ctx(app: web.Application) -> AsyncIterator[None]:
     await authenticator.close()
 
 
+async def _itsm_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The supplier's ticket system, when ITSM_BACKEND names one (docs/topdesk.md).
+
+    From here on every database session writes the intents for it (``storage.itsm``), and the sync
+    service sends them and reads the system's changes; without one, nothing of this runs.
+    """
+    settings = app[SETTINGS]
+    if settings.itsm_backend == "none":
+        app[ITSM] = None
+        yield
+        return
+    mapping = load_mapping(Path(settings.itsm_mapping_file))
+    url, user, password = settings.itsm_account
+    system = itsm.connect(
+        settings.itsm_backend, session=app[HTTP_SESSION], url=url, user=user, password=password, mapping=mapping,
+        timeout=settings.itsm_timeout_seconds,
+    )
+    connect_sessions(app[DATABASE], system.name)
+    sync = ItsmSync(
+        database=app[DATABASE], system=system, policy=app[POLICY], clock=app[CLOCK], worker_id=settings.worker_id,
+        options=SyncOptions(
+            poll_seconds=settings.itsm_poll_seconds, alert_after=timedelta(minutes=settings.itsm_alert_minutes),
+            lookback=timedelta(days=mapping.lookback_days),
+        ),
+        after_commit=lambda: app[DELIVERY].kick(),  # messages the system's changes caused
+    )
+    app[ITSM] = sync
+    yield
+    await sync.close()
+
+
+def _each(*calls: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        for call in calls:
+            call()
+
+    return run
+
+
 async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     from botbuilder.core import TurnContext
 
@@ -140,7 +186,9 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
         database=database, connector=connector, clock=clock, policy=policy, worker_id=settings.worker_id,
         agent_names=agent_names,
     )
-    services = DeskServices(database=database, policy=policy, clock=clock, after_commit=delivery.kick, agent_names=agent_names)
+    itsm_sync = app[ITSM]
+    after_commit = delivery.kick if itsm_sync is None else _each(delivery.kick, itsm_sync.kick)
+    services = DeskServices(database=database, policy=policy, clock=clock, after_commit=after_commit, agent_names=agent_names)
     conversation_state = SqlConversationState(SqlStorage(database=database, clock=clock))
     conversation = EmployeeConversation(services=services, conversation_state=conversation_state)
     bot = ServicedeskBot(settings=settings, services=services, conversation=conversation)
@@ -166,6 +214,8 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
         scheduler = build_scheduler(
             jobs=jobs, policy=policy, weekly_day=settings.weekly_summary_day, weekly_time=settings.weekly_summary_time
         )
+        if itsm_sync is not None:
+            schedule_itsm(scheduler, itsm_sync, poll_seconds=settings.itsm_poll_seconds)
         scheduler.start()
     app[SCHEDULER] = scheduler
     yield
@@ -191,6 +241,8 @@ async def _readyz(request: web.Request) -> web.Response:
         "database": "ok" if database_ok else "unreachable",
         "signing_keys": "not needed (local development mode)" if authenticator is None else ("loaded" if keys_ok else "not loaded"),
         "mode": "local development: inbound requests are NOT authenticated" if app[SETTINGS].dev_mode else "production",
+        # Shown, never a reason to refuse traffic: the bot keeps everything for the ticket system.
+        "itsm": app[ITSM].readiness() if app[ITSM] is not None else "none (ITSM_BACKEND=none)",
     }
     ready = database_ok and keys_ok
     body["status"] = "ready" if ready else "not ready"
@@ -203,7 +255,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy
     app[SETTINGS] = settings
     app[CLOCK] = clock or SystemClock()
     app[POLICY] = policy or load_policy(settings.sla_policy, tz_name=settings.tz_name)
-    app.cleanup_ctx.extend([_database_ctx, _http_ctx, _auth_ctx, _bot_ctx])
+    app.cleanup_ctx.extend([_database_ctx, _http_ctx, _auth_ctx, _itsm_ctx, _bot_ctx])
     app.router.add_post("/api/messages", _messages)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
@@ -212,7 +264,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import audit, db, manifest, privacy, report, sla
+    from cli import audit, db, itsm, manifest, privacy, report, sla
 
     parser = argparse.ArgumentParser(
         prog="servicedesk",
@@ -227,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.register(commands)
     report.register(commands)
     privacy.register(commands)
+    itsm.register(commands)
     return parser
 
 
@@ -281,7 +334,7 @@ def run_serve(args: argparse.Namespace | None = None) -> int:
 
         from storage.single_instance import AnotherInstanceRunning
 
-        if isinstance(error, (SchemaNotCurrent, AnotherInstanceRunning)):
+        if isinstance(error, (SchemaNotCurrent, AnotherInstanceRunning, MappingError)):
             print(f"servicedesk: {error}", file=sys.stderr)
             return 2
         raise

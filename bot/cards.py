@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sla import events as ev
 from dialogs.texts import (
-    CATEGORY_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS, UPLIFT_LABEL,
+    CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
+    UPLIFT_LABEL,
 )
 from dialogs.when import say_when
 from storage.models import Ticket
@@ -376,6 +377,7 @@ def ticket_card(
     if ticket.phone:
         body.append(labelled("Bel terug", ticket.phone))
     body.append(labelled("Gemeld", _at(ticket.opened_at, now=now, tz=tz)))
+    body.extend(supplier_facts(ticket))
     body.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
     if ticket.update_overdue and ticket.status in ("nieuw", "opgepakt", "wacht_op_derde"):
         body.append(labelled("Let op", "de melder kreeg een update zonder nieuws: stuur een update", attention=True))
@@ -416,6 +418,16 @@ def _reopened_by_reporter(events: Sequence[Any]) -> bool:
     """The reporter said "nog niet" after the latest resolution: the agent must see it first."""
     last = next((e for e in reversed(events) if e.kind in (ev.RESOLVED, ev.REOPENED)), None)
     return last is not None and last.kind == ev.REOPENED and _event_data(last).get("by") == ev.BY_REPORTER
+
+
+def supplier_facts(ticket: Ticket) -> list[dict[str, Any]]:
+    """The channel of a report that did not come through Teams, and the supplier's own number."""
+    facts = []
+    if ticket.channel != "teams":
+        facts.append(labelled("Gemeld via", CHANNEL_NAMES.get(ticket.channel, ticket.channel)))
+    if ticket.external_number:
+        facts.append(labelled("Nummer bij leverancier", ticket.external_number))
+    return facts
 
 
 def _first_owner(events: Sequence[Any], ticket: Ticket) -> str:
@@ -499,6 +511,7 @@ def regie_notice_card(
         labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
         labelled("Eigenaar", ticket.owner_name or "nog niemand"),
         labelled("Melder", ticket.reporter_name),
+        *supplier_facts(ticket),
     ]
     if escalation:
         body.append(subheading(f"Escalatie {escalation['level']} ({escalation['name']})"))

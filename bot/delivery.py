@@ -278,6 +278,11 @@ class Delivery:
         tz = self._policy.tz
         if kind == "weekly_summary":
             return _message(card=summary.weekly_summary_card(payload))
+        if kind in ("itsm_outage", "itsm_restored"):  # the supplier's ticket system down, or back
+            since = say_when(datetime.fromisoformat(payload["since"]), now=now, tz=tz)
+            if kind == "itsm_outage":
+                return _message(texts.itsm_outage(system=payload["system"], since=since, fault=payload["fault"]))
+            return _message(texts.itsm_restored(system=payload["system"], since=since))
         ticket = await session.get(Ticket, payload.get("ticket_id"))
         if ticket is None:
             raise Undeliverable(f"ticket {payload.get('ticket_id')} not found")
@@ -306,6 +311,8 @@ class Delivery:
             return _message(card=cards.piket_alert_card(ticket, now=now, tz=tz, contact=payload.get("contact")))
         if kind in cards.REPORTER_TEXT_KINDS:
             return _message(cards.reporter_text(ticket, payload, now=now, tz=tz))
+        if kind == "itsm_linked":
+            return _message(texts.itsm_linked(label=label, number=ticket.external_number or "-"))
         if kind == "acknowledged":
             return _message(texts.acknowledged(label=label, agent_name=payload.get("agent_name") or "de servicedesk", note=payload.get("note")))
         if kind == "status_update":

@@ -16,6 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery import Delivery
 from bot.regie import notice_sweep
+from itsm.sync import ItsmSync
 from storage.privacy import purge
 from sla.clock import Clock
 from sla.policy import Policy
@@ -118,6 +119,14 @@ class Jobs:
         log.info("weekly summary %s queued", period.label)
         await self._delivery.drain()
         return True
+
+
+def schedule_itsm(scheduler: AsyncIOScheduler, sync: ItsmSync, *, poll_seconds: int) -> None:
+    """The supplier's ticket system: read its changes every ``poll_seconds``, send what waits for
+    it every 15 s (new tickets and card changes are also sent right after their commit)."""
+    common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
+    scheduler.add_job(sync.poll, IntervalTrigger(seconds=poll_seconds), id="itsm_poll", **common)
+    scheduler.add_job(sync.drain, IntervalTrigger(seconds=15), id="itsm_outbox", **common)
 
 
 def build_scheduler(*, jobs: Jobs, policy: Policy, weekly_day: str, weekly_time: str) -> AsyncIOScheduler:

@@ -78,6 +78,28 @@ class Settings:
     # ("Piketdienst ICT, 088 123 4567"), and/or the Entra object id of a person the bot messages.
     piket_contact: str = ""
     piket_user_id: str = ""
+    # --- the supplier's ticket system (issue 20) ---
+    # "none", "topdesk" or "servicenow"; the mapping file names the system's priorities,
+    # categories, channels and statuses (docs/itsm-mapping.example.toml).
+    itsm_backend: str = "none"
+    topdesk_url: str = ""
+    topdesk_user: str = ""
+    topdesk_app_password: str = ""
+    servicenow_url: str = ""
+    servicenow_user: str = ""
+    servicenow_password: str = ""
+    itsm_mapping_file: str = "itsm_mapping.toml"
+    itsm_poll_seconds: int = 60
+    # After this long unreachable, the servicedesk channel is told (once per outage).
+    itsm_alert_minutes: int = 15
+    itsm_timeout_seconds: float = 20.0
+
+    @property
+    def itsm_account(self) -> tuple[str, str, str]:
+        """(url, user, password) of the selected ticket system."""
+        if self.itsm_backend == "servicenow":
+            return self.servicenow_url, self.servicenow_user, self.servicenow_password
+        return self.topdesk_url, self.topdesk_user, self.topdesk_app_password
 
     @property
     def dev_mode(self) -> bool:
@@ -147,7 +169,54 @@ class Settings:
             auth_key_fetch_timeout=_float(merged, "AUTH_KEY_FETCH_TIMEOUT", 5.0),
             piket_contact=(merged.get("PIKET_CONTACT") or "").strip()[:200],
             piket_user_id=(merged.get("PIKET_USER_ID") or "").strip().lower(),
+            **_itsm(merged),
         )
+
+
+ITSM_BACKENDS = {
+    "none": (),
+    "topdesk": ("TOPDESK_URL", "TOPDESK_USER", "TOPDESK_APP_PASSWORD"),
+    "servicenow": ("SERVICENOW_URL", "SERVICENOW_USER", "SERVICENOW_PASSWORD"),
+}
+
+
+def _itsm(env: Mapping[str, str]) -> dict[str, object]:
+    """The ticket-system settings: the backend's URL, account and password are all required."""
+    backend = _choice(env, "ITSM_BACKEND", "none", tuple(ITSM_BACKENDS))
+    missing = [name for name in ITSM_BACKENDS[backend] if not (env.get(name) or "").strip()]
+    if missing:
+        raise SettingsError(f"{', '.join(missing)} must be set when ITSM_BACKEND={backend}")
+    values: dict[str, object] = {
+        "itsm_backend": backend,
+        "itsm_mapping_file": (env.get("ITSM_MAPPING_FILE") or "itsm_mapping.toml").strip(),
+        "itsm_poll_seconds": _int(env, "ITSM_POLL_SECONDS", 60),
+        "itsm_alert_minutes": _int(env, "ITSM_ALERT_MINUTES", 15),
+        "itsm_timeout_seconds": _float(env, "ITSM_TIMEOUT_SECONDS", 20.0),
+    }
+    if values["itsm_poll_seconds"] < 10:
+        raise SettingsError(f"ITSM_POLL_SECONDS must be at least 10, got {values['itsm_poll_seconds']}")
+    if values["itsm_alert_minutes"] < 1:
+        raise SettingsError(f"ITSM_ALERT_MINUTES must be at least 1, got {values['itsm_alert_minutes']}")
+    if backend == "topdesk":
+        values.update(
+            topdesk_url=_service_url(env, "TOPDESK_URL"), topdesk_user=env["TOPDESK_USER"].strip(),
+            topdesk_app_password=env["TOPDESK_APP_PASSWORD"].strip(),
+        )
+    if backend == "servicenow":
+        values.update(
+            servicenow_url=_service_url(env, "SERVICENOW_URL"), servicenow_user=env["SERVICENOW_USER"].strip(),
+            servicenow_password=env["SERVICENOW_PASSWORD"],
+        )
+    return values
+
+
+def _service_url(env: Mapping[str, str], name: str) -> str:
+    """An https URL; plain http only on this machine (a local test double), never for a password."""
+    raw = env[name].strip().rstrip("/")
+    host = raw.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    if not (raw.startswith("https://") or (raw.startswith("http://") and host in ("127.0.0.1", "localhost", "::1"))):
+        raise SettingsError(f"{name} must be an https URL, got {raw!r}")
+    return raw
 
 
 def _retention_days(env: Mapping[str, str]) -> int:

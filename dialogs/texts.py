@@ -392,3 +392,84 @@ def status_update_holding(*, label: str, status: str, next_update: str | None) -
 # -- the supplier's ticket system (itsm) ----------------------------------------------------------
 # How a report came in (the ticket's channel); an unlisted channel is shown as it is named.
 CHANNEL_NAMES = {"teams": "Teams", "telefoon": "telefoon", "e-mail": "e-mail", "portaal": "portaal", "balie": "balie"}
+# Who acted, when the supplier's system names no operator.
+SUPPLIER_DESK = "de servicedesk van de leverancier"
+# Reasons recorded with a change that came from the supplier's system (the reporter reads them).
+ITSM_IMPORTED_REASON = "overgenomen uit het systeem van de leverancier"
+ITSM_PRIORITY_REASON = "aangepast in het systeem van de leverancier"
+ITSM_REOPEN_REASON = "weer geopend in het systeem van de leverancier"
+ITSM_WAIT_PARTY = "een andere partij"
+ITSM_WAIT_REASON = "status in het systeem van de leverancier: {status}"
+ITSM_RESOLVED = "afgehandeld in het systeem van de leverancier"
+
+
+def itsm_linked(*, label: str, number: str) -> str:
+    return (
+        f"Je melding **{label}** staat ook bij de leverancier, onder nummer **{number}**. "
+        "Noem dat nummer als je de servicedesk belt."
+    )
+
+
+# Why the supplier's system cannot be reached (itsm.base.Fault names), for the servicedesk.
+ITSM_FAULTS = {
+    "UNREACHABLE": "geen antwoord",
+    "CREDENTIALS": "de inloggegevens van de bot worden geweigerd",
+    "FORBIDDEN": "het account van de bot mist een recht",
+    "THROTTLED": "te veel verzoeken",
+    "SERVER_ERROR": "een fout aan de kant van het systeem",
+    "REJECTED": "een verzoek werd geweigerd",
+}
+
+
+def itsm_outage(*, system: str, since: str, fault: str) -> str:
+    reason = ITSM_FAULTS.get(fault, fault)
+    return (
+        f"{system} is sinds {since} niet bereikbaar voor de bot ({reason}). Er gaat niets verloren: "
+        f"nieuwe meldingen en wijzigingen op de kaarten gaan naar {system} zodra het weer kan. "
+        f"Wat in {system} gebeurt, zie je hier pas daarna."
+    )
+
+
+def itsm_restored(*, system: str, since: str) -> str:
+    return f"{system} is weer bereikbaar (storing sinds {since}). Wat bleef liggen, gaat er nu heen."
+
+
+# What a card's action becomes in the supplier's system: an action its operators read.
+ITSM_ACTIONS = {
+    "acknowledged": "Opgepakt in Teams door {agent_name}.",
+    "acknowledged_note": "Opgepakt in Teams door {agent_name}. Bericht aan de melder: {note}",
+    "agent_update": "Bericht aan de melder via Teams, van {agent_name}: {text}",
+    "priority_changed": "Prioriteit in Teams gewijzigd van {from} naar {to} door {agent_name}. Reden: {reason}",
+    "paused": "Wacht op {party}, vastgelegd in Teams door {agent_name}: {reason}",
+    "resumed": "Hervat in Teams door {agent_name}.",
+    "workaround": "Noodoplossing, gemeld via Teams door {agent_name}: {note}",
+    "resolved": "Opgelost in Teams door {agent_name}: {solution}",
+    "reopened": "Weer geopend in Teams door {agent_name}: {reason}",
+    "handed_over": "In Teams overgedragen aan {to_name} door {agent_name}.",
+}
+
+ITSM_SCOPE_NAMES = {
+    "alleen_ik": "één medewerker",
+    "mijn_team": "één team",
+    "meerdere_teams": "meerdere teams of locaties",
+    "iedereen": "iedereen",
+}
+
+
+def itsm_request(
+    *, description: str, label: str, category: str, scope: str, priority: str, reasons: list[str],
+    motivation: str | None, phone: str | None, answers: dict[str, object],
+) -> str:
+    """The request text of an incident the bot registers: what the employee told the bot."""
+    lines = [description, ""]
+    lines.append(f"Soort: {CATEGORY_NAMES.get(category, category)}")
+    lines.append(f"Wie last heeft: {ITSM_SCOPE_NAMES.get(scope, scope)}")
+    lines.append(f"Prioriteit: {priority}" + (f" ({'; '.join(reasons)})" if reasons else ""))
+    if motivation:
+        lines.append(f"Motivatie P1-uplift: {motivation}")
+    for key, value in answers.items():
+        lines.append(f"{SUMMARY_FIELDS.get(key, key)}: {value}")
+    if phone:
+        lines.append(f"Telefoon melder: {phone}")
+    lines.append(f"Gemeld via Teams als {label}.")
+    return "\n".join(lines)
