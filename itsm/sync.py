@@ -136,7 +136,6 @@ class ItsmSync:
         self._poll_failures = 0
         self._next_poll: datetime | None = None
         self._task: asyncio.Task | None = None
-        self._again = False
         self._closing = False
 
     @property
@@ -148,33 +147,25 @@ class ItsmSync:
 
     # -- waking up --------------------------------------------------------------------------------
     def kick(self) -> None:
-        """Send soon (after a commit that wrote intents); coalesces repeated kicks."""
-        if self._closing:
-            return
-        if self._task is not None and not self._task.done():
-            self._again = True
-            return
-        self._task = asyncio.get_running_loop().create_task(self._drain_until_quiet())
+        """Send soon after a commit that wrote intents. A drain already under way may have claimed
+        its last batch before them: then the next sweep (every 15 s) sends them."""
+        if not self._closing and (self._task is None or self._task.done()):
+            self._task = asyncio.get_running_loop().create_task(self._drain_logged())
 
-    async def _drain_until_quiet(self) -> None:
-        while True:
-            self._again = False
-            try:
-                await self.drain()
-            except Exception:  # noqa: BLE001 - the next kick or sweep tries again
-                log.exception("itsm drain failed; the next sweep retries")
-            if not self._again or self._closing:
-                return
+    async def _drain_logged(self) -> None:
+        try:
+            await self.drain()
+        except Exception:  # noqa: BLE001 - what is pending stays pending; the next sweep tries again
+            log.exception("itsm drain failed; the next sweep retries")
 
     async def wait_idle(self) -> None:
-        while self._task is not None and not self._task.done():
+        if self._task is not None:
             await asyncio.shield(self._task)
 
     async def close(self) -> None:
         """Finish the call in hand and start no more (what is pending stays for the next start)."""
         self._closing = True
-        if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
+        await asyncio.gather(*([self._task] if self._task is not None else []), return_exceptions=True)
 
     # -- sending intents --------------------------------------------------------------------------
     async def drain(self, *, limit: int = 20) -> int:
