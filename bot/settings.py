@@ -200,7 +200,7 @@ def _itsm(env: Mapping[str, str]) -> dict[str, object]:
     if backend == "topdesk":
         values.update(
             topdesk_url=_service_url(env, "TOPDESK_URL"), topdesk_user=env["TOPDESK_USER"].strip(),
-            topdesk_app_password=env["TOPDESK_APP_PASSWORD"].strip(),
+            topdesk_app_password=env["TOPDESK_APP_PASSWORD"],
         )
     if backend == "servicenow":
         values.update(

@@ -102,7 +102,7 @@ class Incident:
     system: str
     id: str  # the system's key for API calls
     number: str  # what people see and say ("I 2604 017")
-    external_number: str | None
+    external_number: str | None  # the bot's ticket number ("M-12") when the bot made it, else None
     brief_description: str
     request: str
     caller: Person

@@ -51,7 +51,9 @@ class CategoryTerms:
 @dataclass(frozen=True)
 class Mapping:
     # How a new incident is registered: entry_type (the channel "Teams"), call_type, operator_group,
-    # caller_lookup (the person field that holds the reporter's Entra object id).
+    # caller_lookup (the person field that holds the reporter's Entra object id), external_prefix
+    # (before the ticket number in the external number, when one system serves several
+    # organisations with this bot: "HALT-M-12").
     new: MappingType[str, str] = field(default_factory=dict)
     priorities: MappingType[str, PriorityTerms] = field(default_factory=dict)
     categories: MappingType[str, CategoryTerms] = field(default_factory=dict)
@@ -80,6 +82,17 @@ class Mapping:
         ]
         exact = [c for c in candidates if self.categories[c].subcategory is not None]
         return (exact or candidates or [FALLBACK_CATEGORY])[0]
+
+    def external_number(self, label: str) -> str:
+        """The external number the bot gives an incident: the ticket number, after the prefix."""
+        return self.new.get("external_prefix", "") + label
+
+    def ticket_label(self, external_number: str | None) -> str | None:
+        """The bot's ticket number in an incident's external number, or None when it is not ours."""
+        prefix = self.new.get("external_prefix", "")
+        if not external_number or not external_number.startswith(prefix):
+            return None
+        return external_number[len(prefix):]
 
     def channel_of(self, entry_type: str | None) -> str | None:
         if _fold(entry_type) == _fold(self.new.get("entry_type")):
@@ -115,7 +128,11 @@ def parse_mapping(document: MappingType[str, Any]) -> Mapping:
     unknown = sorted(set(document) - set(_SECTIONS))
     if unknown:
         raise MappingError(f"unknown section [{unknown[0]}] (known: {', '.join(_SECTIONS)})")
-    new = _strings(document.get("new", {}), "new", allowed=("entry_type", "call_type", "operator_group", "caller_lookup"))
+    new = _strings(
+        document.get("new", {}), "new", allowed=("entry_type", "call_type", "operator_group", "caller_lookup", "external_prefix")
+    )
+    if len(new.get("external_prefix", "")) > 20:
+        raise MappingError("new.external_prefix can be at most 20 characters")
     if not new.get("entry_type"):
         raise MappingError("new.entry_type is missing: the entry type of incidents the bot registers")
     if new.get("caller_lookup", CALLER_LOOKUPS[0]) not in CALLER_LOOKUPS:

@@ -53,7 +53,8 @@ class ServiceNow:
         self._timeout = timeout
 
     async def create(self, incident: NewIncident) -> Incident:
-        found = await self._get({"sysparm_query": f"correlation_id={incident.external_number}", "sysparm_limit": 1})
+        external = self._mapping.external_number(incident.external_number)
+        found = await self._get({"sysparm_query": f"correlation_id={external}", "sysparm_limit": 1})
         if found.body["result"]:
             return self._incident(found.body["result"][0])
         terms = self._mapping.priorities[incident.priority]
@@ -61,7 +62,7 @@ class ServiceNow:
         body = {
             "short_description": incident.brief_description[:160],
             "description": incident.request,
-            "correlation_id": incident.external_number,
+            "correlation_id": external,
             "contact_type": self._mapping.new["entry_type"],
             "category": category.category,
             "subcategory": category.subcategory,
@@ -116,7 +117,7 @@ class ServiceNow:
             system=NAME,
             id=_value(raw, "sys_id"),
             number=_value(raw, "number") or "",
-            external_number=_value(raw, "correlation_id") or None,
+            external_number=mapping.ticket_label(_value(raw, "correlation_id")),
             brief_description=_value(raw, "short_description") or "",
             request=_value(raw, "description") or "",
             caller=Person(name=_shown(raw, "caller_id") or "onbekend"),

@@ -230,14 +230,12 @@ class ItsmSync:
             await self._record_done(row, note=None if change is None else f"{self._system.name} is connected for reading only")
             return
         await self._system.write_back(linked.incident_id, change)
-        now = self._clock.now()
-        seen = dict(linked.seen or {})
+        written = dict(_SEEN_AFTER.get(change.status, {}))
         if change.priority:
-            seen["priority"] = change.priority
-        seen.update(_SEEN_AFTER.get(change.status, {}))
+            written["priority"] = change.priority
         async with self._db.sessions.begin() as session:
-            await store.remember(session, ticket_id=ticket.id, seen=seen)
-            await store.done(session, message_id=row.id, worker=self._worker, now=now)
+            await store.note_written(session, ticket_id=ticket.id, fields=written)
+            await store.done(session, message_id=row.id, worker=self._worker, now=self._clock.now())
 
     async def _record_done(self, row, *, note: str | None) -> None:
         async with self._db.sessions.begin() as session:
@@ -346,11 +344,14 @@ class ItsmSync:
         return linked_now or bool(steps)
 
     async def _ours(self, session, incident: Incident) -> int | None:
+        """The Teams ticket this incident was made for, when its create's answer never came back."""
         match = _OUR_LABEL.fullmatch(incident.external_number or "")
         if match is None:
             return None
         ticket = await session.get(Ticket, int(match.group(1)))
-        return ticket.id if ticket is not None and ticket.channel == TEAMS else None
+        if ticket is None or ticket.channel != TEAMS or await store.link_of(session, ticket.id) is not None:
+            return None
+        return ticket.id
 
     async def _import(self, session, incident: Incident) -> int:
         """An incident from another channel becomes a ticket, reported when the system says."""

@@ -75,7 +75,7 @@ class Topdesk:
 
     # -- the interface ----------------------------------------------------------------------------
     async def create(self, incident: NewIncident) -> Incident:
-        existing = await self._find_external(incident.external_number)
+        existing = await self._find_external(self._mapping.external_number(incident.external_number))
         if existing is not None:
             return await self._incident(existing, with_actions=False)
         body = await self._new_incident_body(incident)
@@ -116,8 +116,8 @@ class Topdesk:
 
     async def changes_since(self, moment: datetime, *, skip: int = 0, limit: int = 100) -> ChangePage:
         query = f"modificationDate=ge={_fiql_time(moment)}"
-        if self._mapping.import_query:
-            query += f";({self._mapping.import_query})"
+        if self._mapping.import_query:  # this organisation's incidents, and always the bot's own
+            query += f';(({self._mapping.import_query}),entryType.name=="{self._mapping.new["entry_type"]}")'
         answer = await self._call(
             "GET", "/incidents",
             params={"query": query, "sort": "modificationDate:asc", "pageStart": skip, "pageSize": limit},
@@ -193,7 +193,7 @@ class Topdesk:
             system=NAME,
             id=raw["id"],
             number=raw.get("number") or "",
-            external_number=raw.get("externalNumber") or None,
+            external_number=mapping.ticket_label(raw.get("externalNumber")),
             brief_description=raw.get("briefDescription") or "",
             request=_plain(raw.get("request") or ""),
             caller=Person(
@@ -260,7 +260,7 @@ class Topdesk:
             "status": "firstLine",
             "briefDescription": incident.brief_description[:BRIEF_DESCRIPTION_MAX],
             "request": incident.request,
-            "externalNumber": incident.external_number,
+            "externalNumber": self._mapping.external_number(incident.external_number),
             # The report's own moment, so TOPdesk's clocks start where the bot's do.
             "callDate": _stamp(incident.reported_at),
             "entryType": {"id": await self._id("entry_type", mapping.new["entry_type"])},

@@ -193,13 +193,23 @@ async def link_of(session: AsyncSession, ticket_id: int) -> ItsmLink | None:
 
 
 async def link_for_incident(session: AsyncSession, *, system: str, incident_id: str) -> ItsmLink | None:
-    query = select(ItsmLink).where(ItsmLink.system == system, ItsmLink.incident_id == incident_id)
+    """The incident's link, locked for the transaction: what a read saw is compared and stored at
+    once, never interleaved with a write's (``note_written``)."""
+    query = select(ItsmLink).where(ItsmLink.system == system, ItsmLink.incident_id == incident_id).with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
 
 
 async def remember(session: AsyncSession, *, ticket_id: int, seen: dict[str, Any]) -> None:
-    """What was last read from, or written to, the ticket's incident."""
+    """What was last read from the ticket's incident (in the transaction that locked its link)."""
     await session.execute(update(ItsmLink).where(ItsmLink.ticket_id == ticket_id).values(seen=seen))
+
+
+async def note_written(session: AsyncSession, *, ticket_id: int, fields: dict[str, Any]) -> None:
+    """Fields a write just set in the incident: the next read does not take them for its news."""
+    query = select(ItsmLink.seen).where(ItsmLink.ticket_id == ticket_id).with_for_update()
+    seen = (await session.execute(query)).scalar_one_or_none()
+    if seen is not None:
+        await remember(session, ticket_id=ticket_id, seen={**seen, **fields})
 
 
 # -- shared state --------------------------------------------------------------------------------

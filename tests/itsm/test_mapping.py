@@ -24,6 +24,15 @@ def test_the_documented_example_maps_every_word_both_ways():
     assert (mapping.channel_of("Telefonisch"), mapping.channel_of("Teams"), mapping.channel_of("Chat")) == ("telefoon", "teams", None)
     assert mapping.is_waiting("Wacht op leverancier") and not mapping.is_waiting("Wacht op gebruiker")
     assert mapping.line_of("Werkplekbeheer") == "2"
+    assert (mapping.external_number("M-12"), mapping.ticket_label("M-12")) == ("M-12", "M-12")
+
+
+def test_a_prefix_keeps_one_organisations_ticket_numbers_apart_from_anothers():
+    document = example()
+    document["new"]["external_prefix"] = "HALT-"
+    mapping = parse_mapping(document)
+    assert mapping.external_number("M-12") == "HALT-M-12"
+    assert (mapping.ticket_label("HALT-M-12"), mapping.ticket_label("M-12"), mapping.ticket_label(None)) == ("M-12", None, None)
 
 
 @pytest.mark.parametrize(

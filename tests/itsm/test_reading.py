@@ -11,6 +11,7 @@ import app as app_module
 from itsm.sync import ItsmSync, SyncOptions
 from tests.itsm.desk import EXAMPLE_MAPPING, start_itsm_desk, stop_itsm_desk
 from tests.itsm.test_create import topdesk_of
+from tests.servicedesk.desk import new_ticket, ticket
 
 
 @pytest.fixture
@@ -47,19 +48,35 @@ async def test_many_changes_are_read_page_by_page_oldest_first_and_each_once(des
     assert len(await tickets_of(desk)) == 5
 
 
-async def test_only_the_organisations_own_incidents_are_imported_when_the_mapping_narrows_it(database_url, tmp_path):
+async def test_in_a_topdesk_serving_several_organisations_only_their_own_incidents_are_read(database_url, tmp_path):
     mapping = tmp_path / "mapping.toml"
-    mapping.write_text(EXAMPLE_MAPPING.read_text(encoding="utf-8").replace(
-        '# query = "callerBranch.name==Stichting Halt"', 'query = "callerBranch.name==Stichting Halt"'
-    ), encoding="utf-8")
+    mapping.write_text(
+        EXAMPLE_MAPPING.read_text(encoding="utf-8")
+        .replace('# query = "callerBranch.name==Stichting Halt"', 'query = "callerBranch.name==Stichting Halt"')
+        .replace('# external_prefix = "HALT-"', 'external_prefix = "HALT-"'),
+        encoding="utf-8",
+    )
     desk = await start_itsm_desk(database_url, itsm_mapping_file=str(mapping))
     try:
-        desk.topdesk.register(entry_type="Telefonisch", caller="Medewerker Halt", brief="Van ons")
-        desk.topdesk.register(entry_type="Telefonisch", caller="Iemand elders", brief="Van een andere klant", branch="Gemeente X")
+        await desk.harness.link_channels()
+        ticket_id = await new_ticket(desk.harness, description="Van ons, via Teams")
+        await desk.drain()
+        (ours,) = desk.topdesk.by_external(f"HALT-M-{ticket_id}")
+        desk.topdesk.register(entry_type="Telefonisch", caller="Medewerker Halt", brief="Van ons, per telefoon")
+        elsewhere = desk.topdesk.register(
+            entry_type="Telefonisch", caller="Iemand elders", brief="Van een andere klant", branch="Gemeente X"
+        )
+        # Another organisation's bot numbers its tickets too: its M-1 is not our M-1.
+        theirs = desk.topdesk.register(
+            entry_type="Teams", caller="Iemand elders", brief="Hun Teams-melding", branch="Gemeente X", external=f"M-{ticket_id}"
+        )
         desk.clock.advance(timedelta(minutes=1))
-        assert await desk.poll() == 1
-        (ours,) = await tickets_of(desk)
-        assert ours.reporter_name == "Medewerker Halt"
+        desk.topdesk.respond(theirs["id"], operator="Jan Smit")
+        desk.topdesk.respond(ours["id"], operator="Fatima el Amrani")
+        assert await desk.poll() == 2
+        assert [t.reporter_name for t in await tickets_of(desk)] == ["Sanne de Vries", "Medewerker Halt"]
+        assert (await ticket(desk.harness, ticket_id)).owner_name == "Fatima el Amrani"
+        assert elsewhere["number"] not in {t.external_number for t in await tickets_of(desk)}
     finally:
         await stop_itsm_desk(desk)
 

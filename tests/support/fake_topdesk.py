@@ -191,11 +191,11 @@ class _Fiql:
 
 
 def _select(incident: dict[str, Any], selector: str) -> Any:
+    if selector.split(".")[0] not in incident:
+        raise BadRequest(f"'{selector}' is not a field incidents can be selected on")
     value: Any = incident
     for part in selector.split("."):
-        if not isinstance(value, dict) or (part not in value and value is incident):
-            raise BadRequest(f"'{selector}' is not a field incidents can be selected on")
-        value = value.get(part) if isinstance(value, dict) else None
+        value = value.get(part) if isinstance(value, dict) else None  # through an empty field: null
     if isinstance(value, str) and selector.endswith("Date"):
         return _parse_time(value)
     return value
@@ -381,12 +381,13 @@ class FakeTopdesk:
     def register(
         self, *, entry_type: str, caller: str, brief: str, priority: str = "P3 Normaal", category: str = "Werkplek",
         request: str = "", at: datetime | None = None, phone: str | None = None, branch: str = "Stichting Halt",
+        external: str = "",
     ) -> dict[str, Any]:
         """An operator registers a call (a phone call, an e-mail, a portal form)."""
         at = at or self.clock()
         incident = self._new(
             caller={"id": None, "dynamicName": caller, "email": None, "phoneNumber": phone},
-            brief=brief, request=request or brief, external="", at=at, created=at, status="firstLine",
+            brief=brief, request=request or brief, external=external, at=at, created=at, status="firstLine",
         )
         incident["callerBranch"] = {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"branch/{branch}")), "name": branch}
         incident["entryType"] = self._named("entryType", entry_type)
