@@ -374,36 +374,19 @@ class ItsmSync:
 
     async def _step(self, session, ticket_id: int, step: _Step, incident: Incident) -> None:
         """Apply one change through the transition a card uses; one the ticket's status does not
-        allow (a priority on a resolved ticket) is left out, as it would be on a card."""
+        allow (a priority on a resolved ticket) is left out, as it would be on a card. A response,
+        an answer or a completion on a ticket nobody picked up yet is its first reaction too."""
         ticket = await session.get(Ticket, ticket_id, populate_existing=True)
-        common = dict(policy=self._policy, now=step.at, ticket_id=ticket_id, agent_id=step.agent_key, agent_name=step.agent)
+        common = dict(policy=self._policy, now=step.at, ticket_id=ticket_id, agent_id=step.agent_key, agent_name=step.agent, seen_version=None)
         if step.kind in ("respond", "update", "resolve") and ticket.status == "nieuw":
-            note = step.text if step.kind == "update" else None
-            await tickets.acknowledge(session, note=note, seen_version=None, **common)
+            await tickets.acknowledge(session, note=step.text if step.kind == "update" else None, **common)
             if step.kind != "resolve":
                 return
-            ticket = await session.get(Ticket, ticket_id, populate_existing=True)
-        if step.kind == "update":
-            await tickets.post_update(session, text=step.text, seen_version=None, **common)
-        elif step.kind == "priority":
-            await tickets.change_priority(session, new_priority=step.value, reason=texts.ITSM_PRIORITY_REASON, seen_version=None, **common)
-        elif step.kind == "owner" and ticket.owner_id != step.value:
-            await tickets.hand_over(session, to_agent_id=step.value, to_agent_name=step.text, seen_version=None, **common)
-        elif step.kind == "wait":
-            await tickets.wait_for_third_party(
-                session, party=texts.ITSM_WAIT_PARTY, reason=texts.ITSM_WAIT_REASON.format(status=step.text or "-"),
-                seen_version=None, **common,
-            )
-        elif step.kind == "resume":
-            await tickets.resume(session, seen_version=None, **common)
-        elif step.kind == "resolve":
-            await tickets.resolve(
-                session, solution=step.text or texts.ITSM_RESOLVED, first_time_fix=incident.first_line, seen_version=None, **common,
-            )
-        elif step.kind == "reopen":
-            await tickets.reopen(session, reason=texts.ITSM_REOPEN_REASON, seen_version=None, **common)
-        elif step.kind == "close":
-            await tickets.close(session, seen_version=None, **common)
+        if step.kind == "owner" and ticket.owner_id == step.value:
+            return
+        apply = _TRANSITIONS.get(step.kind)
+        if apply is not None:
+            await apply(session, step, incident, common)
 
     # -- health -----------------------------------------------------------------------------------
     async def _failed(self, error: ItsmError, now: datetime) -> None:
@@ -462,6 +445,27 @@ class ItsmSync:
             await store.write_state(session, OUTAGE, {}, now=now)
         log.info("%s reachable again (outage since %s)", self.display_name, outage["since"])
         self._after_commit()
+
+
+# The card transition each kind of step goes through ("respond" on a picked-up ticket: nothing).
+_TRANSITIONS: dict[str, Callable[..., Awaitable[Any]]] = {
+    "update": lambda session, step, incident, common: tickets.post_update(session, text=step.text, **common),
+    "priority": lambda session, step, incident, common: tickets.change_priority(
+        session, new_priority=step.value, reason=texts.ITSM_PRIORITY_REASON, **common
+    ),
+    "owner": lambda session, step, incident, common: tickets.hand_over(
+        session, to_agent_id=step.value, to_agent_name=step.text, **common
+    ),
+    "wait": lambda session, step, incident, common: tickets.wait_for_third_party(
+        session, party=texts.ITSM_WAIT_PARTY, reason=texts.ITSM_WAIT_REASON.format(status=step.text or "-"), **common
+    ),
+    "resume": lambda session, step, incident, common: tickets.resume(session, **common),
+    "resolve": lambda session, step, incident, common: tickets.resolve(
+        session, solution=step.text or texts.ITSM_RESOLVED, first_time_fix=incident.first_line, **common
+    ),
+    "reopen": lambda session, step, incident, common: tickets.reopen(session, reason=texts.ITSM_REOPEN_REASON, **common),
+    "close": lambda session, step, incident, common: tickets.close(session, **common),
+}
 
 
 # -- what a read changed ---------------------------------------------------------------------------
