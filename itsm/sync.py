@@ -39,13 +39,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable
 
 from dialogs import texts
-from dialogs.when import say_when
-from itsm.base import Fault, Incident, ItsmError, NewIncident, Person, Status, TicketSystem, WriteBack
+from itsm.base import Incident, ItsmError, NewIncident, Person, Status, TicketSystem, WriteBack
 from sla import events as ev
 from sla.clock import Clock
 from sla.policy import Policy

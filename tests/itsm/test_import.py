@@ -6,15 +6,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 import app as app_module
 from sla import events as ev
 from sla.clock import FixedClock
+from storage.models import Ticket
 from storage.reporting import report_with_previous, week_period
 from tests.delivery.desk import local
 from tests.itsm.desk import start_itsm_desk, stop_itsm_desk
 from tests.servicedesk import desk as servicedesk
-from tests.servicedesk.desk import click, new_ticket, ticket
+from tests.servicedesk.desk import click, new_ticket
 from tests.support.cards import assert_valid_card
 
 
@@ -106,9 +108,5 @@ async def test_an_incident_from_another_channel_is_imported_once_however_often_i
 
 
 async def ticket_for(desk, number: str):
-    from sqlalchemy import select
-
-    from storage.models import Ticket
-
     async with desk.harness.app[app_module.DATABASE].sessions() as session:
         return (await session.execute(select(Ticket).where(Ticket.external_number == number))).scalar_one()

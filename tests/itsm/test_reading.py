@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 import app as app_module
 from itsm.sync import ItsmSync, SyncOptions
+from storage.models import Ticket
 from tests.itsm.desk import EXAMPLE_MAPPING, start_itsm_desk, stop_itsm_desk
 from tests.itsm.test_create import topdesk_of
 from tests.servicedesk.desk import new_ticket, ticket
@@ -82,10 +84,6 @@ async def test_in_a_topdesk_serving_several_organisations_only_their_own_inciden
 
 
 async def tickets_of(desk):
-    from sqlalchemy import select
-
-    from storage.models import Ticket
-
     async with desk.harness.app[app_module.DATABASE].sessions() as session:
         return list((await session.execute(select(Ticket).order_by(Ticket.id))).scalars())
 
