@@ -6,6 +6,8 @@ broken, often minutes before they must teach a class or sit in a hearing.
 
 from __future__ import annotations
 
+from sla import events as ev
+
 WELCOME = (
     "Hoi! Ik ben de servicedesk-bot. Hier meld je een IT-storing. "
     "Typ **nieuwe melding** of beschrijf meteen je probleem."
@@ -436,17 +438,17 @@ def itsm_restored(*, system: str, since: str) -> str:
 
 # What a card's action becomes in the supplier's system: an action its operators read.
 ITSM_ACTIONS = {
-    "acknowledged": "Opgepakt in Teams door {agent_name}.",
-    "acknowledged_note": "Opgepakt in Teams door {agent_name}. Bericht aan de melder: {note}",
-    "agent_update": "Bericht aan de melder via Teams, van {agent_name}: {text}",
-    "priority_changed": "Prioriteit in Teams gewijzigd van {from} naar {to} door {agent_name}. Reden: {reason}",
-    "paused": "Wacht op {party}, vastgelegd in Teams door {agent_name}: {reason}",
-    "resumed": "Hervat in Teams door {agent_name}.",
-    "workaround": "Noodoplossing, gemeld via Teams door {agent_name}: {note}",
-    "resolved": "Opgelost in Teams door {agent_name}: {solution}",
-    "reopened": "Weer geopend in Teams door {agent_name}: {reason}",
-    "handed_over": "In Teams overgedragen aan {to_name} door {agent_name}.",
+    ev.ACKNOWLEDGED: "Opgepakt in Teams door {agent_name}.",
+    ev.AGENT_UPDATE: "Bericht aan de melder via Teams, van {agent_name}: {text}",
+    ev.PRIORITY_CHANGED: "Prioriteit in Teams gewijzigd van {from} naar {to} door {agent_name}. Reden: {reason}",
+    ev.PAUSED: "Wacht op {party}, vastgelegd in Teams door {agent_name}: {reason}",
+    ev.RESUMED: "Hervat in Teams door {agent_name}.",
+    ev.WORKAROUND: "Noodoplossing, gemeld via Teams door {agent_name}: {note}",
+    ev.RESOLVED: "Opgelost in Teams door {agent_name}: {solution}",
+    ev.REOPENED: "Weer geopend in Teams door {agent_name}: {reason}",
+    ev.HANDED_OVER: "In Teams overgedragen aan {to_name} door {agent_name}.",
 }
+ITSM_ACKNOWLEDGED_NOTE = "Opgepakt in Teams door {agent_name}. Bericht aan de melder: {note}"
 
 ITSM_SCOPE_NAMES = {
     "alleen_ik": "één medewerker",

@@ -587,7 +587,7 @@ def _write_back(payload: dict[str, Any], ticket: Ticket) -> WriteBack | None:
     data = {key: ("-" if value is None else value) for key, value in (payload.get("data") or {}).items()}
     template = texts.ITSM_ACTIONS[kind]
     if kind == ev.ACKNOWLEDGED and payload["data"].get("note"):
-        template, visible = texts.ITSM_ACTIONS["acknowledged_note"], True
+        template, visible = texts.ITSM_ACKNOWLEDGED_NOTE, True
     return WriteBack(
         kind=kind,
         at=datetime.fromisoformat(payload["at"]),
