@@ -1,12 +1,8 @@
 #!/usr/bin/env bash
-# Set up (first time) and run the bot on SQLite: creates .venv, installs, migrates, serves on :3978.
+# Set up (first time) and run the bot on SQLite: creates .venv, installs (only when pyproject.toml
+# changed), migrates, serves on :3978. Extra arguments go to the command line (`servicedesk`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
-.venv/bin/python app.py db upgrade
-exec .venv/bin/python app.py "$@"
+bash scripts/install.sh
+.venv/bin/servicedesk db upgrade
+exec .venv/bin/servicedesk "$@"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create .venv (the first time) and install the project into it, only when the dependency spec
+# (pyproject.toml) changed since the last install here: with nothing changed, no network is needed.
+#   bash scripts/install.sh              the bot (what scripts/run.sh needs)
+#   bash scripts/install.sh test,otel    the bot with extras (what scripts/test.sh needs)
+# The stamp .venv/.installed-<extras>.sha256 records the spec installed; an install with extras
+# also covers the plain one. PYTHON picks the interpreter for a new .venv (default python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras="${1:-}"
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+stamp=".venv/.installed-${extras:-base}.sha256"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+echo "install: pyproject.toml changed since the last install (or first run): installing ${extras:+with $extras}" >&2
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
+echo "$want" > "$stamp"
+echo "$want" > .venv/.installed-base.sha256
