@@ -5,7 +5,7 @@ owns every lifetime through ``cleanup_ctx``: database engine, HTTP client sessio
 authenticator, outbound delivery and the scheduler are created on start-up and closed on
 shutdown, in that order and its reverse. Nothing lives in module globals.
 
-Other commands (``python app.py --help``): ``db upgrade``, ``sla deadlines``, ``manifest build``.
+Other commands: ``servicedesk --help`` (the installed script; ``python app.py`` is the same).
 """
 
 from __future__ import annotations
@@ -22,21 +22,23 @@ import aiohttp
 from aiohttp import web
 
 from bot.adapter import TeamsAdapter
-from bot.auth import AuthSettings, InboundAuthenticator, KeyFetchError
+from bot.auth import InboundAuthenticator, KeyFetchError
 from bot.connector import AppTokenSource, Connector
 from bot.delivery import Delivery
 from bot.devtools import add_dev_routes, dev_clock
 from bot.http import MessageEndpoint
 from bot.logging_setup import configure_logging
 from bot.jobs import JobOptions, Jobs, build_scheduler, schedule_itsm
+from bot.metrics import Metrics, metrics_handler
+from bot.tracing import tracing_from
 from bot.service_urls import service_url_allowed
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 from bot.teams_bot import ServicedeskBot
 import itsm
-from itsm.mapping import MappingError, load_mapping
+from itsm.mapping import load_mapping
 from itsm.sync import ItsmSync, SyncOptions
 from sla.clock import Clock, SystemClock
-from sla.policy import Policy, PolicyError, load_policy
+from sla.policy import Policy, load_policy
 from storage.itsm import connect_sessions
 
 log = logging.getLogger("servicedesk")
@@ -52,6 +54,8 @@ JOBS = web.AppKey("jobs", Jobs)
 ENDPOINT = web.AppKey("endpoint", MessageEndpoint)
 SCHEDULER = web.AppKey("scheduler", object)
 ITSM = web.AppKey("itsm", object)  # ItsmSync, or None without a ticket system
+METRICS = web.AppKey("metrics", Metrics)
+TRACING = web.AppKey("tracing", object)
 
 TURN_ERROR_TEXT = "Sorry, er ging bij mij iets mis. Probeer het over een minuut opnieuw; wat je al had ingevuld, bewaar ik."
 
@@ -77,10 +81,37 @@ async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _http_ctx(app: web.Application) -> AsyncIterator[None]:
-    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30, connect=10))
+    tracing = app[TRACING]
+    session = aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=30, connect=10),
+        trace_configs=[tracing.trace_config] if tracing is not None else None,
+    )
     app[HTTP_SESSION] = session
     yield
     await session.close()
+    if tracing is not None:
+        tracing.shutdown()  # sends the spans still waiting
+
+
+async def _metrics_ctx(app: web.Application) -> AsyncIterator[None]:
+    """With metrics on: the database figures read on a timer, and /metrics on METRICS_PORT if set."""
+    settings, metrics = app[SETTINGS], app[METRICS]
+    if not (settings.metrics_token or settings.metrics_port):
+        yield
+        return
+    refresher = asyncio.create_task(metrics.refresh_every(app[DATABASE]), name="metrics-refresh")
+    runner = None
+    if settings.metrics_port:
+        side = web.Application()
+        side.router.add_get("/metrics", metrics_handler(metrics, token=None))
+        runner = web.AppRunner(side, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, settings.metrics_host, settings.metrics_port).start()
+    yield
+    refresher.cancel()
+    await asyncio.gather(refresher, return_exceptions=True)
+    if runner is not None:
+        await runner.cleanup()
 
 
 async def _auth_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -94,15 +125,7 @@ async def _auth_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
         return
     authenticator = InboundAuthenticator(
-        AuthSettings(
-            app_id=settings.app_id,
-            allowed_tenants=settings.allowed_tenants,
-            app_tenant_id=settings.app_tenant_id or None,
-            allowed_service_hosts=settings.allowed_service_hosts,
-            openid_metadata_url=settings.openid_metadata_url,
-            key_fetch_timeout=settings.auth_key_fetch_timeout,
-            allow_loopback_service_url=settings.allow_loopback_service_url,
-        ),
+        settings.auth_settings(),
         clock=app[CLOCK],
         session=app[HTTP_SESSION],
     )
@@ -163,8 +186,10 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     from storage.tickets import KnownAgents
 
     settings, clock, policy, database = app[SETTINGS], app[CLOCK], app[POLICY], app[DATABASE]
+    metrics = app[METRICS]
     connector = Connector(
         session=app[HTTP_SESSION],
+        metrics=metrics,
         token_source=AppTokenSource(
             app_id=settings.app_id, password=settings.app_password, tenant_id=settings.app_tenant_id, clock=clock
         ),
@@ -184,7 +209,7 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     agent_names = KnownAgents()  # one read of the agents' names per minute, for every card drawn
     delivery = Delivery(
         database=database, connector=connector, clock=clock, policy=policy, worker_id=settings.worker_id,
-        agent_names=agent_names,
+        agent_names=agent_names, metrics=metrics,
     )
     itsm_sync = app[ITSM]
     after_commit = delivery.kick if itsm_sync is None else _each(delivery.kick, itsm_sync.kick)
@@ -207,15 +232,17 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     app[DELIVERY] = delivery
     app[JOBS] = jobs
     app[ENDPOINT] = MessageEndpoint(
-        settings=settings, adapter=adapter, logic=bot.on_turn, authenticator=app[AUTHENTICATOR], database=database, clock=clock
+        settings=settings, adapter=adapter, logic=bot.on_turn, authenticator=app[AUTHENTICATOR], database=database, clock=clock,
+        metrics=metrics,
     )
     scheduler = None
     if settings.scheduler_enabled:
         scheduler = build_scheduler(
-            jobs=jobs, policy=policy, weekly_day=settings.weekly_summary_day, weekly_time=settings.weekly_summary_time
+            jobs=jobs, policy=policy, weekly_day=settings.weekly_summary_day, weekly_time=settings.weekly_summary_time,
+            metrics=metrics,
         )
         if itsm_sync is not None:
-            schedule_itsm(scheduler, itsm_sync, poll_seconds=settings.itsm_poll_seconds)
+            schedule_itsm(scheduler, itsm_sync, poll_seconds=settings.itsm_poll_seconds, metrics=metrics)
         scheduler.start()
     app[SCHEDULER] = scheduler
     yield
@@ -251,35 +278,46 @@ async def _readyz(request: web.Request) -> web.Response:
 
 def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy | None = None) -> web.Application:
     """The bot as an aiohttp application; tests pass a FixedClock and their own settings."""
-    app = web.Application(client_max_size=settings.max_body_bytes + 1024)
+    tracing = tracing_from(settings)
+    app = web.Application(
+        client_max_size=settings.max_body_bytes + 1024, middlewares=[tracing.middleware] if tracing is not None else []
+    )
     app[SETTINGS] = settings
     app[CLOCK] = clock or SystemClock()
     app[POLICY] = policy or load_policy(settings.sla_policy, tz_name=settings.tz_name)
-    app.cleanup_ctx.extend([_database_ctx, _http_ctx, _auth_ctx, _itsm_ctx, _bot_ctx])
+    app[METRICS] = Metrics(clock=app[CLOCK])
+    app[TRACING] = tracing
+    app.cleanup_ctx.extend([_database_ctx, _http_ctx, _auth_ctx, _itsm_ctx, _bot_ctx, _metrics_ctx])
     app.router.add_post("/api/messages", _messages)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
+    if settings.metrics_token:
+        app.router.add_get("/metrics", metrics_handler(app[METRICS], token=settings.metrics_token))
     add_dev_routes(app, settings=settings, clock=app[CLOCK], jobs=lambda: app[JOBS])  # only dev mode + SERVICEDESK_DEV_TOOLS=1
     return app
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import audit, db, itsm, manifest, privacy, report, sla
+    from cli import audit, db, itsm, manifest, privacy, report, sla, status
+    from cli.common import OperatorParser
 
-    parser = argparse.ArgumentParser(
+    parser = OperatorParser(
         prog="servicedesk",
-        description="Teams servicedesk bot. Without a command it serves the bot on PORT (default 3978).",
+        description="Teams servicedesk bot. Without a command it serves the bot on PORT (default 3978). "
+        "Exit codes: 0 done, 1 a problem found, 2 a mistake in the command or a setting, "
+        "3 the database cannot be used, 70 an unexpected error.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve the bot (the default without a command)")
     serve.set_defaults(func=run_serve)
+    status.register(commands)
     db.register(commands)
     sla.register(commands)
-    manifest.register(commands)
-    audit.register(commands)
     report.register(commands)
+    audit.register(commands)
     privacy.register(commands)
     itsm.register(commands)
+    manifest.register(commands)
     return parser
 
 
@@ -313,43 +351,55 @@ def use_uvloop() -> bool:
 
 
 def run_serve(args: argparse.Namespace | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    try:
-        settings = Settings.from_env()
-        configure_logging(settings.log_level, settings.log_format)
-        clock = dev_clock(settings)  # a movable clock only with SERVICEDESK_DEV_TOOLS=1 in local development mode
-        app = create_app(settings, clock=clock)
-    except (SettingsError, PolicyError) as error:
-        print(f"servicedesk: {error}", file=sys.stderr)
-        return 2
+    """Serve until stopped. Settings, the policy and the database are checked before the port opens."""
+    from cli.common import load_policy_of, opened_database
+
+    settings = Settings.from_env()
+    policy = load_policy_of(settings)
+
+    async def preflight() -> None:
+        async with opened_database(settings):  # reachable, migrated; no empty SQLite file at a typo
+            pass
+
+    asyncio.run(preflight())
+    configure_logging(settings.log_level, settings.log_format)
+    clock = dev_clock(settings)  # a movable clock only with SERVICEDESK_DEV_TOOLS=1 in local development mode
+    app = create_app(settings, clock=clock, policy=policy)
     app.on_startup.append(freeze_startup_objects)  # after the engine, client and bot are built
     mode = "LOCAL DEVELOPMENT MODE (no authentication)" if settings.dev_mode else "production mode"
     log.info("servicedesk bot on port %s, %s, policy %s", settings.port, mode, app[POLICY].name)
     if use_uvloop():
         log.info("event loop: uvloop")
-    try:
-        web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
-    except Exception as error:  # noqa: BLE001 - start-up failures get one clear line
-        from storage.migrate import SchemaNotCurrent
-
-        from storage.single_instance import AnotherInstanceRunning
-
-        if isinstance(error, (SchemaNotCurrent, AnotherInstanceRunning, MappingError)):
-            print(f"servicedesk: {error}", file=sys.stderr)
-            return 2
-        raise
+    web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: every user's mistake is one line and a documented exit code (``cli.common``)."""
     from dotenv import load_dotenv
 
+    from cli.common import EXIT_UNEXPECTED, explain, fail
+
     load_dotenv(".env", override=False)  # every command sees the same settings as the server
-    args = build_parser().parse_args(argv)
-    func = getattr(args, "func", None)
-    if func is None:
-        return run_serve(args)
-    return func(args)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, or a mistake argparse already told in one line
+        return int(done.code or 0)
+    func = getattr(args, "func", run_serve)
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - one line for the operator; --debug shows the traceback
+        if getattr(args, "debug", False):
+            raise
+        known = explain(error)
+        if known is not None:
+            return fail(str(known), known.exit_code)
+        return fail(
+            f"unexpected error ({type(error).__name__}: {str(error)[:200]}); run again with --debug for the traceback",
+            EXIT_UNEXPECTED,
+        )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from urllib.parse import quote, urlsplit
 
 import aiohttp
 
+from bot.metrics import Metrics
+
 log = logging.getLogger("servicedesk.connector")
 
 RETRYABLE = frozenset({412, 429, 502, 503, 504})
@@ -130,7 +132,9 @@ class Connector:
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics or Metrics()
         self._session = session
         self._token = token_source
         self._allowed = service_url_allowed
@@ -184,6 +188,8 @@ class Connector:
                         await response.read()
                         return None
                     text = (await response.text())[:200]
+                    if response.status == 429:
+                        self._metrics.throttled()
                     if response.status not in RETRYABLE or attempt == self._retry.attempts - 1:
                         raise ConnectorError(response.status, text)
                     delay = self._retry.delay(attempt, _retry_after_seconds(response.headers.get("Retry-After")))

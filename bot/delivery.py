@@ -19,6 +19,7 @@ from botbuilder.schema import Activity, ConversationReference
 
 from bot import cards, feedback_cards, summary, wire
 from bot.connector import Connector, ConnectorError
+from bot.metrics import Metrics
 from dialogs import texts
 from dialogs.when import say_when
 from sla.clock import Clock
@@ -80,7 +81,9 @@ class Delivery:
         worker_id: str,
         lease: timedelta = timedelta(minutes=2),
         agent_names: KnownAgents | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics or Metrics()
         self._db = database
         self._agent_names = agent_names if agent_names is not None else KnownAgents()
         self._connector = connector
@@ -255,6 +258,7 @@ class Delivery:
         elif item.outcome == "failed":
             await outbox.mark_failed(session, message_id=message.id, worker=self._worker, error=item.error or "")
             log.error("message %s failed for good (status %s)", message.id, item.status)
+            self._metrics.message_failed("refused")
         elif item.outcome == "unreachable":
             await refs.deactivate(session, kind=message.target_kind, key=message.target_key, now=now)
             await outbox.mark_failed(session, message_id=message.id, worker=self._worker, error=item.error or "")
@@ -269,6 +273,7 @@ class Delivery:
                     ticket_id=message.ticket_id,
                 )
             log.warning("reporter unreachable in Teams (status %s); reference deactivated", item.status)
+            self._metrics.message_failed("unreachable")
             self._again = True
 
     # -- rendering -------------------------------------------------------------------------

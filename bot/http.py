@@ -36,6 +36,7 @@ from botbuilder.schema import Activity
 from bot.adapter import TeamsAdapter, deserialise_activity, invoke_body
 from bot.auth import AuthError, InboundAuthenticator, tenant_allowed
 from bot.logging_setup import correlation_id, new_correlation_id
+from bot.metrics import Metrics
 from bot.service_urls import service_url_allowed
 from bot.settings import Settings
 from storage.dedup import ActivityClaims, activity_key
@@ -56,6 +57,7 @@ class MessageEndpoint:
     database: Any = None
     clock: Any = None
     claims: ActivityClaims | None = field(default=None)
+    metrics: Metrics = field(default_factory=Metrics)
 
     def __post_init__(self) -> None:
         if self.claims is None and self.database is not None and self.clock is not None:
@@ -92,6 +94,7 @@ class MessageEndpoint:
                 # One line per failure at DEBUG only; the authenticator's monitor raises one
                 # WARNING alert per window when failures pile up.
                 log.debug("request refused: status=%d reason=%s", error.status, error.reason)
+                self.metrics.auth_refused(error.reason)
                 return web.json_response({"error": error.reason}, status=error.status)
         body = document if _well_formed(document) else None
         if body is None:
@@ -114,6 +117,7 @@ class MessageEndpoint:
         key = activity_key(body) if self.claims is not None else None
         if key is not None and not await self.claims.claim(key):
             log.info("duplicate delivery ignored: type=%s", _short(body["type"]))
+            self.metrics.turn(body["type"], "duplicate")
             return web.Response(status=200)
         return await self._run_turn(activity, key)
 
@@ -137,12 +141,9 @@ class MessageEndpoint:
         finally:
             if failed and key is not None:
                 await asyncio.shield(self._release(key))
-        log.info(
-            "turn %s: type=%s ms=%d",
-            "failed" if failed else "done",
-            _short(activity.type),
-            int((time.monotonic() - started) * 1000),
-        )
+        seconds = time.monotonic() - started
+        log.info("turn %s: type=%s ms=%d", "failed" if failed else "done", _short(activity.type), int(seconds * 1000))
+        self.metrics.turn(activity.type, "failed" if failed else "done", seconds)
         if response is None:
             return web.Response(status=200)
         status = response.status or 200

@@ -15,6 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery import Delivery
+from bot.metrics import Metrics
 from bot.regie import notice_sweep
 from itsm.sync import ItsmSync
 from storage.privacy import purge
@@ -121,29 +122,33 @@ class Jobs:
         return True
 
 
-def schedule_itsm(scheduler: AsyncIOScheduler, sync: ItsmSync, *, poll_seconds: int) -> None:
+def schedule_itsm(scheduler: AsyncIOScheduler, sync: ItsmSync, *, poll_seconds: int, metrics: Metrics | None = None) -> None:
     """The supplier's ticket system: read its changes every ``poll_seconds``, send what waits for
     it every 15 s (new tickets and card changes are also sent right after their commit)."""
+    counted = (metrics or Metrics()).job
     common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
-    scheduler.add_job(sync.poll, IntervalTrigger(seconds=poll_seconds), id="itsm_poll", **common)
-    scheduler.add_job(sync.drain, IntervalTrigger(seconds=15), id="itsm_outbox", **common)
+    scheduler.add_job(counted("itsm_poll", sync.poll), IntervalTrigger(seconds=poll_seconds), id="itsm_poll", **common)
+    scheduler.add_job(counted("itsm_outbox", sync.drain), IntervalTrigger(seconds=15), id="itsm_outbox", **common)
 
 
-def build_scheduler(*, jobs: Jobs, policy: Policy, weekly_day: str, weekly_time: str) -> AsyncIOScheduler:
+def build_scheduler(
+    *, jobs: Jobs, policy: Policy, weekly_day: str, weekly_time: str, metrics: Metrics | None = None
+) -> AsyncIOScheduler:
     """Every minute: status updates and regie notices; every 15 s: the outbox; daily at 03:30:
-    the privacy purge; weekly: the SLA summary.
+    the privacy purge; weekly: the SLA summary. Each run is counted in ``metrics``.
 
     No job is scheduled between 02:00 and 03:00 local time, where DST switches skip or repeat
     the hour (settings refuse such a weekly time).
     """
     scheduler = AsyncIOScheduler(timezone=policy.tz)
+    counted = (metrics or Metrics()).job
     common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
-    scheduler.add_job(jobs.status_sweep, IntervalTrigger(minutes=1), id="status_sweep", **common)
-    scheduler.add_job(jobs.outbox_sweep, IntervalTrigger(seconds=15), id="outbox_sweep", **common)
-    scheduler.add_job(jobs.regie_sweep, IntervalTrigger(minutes=1), id="regie_sweep", **common)
+    scheduler.add_job(counted("status_sweep", jobs.status_sweep), IntervalTrigger(minutes=1), id="status_sweep", **common)
+    scheduler.add_job(counted("outbox_sweep", jobs.outbox_sweep), IntervalTrigger(seconds=15), id="outbox_sweep", **common)
+    scheduler.add_job(counted("regie_sweep", jobs.regie_sweep), IntervalTrigger(minutes=1), id="regie_sweep", **common)
     # 03:30: clear of the 02:00-03:00 hour that DST switches skip or repeat.
     scheduler.add_job(
-        jobs.privacy_purge,
+        counted(PRIVACY_PURGE, jobs.privacy_purge),
         CronTrigger(hour=3, minute=30, timezone=policy.tz),
         id=PRIVACY_PURGE,
         coalesce=True,
@@ -152,7 +157,7 @@ def build_scheduler(*, jobs: Jobs, policy: Policy, weekly_day: str, weekly_time:
     )
     hour, minute = (int(p) for p in weekly_time.split(":"))
     scheduler.add_job(
-        jobs.weekly_summary,
+        counted(WEEKLY_SUMMARY, jobs.weekly_summary),
         CronTrigger(day_of_week=weekly_day, hour=hour, minute=minute, timezone=policy.tz),
         id=WEEKLY_SUMMARY,
         coalesce=True,

@@ -1,8 +1,18 @@
-"""Settings from the environment (and a ``.env`` file), read once by the composition root.
+"""Settings from the environment (and a ``.env`` file), validated once, at start, by pydantic.
 
-Names follow DESIGN.md's outward contract; everything else has a safe default. Without
-``MICROSOFT_APP_ID`` the bot runs in local development mode: no inbound authentication, loopback
-service URLs allowed. That mode is announced in the log and on ``/readyz``, never silent.
+Each field's alias is its environment variable (DESIGN.md's outward contract and README's
+configuration table); everything else has a safe default. Without ``MICROSOFT_APP_ID`` the bot runs
+in local development mode: no inbound authentication, loopback service URLs allowed. That mode is
+announced in the log and on ``/readyz``, never silent.
+
+pydantic does the parsing and checking: whole numbers and their ranges, booleans in the usual
+spellings (``1/0``, ``true/false``, ``yes/no``, ``on/off``), fixed choices, and one error per bad
+value naming the variable. The environment is read by :meth:`Settings.from_env` alone (the
+command line calls it once; ``app.main`` has loaded ``.env`` into the environment before, the
+environment winning). pydantic-settings' ``BaseSettings`` was not used: it reads the process
+environment whenever a ``Settings`` is built, so the many tests that build their own would pick up
+whatever the shell that runs them exports; here building one in code reads nothing but its
+arguments.
 """
 
 from __future__ import annotations
@@ -10,12 +20,12 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Mapping
+from typing import Annotated, Any, Literal, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dotenv import dotenv_values
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.auth import AuthSettings
 from bot.service_urls import TEAMS_SERVICE_HOSTS
 from storage.db import default_database_url
 
@@ -24,75 +34,166 @@ class SettingsError(ValueError):
     """A setting has a value the bot cannot run with; the message names the variable."""
 
 
-def _ids(value: str | None) -> frozenset[str]:
-    return frozenset(part.strip().lower() for part in (value or "").split(",") if part.strip())
+def _ids(value: Any) -> frozenset[str]:
+    """Comma-separated ids (Entra object ids, tenant ids), matched case-insensitively."""
+    parts = value.split(",") if isinstance(value, str) else (value or ())
+    return frozenset(part.strip().lower() for part in parts if part.strip())
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+def _hosts(value: Any) -> tuple[str, ...]:
+    parts = value.split(",") if isinstance(value, str) else (value or ())
+    return tuple(part.strip() for part in parts if part.strip()) or TEAMS_SERVICE_HOSTS
 
 
-@dataclass(frozen=True)
-class Settings:
-    port: int = 3978
-    host: str = "0.0.0.0"
-    database_url: str = field(default_factory=default_database_url)
-    app_id: str = ""
-    app_password: str = ""
-    app_tenant_id: str = ""
-    app_type: str = "SingleTenant"
-    sla_policy: str = "halt"
-    tz_name: str = "Europe/Amsterdam"
-    admins: frozenset[str] = frozenset()
-    agents: frozenset[str] = frozenset()
-    regie: frozenset[str] = frozenset()
-    allowed_tenants: frozenset[str] = frozenset()
-    allowed_service_hosts: tuple[str, ...] = TEAMS_SERVICE_HOSTS
-    weekly_summary_day: str = "mon"
-    weekly_summary_time: str = "08:30"
-    max_body_bytes: int = 256 * 1024
-    worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}")
-    scheduler_enabled: bool = True
-    # --- privacy, limits, logging (issue 8) ---
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _service_url(value: Any) -> str:
+    """An https URL; plain http only on this machine (a local test double), never for a password."""
+    raw = str(value).strip().rstrip("/")
+    host = raw.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    if raw and not (raw.startswith("https://") or (raw.startswith("http://") and host in ("127.0.0.1", "localhost", "::1"))):
+        raise ValueError("must be an https URL")
+    return raw
+
+
+Ids = Annotated[frozenset[str], BeforeValidator(_ids)]
+ServiceUrl = Annotated[str, BeforeValidator(_service_url)]
+Text = Annotated[str, BeforeValidator(_stripped)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The settings each ticket system needs: its URL, user and password, in ``itsm_account``'s order.
+ITSM_BACKENDS = {
+    "none": (),
+    "topdesk": ("TOPDESK_URL", "TOPDESK_USER", "TOPDESK_APP_PASSWORD"),
+    "servicenow": ("SERVICENOW_URL", "SERVICENOW_USER", "SERVICENOW_PASSWORD"),
+}
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid")
+
+    port: Port = Field(3978, alias="PORT")
+    host: Text = Field("0.0.0.0", alias="HOST")
+    database_url: Text = Field(default_factory=default_database_url, alias="DATABASE_URL")
+    app_id: Text = Field("", alias="MICROSOFT_APP_ID")
+    app_password: str = Field("", alias="MICROSOFT_APP_PASSWORD", repr=False)
+    app_tenant_id: Text = Field("", alias="MICROSOFT_APP_TENANT_ID")
+    app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = Field("SingleTenant", alias="MICROSOFT_APP_TYPE")
+    sla_policy: Text = Field("halt", alias="SLA_POLICY")
+    tz_name: Text = Field("Europe/Amsterdam", alias="TZ_NAME")
+    admins: Ids = Field(frozenset(), alias="SERVICEDESK_ADMINS")
+    agents: Ids = Field(frozenset(), alias="SERVICEDESK_AGENTS")
+    regie: Ids = Field(frozenset(), alias="REGIE_MEMBERS")
+    # Empty: the app's own tenant (MICROSOFT_APP_TENANT_ID), see ``_tenant_allow_list``.
+    allowed_tenants: Ids = Field(frozenset(), alias="ALLOWED_TENANTS")
+    allowed_service_hosts: Annotated[tuple[str, ...], BeforeValidator(_hosts)] = Field(
+        TEAMS_SERVICE_HOSTS, alias="ALLOWED_SERVICE_HOSTS"
+    )
+    weekly_summary_day: str = Field("mon", alias="WEEKLY_SUMMARY_DAY")
+    weekly_summary_time: str = Field("08:30", alias="WEEKLY_SUMMARY_TIME")
+    max_body_bytes: int = Field(256 * 1024, ge=1024, le=64 * 1024 * 1024, alias="MAX_BODY_BYTES")
+    worker_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}")
+    scheduler_enabled: bool = Field(True, alias="SCHEDULER_ENABLED")
     # Personal data in tickets closed (or resolved, if never closed) longer ago than this is
     # removed by ``privacy purge`` (and the daily job); the SLA figures stay.
-    retention_days: int = 365
+    retention_days: int = Field(365, ge=1, le=100 * 365, alias="RETENTION_DAYS")
     # Delivered activity ids are remembered this long so a redelivery changes nothing.
-    dedup_keep_hours: int = 48
-    log_format: str = "json"  # "json" (one object per line) or "text" (key=value)
-    log_level: str = "INFO"
+    dedup_keep_hours: int = Field(48, ge=1, le=24 * 365, alias="DEDUP_KEEP_HOURS")
+    log_format: Literal["json", "text"] = Field("json", alias="LOG_FORMAT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="LOG_LEVEL")
     # --- advanced: inbound authentication ---
-    openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
-    auth_key_fetch_timeout: float = 5.0
+    openid_metadata_url: Text = Field(
+        "https://login.botframework.com/v1/.well-known/openidconfiguration", alias="OPENID_METADATA_URL"
+    )
+    auth_key_fetch_timeout: float = Field(5.0, gt=0, le=120, alias="AUTH_KEY_FETCH_TIMEOUT")
     # TESTS ONLY, never read from the environment: accept (and call) a loopback serviceUrl while
     # authentication is on, so end-to-end tests with signed tokens can use a local stub connector.
     allow_loopback_service_url: bool = False
-    # --- servicedesk and regie (issue 5) ---
     # On-call (piket) contact alerted when a P1 comes in out of hours: free text shown to regie
     # ("Piketdienst ICT, 088 123 4567"), and/or the Entra object id of a person the bot messages.
-    piket_contact: str = ""
-    piket_user_id: str = ""
+    piket_contact: Annotated[str, BeforeValidator(lambda v: _stripped(v)[:200])] = Field("", alias="PIKET_CONTACT")
+    piket_user_id: Annotated[str, BeforeValidator(lambda v: _stripped(v).lower())] = Field("", alias="PIKET_USER_ID")
     # --- the supplier's ticket system (issue 20) ---
     # "none", "topdesk" or "servicenow"; the mapping file names the system's priorities,
     # categories, channels and statuses (docs/itsm-mapping.example.toml).
-    itsm_backend: str = "none"
-    topdesk_url: str = ""
-    topdesk_user: str = ""
-    topdesk_app_password: str = ""
-    servicenow_url: str = ""
-    servicenow_user: str = ""
-    servicenow_password: str = ""
-    itsm_mapping_file: str = "itsm_mapping.toml"
-    itsm_poll_seconds: int = 60
+    itsm_backend: Literal["none", "topdesk", "servicenow"] = Field("none", alias="ITSM_BACKEND")
+    topdesk_url: ServiceUrl = Field("", alias="TOPDESK_URL")
+    topdesk_user: Text = Field("", alias="TOPDESK_USER")
+    topdesk_app_password: str = Field("", alias="TOPDESK_APP_PASSWORD", repr=False)
+    servicenow_url: ServiceUrl = Field("", alias="SERVICENOW_URL")
+    servicenow_user: Text = Field("", alias="SERVICENOW_USER")
+    servicenow_password: str = Field("", alias="SERVICENOW_PASSWORD", repr=False)
+    itsm_mapping_file: Text = Field("itsm_mapping.toml", alias="ITSM_MAPPING_FILE")
+    itsm_poll_seconds: int = Field(60, ge=10, alias="ITSM_POLL_SECONDS")
     # After this long unreachable, the servicedesk channel is told (once per outage).
-    itsm_alert_minutes: int = 15
-    itsm_timeout_seconds: float = 20.0
+    itsm_alert_minutes: int = Field(15, ge=1, alias="ITSM_ALERT_MINUTES")
+    itsm_timeout_seconds: float = Field(20.0, gt=0, le=300, alias="ITSM_TIMEOUT_SECONDS")
+    # --- watching the bot (bot.metrics, bot.tracing) ---
+    # /metrics on the main port, for a scraper that sends "Authorization: Bearer <token>".
+    metrics_token: str = Field("", alias="METRICS_TOKEN", repr=False)
+    # /metrics without a token on a port of its own (never publish it), on METRICS_HOST.
+    metrics_port: Port | None = Field(None, alias="METRICS_PORT")
+    metrics_host: Text = Field("127.0.0.1", alias="METRICS_HOST")
+    # OpenTelemetry traces when an OTLP exporter is configured (the SDK reads the rest of OTEL_*).
+    otel_endpoint: Text = Field(
+        "", validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+
+    @field_validator("weekly_summary_day", mode="before")
+    @classmethod
+    def _weekday(cls, value: Any) -> str:
+        day = str(value).strip().lower()[:3]
+        if day not in WEEKDAYS:
+            raise ValueError("must be a weekday such as mon")
+        return day
+
+    @field_validator("weekly_summary_time", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: Any) -> str:
+        try:
+            hour, minute = (int(part) for part in str(value).strip().split(":"))
+        except ValueError:
+            hour = minute = -1
+        if not (0 <= hour < 24 and 0 <= minute < 60) or 2 <= hour < 3:
+            raise ValueError("must be HH:MM outside 02:00-03:00 (DST changes)")
+        return f"{hour:02d}:{minute:02d}"
+
+    @field_validator("log_format", "log_level", "itsm_backend", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any, info) -> Any:
+        if not isinstance(value, str):
+            return value
+        return value.strip().upper() if info.field_name == "log_level" else value.strip().lower()
+
+    @field_validator("tz_name")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone; use an IANA name such as Europe/Amsterdam") from None
+        return value
+
+    @field_validator("openid_metadata_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not value.startswith("https://"):
+            raise ValueError("must be an https URL")
+        return value
+
+    @model_validator(mode="after")
+    def _together(self) -> "Settings":
+        """Settings that only work together: the app's password, the ticket system's account."""
+        if self.app_id and not self.app_password:
+            raise ValueError("MICROSOFT_APP_PASSWORD is missing: it is required when MICROSOFT_APP_ID is set")
+        missing = [name for name, value in zip(ITSM_BACKENDS[self.itsm_backend], self.itsm_account) if not value]
+        if missing:
+            raise ValueError(f"{', '.join(missing)} must be set when ITSM_BACKEND={self.itsm_backend}")
+        if not self.allowed_tenants and self.app_tenant_id:
+            object.__setattr__(self, "allowed_tenants", frozenset({self.app_tenant_id.lower()}))
+        return self
 
     @property
     def itsm_account(self) -> tuple[str, str, str]:
@@ -106,6 +207,18 @@ class Settings:
         """No app credentials: local development (the Agents Playground), no inbound auth."""
         return not self.app_id
 
+    def auth_settings(self) -> AuthSettings:
+        """What the inbound authenticator needs (production mode only: it needs an app id)."""
+        return AuthSettings(
+            app_id=self.app_id,
+            allowed_tenants=self.allowed_tenants,
+            app_tenant_id=self.app_tenant_id or None,
+            allowed_service_hosts=self.allowed_service_hosts,
+            openid_metadata_url=self.openid_metadata_url,
+            key_fetch_timeout=self.auth_key_fetch_timeout,
+            allow_loopback_service_url=self.allow_loopback_service_url,
+        )
+
     def is_admin(self, object_id: str | None) -> bool:
         return bool(object_id) and object_id.lower() in self.admins
 
@@ -113,144 +226,49 @@ class Settings:
         return bool(object_id) and object_id.lower() in (self.agents | self.admins)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")) -> "Settings":
-        merged: dict[str, str] = {}
-        if dotenv is not None and dotenv.exists():
-            merged.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
-        merged.update(os.environ if env is None else env)
-        app_id = merged.get("MICROSOFT_APP_ID", "").strip()
-        password = merged.get("MICROSOFT_APP_PASSWORD", "")
-        if app_id and not password:
-            raise SettingsError("MICROSOFT_APP_PASSWORD is missing: it is required when MICROSOFT_APP_ID is set")
-        tenant = merged.get("MICROSOFT_APP_TENANT_ID", "").strip()
-        app_type = merged.get("MICROSOFT_APP_TYPE", "SingleTenant").strip() or "SingleTenant"
-        if app_type not in ("SingleTenant", "MultiTenant", "UserAssignedMSI"):
-            raise SettingsError(f"MICROSOFT_APP_TYPE must be SingleTenant, MultiTenant or UserAssignedMSI, got {app_type!r}")
-        allowed_tenants = _ids(merged.get("ALLOWED_TENANTS"))
-        if not allowed_tenants and tenant:
-            allowed_tenants = frozenset({tenant.lower()})
-        hosts = tuple(h.strip() for h in merged.get("ALLOWED_SERVICE_HOSTS", "").split(",") if h.strip())
-        day = merged.get("WEEKLY_SUMMARY_DAY", "mon").strip().lower()[:3]
-        if day not in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
-            raise SettingsError(f"WEEKLY_SUMMARY_DAY must be a weekday such as mon, got {day!r}")
-        time_text = merged.get("WEEKLY_SUMMARY_TIME", "08:30").strip()
+    def environment_names(cls) -> tuple[str, ...]:
+        """Every environment variable the bot reads, as README's configuration table names them."""
+        names: list[str] = []
+        for field in cls.model_fields.values():
+            if field.alias:
+                names.append(field.alias)
+            elif isinstance(field.validation_alias, AliasChoices):
+                names.extend(choice for choice in field.validation_alias.choices if choice.isupper())
+        return tuple(names)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """The settings in ``env`` (default: the process environment); an empty value is the default.
+
+        Raises :class:`SettingsError` with one line naming the first bad variable.
+        """
+        env = os.environ if env is None else env
+        given = {name: env[name] for name in cls.environment_names() if env.get(name, "").strip()}
         try:
-            hour, minute = (int(p) for p in time_text.split(":"))
-            if not (0 <= hour < 24 and 0 <= minute < 60) or 2 <= hour < 3:
-                raise ValueError
-        except ValueError as exc:
-            raise SettingsError(
-                f"WEEKLY_SUMMARY_TIME must be HH:MM outside 02:00-03:00 (DST changes), got {time_text!r}"
-            ) from exc
-        return cls(
-            port=_int(merged, "PORT", 3978),
-            host=merged.get("HOST", "0.0.0.0"),
-            database_url=merged.get("DATABASE_URL") or default_database_url(),
-            app_id=app_id,
-            app_password=password,
-            app_tenant_id=tenant,
-            app_type=app_type,
-            sla_policy=merged.get("SLA_POLICY", "halt") or "halt",
-            tz_name=merged.get("TZ_NAME", "Europe/Amsterdam") or "Europe/Amsterdam",
-            admins=_ids(merged.get("SERVICEDESK_ADMINS")),
-            agents=_ids(merged.get("SERVICEDESK_AGENTS")),
-            regie=_ids(merged.get("REGIE_MEMBERS")),
-            allowed_tenants=allowed_tenants,
-            allowed_service_hosts=hosts or TEAMS_SERVICE_HOSTS,
-            weekly_summary_day=day,
-            weekly_summary_time=f"{hour:02d}:{minute:02d}",
-            max_body_bytes=_int(merged, "MAX_BODY_BYTES", 256 * 1024),
-            scheduler_enabled=merged.get("SCHEDULER_ENABLED", "1") not in ("0", "false", "no"),
-            retention_days=_retention_days(merged),
-            dedup_keep_hours=_int(merged, "DEDUP_KEEP_HOURS", 48),
-            log_format=_choice(merged, "LOG_FORMAT", "json", ("json", "text")),
-            log_level=_choice(merged, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"), upper=True),
-            openid_metadata_url=_https_url(merged, "OPENID_METADATA_URL", Settings.openid_metadata_url),
-            auth_key_fetch_timeout=_float(merged, "AUTH_KEY_FETCH_TIMEOUT", 5.0),
-            piket_contact=(merged.get("PIKET_CONTACT") or "").strip()[:200],
-            piket_user_id=(merged.get("PIKET_USER_ID") or "").strip().lower(),
-            **_itsm(merged),
-        )
+            return cls.model_validate(given)
+        except ValidationError as error:
+            raise SettingsError(_one_line(error)) from None
 
 
-ITSM_BACKENDS = {
-    "none": (),
-    "topdesk": ("TOPDESK_URL", "TOPDESK_USER", "TOPDESK_APP_PASSWORD"),
-    "servicenow": ("SERVICENOW_URL", "SERVICENOW_USER", "SERVICENOW_PASSWORD"),
+# pydantic's messages for the checks that fail most, in the words of the rest of the command line.
+_MESSAGES = {
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "bool_parsing": "must be 1/0, true/false, yes/no or on/off",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "literal_error": "must be one of {expected}",
 }
 
 
-def _itsm(env: Mapping[str, str]) -> dict[str, object]:
-    """The ticket-system settings: the backend's URL, account and password are all required."""
-    backend = _choice(env, "ITSM_BACKEND", "none", tuple(ITSM_BACKENDS))
-    missing = [name for name in ITSM_BACKENDS[backend] if not (env.get(name) or "").strip()]
-    if missing:
-        raise SettingsError(f"{', '.join(missing)} must be set when ITSM_BACKEND={backend}")
-    values: dict[str, object] = {
-        "itsm_backend": backend,
-        "itsm_mapping_file": (env.get("ITSM_MAPPING_FILE") or "itsm_mapping.toml").strip(),
-        "itsm_poll_seconds": _int(env, "ITSM_POLL_SECONDS", 60),
-        "itsm_alert_minutes": _int(env, "ITSM_ALERT_MINUTES", 15),
-        "itsm_timeout_seconds": _float(env, "ITSM_TIMEOUT_SECONDS", 20.0),
-    }
-    if values["itsm_poll_seconds"] < 10:
-        raise SettingsError(f"ITSM_POLL_SECONDS must be at least 10, got {values['itsm_poll_seconds']}")
-    if values["itsm_alert_minutes"] < 1:
-        raise SettingsError(f"ITSM_ALERT_MINUTES must be at least 1, got {values['itsm_alert_minutes']}")
-    if backend == "topdesk":
-        values.update(
-            topdesk_url=_service_url(env, "TOPDESK_URL"), topdesk_user=env["TOPDESK_USER"].strip(),
-            topdesk_app_password=env["TOPDESK_APP_PASSWORD"],
-        )
-    if backend == "servicenow":
-        values.update(
-            servicenow_url=_service_url(env, "SERVICENOW_URL"), servicenow_user=env["SERVICENOW_USER"].strip(),
-            servicenow_password=env["SERVICENOW_PASSWORD"],
-        )
-    return values
-
-
-def _service_url(env: Mapping[str, str], name: str) -> str:
-    """An https URL; plain http only on this machine (a local test double), never for a password."""
-    raw = env[name].strip().rstrip("/")
-    host = raw.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    if not (raw.startswith("https://") or (raw.startswith("http://") and host in ("127.0.0.1", "localhost", "::1"))):
-        raise SettingsError(f"{name} must be an https URL, got {raw!r}")
-    return raw
-
-
-def _retention_days(env: Mapping[str, str]) -> int:
-    days = _int(env, "RETENTION_DAYS", 365)
-    if days < 1:
-        raise SettingsError(f"RETENTION_DAYS must be at least 1, got {days}")
-    return days
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
-    if not value > 0:
-        raise SettingsError(f"{name} must be positive, got {raw!r}")
-    return value
-
-
-def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...], *, upper: bool = False) -> str:
-    raw = (env.get(name) or default).strip()
-    value = raw.upper() if upper else raw.lower()
-    if value not in allowed:
-        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
-    return value
-
-
-def _https_url(env: Mapping[str, str], name: str, default: str) -> str:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.startswith("https://"):
-        raise SettingsError(f"{name} must be an https URL, got {raw!r}")
-    return raw
+def _one_line(error: ValidationError) -> str:
+    """``PORT must be a whole number, got 'abc'``: the variable, what is wrong, what was given."""
+    first = error.errors(include_url=False)[0]
+    template = _MESSAGES.get(first["type"])
+    message = template.format(**first.get("ctx", {})) if template else first["msg"].removeprefix("Value error, ")
+    if not first["loc"]:
+        return message
+    given = first.get("input")
+    return f"{first['loc'][0]} {message}, got {given!r}" if isinstance(given, str) else f"{first['loc'][0]} {message}"

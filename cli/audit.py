@@ -6,7 +6,8 @@ Exit 0 and "OK" when every link holds; exit 1 naming the first broken entry othe
 from __future__ import annotations
 
 import argparse
-import asyncio
+
+from cli.common import EXIT_OK, EXIT_PROBLEM, with_database
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -23,26 +24,18 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from bot.settings import Settings
     from storage import audit
-    from storage.db import open_database
 
-    settings = Settings.from_env()
+    async def check(database, settings) -> audit.VerifyResult:
+        async with database.sessions() as session:
+            return await audit.verify(session)
 
-    async def check() -> audit.VerifyResult:
-        database = open_database(settings.database_url)
-        try:
-            async with database.sessions() as session:
-                return await audit.verify(session)
-        finally:
-            await database.dispose()
-
-    result = asyncio.run(check())
+    result = with_database(check)
     if result.ok:
         print(f"OK: audit trail intact ({result.checked} entries)")
-        return 0
+        return EXIT_OK
     print(
         f"BROKEN: audit entry {result.broken_id}: {result.reason}; "
         f"the {result.checked} entries before it are intact"
     )
-    return 1
+    return EXIT_PROBLEM

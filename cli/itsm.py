@@ -1,19 +1,21 @@
 """`itsm check`: test the connection to the supplier's ticket system, its account and the mapping.
 
 Prints one line per problem (what is wrong, and which setting or mapping key to change) and exits
-1, or one line saying all is in order and exits 0. Settings it cannot run with: one line, exit 2.
+1, or one line saying all is in order and exits 0. Settings it cannot run with: one line, exit 2
+(``cli.common``, as every command).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from pathlib import Path
 
 import aiohttp
 
 import itsm
+from bot.settings import Settings
+from cli.common import EXIT_OK, EXIT_PROBLEM, OperatorError
 from itsm.mapping import MappingError, load_mapping
 
 
@@ -31,26 +33,16 @@ def register(subparsers) -> None:
     check.set_defaults(func=run_check)
 
 
-def _fail(message: str) -> int:
-    print(f"servicedesk: {message}", file=sys.stderr)
-    return 2
-
-
 def run_check(args: argparse.Namespace) -> int:
-    from bot.settings import Settings, SettingsError
-
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        return _fail(str(error))
+    settings = Settings.from_env()
     if settings.itsm_backend == "none":
-        return _fail("ITSM_BACKEND is none: there is no ticket system to check (set it to topdesk)")
+        raise OperatorError("ITSM_BACKEND is none: there is no ticket system to check (set it to topdesk)")
     url, user, password = settings.itsm_account
     try:
         mapping = load_mapping(Path(settings.itsm_mapping_file))
     except MappingError as error:
-        print(error)
-        return 1
+        print(error)  # a problem the check found, like the ones below
+        return EXIT_PROBLEM
 
     async def check() -> tuple[str, list[str]]:
         async with aiohttp.ClientSession() as session:
@@ -64,6 +56,6 @@ def run_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        return 1
+        return EXIT_PROBLEM
     print(f"{name} at {url}: connection, account and mapping ({settings.itsm_mapping_file}) are in order")
-    return 0
+    return EXIT_OK

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from cli.common import OperatorError
 from manifests.build import ManifestError, build_package, default_package_name
 
 ENV_VARS = (
@@ -23,18 +23,18 @@ DEFAULT_OUT_DIR = Path("build")
 def register(subparsers) -> argparse.ArgumentParser:
     """Add `manifest build [--out PATH]` to an argparse subparsers object."""
     manifest = subparsers.add_parser(
-        "manifest", help="Teams-app-pakket (manifest en iconen)",
-        description="Het Teams-app-pakket dat een beheerder uploadt.")
+        "manifest", help="the Teams app package (manifest and icons)",
+        description="The Teams app package an admin uploads.")
     sub = manifest.add_subparsers(dest="manifest_command", metavar="COMMAND")
     sub.required = True
     build = sub.add_parser(
-        "build", help="schrijf het app-pakket (zip)",
-        description="Vult het manifest in met de instellingen uit de omgeving, controleert het "
-                    "tegen het officiële Teams-schema en schrijft de zip (manifest.json, color.png, "
-                    "outline.png). Instellingen: " + ", ".join(ENV_VARS) + ".")
+        "build", help="write the app package (zip)",
+        description="Fills in the manifest from the environment, checks it against Microsoft's "
+                    "Teams schema and writes the zip (manifest.json, color.png, outline.png). "
+                    "Settings: " + ", ".join(ENV_VARS) + ".")
     build.add_argument(
         "--out", type=Path, default=None, metavar="PATH",
-        help="zip-bestand of bestaande map (standaard: build/" + default_package_name("VERSIE") + ")")
+        help="zip file or existing folder (default: build/" + default_package_name("VERSION") + ")")
     build.set_defaults(func=run_build)
     return manifest
 
@@ -62,7 +62,6 @@ def run_build(args: argparse.Namespace, environ: Mapping[str, str] | None = None
     try:
         path = build_package(out_path=Path(out), **settings)
     except ManifestError as exc:
-        print(f"manifest build: {exc}", file=sys.stderr)
-        return 2
+        raise OperatorError(f"manifest build: {exc}") from None
     print(path)
     return 0

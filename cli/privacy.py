@@ -7,15 +7,15 @@
   refuses (exit 1) while they have open tickets unless ``--include-open``.
 
 Every run writes an audit entry; ``--by`` names who ran it (an Entra object id or a name).
-Exit 0 on success, 1 when erase refused, 2 on bad settings.
+Exit codes as every command's (``cli.common``): 1 when erase refused.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import sys
+
+from cli.common import EXIT_OK, EXIT_PROBLEM, fail, positive_int, with_database
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -27,13 +27,13 @@ def register(subparsers) -> argparse.ArgumentParser:
     sub = privacy.add_subparsers(dest="privacy_command", metavar="COMMAND")
     sub.required = True
     purge = sub.add_parser("purge", help="remove personal data of tickets closed longer than RETENTION_DAYS ago")
-    purge.add_argument("--retention-days", type=int, default=None, help="override RETENTION_DAYS for this run")
+    purge.add_argument("--retention-days", type=positive_int, default=None, help="override RETENTION_DAYS for this run")
     purge.set_defaults(func=run_purge)
     export = sub.add_parser("export", help="print one person's data as JSON (inzage)")
-    export.add_argument("--user", required=True, help="the person's Entra object id")
+    export.add_argument("--user", required=True, type=_object_id, help="the person's Entra object id")
     export.set_defaults(func=run_export)
     erase = sub.add_parser("erase", help="remove one person's personal data")
-    erase.add_argument("--user", required=True, help="the person's Entra object id")
+    erase.add_argument("--user", required=True, type=_object_id, help="the person's Entra object id")
     erase.add_argument(
         "--include-open", action="store_true", help="also anonymise tickets that are still open (they become unworkable)"
     )
@@ -44,24 +44,20 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _run(work) -> object:
-    from bot.settings import Settings, SettingsError
     from sla.clock import SystemClock
-    from storage.db import open_database
 
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"servicedesk: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+    async def run(database, settings):
+        return await work(database=database, clock=SystemClock(), settings=settings)
 
-    async def main():
-        database = open_database(settings.database_url)
-        try:
-            return await work(database=database, clock=SystemClock(), settings=settings)
-        finally:
-            await database.dispose()
+    return with_database(run)
 
-    return asyncio.run(main())
+
+def _object_id(text: str) -> str:
+    """``--user``: an Entra object id (not empty, not an erased placeholder)."""
+    value = text.strip()
+    if not value or value.startswith("verwijderd"):
+        raise argparse.ArgumentTypeError("needs an Entra object id")
+    return value
 
 
 def run_purge(args: argparse.Namespace) -> int:
@@ -69,16 +65,11 @@ def run_purge(args: argparse.Namespace) -> int:
 
     async def work(*, database, clock, settings):
         days = args.retention_days if args.retention_days is not None else settings.retention_days
-        if days < 1:
-            print("servicedesk: --retention-days must be at least 1", file=sys.stderr)
-            return None
         return await purge(database=database, clock=clock, retention_days=days, actor_id=args.by)
 
     result = _run(work)
-    if result is None:
-        return 2
     print(json.dumps(result.to_dict(), ensure_ascii=False))
-    return 0
+    return EXIT_OK
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -87,12 +78,9 @@ def run_export(args: argparse.Namespace) -> int:
     async def work(*, database, clock, settings):
         return await export_user(database=database, clock=clock, user_id=args.user, actor_id=args.by)
 
-    if not args.user.strip():
-        print("servicedesk: --user needs an Entra object id", file=sys.stderr)
-        return 2
     data = _run(work)
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    return 0
+    return EXIT_OK
 
 
 def run_erase(args: argparse.Namespace) -> int:
@@ -103,17 +91,13 @@ def run_erase(args: argparse.Namespace) -> int:
             database=database, clock=clock, user_id=args.user, include_open=args.include_open, actor_id=args.by
         )
 
-    if not args.user.strip() or args.user.strip().startswith("verwijderd"):
-        print("servicedesk: --user needs an Entra object id", file=sys.stderr)
-        return 2
     result = _run(work)
     print(json.dumps(result.to_dict(), ensure_ascii=False))
     if not result.done:
-        print(
-            "servicedesk: not erased: this person has open tickets "
+        return fail(
+            "not erased: this person has open tickets "
             + ", ".join(f"M-{i}" for i in result.refused_open)
             + "; close them first or use --include-open",
-            file=sys.stderr,
+            EXIT_PROBLEM,
         )
-        return 1
-    return 0
+    return EXIT_OK

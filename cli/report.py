@@ -8,12 +8,12 @@ its SLA figures, for Power BI or Qlik.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import json
 import sys
 from typing import Any, Callable
 
+from cli.common import OperatorError, load_policy_of, plural, with_database, writable_file
 from sla.clock import SystemClock
 
 
@@ -38,37 +38,18 @@ def register(subparsers) -> None:
     tickets.set_defaults(func=run_export_tickets)
 
 
-def _fail(message: str) -> int:
-    print(f"servicedesk: {message}", file=sys.stderr)
-    return 2
-
-
 def _with_database(work: Callable[..., Any]) -> Any:
-    from bot.settings import Settings
-    from sla.policy import load_policy
-    from storage.db import open_database
-    from storage.migrate import ensure_current
+    async def run(database, settings) -> Any:
+        policy = load_policy_of(settings)
+        async with database.sessions() as session:
+            return await work(session, policy)
 
-    settings = Settings.from_env()
-    policy = load_policy(settings.sla_policy, tz_name=settings.tz_name)
-
-    async def run() -> Any:
-        database = open_database(settings.database_url)
-        try:
-            await ensure_current(database.engine)
-            async with database.sessions() as session:
-                return await work(session, policy)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
+    return with_database(run)
 
 
 def _run_period(args: argparse.Namespace, make_period, title: str) -> int:
     from bot.summary import summary_lines
     from storage.reporting import PeriodError, report_with_previous
-    from sla.policy import PolicyError
-    from storage.migrate import SchemaNotCurrent
 
     async def work(session, policy):
         period = make_period(policy)
@@ -76,8 +57,8 @@ def _run_period(args: argparse.Namespace, make_period, title: str) -> int:
 
     try:
         figures = _with_database(work)
-    except (PeriodError, PolicyError, SchemaNotCurrent) as error:
-        return _fail(str(error))
+    except PeriodError as error:
+        raise OperatorError(str(error)) from None
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
@@ -106,16 +87,14 @@ EXPORT_COLUMNS = (
 
 def run_export_tickets(args: argparse.Namespace) -> int:
     from storage.export import ticket_rows
-    from storage.migrate import SchemaNotCurrent
+
+    out = None if args.out == "-" else writable_file(args.out)  # before the query: a mistake costs nothing
 
     async def work(session, policy):
         return [row async for row in ticket_rows(session, policy=policy)]
 
-    try:
-        rows = _with_database(work)
-    except SchemaNotCurrent as error:
-        return _fail(str(error))
-    stream = sys.stdout if args.out == "-" else open(args.out, "w", newline="", encoding="utf-8")
+    rows = _with_database(work)
+    stream = sys.stdout if out is None else open(out, "w", newline="", encoding="utf-8")
     try:
         writer = csv.DictWriter(stream, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
         writer.writeheader()
@@ -123,6 +102,6 @@ def run_export_tickets(args: argparse.Namespace) -> int:
     finally:
         if stream is not sys.stdout:
             stream.close()
-    if args.out != "-":
-        print(f"{len(rows)} meldingen geschreven naar {args.out}", file=sys.stderr)
+    if out is not None:
+        print(f"wrote {plural(len(rows), 'ticket', 'tickets')} to {out}", file=sys.stderr)
     return 0

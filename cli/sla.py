@@ -1,9 +1,10 @@
 """`sla` commands: `sla deadlines` prints a ticket's deadlines as the JSON object DESIGN.md fixes.
 
-    python app.py sla deadlines --policy halt --priority P2 --opened 2026-03-27T16:30+01:00 \
+    servicedesk sla deadlines --policy halt --priority P2 --opened 2026-03-27T16:30+01:00 \
         [--pause 2026-03-27T17:00+01:00/2026-03-30T09:00+02:00]... [--agreed 2026-04-02]
 
 A pause with an empty end (``START/``) is still open: the deadlines it stops print as null.
+Without ``--policy`` the policy is ``SLA_POLICY`` in ``TZ_NAME``, as the running bot has it.
 Bad arguments get one line on stderr and exit status 2, so scripts can tell them from a crash.
 """
 
@@ -11,19 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import date, datetime
 
+from cli.common import fail, load_policy_of, load_settings
 from sla.deadlines import compute_deadlines, deadlines_json
 from sla.policy import PRIORITIES, PolicyError, load_policy
-
-
-class _OneLineErrorParser(argparse.ArgumentParser):
-    """argparse prints usage and error on several lines; operators asked for one line."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
 
 
 def _aware_timestamp(text: str) -> datetime:
@@ -56,15 +49,17 @@ def _date(text: str) -> date:
 
 def register(subparsers) -> None:
     """Add `sla` with its `deadlines` subcommand to an argparse subparsers object."""
-    sla = subparsers.add_parser("sla", help="SLA-regels: deadlines berekenen")
-    commands = sla.add_subparsers(dest="sla_command", required=True, parser_class=_OneLineErrorParser)
+    sla = subparsers.add_parser("sla", help="SLA rules: compute a ticket's deadlines")
+    commands = sla.add_subparsers(dest="sla_command", metavar="COMMAND", required=True)
     deadlines = commands.add_parser(
         "deadlines",
-        help="deadlines van een melding als JSON",
+        help="a ticket's deadlines as JSON",
         description="Print first_response_due, resolution_due, definitive_resolution_due and "
         "next_update_due for one ticket, in the policy's time zone.",
     )
-    deadlines.add_argument("--policy", default="halt", help="halt, sib or a path to a .toml policy")
+    deadlines.add_argument(
+        "--policy", default=None, help="halt, sib or a path to a .toml policy (default: SLA_POLICY, as the bot uses)"
+    )
     deadlines.add_argument("--priority", required=True, choices=PRIORITIES)
     deadlines.add_argument("--opened", required=True, type=_aware_timestamp,
                            help="report time, ISO 8601 with UTC offset")
@@ -74,25 +69,25 @@ def register(subparsers) -> None:
     deadlines.set_defaults(func=run_deadlines)
 
 
-def _fail(message: str) -> int:
-    print(f"sla deadlines: error: {message}", file=sys.stderr)
-    return 2
-
-
 def run_deadlines(args: argparse.Namespace) -> int:
-    try:
-        policy = load_policy(args.policy)
-    except PolicyError as exc:
-        return _fail(str(exc))
+    """The policy is ``--policy`` or ``SLA_POLICY``, in ``TZ_NAME``: the figures the running bot shows."""
+    settings = load_settings()
+    if args.policy is None:
+        policy = load_policy_of(settings)
+    else:
+        try:
+            policy = load_policy(args.policy, tz_name=settings.tz_name)
+        except PolicyError as error:
+            return fail(f"--policy: {error}")
     open_pauses = [start for start, end in args.pause if end is None]
     if len(open_pauses) > 1:
-        return _fail("only one pause can be open (START/ without END)")
+        return fail("--pause: only one pause can be open (START/ without END)")
     pauses = sorted(args.pause, key=lambda pause: (pause[1] is None, pause[0]))
     try:
         deadlines = compute_deadlines(
             policy, priority=args.priority, opened=args.opened, pauses=pauses, agreed=args.agreed
         )
     except ValueError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     print(json.dumps(deadlines_json(policy, deadlines), ensure_ascii=False))
     return 0

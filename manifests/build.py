@@ -73,19 +73,19 @@ def _check_settings(*, app_id, privacy_url, terms_url, website_url, developer_na
 
     app_id = (app_id or "").strip()
     if not app_id:
-        bad("MICROSOFT_APP_ID", "ontbreekt: vul de app-id van de bot in "
-            "(de GUID van de Entra-app-registratie, bijvoorbeeld 6f1c3c2a-8a52-4c1e-9a8e-2d1f3f0b7a11)")
+        bad("MICROSOFT_APP_ID", "is missing: set the bot's app id "
+            "(the GUID of its Entra app registration, e.g. 6f1c3c2a-8a52-4c1e-9a8e-2d1f3f0b7a11)")
     elif not _GUID.match(app_id):
-        bad("MICROSOFT_APP_ID", f"is geen GUID ({app_id!r}): gebruik de app-id (client-id) van de "
-            "Entra-app-registratie van de bot, niet de naam of het wachtwoord")
+        bad("MICROSOFT_APP_ID", f"is not a GUID ({app_id!r}): use the app id (client id) of the bot's "
+            "Entra app registration, not its name or password")
 
     for setting, value, what in (
-            ("MANIFEST_PRIVACY_URL", privacy_url, "de privacyverklaring"),
-            ("MANIFEST_TERMS_URL", terms_url, "de gebruiksvoorwaarden"),
-            ("MANIFEST_WEBSITE_URL", website_url, "de website of supportpagina")):
+            ("MANIFEST_PRIVACY_URL", privacy_url, "the privacy statement"),
+            ("MANIFEST_TERMS_URL", terms_url, "the terms of use"),
+            ("MANIFEST_WEBSITE_URL", website_url, "the website or support page")):
         value = (value or "").strip()
         if not value:
-            bad(setting, f"ontbreekt: vul het https-adres van {what} in")
+            bad(setting, f"is missing: set the https address of {what}")
             continue
         try:
             parts = urlsplit(value)
@@ -93,23 +93,23 @@ def _check_settings(*, app_id, privacy_url, terms_url, website_url, developer_na
         except ValueError:
             parts, host = None, None
         if parts is None or parts.scheme.lower() != "https" or not host or " " in value:
-            bad(setting, f"moet een volledig https-adres zijn (zoals https://www.example.nl/privacy), "
-                f"niet {value!r}")
+            bad(setting, f"must be a full https address (such as https://www.example.nl/privacy), "
+                f"not {value!r}")
         elif len(value) > 2048:
-            bad(setting, "is langer dan 2048 tekens")
+            bad(setting, "is longer than 2048 characters")
 
     name = (developer_name or "").strip()
     if not name:
-        bad("MANIFEST_DEVELOPER_NAME", "ontbreekt: vul de naam van de organisatie in die de app "
-            "aanbiedt (komt in Teams te staan bij 'Gemaakt door')")
+        bad("MANIFEST_DEVELOPER_NAME", "is missing: set the name of the organisation that offers the "
+            "app (Teams shows it as 'Gemaakt door')")
     elif len(name) > _DEVELOPER_NAME_MAX:
-        bad("MANIFEST_DEVELOPER_NAME", f"is {len(name)} tekens lang; Teams staat er hoogstens "
-            f"{_DEVELOPER_NAME_MAX} toe")
+        bad("MANIFEST_DEVELOPER_NAME", f"is {len(name)} characters long; Teams allows at most "
+            f"{_DEVELOPER_NAME_MAX}")
 
     version = (version or "").strip()
     if not _SEMVER.match(version):
-        bad("MANIFEST_VERSION", f"moet een versienummer zijn als 1.0.0 (drie getallen), niet "
-            f"{version!r}; verhoog het bij elke nieuwe upload")
+        bad("MANIFEST_VERSION", f"must be a version such as 1.0.0 (three numbers), not "
+            f"{version!r}; raise it for every new upload")
 
     domains: list[str] = []
     if isinstance(valid_domains, str):
@@ -119,14 +119,14 @@ def _check_settings(*, app_id, privacy_url, terms_url, website_url, developer_na
         if not d:
             continue
         if not _DOMAIN.match(d):
-            hint = " (zonder https:// en zonder pad)" if "/" in d else ""
-            bad("MANIFEST_VALID_DOMAINS", f"bevat {raw.strip()!r}, dat is geen domeinnaam{hint}; "
-                "gebruik bijvoorbeeld servicedesk.example.nl of *.example.nl")
+            hint = " (without https:// and without a path)" if "/" in d else ""
+            bad("MANIFEST_VALID_DOMAINS", f"holds {raw.strip()!r}, which is not a domain name{hint}; "
+                "use e.g. servicedesk.example.nl or *.example.nl")
         elif d not in domains:
             domains.append(d)
     if len(domains) > _MAX_VALID_DOMAINS:
-        bad("MANIFEST_VALID_DOMAINS", f"bevat {len(domains)} domeinen; Teams staat er hoogstens "
-            f"{_MAX_VALID_DOMAINS} toe")
+        bad("MANIFEST_VALID_DOMAINS", f"holds {len(domains)} domains; Teams allows at most "
+            f"{_MAX_VALID_DOMAINS}")
     return problems, domains
 
 
@@ -143,7 +143,7 @@ def _fill(node, values: Mapping[str, str]):
     if isinstance(node, str):
         def sub(m: re.Match) -> str:
             if m.group(1) not in values:
-                raise ManifestError([(None, f"manifest.template.json: onbekende plaatshouder {m.group(0)}")])
+                raise ManifestError([(None, f"manifest.template.json: unknown placeholder {m.group(0)}")])
             return values[m.group(1)]
         return _PLACEHOLDER.sub(sub, node)
     return node
@@ -195,7 +195,7 @@ def build_package(*, app_id: str, out_path: Path, privacy_url: str, terms_url: s
     files = _icon_files()
     errors = validate_manifest(manifest, files=files)
     if errors:  # a template or icon bug, not an operator mistake
-        raise ManifestError([(None, "het manifest voldoet niet aan het Teams-schema v"
+        raise ManifestError([(None, "the manifest does not pass the Teams schema v"
                               f"{SCHEMA_VERSION}: " + " | ".join(errors))])
     files = {"manifest.json": (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode(),
              **files}
@@ -218,7 +218,7 @@ def build_package(*, app_id: str, out_path: Path, privacy_url: str, terms_url: s
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise ManifestError([("--out", f"--out: kan het pakket niet schrijven naar {out_path}: "
+        raise ManifestError([("--out", f"--out: cannot write the package to {out_path}: "
                               f"{exc.strerror or exc}")]) from exc
     return out_path
 

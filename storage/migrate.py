@@ -47,5 +47,5 @@ async def ensure_current(engine: AsyncEngine) -> None:
     if current != head:
         raise SchemaNotCurrent(
             f"database schema is at {current or 'nothing'}, this version needs {head}: "
-            "run `python app.py db upgrade` first"
+            "run `servicedesk db upgrade` first"
         )

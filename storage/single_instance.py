@@ -11,9 +11,7 @@ import fcntl
 import os
 from dataclasses import dataclass
 
-from sqlalchemy.engine import make_url
-
-from storage.db import normalise_url
+from storage.db import sqlite_file
 
 
 class AnotherInstanceRunning(RuntimeError):
@@ -32,17 +30,17 @@ class InstanceLock:
 
 
 def hold_sqlite_lock(url: str) -> InstanceLock:
-    parsed = make_url(normalise_url(url))
-    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+    database = sqlite_file(url)
+    if database is None:
         return InstanceLock()
-    path = f"{parsed.database}.lock"
+    path = f"{database}.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as exc:
         os.close(fd)
         raise AnotherInstanceRunning(
-            f"another servicedesk process already uses {parsed.database}: SQLite allows one instance. "
+            f"another servicedesk process already uses {database}: SQLite allows one instance. "
             "Stop the other one, or use PostgreSQL (DATABASE_URL) to run several replicas."
         ) from exc
     return InstanceLock(fd)

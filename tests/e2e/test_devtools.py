@@ -6,7 +6,6 @@ clock and run scheduled jobs; production must never have them.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -44,7 +43,7 @@ async def test_dev_mode_without_the_flag_has_no_dev_routes(sqlite_database_url, 
 
 async def test_production_mode_has_no_dev_routes_even_with_the_flag(sqlite_database_url, monkeypatch):
     monkeypatch.setenv("SERVICEDESK_DEV_TOOLS", "1")
-    settings = replace(harness_settings(sqlite_database_url), app_id="11111111-2222-3333-4444-555555555555", app_password="x")
+    settings = harness_settings(sqlite_database_url, app_id="11111111-2222-3333-4444-555555555555", app_password="x")
     assert not settings.dev_mode and not dev_tools_enabled(settings)
     assert dev_clock(settings) is None
     app = app_module.create_app(settings)

@@ -12,7 +12,7 @@ TOPDESK = {"ITSM_BACKEND": "topdesk", "TOPDESK_URL": "https://halt.topdesk.net/"
 
 
 def settings(**env: str) -> Settings:
-    return Settings.from_env(env, dotenv=None)
+    return Settings.from_env(env)
 
 
 def test_no_ticket_system_unless_one_is_named():
@@ -25,12 +25,12 @@ def test_no_ticket_system_unless_one_is_named():
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"ITSM_BACKEND": "jira"}, "ITSM_BACKEND must be one of none, topdesk, servicenow, got 'jira'"),
+        ({"ITSM_BACKEND": "jira"}, "ITSM_BACKEND must be one of 'none', 'topdesk' or 'servicenow', got 'jira'"),
         ({**TOPDESK, "TOPDESK_APP_PASSWORD": ""}, "TOPDESK_APP_PASSWORD must be set when ITSM_BACKEND=topdesk"),
         ({**TOPDESK, "TOPDESK_URL": "http://halt.topdesk.net"}, "TOPDESK_URL must be an https URL"),
-        ({**TOPDESK, "ITSM_POLL_SECONDS": "5"}, "ITSM_POLL_SECONDS must be at least 10, got 5"),
+        ({**TOPDESK, "ITSM_POLL_SECONDS": "5"}, "ITSM_POLL_SECONDS must be at least 10, got '5'"),
         ({**TOPDESK, "ITSM_POLL_SECONDS": "een minuut"}, "ITSM_POLL_SECONDS must be a whole number"),
-        ({**TOPDESK, "ITSM_ALERT_MINUTES": "0"}, "ITSM_ALERT_MINUTES must be at least 1, got 0"),
+        ({**TOPDESK, "ITSM_ALERT_MINUTES": "0"}, "ITSM_ALERT_MINUTES must be at least 1, got '0'"),
     ],
 )
 def test_a_setting_the_bot_cannot_use_is_named(env, message):

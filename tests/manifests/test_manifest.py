@@ -1,7 +1,6 @@
 """The Teams app manifest and package: official schema, Teams' icon rules, settings, command line."""
 from __future__ import annotations
 
-import argparse
 import copy
 import io
 import json
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import app
 from cli import manifest as cli_manifest
 from manifests import icons
 from manifests.build import (
@@ -312,19 +312,12 @@ def test_every_bad_setting_is_named_at_once():
 
 # --- command line ----------------------------------------------------------------------------------
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="app.py")
-    cli_manifest.register(p.add_subparsers(dest="command"))
-    return p
-
-
 def run(argv: list[str], env: dict[str, str], monkeypatch) -> int:
     for name in cli_manifest.ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    args = parser().parse_args(argv)
-    return args.func(args)
+    return app.main(argv)
 
 
 def test_cli_builds_the_package_and_prints_its_path(tmp_path, monkeypatch, capsys):
@@ -386,5 +379,5 @@ def test_cli_unwritable_out_exits_2(tmp_path, monkeypatch, capsys):
 
 def test_cli_needs_a_subcommand(monkeypatch):
     with pytest.raises(SystemExit) as exc:
-        parser().parse_args(["manifest"])
+        app.build_parser().parse_args(["manifest"])
     assert exc.value.code == 2

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
-from cli.sla import register
+import app
 
 
 def run(argv, capsys):
-    parser = argparse.ArgumentParser(prog="app.py")
-    sub = parser.add_subparsers()
-    register(sub)
-    try:
-        args = parser.parse_args(argv)
-        code = args.func(args)
-    except SystemExit as exc:
-        code = exc.code
+    code = app.main(argv)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -106,6 +98,6 @@ def test_broken_policy_file_names_file_and_key(tmp_path, capsys):
     )
     assert code == 2
     assert err.strip() == (
-        "sla deadlines: error: halt-custom.toml: priorities.P2.first_response: "
+        "servicedesk: --policy: halt-custom.toml: priorities.P2.first_response: "
         "expected a duration like '1h' or '15m', got 'soon'"
     )

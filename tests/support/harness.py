@@ -6,7 +6,7 @@ back through the stub connector. Time is a ``FixedClock`` the test moves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -32,7 +32,7 @@ def harness_settings(database_url: str, **overrides: Any) -> Settings:
         scheduler_enabled=False,
         worker_id="test-worker",
     )
-    return replace(base, **overrides)
+    return base.model_copy(update=overrides)
 
 
 @dataclass
