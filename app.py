@@ -90,7 +90,7 @@ async def _http_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     await session.close()
     if tracing is not None:
-        tracing.shutdown()  # sends the spans still waiting
+        await asyncio.to_thread(tracing.shutdown)  # sends the spans still waiting, off the event loop
 
 
 async def _metrics_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -278,10 +278,8 @@ async def _readyz(request: web.Request) -> web.Response:
 
 def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy | None = None) -> web.Application:
     """The bot as an aiohttp application; tests pass a FixedClock and their own settings."""
-    tracing = tracing_from(settings)
-    app = web.Application(
-        client_max_size=settings.max_body_bytes + 1024, middlewares=[tracing.middleware] if tracing is not None else []
-    )
+    tracing = tracing_from(settings)  # before the Application is built: it instruments the class
+    app = web.Application(client_max_size=settings.max_body_bytes + 1024)
     app[SETTINGS] = settings
     app[CLOCK] = clock or SystemClock()
     app[POLICY] = policy or load_policy(settings.sla_policy, tz_name=settings.tz_name)

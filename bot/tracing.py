@@ -11,8 +11,10 @@ The packages are an extra (``pip install 'servicedesk-bot[otel]'``: the SDK, pro
 requests), not part of a plain install; without an endpoint nothing of OpenTelemetry is imported.
 An endpoint without the packages stops the start with one line.
 
-The instrumentation is given its own tracer provider rather than the process-wide one, so two apps
-in one process (tests) do not share exporters.
+The spans go to a tracer provider of the bot's own rather than the process-wide one. OpenTelemetry's
+aiohttp server instrumentation works through module state (it replaces ``web.Application`` by a
+subclass that adds its middleware, and keeps its tracer and meters in module globals), so it is
+switched on here, before ``app.create_app`` builds the application, and off again at shutdown.
 """
 
 from __future__ import annotations
@@ -30,12 +32,14 @@ SERVICE_NAME = "servicedesk-bot"
 
 @dataclass(frozen=True)
 class Tracing:
-    middleware: Any  # aiohttp server middleware
     trace_config: aiohttp.TraceConfig  # for the bot's one client session
     provider: Any  # the SDK's TracerProvider; ``shutdown()`` flushes what is left
+    server: Any  # the aiohttp server instrumentor, switched on while the bot runs
 
     def shutdown(self) -> None:
+        """Send the spans still waiting (blocks up to the exporter's timeout) and switch off."""
         self.provider.shutdown()
+        self.server.uninstrument()
 
 
 def tracing_from(settings) -> Tracing | None:
@@ -45,7 +49,7 @@ def tracing_from(settings) -> Tracing | None:
     try:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
         from opentelemetry.instrumentation.aiohttp_client import create_trace_config
-        from opentelemetry.instrumentation.aiohttp_server import create_aiohttp_middleware
+        from opentelemetry.instrumentation.aiohttp_server import AioHttpServerInstrumentor
         from opentelemetry.sdk.resources import Resource
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -57,8 +61,6 @@ def tracing_from(settings) -> Tracing | None:
     name = os.environ.get("OTEL_SERVICE_NAME") or SERVICE_NAME  # given attributes beat the variable: pass it on
     provider = TracerProvider(resource=Resource.create({"service.name": name}))
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    return Tracing(
-        middleware=create_aiohttp_middleware(tracer_provider=provider),
-        trace_config=create_trace_config(tracer_provider=provider),
-        provider=provider,
-    )
+    server = AioHttpServerInstrumentor()
+    server.instrument(tracer_provider=provider)
+    return Tracing(trace_config=create_trace_config(tracer_provider=provider), provider=provider, server=server)
