@@ -34,6 +34,7 @@ from bot.tracing import tracing_from
 from bot.service_urls import service_url_allowed
 from bot.settings import Settings
 from bot.teams_bot import ServicedeskBot
+from cli.common import EXIT_UNEXPECTED, OperatorParser, explain, fail, load_policy_of, opened_database
 import itsm
 from itsm.mapping import load_mapping
 from itsm.sync import ItsmSync, SyncOptions
@@ -297,7 +298,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy
 
 def build_parser() -> argparse.ArgumentParser:
     from cli import audit, db, itsm, manifest, privacy, report, sla, status
-    from cli.common import OperatorParser
 
     parser = OperatorParser(
         prog="servicedesk",
@@ -350,8 +350,6 @@ def use_uvloop() -> bool:
 
 def run_serve(args: argparse.Namespace | None = None) -> int:
     """Serve until stopped. Settings, the policy and the database are checked before the port opens."""
-    from cli.common import load_policy_of, opened_database
-
     settings = Settings.from_env()
     policy = load_policy_of(settings)
 
@@ -375,8 +373,6 @@ def run_serve(args: argparse.Namespace | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line: every user's mistake is one line and a documented exit code (``cli.common``)."""
     from dotenv import load_dotenv
-
-    from cli.common import EXIT_UNEXPECTED, explain, fail
 
     load_dotenv(".env", override=False)  # every command sees the same settings as the server
     try:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -85,6 +86,8 @@ def explain(error: BaseException) -> OperatorError | None:
         return OperatorError(str(error), EXIT_USAGE)
     if isinstance(error, (SchemaNotCurrent, AnotherInstanceRunning)):
         return OperatorError(str(error), EXIT_DATABASE)
+    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+        return OperatorError(f"the port is in use by another program ({error.strerror}): set PORT (or METRICS_PORT) to a free one")
     if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, ConnectionError, TimeoutError)):
         return OperatorError(f"the database failed: {_first_line(error)}; check DATABASE_URL and the database server", EXIT_DATABASE)
     return None

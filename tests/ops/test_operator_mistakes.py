@@ -205,3 +205,20 @@ def test_debug_shows_the_traceback_of_a_mistake(operator, monkeypatch):
     debug = subprocess.run([sys.executable, str(ROOT / "app.py"), "--debug", "db", "current"], env=env, cwd=operator, capture_output=True, text=True, timeout=120)
     assert plain.returncode == EXIT_DATABASE and len(plain.stderr.strip().splitlines()) == 1
     assert debug.returncode == 1 and "Traceback" in debug.stderr and "OperatorError" in debug.stderr
+
+
+def test_a_port_in_use_is_one_line_naming_the_setting(operator, monkeypatch):
+    """The second server on a port: the operator learns which setting to change."""
+    import socket
+
+    from storage.migrate import upgrade
+
+    upgrade(f"sqlite:///{operator / 'servicedesk.sqlite3'}")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PORT", "HOST")}
+        env.update(PORT=str(taken.getsockname()[1]), HOST="127.0.0.1")
+        result = subprocess.run([sys.executable, str(ROOT / "app.py")], env=env, cwd=operator, capture_output=True, text=True, timeout=120)
+    assert result.returncode == EXIT_USAGE
+    assert "PORT" in result.stderr.strip().splitlines()[-1] and "Traceback" not in result.stderr

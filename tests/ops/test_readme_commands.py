@@ -138,3 +138,9 @@ def test_serve_as_printed_answers_its_health_probes(fresh_checkout):
         finally:
             _stop(process)
     assert "Traceback" not in (fresh_checkout / "serve.log").read_text()
+
+
+def test_a_second_start_with_nothing_changed_installs_nothing_and_needs_no_network(fresh_checkout):
+    env = clean_environment(PIP_NO_INDEX="1", PIP_INDEX_URL="http://127.0.0.1:9/simple")  # pip could reach nothing
+    again = subprocess.run(["bash", "scripts/install.sh"], cwd=fresh_checkout, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and again.stderr == "" and again.stdout == ""
