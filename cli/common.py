@@ -29,6 +29,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, NoReturn, TypeVar
 
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+
+from bot.settings import Settings, SettingsError
+from itsm.mapping import MappingError
+from sla.policy import Policy, PolicyError, load_policy
+from storage.db import Database, normalise_url, open_database, sqlite_file
+from storage.migrate import SchemaNotCurrent, ensure_current
+from storage.single_instance import AnotherInstanceRunning
+
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
@@ -72,14 +82,6 @@ def fail(message: str, exit_code: int = EXIT_USAGE) -> int:
 
 def explain(error: BaseException) -> OperatorError | None:
     """The operator's line for a known kind of failure, or None for a fault (a bug)."""
-    from sqlalchemy import exc as sa_exc
-
-    from bot.settings import SettingsError
-    from itsm.mapping import MappingError
-    from sla.policy import PolicyError
-    from storage.migrate import SchemaNotCurrent
-    from storage.single_instance import AnotherInstanceRunning
-
     if isinstance(error, OperatorError):
         return error
     if isinstance(error, (SettingsError, PolicyError, MappingError)):
@@ -98,17 +100,8 @@ def _first_line(error: BaseException) -> str:
     return (text[0] if text else type(error).__name__)[:200]
 
 
-def load_settings():
-    """The settings from the environment (and ``.env``); a bad one raises ``SettingsError`` (exit 2)."""
-    from bot.settings import Settings
-
-    return Settings.from_env()
-
-
-def load_policy_of(settings):
+def load_policy_of(settings: Settings) -> Policy:
     """The SLA policy in force (``SLA_POLICY`` in ``TZ_NAME``): the one the running bot uses."""
-    from sla.policy import PolicyError, load_policy
-
     try:
         return load_policy(settings.sla_policy, tz_name=settings.tz_name)
     except PolicyError as error:
@@ -117,10 +110,6 @@ def load_policy_of(settings):
 
 def safe_url(url: str) -> str:
     """The URL without its password, for printing."""
-    from sqlalchemy.engine import make_url
-
-    from storage.db import normalise_url
-
     try:
         return make_url(normalise_url(url)).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - a URL that does not parse is printed as the operator wrote it, minus a password
@@ -133,14 +122,9 @@ def checked_database_url(url: str, *, creates: bool = False) -> str:
 
     ``creates``: the command may create the SQLite file (``db upgrade``); its folder must exist.
     """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    from storage.db import normalise_url, sqlite_file
-
     try:
         parsed = make_url(normalise_url(url))
-    except ArgumentError:
+    except sa_exc.ArgumentError:
         raise OperatorError(
             f"DATABASE_URL is not a database URL (got {url!r}): use sqlite:///PATH or postgresql://USER@HOST/NAME"
         ) from None
@@ -161,11 +145,8 @@ def checked_database_url(url: str, *, creates: bool = False) -> str:
 
 
 @asynccontextmanager
-async def opened_database(settings, *, schema_current: bool = True) -> AsyncIterator[Any]:
+async def opened_database(settings: Settings, *, schema_current: bool = True) -> AsyncIterator[Database]:
     """The database of ``DATABASE_URL``, reachable and (by default) at the schema this version needs."""
-    from storage.db import open_database
-    from storage.migrate import ensure_current
-
     database = open_database(checked_database_url(settings.database_url))
     try:
         try:
@@ -186,7 +167,7 @@ async def opened_database(settings, *, schema_current: bool = True) -> AsyncIter
 
 def with_database(work: Callable[..., Awaitable[T]], *, schema_current: bool = True) -> T:
     """Run ``work(database, settings)`` on the checked database of the settings, then close it."""
-    settings = load_settings()
+    settings = Settings.from_env()
 
     async def run() -> T:
         async with opened_database(settings, schema_current=schema_current) as database:

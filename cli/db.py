@@ -14,17 +14,19 @@ import asyncio
 import sqlite3
 from contextlib import closing
 
+from bot.settings import Settings
 from cli.common import (
     EXIT_DATABASE,
     EXIT_OK,
     EXIT_PROBLEM,
     OperatorError,
     checked_database_url,
-    load_settings,
     opened_database,
     safe_url,
     writable_file,
 )
+from storage.db import sqlite_file
+from storage.migrate import current_revision, head_revision, upgrade
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -46,10 +48,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from storage.db import sqlite_file
-    from storage.migrate import upgrade
-
-    settings = load_settings()
+    settings = Settings.from_env()
     url = checked_database_url(settings.database_url, creates=True)
     path = sqlite_file(url)
     if path is None or path.exists():
@@ -60,24 +59,18 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 async def _revision(settings) -> str | None:
-    from storage.migrate import current_revision
-
     async with opened_database(settings, schema_current=False) as database:
         return await current_revision(database.engine)
 
 
 def run_current(args: argparse.Namespace) -> int:
-    from storage.migrate import head_revision
-
-    current = asyncio.run(_revision(load_settings()))
+    current = asyncio.run(_revision(Settings.from_env()))
     print(f"current: {current or 'none'}; needed: {head_revision()}")
     return EXIT_OK if current == head_revision() else EXIT_PROBLEM
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from storage.db import sqlite_file
-
-    settings = load_settings()
+    settings = Settings.from_env()
     out = writable_file(args.out)
     if out.exists():
         raise OperatorError(f"--out {args.out} exists already: name a new file (a backup never overwrites)")

@@ -14,7 +14,8 @@ import argparse
 import json
 from datetime import date, datetime
 
-from cli.common import fail, load_policy_of, load_settings
+from bot.settings import Settings
+from cli.common import fail, load_policy_of
 from sla.deadlines import compute_deadlines, deadlines_json
 from sla.policy import PRIORITIES, PolicyError, load_policy
 
@@ -71,7 +72,7 @@ def register(subparsers) -> None:
 
 def run_deadlines(args: argparse.Namespace) -> int:
     """The policy is ``--policy`` or ``SLA_POLICY``, in ``TZ_NAME``: the figures the running bot shows."""
-    settings = load_settings()
+    settings = Settings.from_env()
     if args.policy is None:
         policy = load_policy_of(settings)
     else:

@@ -19,7 +19,14 @@ import json
 from datetime import datetime
 from typing import Any
 
-from cli.common import EXIT_OK, EXIT_PROBLEM, load_policy_of, load_settings, opened_database, plural, safe_url
+import aiohttp
+
+from bot.auth import InboundAuthenticator, KeyFetchError
+from bot.settings import Settings
+from cli.common import EXIT_OK, EXIT_PROBLEM, load_policy_of, opened_database, plural, safe_url
+from sla.clock import SystemClock
+from storage import health, refs
+from storage.migrate import current_revision, head_revision
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -34,9 +41,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from sla.clock import SystemClock
-
-    settings = load_settings()
+    settings = Settings.from_env()
     policy = load_policy_of(settings)
     report = asyncio.run(_gather(settings, now=SystemClock().now()))
     report["policy"] = {"name": policy.name, "time_zone": settings.tz_name}
@@ -50,9 +55,6 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 async def _gather(settings, *, now: datetime) -> dict[str, Any]:
-    from storage import health, refs
-    from storage.migrate import current_revision, head_revision
-
     async with opened_database(settings, schema_current=False) as database:
         revision = await current_revision(database.engine)
         report: dict[str, Any] = {
@@ -88,11 +90,6 @@ async def _gather(settings, *, now: datetime) -> dict[str, Any]:
 
 async def _signing_keys(settings) -> dict[str, Any]:
     """Whether this machine can fetch the Bot Framework signing keys the bot checks tokens with."""
-    import aiohttp
-
-    from bot.auth import InboundAuthenticator, KeyFetchError
-    from sla.clock import SystemClock
-
     if settings.dev_mode:
         return {"needed": False}
     async with aiohttp.ClientSession() as session:
