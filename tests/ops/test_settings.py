@@ -186,3 +186,8 @@ async def test_an_app_with_the_scheduler_off_runs_no_scheduled_jobs(sqlite_datab
         assert harness.app[app_module.SCHEDULER] is None
     finally:
         await stop_harness(harness)
+
+
+def test_secrets_never_show_when_settings_are_printed_or_logged():
+    settings = Settings.from_env({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "wachtwoord-1", "METRICS_TOKEN": "token-2"})
+    assert "wachtwoord-1" not in repr(settings) and "token-2" not in repr(settings) and "token-2" not in str(settings)
