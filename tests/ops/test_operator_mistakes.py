@@ -83,7 +83,7 @@ def test_an_unreachable_database_is_one_line_and_exit_3(operator, monkeypatch, c
 
 
 @pytest.mark.parametrize("url", ["postgress://postgres@127.0.0.1/x", "mysql://root@127.0.0.1/x", "servicedesk.sqlite3"])
-@pytest.mark.parametrize("argv", [["db", "current"], ["db", "upgrade"], ["status"], ["serve"]], ids=" ".join)
+@pytest.mark.parametrize("argv", DATABASE_COMMANDS, ids=" ".join)
 def test_a_mistyped_database_url_is_one_line_naming_it_and_exit_2(operator, monkeypatch, capsys, argv, url):
     monkeypatch.setenv("DATABASE_URL", url)
     code, out, err = run(argv, capsys)
