@@ -81,10 +81,14 @@ def run_backup(args: argparse.Namespace) -> int:
             "db backup copies a SQLite database; for PostgreSQL use pg_dump "
             f"(pg_dump --format=custom --file {args.out} \"$DATABASE_URL\", see docs/operations.md)"
         )
-    asyncio.run(_revision(settings))
+    if asyncio.run(_revision(settings)) is None:
+        raise OperatorError(
+            f"{source} has no servicedesk schema yet (`servicedesk db upgrade` creates it): nothing to back up", EXIT_DATABASE
+        )
     partial = out.with_name(f".{out.name}.partial")
     try:
-        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as original, closing(sqlite3.connect(partial)) as copy:
+        read_only = f"{source.resolve().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(read_only, uri=True)) as original, closing(sqlite3.connect(partial)) as copy:
             original.backup(copy)
             check = copy.execute("PRAGMA quick_check").fetchone()[0]
             tickets = copy.execute("SELECT count(*) FROM tickets").fetchone()[0]

@@ -121,7 +121,8 @@ def contents(path: Path) -> list[tuple]:
 
 
 @pytest.mark.parametrize(
-    "argv", [["audit", "verify"], ["privacy", "purge"], ["report", "weekly", "--week", "2026-W47"], ["export", "tickets"], ["serve"]],
+    "argv", [["audit", "verify"], ["privacy", "purge"], ["report", "weekly", "--week", "2026-W47"], ["export", "tickets"], ["serve"],
+             ["db", "backup", "--out", "copy.sqlite3"]],
     ids=" ".join,
 )
 def test_an_unmigrated_database_is_one_line_naming_the_fix_and_stays_as_it_was(operator, monkeypatch, capsys, argv):
