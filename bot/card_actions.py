@@ -100,16 +100,6 @@ def _object_id(turn_context: TurnContext) -> str | None:
     return (getattr(person, "aad_object_id", None) or None) if person is not None else None
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 def _yes_no(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -189,7 +179,7 @@ class CardActions:
         clicker_id = _object_id(turn_context)
         clicker_name = (getattr(clicker, "name", None) or "Servicedesk")[:200]
         now = services.clock.now()
-        ticket_id = _int(data.get("ticket"))
+        ticket_id = tickets.number_from(data.get("ticket"))
         if verb not in PERMISSIONS or ticket_id is None:
             log.info("card action with unknown verb or without a ticket")
             await self._audit_alone(now=now, actor_id=clicker_id, action=str(verb)[:60], ticket_id=ticket_id, result="unknown_action")
@@ -201,7 +191,7 @@ class CardActions:
                 details={"name": clicker_name, "roles_needed": sorted(PERMISSIONS[verb])},
             )
             return Answer(text=NOT_AGENT if verb == cards.VERB_ACKNOWLEDGE else NOT_ALLOWED)
-        seen_version = _int(data.get("versie"))
+        seen_version = tickets.number_from(data.get("versie"))
         if seen_version is None and verb != cards.VERB_ACKNOWLEDGE:
             seen_version = -1  # a card without its version is treated as stale: never changes anything
         run = self._runner(verb, data)

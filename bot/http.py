@@ -2,14 +2,22 @@
 
 Every request is checked before a turn runs, in this order:
 
-1. size: a body over ``max_body_bytes`` gets 413;
-2. authentication (when app credentials are configured): every failure gets 401, a tenant outside
+1. content type: anything but JSON gets 415;
+2. size: the body is read to its end, however many segments or chunks it arrives in; one over
+   ``max_body_bytes`` (announced or counted while reading) gets 413;
+3. JSON: a body that is not a JSON object gets 400, with or without a valid token: it says nothing
+   about who sent it, so it never counts toward the authentication alert;
+4. authentication (when app credentials are configured): every failure gets 401, a tenant outside
    the allow-list 403 (``bot.auth``); an unauthenticated caller never learns more than that;
-3. shape: not a JSON activity with type, serviceUrl, conversation.id and from.id gets 400;
-4. in local development mode (no authentication): serviceUrl on the allow-list or loopback (400)
+5. shape: not an activity with type, serviceUrl, conversation.id and from.id gets 400;
+6. in local development mode (no authentication): serviceUrl on the allow-list or loopback (400)
    and the tenant allow-list (403);
-5. duplicates: the activity's key is claimed in ``processed_activities``; a copy that finds it
+7. duplicates: the activity's key is claimed in ``processed_activities``; a copy that finds it
    taken gets 200 and runs nothing (``storage.dedup``). A failed turn releases the claim.
+
+Why the body is read in a loop: ``StreamReader.read(n)`` returns what has arrived so far, and a
+large activity (a card submit with a long description, a photo's metadata) often arrives in
+several TCP segments. Teams does not retry a 4xx, so a body cut off was a message lost.
 
 A refused request runs no turn, touches no table and calls nobody. Nothing here answers 500: an
 unexpected error before the turn answers 503 (so Teams retries), a failing turn is handled by the
@@ -24,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -44,6 +53,7 @@ from storage.dedup import ActivityClaims, activity_key
 log = logging.getLogger("servicedesk.http")
 
 REQUIRED_FIELDS = ("type", "serviceUrl", "conversation", "from")
+JSON_CONTENT_TYPE = "application/json"
 
 
 @dataclass
@@ -76,20 +86,20 @@ class MessageEndpoint:
             correlation_id.reset(token)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        limit = self.settings.max_body_bytes
-        if request.content_length is not None and request.content_length > limit:
-            log.info("request refused: status=413 bytes=%s", request.content_length)
-            return web.json_response({"error": "body too large"}, status=413)
-        raw = await request.content.read(limit + 1)
-        if len(raw) > limit:
+        if request.content_type != JSON_CONTENT_TYPE:
+            log.info("request refused: status=415 (content type %s)", _short(request.content_type))
+            return web.json_response({"error": "content type must be application/json"}, status=415)
+        raw = await _whole_body(request, self.settings.max_body_bytes)
+        if raw is None:
             log.info("request refused: status=413 (body over the limit)")
             return web.json_response({"error": "body too large"}, status=413)
         document = _json(raw)
+        if not isinstance(document, dict):
+            log.info("request refused: status=400 (not a JSON object)")
+            return web.json_response({"error": "malformed activity"}, status=400)
         if self.authenticator is not None:
             try:
-                await self.authenticator.authenticate(
-                    request.headers.get("Authorization"), document if isinstance(document, dict) else None
-                )
+                await self.authenticator.authenticate(request.headers.get("Authorization"), document)
             except AuthError as error:
                 # One line per failure at DEBUG only; the authenticator's monitor raises one
                 # WARNING alert per window when failures pile up.
@@ -162,11 +172,46 @@ def _short(value: object) -> str:
     return value[:40] if isinstance(value, str) else type(value).__name__
 
 
+async def _whole_body(request: web.Request, limit: int) -> bytes | None:
+    """The request body to its end, or None as soon as it is known to be over ``limit`` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_any():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _json(raw: bytes) -> object:
     try:
-        return json.loads(raw)
+        document = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
+    if _SURROGATE_ESCAPE.search(raw):
+        document = _without_lone_surrogates(document)
+    return document
+
+
+# A lone surrogate ("\ud800" without its pair) is valid JSON but no text: no database can store
+# it, so a turn with one failed at its first write, and again at every redelivery. Only an escape
+# can bring one in (a raw surrogate is no valid UTF-8), so bodies without one are not walked.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
+    return value
 
 
 def _well_formed(body: object) -> bool:

@@ -40,12 +40,24 @@ LINKED = {
     "overleg": "Dit kanaal is nu gekoppeld als **overleg**. Het wekelijkse SLA-overzicht komt hier.",
 }
 NOT_ADMIN = "Alleen beheerders kunnen een kanaal koppelen. Vraag je beheerder om dit te doen."
+# Every "<at>…</at>" in a message's text: the mentions of the bot (and anyone else) in a channel.
+MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 
 
 def _object_id(account: ChannelAccount | None) -> str | None:
     if account is None:
         return None
     return getattr(account, "aad_object_id", None) or None
+
+
+def without_mentions(text: str | None) -> str:
+    """The message's text without its mentions, read from the text alone.
+
+    Not botbuilder's ``remove_recipient_mention``: it reads the ``entities`` Teams sends along and
+    raised on malformed ones (a mention without ``mentioned``, an entity without a type), and it
+    used the mention's name as a regular expression. A channel command needs none of that.
+    """
+    return MENTION.sub(" ", text or "")
 
 
 def _is_personal(context: TurnContext) -> bool:
@@ -146,7 +158,7 @@ class ServicedeskBot(ActivityHandler):
         if CardActions.is_submit(turn_context.activity):  # Action.Submit fallback of a card button
             await CardActions(settings=self._settings, services=self._services).on_submit(turn_context)
             return
-        text = normalise(TurnContext.remove_recipient_mention(turn_context.activity) or turn_context.activity.text)
+        text = normalise(without_mentions(turn_context.activity.text))
         match = LINK_COMMAND.match(text)
         if not match:
             await turn_context.send_activity(CHANNEL_HELP)

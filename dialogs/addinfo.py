@@ -124,6 +124,9 @@ async def add_information(turn_context, services: DeskServices, *, ticket_id: in
     """Store the information and tell the employee; False when the ticket is not theirs or closed."""
     reporter_id, _ = reporter_of(turn_context.activity)
     label = tickets.ticket_label(ticket_id)
+    if tickets.number_from(ticket_id) is None:  # typed, but no ticket can have that number
+        await turn_context.send_activity(texts.UNKNOWN_TICKET.format(label=label))
+        return False
     async with services.database.sessions.begin() as session:
         ticket = await employee.add_information(
             session, ticket_id=ticket_id, reporter_id=reporter_id, text=text, attachments=photos, now=services.clock.now()

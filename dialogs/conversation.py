@@ -301,7 +301,8 @@ class EmployeeConversation:
                     )
                     note = await employee.latest_note(session, ticket_id=ticket_id) if allowed else None
         if ticket is None or not allowed:
-            shown = tickets.ticket_label(ticket_id) if ticket_id is not None else (argument.upper() or "?")
+            digits = re.sub(r"\D", "", argument)  # normalised: ASCII only; a label cut when too long
+            shown = tickets.ticket_label(int(digits)) if digits else "?"
             await turn_context.send_activity(texts.UNKNOWN_TICKET.format(label=shown))
             return
         now = services.clock.now()

@@ -25,7 +25,7 @@ from dialogs.recognize import Kind, Reading
 from dialogs.services import DeskServices
 from storage import employee, feedback
 from storage.feedback import CSAT, MTTP, FeedbackOutcome, OpenQuestion
-from storage.tickets import ticket_label
+from storage.tickets import number_from, ticket_label
 
 FEEDBACK_KEY = "feedback"
 log = logging.getLogger("servicedesk.feedback")
@@ -37,17 +37,6 @@ class Answered:
 
     still_failing: int | None = None  # the ticket, after "nog niet"
     reopened: bool = False
-
-
-def _ticket_id(value: dict) -> int | None:
-    raw = value.get("ticket")
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, str) and raw.isdigit():
-        return int(raw)
-    return None
 
 
 def _score(raw: object) -> int | None:
@@ -62,7 +51,7 @@ async def handle(turn_context: TurnContext, services: DeskServices) -> Answered:
     """A tap on a button of a feedback card."""
     value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
     kind = value.get(FEEDBACK_KEY)
-    ticket_id = _ticket_id(value)
+    ticket_id = number_from(value.get("ticket"))
     if ticket_id is None or kind not in (MTTP, CSAT):
         await turn_context.send_activity(texts.FEEDBACK_NOT_UNDERSTOOD)
         return Answered()

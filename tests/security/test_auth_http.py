@@ -1,7 +1,8 @@
 """Inbound authentication through HTTP on the real app (``create_app`` with app credentials).
 
-Every kind of bad request gets 401 (403 for a tenant outside the allow-list) with no turn run,
-no row changed in any table and no outbound call; a valid token gets 200 and a reply.
+Every kind of bad request gets 401 (403 for a tenant outside the allow-list; 400 for a body that is
+no JSON object, whatever the token) with no turn run, no row changed in any table and no outbound
+call; a valid token gets 200 and a reply.
 """
 
 from __future__ import annotations
@@ -89,11 +90,10 @@ CASES: list[Case] = [
         ),
     ),
     ("wrong channel", 401, lambda h: (_msg(h, channelId="slack"), h.authorization())),
-    (
-        "not a JSON activity, no token",
-        401,
-        lambda h: ("[1, 2, 3]", None),  # type: ignore[return-value]
-    ),
+    # A body that is no JSON object says nothing about its sender: 400, with or without a token.
+    ("not a JSON object, no token", 400, lambda h: ("[1, 2, 3]", None)),  # type: ignore[return-value]
+    ("not a JSON object, valid token", 400, lambda h: ("[1, 2, 3]", h.authorization())),  # type: ignore[return-value]
+    ("invalid JSON, valid token", 400, lambda h: ('{"type": "message",', h.authorization())),  # type: ignore[return-value]
     ("wrong tenant", 403, lambda h: (_msg(h, channelData={"tenant": {"id": "99999999-0000-0000-0000-000000000000"}}), h.authorization())),
     ("no tenant", 403, lambda h: (_msg(h, channelData={}), h.authorization())),
 ]
