@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     cards.VERB_RESOLVE: frozenset({AGENT}),
     cards.VERB_REOPEN: frozenset({AGENT, REGIE}),
     cards.VERB_HAND_OVER: frozenset({AGENT}),
+    cards.VERB_PUBLIC_TITLE: frozenset({AGENT}),
 }
 
 NOT_AGENT = "Alleen medewerkers van de servicedesk kunnen een melding oppakken."
@@ -69,6 +70,7 @@ INVALID = {
     cards.VERB_REOPEN: "Geef een reden op. Alleen een opgeloste melding kan weer open.",
     cards.VERB_HAND_OVER: "Kies een collega van de servicedesk die de melding nog niet heeft.",
     cards.VERB_ACKNOWLEDGE: "Deze melding kan niet meer opgepakt worden.",
+    cards.VERB_PUBLIC_TITLE: "Schrijf een korte titel die collega's mogen zien, zonder namen. Dat kan zolang de melding open is.",
 }
 
 
@@ -325,6 +327,15 @@ class CardActions:
             )
             return result, {"to": target}
 
+        async def public_title(session, now, ticket_id, agent_id, agent_name, seen):
+            title = text(data.get(cards.IN_PUBLIC_TITLE), limit=tickets.PUBLIC_TITLE_MAX)
+            title = " ".join(title.split()) if title else None  # one line, as the offer shows it
+            result = await tickets.set_public_title(
+                session, policy=policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name,
+                title=title, seen_version=seen,
+            )
+            return result, {"title_chars": len(title or "")}
+
         return {
             cards.VERB_ACKNOWLEDGE: acknowledge,
             cards.VERB_PRIORITY: priority,
@@ -335,6 +346,7 @@ class CardActions:
             cards.VERB_RESOLVE: resolve,
             cards.VERB_REOPEN: reopen,
             cards.VERB_HAND_OVER: hand_over,
+            cards.VERB_PUBLIC_TITLE: public_title,
         }[verb]
 
 

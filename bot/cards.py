@@ -1,8 +1,9 @@
 """Adaptive Cards (1.5) for the servicedesk, regie and overleg channels.
 
-Text that people typed (descriptions, notes, motivations) goes into ``RichTextBlock``/``TextRun``
-elements, which Teams renders literally: an employee's description cannot add links, mentions or
-markup to a card an agent will click on.
+Text that people typed (descriptions, notes, motivations, names) goes into ``RichTextBlock``s as
+``dialogs.plain.run`` elements, which Teams shows literally: an employee's description cannot add
+links, mentions, markup or a card's date functions to a card an agent will click on. A person's
+words in a chat message go through ``dialogs.plain.markdown``.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sla import events as ev
+from dialogs import plain
 from dialogs.texts import (
     CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
     UPLIFT_LABEL,
 )
 from dialogs.when import say_when
+from storage.employee import may_be_known_outage
 from storage.models import Ticket
-from storage.tickets import ticket_label
+from storage.tickets import PUBLIC_TITLE_MAX, ticket_label
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
@@ -32,9 +35,10 @@ VERB_WORKAROUND = "noodoplossing"
 VERB_RESOLVE = "opgelost"
 VERB_REOPEN = "heropenen"
 VERB_HAND_OVER = "overdragen"
+VERB_PUBLIC_TITLE = "titel"
 VERBS = (
     VERB_ACKNOWLEDGE, VERB_PRIORITY, VERB_WAIT, VERB_RESUME, VERB_UPDATE,
-    VERB_WORKAROUND, VERB_RESOLVE, VERB_REOPEN, VERB_HAND_OVER,
+    VERB_WORKAROUND, VERB_RESOLVE, VERB_REOPEN, VERB_HAND_OVER, VERB_PUBLIC_TITLE,
 )
 
 # Input ids: unique across the whole card (show cards included), read by bot.card_actions.
@@ -49,8 +53,10 @@ IN_SOLUTION = "oplossing"
 IN_FIRST_TIME_FIX = "eerste_keer_goed"
 IN_REOPEN_REASON = "heropen_reden"
 IN_HAND_OVER_TO = "overdragen_naar"
+IN_PUBLIC_TITLE = "publieke_titel"
 
 MAX_DESCRIPTION = 3000
+PUBLIC_TITLE_MISSING = "nog niet bevestigd: collega's met dezelfde storing krijgen deze melding niet aangeboden"
 LATEST_EVENTS = 5
 
 
@@ -68,7 +74,7 @@ def _cut(text: str | None, limit: int = MAX_DESCRIPTION) -> str:
 
 def literal(text: str | None, **run: Any) -> dict[str, Any]:
     """People's own words, shown exactly as typed (no markdown, no links, no mentions)."""
-    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": _cut(text), **run}]}
+    return {"type": "RichTextBlock", "inlines": [plain.run(_cut(text), **run)]}
 
 
 def labelled(label: str, value: str | None, *, attention: bool = False) -> dict[str, Any]:
@@ -77,9 +83,7 @@ def labelled(label: str, value: str | None, *, attention: bool = False) -> dict[
     Used instead of a FactSet, whose values Teams renders as markdown: a reporter's name or
     phone number must not become a link.
     """
-    run: dict[str, Any] = {"type": "TextRun", "text": _cut(value, 500)}
-    if attention:
-        run["color"] = "Attention"
+    run = plain.run(_cut(value, 500), **({"color": "Attention"} if attention else {}))
     return {
         "type": "RichTextBlock",
         "inlines": [{"type": "TextRun", "text": f"{label}: ", "weight": "Bolder"}, run],
@@ -170,6 +174,8 @@ def event_line(event: Any, *, reporter: str) -> str:
         return f"Afgesproken datum: {data.get('date')}"
     if kind == ev.CLOSED:
         return "Gesloten"
+    if kind == ev.PUBLIC_TITLE_SET:
+        return f"Publieke titel door {agent}: {data.get('title') or '-'}"
     return kind
 
 
@@ -182,7 +188,7 @@ def _history(events: Sequence[Any], *, ticket: Ticket, tz: ZoneInfo) -> list[dic
                 "type": "RichTextBlock",
                 "inlines": [
                     {"type": "TextRun", "text": f"{event.at.astimezone(tz):%d-%m %H:%M} ", "isSubtle": True},
-                    {"type": "TextRun", "text": _cut(event_line(event, reporter=ticket.reporter_name), 600)},
+                    plain.run(_cut(event_line(event, reporter=ticket.reporter_name), 600)),
                 ],
             }
         )
@@ -347,6 +353,26 @@ def _actions(ticket: Ticket, *, agents: Mapping[str, str]) -> tuple[list[dict[st
     return body, actions
 
 
+def _public_title(ticket: Ticket) -> list[dict[str, Any]]:
+    """A broad outage is offered to colleagues who report the same, under a title the servicedesk
+    writes or confirms here: never under the reporter's own words. Its button sits beside it in
+    the body, so the card keeps at most six actions of its own (Teams drops more)."""
+    title = _text_input(
+        IN_PUBLIC_TITLE, "Titel die collega's met dezelfde storing zien (geen namen of details)",
+        multiline=False, max_length=PUBLIC_TITLE_MAX,
+    )
+    title["value"] = ticket.public_title or f"Storing {CATEGORY_NAMES.get(ticket.category, ticket.category)}"
+    form = _show(
+        "Titel wijzigen" if ticket.public_title else "Titel bevestigen",
+        [title],
+        _execute("Titel bevestigen", VERB_PUBLIC_TITLE, ticket),
+    )
+    return [
+        labelled("Publieke titel", ticket.public_title or PUBLIC_TITLE_MISSING, attention=not ticket.public_title),
+        {"type": "ActionSet", "actions": [form]},
+    ]
+
+
 def ticket_card(
     ticket: Ticket,
     *,
@@ -379,6 +405,8 @@ def ticket_card(
     body.append(labelled("Gemeld", _at(ticket.opened_at, now=now, tz=tz)))
     body.extend(supplier_facts(ticket))
     body.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
+    if may_be_known_outage(ticket):
+        body.extend(_public_title(ticket))
     if ticket.update_overdue and ticket.status in ("nieuw", "opgepakt", "wacht_op_derde"):
         body.append(labelled("Let op", "de melder kreeg een update zonder nieuws: stuur een update", attention=True))
 
@@ -548,8 +576,8 @@ def piket_alert_card(ticket: Ticket, *, now: datetime, tz: ZoneInfo, contact: st
 
 
 # --- messages to the reporter, caused by a servicedesk action --------------------------------
-# Plain chat text (markdown only in the bot's own words). The agent's words are quoted after a
-# colon; Teams shows them as the agent typed them.
+# Chat text: markdown only in the bot's own words. The agent's words are quoted after a colon,
+# through ``plain.markdown``, so Teams shows them as the agent typed them.
 
 REPORTER_TEXT_KINDS = frozenset(
     {"priority_changed", "waiting", "resumed", "agent_update", "workaround", "resolved", "reopened", "handed_over"}
@@ -559,10 +587,16 @@ REPORTER_TEXT_KINDS = frozenset(
 def reporter_text(ticket: Ticket, payload: Mapping[str, Any], *, now: datetime, tz: ZoneInfo) -> str:
     label = f"**{ticket_label(ticket.id)}**"
     kind = payload.get("kind")
+
+    def said(key: str, default: str = "-") -> str:
+        """What the agent typed (or ``default``), shown as typed in this markdown message."""
+        value = payload.get(key)
+        return plain.markdown(value) if value else default
+
     if kind == "priority_changed":
         new = PRIORITY_LABELS.get(str(payload.get("to")), str(payload.get("to")))
         old = PRIORITY_LABELS.get(str(payload.get("from")), str(payload.get("from")))
-        lines = [f"De prioriteit van je melding {label} is veranderd van {old} naar {new}.", f"Reden: {payload.get('reason') or '-'}"]
+        lines = [f"De prioriteit van je melding {label} is veranderd van {old} naar {new}.", f"Reden: {said('reason')}"]
         if ticket.first_response_at is None and ticket.first_response_due is not None:
             call = " en belt je op" if ticket.priority == "P1" else ""
             lines.append(f"De servicedesk reageert uiterlijk {say_when(ticket.first_response_due, now=now, tz=tz)}{call}.")
@@ -571,25 +605,25 @@ def reporter_text(ticket: Ticket, payload: Mapping[str, Any], *, now: datetime, 
         return "\n\n".join(lines)
     if kind == "waiting":
         return (
-            f"Voor je melding {label} wachten we op {payload.get('party') or 'een andere partij'}: "
-            f"{payload.get('reason') or '-'}\n\nJe blijft wel op de hoogte van hoe het ervoor staat."
+            f"Voor je melding {label} wachten we op {said('party', 'een andere partij')}: "
+            f"{said('reason')}\n\nJe blijft wel op de hoogte van hoe het ervoor staat."
         )
     if kind == "resumed":
         return f"We werken weer aan je melding {label}."
     if kind == "agent_update":
-        return f"Bericht van {payload.get('agent_name') or 'de servicedesk'} over je melding {label}:\n\n{payload.get('text') or ''}"
+        return f"Bericht van {said('agent_name', 'de servicedesk')} over je melding {label}:\n\n{said('text', '')}"
     if kind == "workaround":
         return (
-            f"Er is een noodoplossing voor je melding {label}: {payload.get('note') or '-'}\n\n"
+            f"Er is een noodoplossing voor je melding {label}: {said('note')}\n\n"
             "Dit is tijdelijk; we werken verder aan een echte oplossing."
         )
     if kind == "resolved":
         return (
-            f"Je melding {label} is opgelost: {payload.get('solution') or '-'}\n\n"
+            f"Je melding {label} is opgelost: {said('solution')}\n\n"
             "Werkt het toch nog niet? Laat het ons weten, dan kijken we opnieuw."
         )
     if kind == "reopened":
-        return f"Je melding {label} is weer geopend: {payload.get('reason') or '-'}\n\nWe gaan er opnieuw mee aan de slag."
+        return f"Je melding {label} is weer geopend: {said('reason')}\n\nWe gaan er opnieuw mee aan de slag."
     if kind == "handed_over":
-        return f"Je melding {label} is overgedragen aan {payload.get('to_name') or 'een collega'} van de servicedesk."
+        return f"Je melding {label} is overgedragen aan {said('to_name', 'een collega')} van de servicedesk."
     return f"Er is iets veranderd aan je melding {label}."

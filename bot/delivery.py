@@ -20,7 +20,7 @@ from botbuilder.schema import Activity, ConversationReference
 from bot import cards, feedback_cards, summary, wire
 from bot.connector import Connector, ConnectorError
 from bot.metrics import Metrics
-from dialogs import texts
+from dialogs import plain, texts
 from dialogs.when import say_when
 from sla.clock import Clock
 from sla.policy import Policy
@@ -334,9 +334,9 @@ class Delivery:
                 )
             )
         if kind == "reporter_unreachable":
-            phone = f" Bel de melder op {ticket.phone}." if ticket.phone else " Neem op een andere manier contact op."
+            phone = f" Bel de melder op {plain.markdown(ticket.phone)}." if ticket.phone else " Neem op een andere manier contact op."
             return _message(
-                f"De melder van **{label}** ({ticket.reporter_name}) is niet bereikbaar via Teams: "
+                f"De melder van **{label}** ({plain.markdown(ticket.reporter_name)}) is niet bereikbaar via Teams: "
                 f"de bot is verwijderd of geblokkeerd.{phone}"
             )
         if kind == "mttp_question":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dialogs import plain
 from dialogs.texts import MTTP_QUESTION
 from storage.feedback import CSAT, MTTP
 from storage.models import Ticket
@@ -19,7 +20,7 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 def _about(ticket: Ticket) -> dict[str, Any]:
     """What the ticket was about, in the reporter's own words (shown literally)."""
     words = ticket.description if len(ticket.description) <= 120 else ticket.description[:117] + "..."
-    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": words, "italic": True}]}
+    return {"type": "RichTextBlock", "inlines": [plain.run(words, italic=True)]}
 
 
 def mttp_question_card(ticket: Ticket) -> dict[str, Any]:

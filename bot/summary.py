@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from dialogs import plain
 from dialogs.texts import CHANNEL_NAMES
 from storage.models import Ticket
 from storage.tickets import ticket_label
@@ -139,7 +140,7 @@ def weekly_summary_card(payload: dict[str, Any]) -> dict[str, Any]:
     uplifts = report.get("uplifts") or []
     body.append({"type": "TextBlock", "text": f"P1-uplifts: {len(uplifts)}", "weight": "Bolder", "wrap": True})
     for uplift in uplifts:
-        body.append({"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": f"{uplift.get('ticket') or '?'}: {uplift.get('motivation') or '(geen motivatie)'}"}]})
+        body.append({"type": "RichTextBlock", "inlines": [plain.run(f"{uplift.get('ticket') or '?'}: {uplift.get('motivation') or '(geen motivatie)'}")]})
     breaches = report.get("breaches") or []
     body.append({"type": "TextBlock", "text": f"Normoverschrijdingen: {len(breaches)}", "weight": "Bolder", "wrap": True})
     for breach in breaches[:MAX_BREACHES_ON_CARD]:
@@ -158,7 +159,7 @@ def summary_lines(payload: dict[str, Any], *, title: str = "SLA-overzicht week")
     lines += [f"{t}: {v}" for t, v in general_rows(payload)]
     uplifts = report.get("uplifts") or []
     lines += ["", f"P1-uplifts: {len(uplifts)}"]
-    lines += [f"- {u.get('ticket') or '?'}: {u.get('motivation') or '(geen motivatie)'}" for u in uplifts]
+    lines += [f"- {u.get('ticket') or '?'}: {plain.line(u.get('motivation') or '(geen motivatie)')}" for u in uplifts]
     breaches = report.get("breaches") or []
     lines += ["", f"Normoverschrijdingen: {len(breaches)}"]
     lines += [f"- {_breach_line(b)}" for b in breaches]
@@ -168,7 +169,7 @@ def summary_lines(payload: dict[str, Any], *, title: str = "SLA-overzicht week")
 def _literal(label: str, value: str) -> dict[str, Any]:
     return {
         "type": "RichTextBlock",
-        "inlines": [{"type": "TextRun", "text": f"{label}: ", "weight": "Bolder"}, {"type": "TextRun", "text": value}],
+        "inlines": [{"type": "TextRun", "text": f"{label}: ", "weight": "Bolder"}, plain.run(value)],
     }
 
 

@@ -6,7 +6,8 @@ turn it asks the first thing still missing. That keeps the order of the question
 the state readable in the database, so a half-finished intake survives a restart as it was.
 
 Order: description (a first message that describes the problem is taken as it is) → category →
-for security, what happened → a known outage in that category (offer to follow it instead) →
+for security, what happened → a known outage in that category, named by the public title the
+servicedesk gave it and never one of the employee's own (offer to follow it instead) →
 who is affected → can you work (and with a workaround) → the three P1-uplift questions, only while
 they can change the outcome (one employee, not already P1; a "nee" ends them) → the motivation for
 an uplift → for P1 a phone number → the summary card "Klopt dit?" → the ticket.
@@ -229,8 +230,9 @@ class IntakeDialog(Dialog):
                 if category in ("vraag", "beveiliging"):
                     answers["outage_checked"] = True
                     continue
+                reporter_id, _ = reporter_of(dc.context.activity)
                 async with self._services.database.sessions() as session:
-                    outage = await employee.known_outage(session, category=category)
+                    outage = await employee.known_outage(session, category=category, reporter_id=reporter_id)
                 if outage is None:
                     answers["outage_checked"] = True
                     continue
@@ -318,9 +320,8 @@ class IntakeDialog(Dialog):
     def _outage_text(self, outage) -> str:
         now = self._services.clock.now()
         return texts.known_outage(
-            label=tickets.ticket_label(outage.id),
+            title=outage.public_title,
             category=_name(texts.CATEGORY_NAMES, outage.category),
-            description=outage.description,
             since=say_when(outage.opened_at, now=now, tz=self._services.policy.tz),
         )
 

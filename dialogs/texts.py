@@ -2,10 +2,15 @@
 
 Short sentences, "je", concrete times. Keep the tone calm: people write to us when something is
 broken, often minutes before they must teach a class or sit in a hearing.
+
+Every function here that puts another person's words (an agent's note or name, an outage's title)
+into a message passes them through ``dialogs.plain.markdown``: the message is markdown, their words
+are not.
 """
 
 from __future__ import annotations
 
+from dialogs import plain
 from sla import events as ev
 
 WELCOME = (
@@ -136,10 +141,11 @@ CHANGE_ON_SUMMARY = "Je kunt het straks in de samenvatting wijzigen."
 FROM_DESCRIPTION_CHANGE = f"Klopt dat niet? {CHANGE_ON_SUMMARY}"
 
 # -- known outage -------------------------------------------------------------------------------
-def known_outage(*, label: str, category: str, description: str, since: str) -> str:
+def known_outage(*, title: str, category: str, since: str) -> str:
+    """The offer to follow an outage, named by the title the servicedesk gave it: never by the
+    words of the colleague who reported it."""
     return (
-        f"Er is al een storing bekend bij {category}: **{label}**, gemeld {since}.\n\n"
-        f"\"{description}\"\n\n"
+        f"Er is al een storing bekend bij {category}: **{plain.markdown(title)}**, sinds {since}.\n\n"
         "Gaat het om dezelfde storing? Dan koppel ik je aan die melding. "
         "Je krijgt dan de updates van die storing en hoeft verder niets te doen."
     )
@@ -331,18 +337,18 @@ STATUS_PRIORITY_LINE = "Prioriteit: {priority}."
 
 
 def acknowledged(*, label: str, agent_name: str, note: str | None) -> str:
-    text = f"Je melding **{label}** is opgepakt door {agent_name}."
+    text = f"Je melding **{label}** is opgepakt door {plain.markdown(agent_name)}."
     if note:
-        text += f"\n\nBericht van de servicedesk: {note}"
+        text += f"\n\nBericht van de servicedesk: {plain.markdown(note)}"
     return text
 
 
 def status_update(*, label: str, status: str, owner: str | None, latest_note: str | None, next_update: str | None) -> str:
     lines = [f"Stand van je melding **{label}**: {STATUS_LABELS.get(status, status)}."]
     if owner:
-        lines.append(f"{owner} werkt eraan.")
+        lines.append(f"{plain.markdown(owner)} werkt eraan.")
     if latest_note:
-        lines.append(f"Laatste bericht van de servicedesk: {latest_note}")
+        lines.append(f"Laatste bericht van de servicedesk: {plain.markdown(latest_note)}")
     else:
         lines.append("We zijn ermee bezig. Er is nog geen nieuws.")
     if next_update:
@@ -353,7 +359,7 @@ def status_update(*, label: str, status: str, owner: str | None, latest_note: st
 def ticket_line(*, label: str, status: str, owner: str | None, next_deadline: str | None) -> str:
     parts = [f"**{label}**: {STATUS_LABELS.get(status, status)}"]
     if owner:
-        parts.append(f"bij {owner}")
+        parts.append(f"bij {plain.markdown(owner)}")
     if next_deadline:
         parts.append(f"volgende stap uiterlijk {next_deadline}")
     return ", ".join(parts)

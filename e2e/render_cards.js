@@ -18,15 +18,21 @@ const TEAMS_CSS = path.join(DESIGNER, 'dist/containers/teams-container-light.css
 
 // TextBlocks and fact values are markdown in Teams; the renderer shows them raw unless the host
 // processes them. This is the subset Teams renders: **bold**, _italic_/*italic*, [links](url),
-// "- " and "1. " lists, paragraphs. Without it "**Ja**" would show its asterisks here but not in
-// Teams, and a lone "-" would not show the bullet it becomes in Teams.
+// "- " and "1. " lists, paragraphs, and backslash escapes ("\*" is a literal "*": people's words
+// reach a card that way, see dialogs/plain.py). Without it "**Ja**" would show its asterisks here
+// but not in Teams, and a lone "-" would not show the bullet it becomes in Teams.
 const TEAMS_MARKDOWN = `
 function teamsMarkdown(text, result) {
   const esc = s => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const inline = s => esc(s)
-    .replace(/\\*\\*(.+?)\\*\\*/g, '<strong>$1</strong>')
-    .replace(/(^|[^*\\w])[*_]([^*_\\s][^*_]*?)[*_](?![*\\w])/g, '$1<em>$2</em>')
-    .replace(/\\[([^\\]]+)\\]\\((https?:[^)\\s]+)\\)/g, '<a href="$2">$1</a>');
+  const inline = s => {
+    const escaped = [];
+    const marked = s.replace(/\\\\([!-\\/:-@\\[-\`{-~])/g, (m, c) => '\\uE000' + (escaped.push(c) - 1) + '\\uE001');
+    return esc(marked)
+      .replace(/\\*\\*(.+?)\\*\\*/g, '<strong>$1</strong>')
+      .replace(/(^|[^*\\w])[*_]([^*_\\s][^*_]*?)[*_](?![*\\w])/g, '$1<em>$2</em>')
+      .replace(/\\[([^\\]]+)\\]\\((https?:[^)\\s]+)\\)/g, '<a href="$2">$1</a>')
+      .replace(/\\uE000(\\d+)\\uE001/g, (m, i) => esc(escaped[+i]));
+  };
   const html = [];
   for (const block of String(text).split(/\\n{2,}/)) {
     const lines = block.split('\\n');

@@ -1,6 +1,7 @@
 """What the employee's conversation asks of the database, beyond creating a ticket.
 
-- a known outage: an open broad-impact ticket in a category, so a new report can follow it;
+- a known outage: an open broad-impact ticket in a category whose public title the servicedesk
+  set, so a new report can follow it;
 - following a ticket (``ticket_followers``) instead of opening a duplicate;
 - the reporter adding information to an open ticket (an INFO_ADDED event, and the servicedesk
   card redrawn in place through the outbox, like ``storage.tickets.acknowledge`` does);
@@ -29,8 +30,19 @@ MAX_ATTACHMENT_NAME = 300
 MAX_INFO_TEXT = 4000
 
 
-async def known_outage(session: AsyncSession, *, category: str) -> Ticket | None:
-    """The most recent open P1/P2 ticket in ``category`` that hits several teams or everyone."""
+def may_be_known_outage(ticket: Ticket) -> bool:
+    """Whether other employees may be offered to follow this ticket, once it has a public title."""
+    return (
+        ticket.status in OPEN_STATUSES
+        and ticket.priority in BROAD_PRIORITIES
+        and ticket.scope in BROAD_SCOPES
+        and ticket.linked_to_ticket_id is None
+    )
+
+
+async def known_outage(session: AsyncSession, *, category: str, reporter_id: str) -> Ticket | None:
+    """The most recent open P1/P2 ticket in ``category`` that hits several teams or everyone, has a
+    public title (the only text of it another employee may read), and is not ``reporter_id``'s own."""
     query = (
         select(Ticket)
         .where(
@@ -39,6 +51,8 @@ async def known_outage(session: AsyncSession, *, category: str) -> Ticket | None
             Ticket.priority.in_(BROAD_PRIORITIES),
             Ticket.scope.in_(BROAD_SCOPES),
             Ticket.linked_to_ticket_id.is_(None),
+            Ticket.public_title.is_not(None),
+            Ticket.reporter_id != reporter_id,
         )
         .order_by(Ticket.opened_at.desc(), Ticket.id.desc())
         .limit(1)

@@ -100,6 +100,9 @@ class Ticket(Base):
     update_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     # Known outage: this report was linked to (and follows) another ticket instead of its own.
     linked_to_ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The outage's title as the servicedesk set or confirmed it (PUBLIC_TITLE_SET, cached here):
+    # the only text of this ticket other employees may see. None: not offered to anyone.
+    public_title: Mapped[str | None] = mapped_column(String(120), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # Privacy: when the personal data of this closed ticket was removed (SLA figures stay).
     personal_data_removed_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -165,7 +165,7 @@ async def create_ticket(
         resolved_at=None, first_response_due=due.first_response_due, resolution_due=due.resolution_due,
         definitive_resolution_due=due.definitive_resolution_due, next_update_due=due.next_update_due,
         version=1, agreed_date=None, major_incident=major_incident, update_overdue=False,
-        linked_to_ticket_id=None, closed_at=None, personal_data_removed_at=None, channel=channel,
+        linked_to_ticket_id=None, public_title=None, closed_at=None, personal_data_removed_at=None, channel=channel,
         external_number=None,
     )
     ticket_id = (await session.execute(_INSERT_TICKET, values)).scalar_one()
@@ -677,6 +677,27 @@ async def hand_over(
         },
         tell={"kind": "handed_over", "to_name": to_agent_name},
         followers=False,
+    )
+
+
+PUBLIC_TITLE_MAX = 80
+
+
+async def set_public_title(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    title: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """The outage's title other employees see ("Storing Outlook"), set or confirmed by an agent.
+
+    Until it is set, the outage is offered to nobody: its description is the reporter's words,
+    which no other employee may read. The title is cached on the row for that offer.
+    """
+    if not title:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no title")
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=OPEN_STATUSES, values={"public_title": title}, kind=ev.PUBLIC_TITLE_SET,
+        data={"title": title, "agent_name": agent_name}, tell=None,
     )
 
 

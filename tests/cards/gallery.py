@@ -143,6 +143,7 @@ UPLIFT_TEXT = "Mijn laptop geeft een blauw scherm bij het opstarten en ik moet z
 UPLIFT_MOTIVATION = "Om 10:00 lesgeven aan groep 8, de digibordles staat op deze laptop."
 OUTAGE = {"category": "netwerk", "scope": "iedereen", "work": "nee"}
 OUTAGE_TEXT = "Op de hele tweede verdieping van het stadskantoor is er geen wifi en geen netwerk."
+OUTAGE_TITLE = "Storing wifi en netwerk stadskantoor"
 PRINTER = {"category": "printen", "scope": "meerdere_teams", "work": "omweg"}
 PRINTER_TEXT = "De printer bij Burgerzaken drukt alles scheef af; Vergunningen heeft hetzelfde."
 
@@ -202,8 +203,8 @@ def intake_cards() -> list[Entry]:
                      question.question_card(asked))
 
     outage = question.yes_no_question("outage", texts.known_outage(
-        label=ticket_label(216), category=texts.CATEGORY_NAMES["netwerk"], description=OUTAGE_TEXT, since="vandaag om 09:05",
-    ), fallback=False)  # as IntakeDialog._advance asks it
+        title=OUTAGE_TITLE, category=texts.CATEGORY_NAMES["netwerk"], since="vandaag om 09:05",
+    ), fallback=False)  # as IntakeDialog._advance asks it: by the title the servicedesk confirmed
     uplift_state = {
         "answers": dict(UPLIFT, description=UPLIFT_TEXT, motivation=UPLIFT_MOTIVATION, phone="06 12345678"),
         "attachments": [{"name": "foto.jpg"}],
@@ -246,12 +247,15 @@ def servicedesk_cards() -> list[Entry]:
     overdue = [_reported(at(28, 9, 0), 217, PRINTER), _ack(at(28, 10, 15), None, COLLEAGUE),
                TicketEvent(ev.STATUS_UPDATE_SENT, at(29, 10, 15), {"holding": True})]
     late_new = [_reported(at(27, 15, 30), 218, {"category": "m365", "scope": "alleen_ik", "work": "omweg"})]
+    outage_events = [_reported(at(28, 9, 5), 216, OUTAGE)]
     return [
         e("servicedesk-melding-nieuw", "new P3 ticket: first message to the reporter, Oppakken, Prioriteit wijzigen",
           sample_ticket(214, new_events, description=LAPTOP_TEXT), new_events, at(28, 9, 1)),
         e("servicedesk-melding-nieuw-p1-uplift", "new P1-uplift: motivation, call-back number, call back within 15 minutes",
           sample_ticket(215, uplift_events, description=UPLIFT_TEXT, phone="06 12345678", reporter=("5e7d0a3c-2b4f-4d61-9a8e-1f3c5b7d9e03", "Pieter Jansen")),
           uplift_events, at(28, 9, 13)),
+        e("servicedesk-melding-nieuw-storing", "new broad outage (P1): Publieke titel to confirm before colleagues are offered to follow it",
+          p1_outage_new(), outage_events, at(28, 9, 6)),
         e("servicedesk-melding-reactie-te-laat", "new ticket whose first-response deadline has passed (red)",
           sample_ticket(218, late_new, description="Outlook vraagt steeds opnieuw om mijn wachtwoord."), late_new, at(28, 12, 20)),
         e("servicedesk-melding-opgepakt", "picked up: update, wait for a third party, resolve, workaround, priority, hand over",

@@ -32,6 +32,16 @@ async def seed_ticket(services, *, person=JOOST, category="m365", scope="meerder
         )
 
 
+async def confirm_title(services, ticket: Ticket, title: str = "Storing Outlook") -> None:
+    """The servicedesk sets the outage's public title on its card (as bot.card_actions does)."""
+    async with services.database.sessions.begin() as session:
+        result = await tickets.set_public_title(
+            session, policy=services.policy, now=services.clock.now(), ticket_id=ticket.id, agent_id="agent-1",
+            agent_name="Karim Bouali", title=title, seen_version=None,
+        )
+    assert result.outcome is tickets.Outcome.DONE
+
+
 async def rows(services, model, *where):
     async with services.database.sessions() as session:
         return list((await session.execute(select(model).where(*where))).scalars())
@@ -40,11 +50,13 @@ async def rows(services, model, *where):
 @pytest.mark.transcript("Bekende storing: koppelen in plaats van een nieuwe melding")
 async def test_known_outage_linking(chat: Chat, services, clock):
     outage = await seed_ticket(services)
+    await confirm_title(services, outage)
     clock.advance(timedelta(minutes=20))
     await chat.say("mijn outlook doet helemaal niks")
     offered = await chat.say("outlook")
-    assert "Er is al een storing bekend bij Microsoft 365: **M-1**, gemeld vandaag om 08:00." in offered
-    assert '"Outlook start niet op, op alle locaties"' in offered and "koppel ik je aan die melding" in offered
+    assert "Er is al een storing bekend bij Microsoft 365: **Storing Outlook**, sinds vandaag om 08:00." in offered
+    assert "koppel ik je aan die melding" in offered
+    assert "Outlook start niet op" not in offered  # the reporter's own words stay theirs
     linked = await chat.tap("ja")
     assert "Je bent gekoppeld aan **M-1**. Je krijgt de updates van die storing." in linked
     assert "De volgende update komt uiterlijk vandaag om 10:00." in linked
@@ -63,7 +75,7 @@ async def test_known_outage_linking(chat: Chat, services, clock):
 
 @pytest.mark.transcript("Bekende storing, maar het is iets anders")
 async def test_known_outage_declined(chat: Chat, services):
-    await seed_ticket(services)
+    await confirm_title(services, await seed_ticket(services))
     await chat.say("mijn agenda in outlook laat geen afspraken zien")
     await chat.say("3")
     asked = await chat.say("nee")
@@ -76,9 +88,26 @@ async def test_known_outage_declined(chat: Chat, services):
 
 
 async def test_p3_or_own_tickets_are_no_known_outage(chat: Chat, services):
-    await seed_ticket(services, scope="alleen_ik")  # P3, one person: not an outage others follow
+    await confirm_title(services, await seed_ticket(services, scope="alleen_ik"))  # P3, one person: not an outage others follow
     await chat.say("outlook blijft hangen")
     assert "Wie heeft er last van?" in await chat.say("outlook")
+
+
+async def test_an_outage_without_a_confirmed_title_is_offered_to_nobody(chat: Chat, services):
+    outage = await seed_ticket(services)
+    await chat.say("outlook blijft hangen")
+    assert "Wie heeft er last van?" in await chat.say("outlook")  # no title yet: not offered
+    await chat.say("stop")
+    await confirm_title(services, outage)
+    await chat.say("outlook blijft nog steeds hangen")
+    assert "**Storing Outlook**" in await chat.say("outlook")
+
+
+async def test_an_employee_is_never_offered_their_own_outage(chat: Chat, services):
+    await confirm_title(services, await seed_ticket(services, person=SANNE))
+    await chat.say("outlook doet het nog steeds niet")
+    asked = await chat.say("outlook")
+    assert "storing bekend" not in asked and "Wie heeft er last van?" in asked
 
 
 @pytest.mark.transcript("Mijn meldingen")

@@ -83,6 +83,8 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
             return "servicedesk-melding-update-te-laat"
         if state == "nieuw" and any(t.startswith("Reactie") and texts[i + 1].endswith("te laat)") for i, t in enumerate(texts[:-1])):
             return "servicedesk-melding-reactie-te-laat"
+        if state == "nieuw" and "Publieke titel: " in texts:
+            return "servicedesk-melding-nieuw-storing"
         uplift = state == "nieuw" and "P1-uplift" in first
         return f"servicedesk-melding-{state}" + ("-p1-uplift" if uplift else "")
     if "je antwoord is binnen" in first:

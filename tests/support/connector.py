@@ -52,6 +52,8 @@ class StubConnector:
     calls: list[Call] = field(default_factory=list)
     # Scripted answers: a list of statuses (with optional headers) used before answering 200.
     script: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    # Scripted answers for one conversation only (by id prefix), used before ``script``.
+    scripts_for: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     url: str = ""
 
@@ -64,7 +66,11 @@ class StubConnector:
         app.router.add_put("/v3/conversations/{conversation:.+}/activities/{activity:[^/]+}", self._update)
         return app
 
-    def _scripted(self) -> web.Response | None:
+    def _scripted(self, conversation: str) -> web.Response | None:
+        own = next((answers for prefix, answers in self.scripts_for.items() if conversation.startswith(prefix) and answers), None)
+        if own is not None:
+            status, headers = own.pop(0)
+            return web.json_response({"error": {"code": str(status)}}, status=status, headers=headers)
         if self.script:
             status, headers = self.script.pop(0)
             return web.json_response({"error": {"code": str(status)}}, status=status, headers=headers)
@@ -72,7 +78,7 @@ class StubConnector:
 
     async def _send(self, request: web.Request) -> web.Response:
         body = await request.json()
-        scripted = self._scripted()
+        scripted = self._scripted(request.match_info["conversation"])
         self.calls.append(Call("POST", request.match_info["conversation"], request.match_info.get("activity"), body))
         if scripted is not None:
             self.calls[-1].method = f"POST->{scripted.status}"
@@ -81,7 +87,7 @@ class StubConnector:
 
     async def _update(self, request: web.Request) -> web.Response:
         body = await request.json()
-        scripted = self._scripted()
+        scripted = self._scripted(request.match_info["conversation"])
         self.calls.append(Call("PUT", request.match_info["conversation"], request.match_info["activity"], body))
         if scripted is not None:
             self.calls[-1].method = f"PUT->{scripted.status}"
