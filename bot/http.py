@@ -13,7 +13,12 @@ Every request is checked before a turn runs, in this order:
 6. in local development mode (no authentication): serviceUrl on the allow-list or loopback (400)
    and the tenant allow-list (403);
 7. duplicates: the activity's key is claimed in ``processed_activities``; a copy that finds it
-   taken gets 200 and runs nothing (``storage.dedup``). A failed turn releases the claim.
+   taken gets 200 and runs nothing (``storage.dedup``). A failed turn releases the claim;
+8. one at a time: the turns of one personal chat run one after the other, in the order they came
+   (``storage.turns``, across replicas too), so two messages sent at once are answered as if sent
+   one after the other. A turn that cannot start within its wait answers 503 (Teams retries).
+   Channel turns are not serialised: they keep no conversation state, and the clicks of fifty
+   agents on one card are decided by the ticket's compare-and-set, not by queueing.
 
 Why the body is read in a loop: ``StreamReader.read(n)`` returns what has arrived so far, and a
 large activity (a card submit with a long description, a photo's metadata) often arrives in
@@ -49,6 +54,7 @@ from bot.metrics import Metrics
 from bot.service_urls import service_url_allowed
 from bot.settings import Settings
 from storage.dedup import ActivityClaims, activity_key
+from storage.turns import ConversationTurns, TurnsBusy
 
 log = logging.getLogger("servicedesk.http")
 
@@ -68,12 +74,15 @@ class MessageEndpoint:
     clock: Any = None
     claims: ActivityClaims | None = field(default=None)
     metrics: Metrics = field(default_factory=Metrics)
+    turns: ConversationTurns | None = field(default=None)
 
     def __post_init__(self) -> None:
         if self.claims is None and self.database is not None and self.clock is not None:
             self.claims = ActivityClaims(
                 database=self.database, clock=self.clock, keep=timedelta(hours=self.settings.dedup_keep_hours)
             )
+        if self.turns is None and self.database is not None:
+            self.turns = ConversationTurns(self.database)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         token = correlation_id.set(new_correlation_id())
@@ -129,9 +138,9 @@ class MessageEndpoint:
             log.info("duplicate delivery ignored: type=%s", _short(body["type"]))
             self.metrics.turn(body["type"], "duplicate")
             return web.Response(status=200)
-        return await self._run_turn(activity, key)
+        return await self._run_turn(activity, key, _personal_chat(body))
 
-    async def _run_turn(self, activity: Activity, key: str | None) -> web.StreamResponse:
+    async def _run_turn(self, activity: Activity, key: str | None, chat: str | None) -> web.StreamResponse:
         failed = False
 
         async def logic(context: TurnContext) -> None:
@@ -144,7 +153,16 @@ class MessageEndpoint:
 
         started = time.monotonic()
         try:
-            response = await self.adapter.process_activity(activity, logic)
+            if chat is None or self.turns is None:
+                response = await self.adapter.process_activity(activity, logic)
+            else:
+                async with self.turns.one_at_a_time(chat):
+                    response = await self.adapter.process_activity(activity, logic)
+        except TurnsBusy:
+            failed = True
+            log.warning("turn not started: the one before it in this chat is still running; Teams retries")
+            self.metrics.turn(activity.type, "busy")
+            return web.json_response({"error": "temporarily unavailable"}, status=503)
         except BaseException:
             failed = True
             raise
@@ -166,6 +184,15 @@ class MessageEndpoint:
             await self.claims.release(key)  # type: ignore[union-attr]
         except Exception:  # noqa: BLE001 - the claim then simply expires with the keep window
             log.warning("could not release the claim of a failed turn")
+
+
+def _personal_chat(body: dict[str, Any]) -> str | None:
+    """The key of the personal chat this activity belongs to, or None for a channel or group chat."""
+    conversation = body["conversation"]
+    if (conversation.get("conversationType") or "personal") != "personal":
+        return None
+    channel = body.get("channelId") if isinstance(body.get("channelId"), str) else ""
+    return f"{channel}|{conversation['id']}"
 
 
 def _short(value: object) -> str:

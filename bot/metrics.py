@@ -3,7 +3,8 @@
 What is counted where it happens (a line in each place, calling one method here):
 
 - ``servicedesk_turns_total{kind,outcome}`` and ``servicedesk_turn_seconds{kind}``: every turn by
-  activity type and outcome (done, failed, duplicate), and how long it took (``bot.http``);
+  activity type and outcome (done, failed, duplicate, busy: not started behind the chat's previous
+  turn, answered 503), and how long it took (``bot.http``);
 - ``servicedesk_auth_refusals_total{reason}``: inbound requests refused, by reason code (``bot.http``);
 - ``servicedesk_teams_throttled_total``: 429 answers from the Bot Connector (``bot.connector``);
 - ``servicedesk_messages_failed_total{reason}``: outbound messages Teams refused for good

@@ -62,6 +62,9 @@ class Database:
     # PostgreSQL it autocommits, one round trip instead of three (BEGIN, the statement, COMMIT or
     # ROLLBACK); on SQLite it is ``engine`` itself (pysqlite begins only before a write anyway).
     single_statement: AsyncEngine
+    # PostgreSQL only: connections that hold a conversation's turn lock (``storage.turns``) while
+    # the turn does its work on ``engine``'s. None on SQLite, whose one process needs no such lock.
+    turn_locks: AsyncEngine | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -88,6 +91,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.turn_locks is not None:
+            await self.turn_locks.dispose()
 
 
 # A pooled PostgreSQL connection is checked before use only when it lay idle this long.
@@ -148,5 +153,16 @@ def open_database(
         # connections all the time (py-spy: 4 % of a turn in connect and TLS negotiation).
         engine = create_async_engine(url, echo=echo, pool_size=20, max_overflow=10, poolclass=FairAsyncPool)
         _ping_after_idle(engine, idle_seconds=ping_after_idle, monotonic=monotonic)
-    single = engine if url.startswith("sqlite") else engine.execution_options(isolation_level="AUTOCOMMIT")
-    return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False), single_statement=single)
+    if url.startswith("sqlite"):
+        return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False), single_statement=engine)
+    # One connection per personal-chat turn in progress, held while the turn runs: as many as
+    # there are concurrent turns at most, kept few when idle (each replica adds these to the server's
+    # connection count: max 30 of ``engine`` + 30 here).
+    turn_locks = create_async_engine(
+        url, echo=echo, pool_size=5, max_overflow=25, poolclass=FairAsyncPool, isolation_level="AUTOCOMMIT"
+    )
+    _ping_after_idle(turn_locks, idle_seconds=ping_after_idle, monotonic=monotonic)
+    return Database(
+        engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False),
+        single_statement=engine.execution_options(isolation_level="AUTOCOMMIT"), turn_locks=turn_locks,
+    )

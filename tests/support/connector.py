@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,8 @@ class StubConnector:
     script: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     # Scripted answers for one conversation only (by id prefix), used before ``script``.
     scripts_for: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    # Calls to these conversations (by id prefix) get no answer until the event is set: a slow Teams.
+    holds: dict[str, asyncio.Event] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     url: str = ""
 
@@ -76,8 +79,14 @@ class StubConnector:
             return web.json_response({"error": {"code": str(status)}}, status=status, headers=headers)
         return None
 
+    async def _held(self, conversation: str) -> None:
+        for prefix, released in self.holds.items():
+            if conversation.startswith(prefix):
+                await released.wait()
+
     async def _send(self, request: web.Request) -> web.Response:
         body = await request.json()
+        await self._held(request.match_info["conversation"])
         scripted = self._scripted(request.match_info["conversation"])
         self.calls.append(Call("POST", request.match_info["conversation"], request.match_info.get("activity"), body))
         if scripted is not None:
@@ -87,6 +96,7 @@ class StubConnector:
 
     async def _update(self, request: web.Request) -> web.Response:
         body = await request.json()
+        await self._held(request.match_info["conversation"])
         scripted = self._scripted(request.match_info["conversation"])
         self.calls.append(Call("PUT", request.match_info["conversation"], request.match_info["activity"], body))
         if scripted is not None:
