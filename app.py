@@ -210,7 +210,7 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     agent_names = KnownAgents()  # one read of the agents' names per minute, for every card drawn
     delivery = Delivery(
         database=database, connector=connector, clock=clock, policy=policy, worker_id=settings.worker_id,
-        agent_names=agent_names, metrics=metrics,
+        agent_names=agent_names, metrics=metrics, give_up=timedelta(hours=settings.outbox_give_up_hours),
     )
     itsm_sync = app[ITSM]
     after_commit = delivery.kick if itsm_sync is None else _each(delivery.kick, itsm_sync.kick)
@@ -272,9 +272,23 @@ async def _readyz(request: web.Request) -> web.Response:
         # Shown, never a reason to refuse traffic: the bot keeps everything for the ticket system.
         "itsm": app[ITSM].readiness() if app[ITSM] is not None else "none (ITSM_BACKEND=none)",
     }
+    if database_ok:
+        body["outbox"] = await _given_up(app[DATABASE])
     ready = database_ok and keys_ok
     body["status"] = "ready" if ready else "not ready"
     return web.json_response(body, status=200 if ready else 503)
+
+
+async def _given_up(database) -> dict[str, int]:
+    """Messages the outbox gave up on: the servicedesk channel's own cannot be reported in it, so
+    they are counted here (not a reason to be unready: the bot still serves)."""
+    from storage import outbox
+
+    async with database.sessions() as session:
+        return {
+            "failed": await outbox.count_failed(session),
+            "failed_to_servicedesk": await outbox.count_failed(session, target=outbox.Target.channel("servicedesk")),
+        }
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy | None = None) -> web.Application:
@@ -297,7 +311,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import audit, db, itsm, manifest, privacy, report, sla, status
+    from cli import audit, db, itsm, manifest, outbox, privacy, report, sla, status
 
     parser = OperatorParser(
         prog="servicedesk",
@@ -316,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     privacy.register(commands)
     itsm.register(commands)
     manifest.register(commands)
+    outbox.register(commands)
     return parser
 
 

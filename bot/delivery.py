@@ -1,9 +1,20 @@
 """Sending the outbox: render each intent from the current state, send it, record the result.
 
-Rows are claimed with a lease in one short transaction, sent outside any transaction, and marked
-in another. A process that dies after claiming leaves rows that another sender takes over when
-the lease expires; a crash after sending but before marking can repeat one message, never lose
-one (at-least-once; the dedup key keeps causes from queueing twice).
+Rows are claimed with a lease in one short transaction and sent outside any transaction; each
+message's outcome is recorded in a transaction of its own the moment Teams answered it. A process
+that dies after claiming leaves rows that another sender takes over when the lease expires, and of
+those only the ones it had not recorded: neither a crash nor a neighbour in the batch held up by a
+429 makes a message that Teams accepted go again. The only message that can repeat is one whose
+200 came in the instant before the process died, before its outcome was written (at-least-once,
+never lost; the dedup key keeps causes from queueing twice).
+
+When Teams refuses a message (403/404 from a channel, 5xx after the connector's retries) it stays
+pending and is tried again, the wait doubling from 30 seconds to an hour, until it has failed for
+the give-up time (``OUTBOX_GIVE_UP_HOURS``, default 24); a 400 or 413 gives up at once. A message
+that gives up is reported in the servicedesk channel (for that channel itself: an ERROR line and
+``/readyz``'s body) and waits for an operator (``servicedesk outbox list|retry|discard``). A 403 or
+404 to a person means the bot was removed or blocked: the reference is deactivated and the
+servicedesk told to reach them another way.
 """
 
 from __future__ import annotations
@@ -32,6 +43,13 @@ from storage.tickets import KnownAgents, ticket_label
 log = logging.getLogger("servicedesk.delivery")
 
 
+SERVICEDESK = "servicedesk"
+GIVEN_UP = "delivery_given_up"  # the kind of the servicedesk's message about one that gave up
+FINAL = frozenset({400, 413})  # retrying the same message will not help
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+
+
 class Undeliverable(Exception):
     """The message cannot be sent now and retrying will not help (e.g. no channel linked)."""
 
@@ -44,6 +62,7 @@ class Claimed:
     target_key: str
     payload: dict[str, Any]
     ticket_id: int | None
+    failing_since: datetime | None = None
 
 
 @dataclass
@@ -82,6 +101,7 @@ class Delivery:
         lease: timedelta = timedelta(minutes=2),
         agent_names: KnownAgents | None = None,
         metrics: Metrics | None = None,
+        give_up: timedelta = timedelta(hours=24),
     ) -> None:
         self._metrics = metrics or Metrics()
         self._db = database
@@ -91,6 +111,7 @@ class Delivery:
         self._policy = policy
         self._worker = worker_id
         self._lease = lease
+        self._give_up = give_up
         self._task: asyncio.Task | None = None
         self._again = False
         self._closing = False
@@ -135,8 +156,8 @@ class Delivery:
         """Send everything due now; returns the number of messages sent.
 
         Per batch: one transaction claims; the messages of each target go in order (targets side by
-        side), each rendered from the current state right before it is sent; one transaction
-        records every outcome. Rendering at the send, not at the claim: Teams takes 7 calls per
+        side), each rendered from the current state right before it is sent, and its outcome is
+        recorded as soon as Teams answered it. Rendering at the send, not at the claim: Teams takes 7 calls per
         second per conversation, so a batch for one channel takes seconds, and a card rendered at
         the claim would leave showing an older state. A message that had to wait for its turn is
         rendered again after the wait (``Connector.until_free``).
@@ -146,13 +167,13 @@ class Delivery:
             now = self._clock.now()
             async with self._db.sessions.begin() as session:
                 rows = await outbox.claim_due(session, now=now, worker=self._worker, lease=self._lease, limit=limit)
-                batch = [Claimed(row.id, row.op, row.target_kind, row.target_key, dict(row.payload), row.ticket_id) for row in rows]
+                batch = [
+                    Claimed(row.id, row.op, row.target_kind, row.target_key, dict(row.payload), row.ticket_id, row.failing_since)
+                    for row in rows
+                ]
             if not batch:
                 return sent
-            prepared = await self._deliver_all(batch)
-            async with self._db.sessions.begin() as session:
-                for item in prepared:
-                    await self._record(session, item, now)
+            prepared = await self._deliver_all(batch, claimed_at=now)
             sent += sum(1 for item in prepared if item.outcome == "sent")
             if len(batch) < limit or self._closing:
                 return sent
@@ -203,7 +224,7 @@ class Delivery:
             for other in batch
         )
 
-    async def _deliver_all(self, batch: list["Claimed"]) -> list["Prepared"]:
+    async def _deliver_all(self, batch: list["Claimed"], *, claimed_at: datetime) -> list["Prepared"]:
         lanes: dict[tuple[str, str], list[Claimed]] = {}
         for message in batch:
             lanes.setdefault((message.target_kind, message.target_key), []).append(message)
@@ -215,11 +236,24 @@ class Delivery:
                 if item.outcome is None and await self._connector.until_free(item.conversation_id):
                     item = await self._prepare_now(message, batch)  # it waited for its turn: draw again
                 if item.outcome is None:
+                    if not await self._still_ours(message, claimed_at):
+                        continue  # the lease ran out while the lane waited: another sender has it
                     await self._send(item)
+                async with self._db.sessions.begin() as session:  # recorded now, whatever the others do
+                    await self._record(session, item, self._clock.now())
                 done[message.id] = item
 
         await asyncio.gather(*(run(lane) for lane in lanes.values()))
-        return [done[message.id] for message in batch]
+        return [done[message.id] for message in batch if message.id in done]
+
+    async def _still_ours(self, message: "Claimed", claimed_at: datetime) -> bool:
+        """Renew the lease of a message whose lane waited half of it (a 429 before it, a backlog at
+        Teams' pace), so no other sender takes it over while this one sends it."""
+        now = self._clock.now()
+        if now - claimed_at < self._lease / 2:
+            return True
+        async with self._db.sessions.begin() as session:
+            return await outbox.renew_lease(session, message_id=message.id, worker=self._worker, until=now + self._lease)
 
     async def _send(self, item: "Prepared") -> None:
         try:
@@ -235,9 +269,9 @@ class Delivery:
             item.error, item.status = str(exc), exc.status
             if exc.unreachable and item.message.target_kind == refs.USER:
                 item.outcome = "unreachable"
-            elif exc.status in (400, 403, 404, 413):
+            elif exc.status in FINAL:
                 item.outcome = "failed"
-            else:
+            else:  # 403/404 from a channel (its settings, a policy, a moment), 5xx, a refused host
                 item.outcome = "retry"
 
     async def _record(self, session, item: "Prepared", now: datetime) -> None:
@@ -252,16 +286,20 @@ class Delivery:
         elif item.outcome == "later":
             await outbox.mark_retry(session, message_id=message.id, worker=self._worker, at=now + timedelta(minutes=1), error=item.error or "")
             log.info("message %s postponed: %s", message.id, item.error)
-        elif item.outcome == "retry":
-            await outbox.mark_retry(session, message_id=message.id, worker=self._worker, at=now + timedelta(seconds=30), error=item.error or "")
-            log.info("message %s will be retried: %s", message.id, item.error)
-        elif item.outcome == "failed":
-            await outbox.mark_failed(session, message_id=message.id, worker=self._worker, error=item.error or "")
-            log.error("message %s failed for good (status %s)", message.id, item.status)
+        elif item.outcome == "retry" and now - (message.failing_since or now) < self._give_up:
+            since = message.failing_since or now
+            wait = min(max(now - since, FIRST_RETRY), LONGEST_RETRY)  # 30 s, 30 s, 1 min, 2 min, ... 1 h
+            await outbox.mark_retry(
+                session, message_id=message.id, worker=self._worker, at=now + wait, error=item.error or "", failing_since=now
+            )
+            log.info("message %s refused (status %s); tried again in %d s", message.id, item.status, wait.total_seconds())
+        elif item.outcome in ("retry", "failed"):
+            await outbox.mark_failed(session, message_id=message.id, worker=self._worker, error=item.error or "", now=now)
+            await self._report_given_up(session, message, item, now)
             self._metrics.message_failed("refused")
         elif item.outcome == "unreachable":
             await refs.deactivate(session, kind=message.target_kind, key=message.target_key, now=now)
-            await outbox.mark_failed(session, message_id=message.id, worker=self._worker, error=item.error or "")
+            await outbox.mark_failed(session, message_id=message.id, worker=self._worker, error=item.error or "", now=now)
             if message.ticket_id is not None:
                 # The servicedesk must reach the reporter another way (phone, mail).
                 await outbox.enqueue(
@@ -276,6 +314,31 @@ class Delivery:
             self._metrics.message_failed("unreachable")
             self._again = True
 
+    async def _report_given_up(self, session, message: "Claimed", item: "Prepared", now: datetime) -> None:
+        """Tell the servicedesk which message did not arrive and how to send it again; for the
+        servicedesk channel itself, the log says it (and ``/readyz``'s body counts it)."""
+        hours = int((now - message.failing_since).total_seconds() // 3600) if message.failing_since else None
+        if message.target_kind == refs.CHANNEL and message.target_key == SERVICEDESK:
+            log.error(
+                "outbox message %s (%s) to the servicedesk channel given up (status %s%s); "
+                "list it with `servicedesk outbox list --failed`, send it again with `servicedesk outbox retry %s`",
+                message.id, message.payload.get("kind"), item.status, f", refused for {hours} h" if hours else "", message.id,
+            )
+            return
+        await outbox.enqueue(
+            session,
+            dedup_key=f"outbox:{message.id}:given-up:{(message.failing_since or now).isoformat()}",
+            target=outbox.Target.channel(SERVICEDESK),
+            payload={
+                "kind": GIVEN_UP, "message_id": message.id, "what": message.payload.get("kind"), "ticket_id": message.ticket_id,
+                "target_kind": message.target_kind, "target_key": message.target_key, "status": item.status, "hours": hours,
+            },
+            now=now,
+            ticket_id=message.ticket_id,
+        )
+        log.warning("outbox message %s given up (status %s); reported in the servicedesk channel", message.id, item.status)
+        self._again = True
+
     # -- rendering -------------------------------------------------------------------------
     async def _render(self, session, payload: dict[str, Any]) -> Activity:
         kind = payload.get("kind")
@@ -288,6 +351,15 @@ class Delivery:
             if kind == "itsm_outage":
                 return _message(texts.itsm_outage(system=payload["system"], since=since, fault=payload["fault"]))
             return _message(texts.itsm_restored(system=payload["system"], since=since))
+        if kind == GIVEN_UP:
+            ticket = await session.get(Ticket, payload["ticket_id"]) if payload.get("ticket_id") is not None else None
+            return _message(
+                texts.delivery_given_up(
+                    what=payload.get("what"), target_kind=payload.get("target_kind"), target_key=payload.get("target_key"),
+                    label=ticket_label(ticket.id) if ticket is not None else None, status=payload.get("status"),
+                    hours=payload.get("hours"), message_id=payload["message_id"],
+                )
+            )
         ticket = await session.get(Ticket, payload.get("ticket_id"))
         if ticket is None:
             raise Undeliverable(f"ticket {payload.get('ticket_id')} not found")

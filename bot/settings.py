@@ -115,6 +115,10 @@ class Settings(BaseModel):
     # ("Piketdienst ICT, 088 123 4567"), and/or the Entra object id of a person the bot messages.
     piket_contact: Annotated[str, BeforeValidator(lambda v: _stripped(v)[:200])] = Field("", alias="PIKET_CONTACT")
     piket_user_id: Annotated[str, BeforeValidator(lambda v: _stripped(v).lower())] = Field("", alias="PIKET_USER_ID")
+    # --- delivery (issue 15) ---
+    # A message Teams keeps refusing (a channel's 403/404, 5xx) is tried again with back-off this
+    # long, then given up: reported to the servicedesk, listed by `servicedesk outbox list`.
+    outbox_give_up_hours: int = Field(24, ge=1, le=24 * 365, alias="OUTBOX_GIVE_UP_HOURS")
     # --- the supplier's ticket system (issue 20) ---
     # "none", "topdesk" or "servicenow"; the mapping file names the system's priorities,
     # categories, channels and statuses (docs/itsm-mapping.example.toml).

@@ -481,3 +481,35 @@ def itsm_request(
         lines.append(f"Telefoon melder: {phone}")
     lines.append(f"Gemeld via Teams als {label}.")
     return "\n".join(lines)
+
+
+# -- for the servicedesk: a message the bot could not deliver -----------------------------------
+UNDELIVERED_WHAT = {
+    "ticket_card": "de kaart",
+    "regie_new_p1": "de melding van een nieuwe P1",
+    "regie_notice": "een termijnmelding",
+    "piket_alert": "de piketmelding",
+    "weekly_summary": "het wekelijkse SLA-overzicht",
+    "low_csat": "een lage tevredenheid",
+    "reporter_unreachable": "het bericht dat een melder niet bereikbaar is",
+}
+UNDELIVERED_WHERE = {
+    "regie": "het regiekanaal",
+    "overleg": "het overlegkanaal",
+    "servicedesk": "het servicedeskkanaal",
+}
+
+
+def delivery_given_up(
+    *, what: str | None, target_kind: str | None, target_key: str | None, label: str | None, status: int | None,
+    hours: int | None, message_id: int,
+) -> str:
+    """The servicedesk hears of a message that did not arrive, and how a beheerder sends it again."""
+    thing = UNDELIVERED_WHAT.get(what or "", "een bericht")
+    where = UNDELIVERED_WHERE.get(target_key or "", "dat kanaal") if target_kind == "channel" else "de chat met de melder"
+    about = f" over **{label}**" if label else ""
+    refused = f"{hours} uur lang" if hours else "meteen"
+    return (
+        f"Ik kon {thing}{about} niet bezorgen in {where}: Teams weigerde het {refused} (status {status}). "
+        f"Werkt het weer? Dan stuurt een beheerder het opnieuw met `servicedesk outbox retry {message_id}`."
+    )

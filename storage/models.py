@@ -167,7 +167,7 @@ class OutboxMessage(Base):
     target_key: Mapped[str] = mapped_column(String(200))
     op: Mapped[str] = mapped_column(String(20))  # "send", "send_card", "update_card"
     payload: Mapped[dict[str, Any]]
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sent, failed
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # storage.outbox.Status
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -176,6 +176,9 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     activity_id: Mapped[str | None] = mapped_column(String(300), nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # When Teams first refused it (403/404 from a channel, 5xx after retries): the give-up time
+    # (OUTBOX_GIVE_UP_HOURS) counts from here. None while nothing went wrong.
+    failing_since: Mapped[datetime | None] = mapped_column(nullable=True)
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 

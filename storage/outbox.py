@@ -6,7 +6,13 @@ sent, so a card never shows a state older than the moment it left. The dedup key
 idempotent: the same logical message is written once, however often the cause is retried.
 
 Sending claims rows with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so a replica that dies
-between claiming and sending gives its rows back when the lease runs out.
+between claiming and sending gives its rows back when the lease runs out. Each message's outcome is
+recorded on its own, right after Teams answered it: a crash, or a neighbour in the same batch held
+up by throttling, never makes a message that Teams accepted go again.
+
+A message that cannot be delivered stays pending and is tried again with back-off until it has
+failed for the give-up time (``OUTBOX_GIVE_UP_HOURS``); then it is ``failed``, reported, and an
+operator can list it, send it again or discard it (``servicedesk outbox list|retry|discard``).
 
 Intents for the supplier's ticket system (target kind ``itsm``) live in the same table, written in
 the same transactions, but are claimed and recorded on their own path (``storage.itsm``): Teams
@@ -15,11 +21,12 @@ delivery never takes them.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Sequence
 
-from sqlalchemy import Row, bindparam, or_, select, update
+from sqlalchemy import Row, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
@@ -36,6 +43,13 @@ USER = "user"
 CHANNEL = "channel"
 ITSM = "itsm"  # the supplier's ticket system: storage.itsm claims these, Teams delivery never does
 TEAMS_KINDS = (USER, CHANNEL)
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"  # to be sent (now, or at next_attempt_at)
+    SENT = "sent"  # Teams accepted it (or a later message made it redundant)
+    FAILED = "failed"  # given up: reported, waits for an operator (retry or discard)
+    DISCARDED = "discarded"  # an operator decided it is not to be sent
 
 SEND = "send"
 SEND_CARD = "send_card"
@@ -85,7 +99,7 @@ async def enqueue(
         target_key=target.key,
         op=op,
         payload=payload,
-        status="pending",
+        status=Status.PENDING,
         attempts=0,
         next_attempt_at=now,
         created_at=now,
@@ -112,7 +126,7 @@ async def enqueue_many(session: AsyncSession, intents: list[Intent], *, now: dat
     rows = [
         dict(
             dedup_key=i.dedup_key, ticket_id=i.ticket_id, target_kind=i.target.kind, target_key=i.target.key,
-            op=i.op, payload=i.payload, status="pending", attempts=0, next_attempt_at=now, created_at=now,
+            op=i.op, payload=i.payload, status=Status.PENDING, attempts=0, next_attempt_at=now, created_at=now,
         )
         for i in intents
         if not i.target.unreachable
@@ -139,9 +153,12 @@ async def redraw_card(session: AsyncSession, *, ticket_id: int, version: int | s
 _OUTBOX = OutboxMessage.__table__
 # Built once: the delivery claims after every turn that queued a message.
 _CLAIMABLE = (
-    select(_OUTBOX.c.id, _OUTBOX.c.op, _OUTBOX.c.target_kind, _OUTBOX.c.target_key, _OUTBOX.c.payload, _OUTBOX.c.ticket_id)
+    select(
+        _OUTBOX.c.id, _OUTBOX.c.op, _OUTBOX.c.target_kind, _OUTBOX.c.target_key, _OUTBOX.c.payload, _OUTBOX.c.ticket_id,
+        _OUTBOX.c.failing_since,
+    )
     .where(
-        _OUTBOX.c.status == "pending",
+        _OUTBOX.c.status == Status.PENDING,
         _OUTBOX.c.target_kind.in_(TEAMS_KINDS),
         _OUTBOX.c.next_attempt_at <= bindparam("now"),
         or_(_OUTBOX.c.lease_until.is_(None), _OUTBOX.c.lease_until <= bindparam("now")),
@@ -163,8 +180,8 @@ async def claim_due(
     """Claim pending rows whose time has come and whose lease (if any) has run out.
 
     Rows are taken in id order, so a ticket's card is posted before its updates are attempted.
-    Each claimed row has ``id``, ``op``, ``target_kind``, ``target_key``, ``payload`` and
-    ``ticket_id``; the lease is written in the caller's transaction.
+    Each claimed row has ``id``, ``op``, ``target_kind``, ``target_key``, ``payload``,
+    ``ticket_id`` and ``failing_since``; the lease is written in the caller's transaction.
     """
     rows = list((await session.execute(_CLAIMABLE, {"now": now, "batch": limit})).all())
     if rows:
@@ -174,9 +191,17 @@ async def claim_due(
 
 _MARK_SENT = (
     update(_OUTBOX)
-    .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.claimed_by == bindparam("worker"), _OUTBOX.c.status == "pending")
-    .values(status="sent", sent_at=bindparam("now"), activity_id=bindparam("sent_activity_id"), lease_until=None, last_error=None)
+    .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.claimed_by == bindparam("worker"), _OUTBOX.c.status == Status.PENDING)
+    .values(
+        status=Status.SENT, sent_at=bindparam("now"), activity_id=bindparam("sent_activity_id"), lease_until=None,
+        last_error=None, failing_since=None,
+    )
 )  # built once: every message sent runs it
+_RENEW = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.claimed_by == bindparam("worker"), _OUTBOX.c.status == Status.PENDING)
+    .values(lease_until=bindparam("until"))
+)
 
 
 async def mark_sent(session: AsyncSession, *, message_id: int, worker: str, now: datetime, activity_id: str | None) -> bool:
@@ -186,25 +211,70 @@ async def mark_sent(session: AsyncSession, *, message_id: int, worker: str, now:
     return result.rowcount == 1
 
 
+async def renew_lease(session: AsyncSession, *, message_id: int, worker: str, until: datetime) -> bool:
+    """Keep a claimed message this worker's until ``until``; False when it is no longer its to send."""
+    result = await session.execute(_RENEW, {"message_id": message_id, "worker": worker, "until": until})
+    return result.rowcount == 1
+
+
 async def mark_retry(
-    session: AsyncSession, *, message_id: int, worker: str, at: datetime, error: str
+    session: AsyncSession, *, message_id: int, worker: str, at: datetime, error: str, failing_since: datetime | None = None
 ) -> None:
+    """Try again at ``at``. ``failing_since``: when Teams first refused it (kept once set)."""
+    values: dict[str, Any] = dict(
+        attempts=_OUTBOX.c.attempts + 1, next_attempt_at=at, lease_until=None, claimed_by=None, last_error=error[:300]
+    )
+    if failing_since is not None:
+        values["failing_since"] = func.coalesce(_OUTBOX.c.failing_since, failing_since)
+    await session.execute(update(_OUTBOX).where(_OUTBOX.c.id == message_id, _OUTBOX.c.claimed_by == worker).values(**values))
+
+
+async def mark_failed(session: AsyncSession, *, message_id: int, worker: str, error: str, now: datetime) -> None:
+    """Given up: nobody sends it again unless an operator says so (``retry``)."""
     await session.execute(
         update(_OUTBOX)
         .where(_OUTBOX.c.id == message_id, _OUTBOX.c.claimed_by == worker)
         .values(
-            attempts=_OUTBOX.c.attempts + 1,
-            next_attempt_at=at,
-            lease_until=None,
-            claimed_by=None,
-            last_error=error[:300],
+            status=Status.FAILED, attempts=_OUTBOX.c.attempts + 1, lease_until=None, last_error=error[:300],
+            failing_since=func.coalesce(_OUTBOX.c.failing_since, now),
         )
     )
 
 
-async def mark_failed(session: AsyncSession, *, message_id: int, worker: str, error: str) -> None:
-    await session.execute(
-        update(_OUTBOX)
-        .where(_OUTBOX.c.id == message_id, _OUTBOX.c.claimed_by == worker)
-        .values(status="failed", attempts=_OUTBOX.c.attempts + 1, lease_until=None, last_error=error[:300])
+# -- the operator's commands -----------------------------------------------------------------------
+
+async def undelivered(session: AsyncSession, *, failed_only: bool = False) -> Sequence[OutboxMessage]:
+    """Messages not delivered (yet): pending and failed ones, or only the failed, oldest first."""
+    statuses = (Status.FAILED,) if failed_only else (Status.PENDING, Status.FAILED)
+    query = select(OutboxMessage).where(OutboxMessage.status.in_(statuses)).order_by(OutboxMessage.id)
+    return list((await session.execute(query)).scalars())
+
+
+async def count_failed(session: AsyncSession, *, target: Target | None = None) -> int:
+    query = select(func.count(_OUTBOX.c.id)).where(_OUTBOX.c.status == Status.FAILED)
+    if target is not None:
+        query = query.where(_OUTBOX.c.target_kind == target.kind, _OUTBOX.c.target_key == target.key)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def send_again(session: AsyncSession, *, message_ids: Sequence[int] | None, now: datetime) -> list[int]:
+    """Failed messages back to pending, due now (``None``: every failed one); returns their ids."""
+    query = update(_OUTBOX).where(_OUTBOX.c.status == Status.FAILED)
+    if message_ids is not None:
+        query = query.where(_OUTBOX.c.id.in_(message_ids))
+    result = await session.execute(
+        query.values(
+            status=Status.PENDING, attempts=0, next_attempt_at=now, failing_since=None, lease_until=None, claimed_by=None
+        ).returning(_OUTBOX.c.id)
     )
+    return sorted(result.scalars())
+
+
+async def discard(session: AsyncSession, *, message_id: int) -> bool:
+    """A pending or failed message is not to be sent (an operator's decision)."""
+    result = await session.execute(
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == message_id, _OUTBOX.c.status.in_((Status.PENDING, Status.FAILED)))
+        .values(status=Status.DISCARDED, lease_until=None, claimed_by=None)
+    )
+    return result.rowcount == 1

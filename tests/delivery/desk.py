@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Awaitable, Callable
 
 import aiohttp
 from aiohttp.test_utils import TestServer
@@ -41,7 +42,12 @@ class Desk:
     def service_url(self) -> str:
         return str(self.server.make_url("/"))
 
-    def add_worker(self, name: str, *, lease: timedelta = timedelta(minutes=2)) -> tuple[Delivery, Jobs]:
+    def add_worker(
+        self, name: str, *, lease: timedelta = timedelta(minutes=2), sleep: Callable[[float], Awaitable[None]] | None = None,
+        give_up: timedelta = timedelta(hours=24),
+    ) -> tuple[Delivery, Jobs]:
+        """A bot process's sender; ``sleep`` replaces its back-off waits (default: none, counted)."""
+
         async def no_sleep(seconds: float) -> None:
             self.sleeps.append(seconds)
             self.monotonic += seconds
@@ -55,11 +61,12 @@ class Desk:
             token_source=no_token,
             service_url_allowed=lambda url: True,
             retry=RetryPolicy(attempts=4, base_delay=0.5, max_delay=30),
-            sleep=no_sleep,
+            sleep=sleep or no_sleep,
             monotonic=lambda: self.monotonic,
         )
         delivery = Delivery(
-            database=self.database, connector=connector, clock=self.clock, policy=self.policy, worker_id=name, lease=lease
+            database=self.database, connector=connector, clock=self.clock, policy=self.policy, worker_id=name, lease=lease,
+            give_up=give_up,
         )
         jobs = Jobs(database=self.database, policy=self.policy, clock=self.clock, delivery=delivery, worker_id=name)
         self.workers.append((delivery, jobs))
