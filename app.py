@@ -262,11 +262,12 @@ async def _healthz(request: web.Request) -> web.Response:
 
 async def _readyz(request: web.Request) -> web.Response:
     app = request.app
-    database_ok = await app[DATABASE].ping()
+    problem = await app[DATABASE].problem()
+    database_ok = problem is None
     authenticator = app[AUTHENTICATOR]
     keys_ok = authenticator is None or authenticator.ready
     body = {
-        "database": "ok" if database_ok else "unreachable",
+        "database": "ok" if database_ok else problem,
         "signing_keys": "not needed (local development mode)" if authenticator is None else ("loaded" if keys_ok else "not loaded"),
         "mode": "local development: inbound requests are NOT authenticated" if app[SETTINGS].dev_mode else "production",
         # Shown, never a reason to refuse traffic: the bot keeps everything for the ticket system.
@@ -365,6 +366,9 @@ def use_uvloop() -> bool:
 
 def run_serve(args: argparse.Namespace | None = None) -> int:
     """Serve until stopped. Settings, the policy and the database are checked before the port opens."""
+    import faulthandler
+
+    faulthandler.enable()  # a fatal signal in C code (SIGBUS, SIGSEGV) still leaves its traceback on stderr
     settings = Settings.from_env()
     policy = load_policy_of(settings)
 

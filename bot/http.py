@@ -53,6 +53,7 @@ from bot.logging_setup import correlation_id, new_correlation_id
 from bot.metrics import Metrics
 from bot.service_urls import service_url_allowed
 from bot.settings import Settings
+from storage.db import DatabaseReadOnly
 from storage.dedup import ActivityClaims, activity_key
 from storage.turns import ConversationTurns, TurnsBusy
 
@@ -88,6 +89,9 @@ class MessageEndpoint:
         token = correlation_id.set(new_correlation_id())
         try:
             return await self._handle(request)
+        except DatabaseReadOnly as error:
+            log.error("request answered 503, Teams retries: %s", error)  # one line; /readyz says it too
+            return web.json_response({"error": "temporarily unavailable"}, status=503)
         except Exception as error:  # noqa: BLE001 - never a 500 for what a caller sent
             log.error("request failed before or around the turn (%s)", type(error).__name__, exc_info=error)
             return web.json_response({"error": "temporarily unavailable"}, status=503)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,18 +84,79 @@ class Database:
         """
         return self.is_sqlite
 
-    async def ping(self) -> bool:
+    async def problem(self) -> str | None:
+        """None when the database can be read and written now; otherwise what is wrong, in words.
+
+        Read-only is checked on the files themselves, never by writing: SQLite writes its WAL
+        index through a memory map of the ``-shm`` file, and a write to one that can no longer be
+        written kills the process with SIGBUS (no exception, no log line). Locked is checked with
+        a short ``BEGIN IMMEDIATE`` of a connection of its own (another process holding the write
+        lock made every turn wait 5 s for a 503 while /readyz said ready).
+        """
+        if self.is_sqlite:
+            path = make_url(self.engine.url).database
+            if path and path != ":memory:":
+                if _read_only(Path(path)):
+                    return "read-only: the database file, its -wal/-shm files or its folder cannot be written"
+                try:
+                    await asyncio.to_thread(_take_write_lock, path)
+                except sqlite3.OperationalError as error:
+                    return "locked by another process" if "locked" in str(error) else f"cannot be written: {error}"
         try:
             async with self.engine.connect() as conn:
+                if not self.is_sqlite and (await conn.execute(text("SHOW transaction_read_only"))).scalar() == "on":
+                    return "read-only (a standby, or a server in read-only mode)"
                 await conn.execute(text("SELECT 1"))
-            return True
-        except Exception:  # noqa: BLE001 - readiness reports any failure as "not ready"
-            return False
+        except Exception as error:  # noqa: BLE001 - readiness reports any failure as "not ready"
+            return f"unreachable ({type(error).__name__})"
+        return None
 
     async def dispose(self) -> None:
         await self.engine.dispose()
         if self.turn_locks is not None:
             await self.turn_locks.dispose()
+
+
+class DatabaseReadOnly(RuntimeError):
+    """The SQLite database's files cannot be written: nothing is read or written until they can."""
+
+
+def _refuse_when_read_only(engine: AsyncEngine, database: Path) -> None:
+    """Refuse every use of the connection while the database's files cannot be written.
+
+    SQLite keeps its WAL index in a memory map of the ``-shm`` file; once that file (or the
+    database) can no longer be written, SQLite's next write through the map kills the process with
+    SIGBUS: no exception, no log line, and a restart loop. So before each statement (two ``access``
+    calls, about a microsecond each) the files are looked at, and a request meets
+    ``DatabaseReadOnly`` instead: the endpoint answers 503 with one clear log line, ``/readyz`` says
+    "read-only". Not at the pool's checkout: a refused checkout closes the connection, and closing
+    SQLite's last connection checkpoints the WAL, which is a write.
+    """
+    watched = (database, Path(f"{database}-shm"))
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _check(*_statement) -> None:
+        if any(not os.access(f, os.W_OK) for f in watched if f.exists()):
+            raise DatabaseReadOnly(f"the database {database} cannot be written (read-only file or file system)")
+
+
+def _read_only(database: Path) -> bool:
+    """Whether SQLite could not write ``database`` (or create its -wal/-shm files beside it)."""
+    folder = database.parent
+    files = [f for f in (database, Path(f"{database}-wal"), Path(f"{database}-shm")) if f.exists()]
+    if not os.access(folder, os.W_OK | os.X_OK) or any(not os.access(f, os.W_OK) for f in files):
+        return True
+    return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+
+
+def _take_write_lock(path: str) -> None:
+    """Take SQLite's write lock for a moment on a connection of its own (raises when it cannot)."""
+    connection = sqlite3.connect(path, timeout=1.0)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()
 
 
 # A pooled PostgreSQL connection is checked before use only when it lay idle this long.
@@ -107,10 +171,10 @@ def _ping_after_idle(engine: AsyncEngine, *, idle_seconds: float, monotonic: Cal
     mid-intake turn's CPU (bench/turns.py). A connection that served a turn moments ago is as good
     as the one the turn had; one that lay idle (a quiet night, a database restart meanwhile) is
     pinged, and a failed ping makes the pool open a fresh connection instead (the pessimistic
-    check of SQLAlchemy's documentation). Should the server drop a connection in the seconds
-    between two uses, the one turn that meets it fails as on any database error (before the turn:
-    503, so Teams retries; during it: the apology, and the dedup claim is released) and SQLAlchemy
-    discards the whole pool at once, so the next turns get fresh connections.
+    check of SQLAlchemy's documentation). A connection the server has closed meanwhile (a
+    restart, a failover, an idle-session timeout) is known to asyncpg without a round trip, as soon
+    as the event loop saw the socket close (``is_closed()``): it is never handed out, used or not
+    minutes ago, so the first request after a database restart is served, not answered 503.
     """
 
     @event.listens_for(engine.sync_engine, "checkin")
@@ -119,6 +183,8 @@ def _ping_after_idle(engine: AsyncEngine, *, idle_seconds: float, monotonic: Cal
 
     @event.listens_for(engine.sync_engine, "checkout")
     def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        if record.driver_connection.is_closed():
+            raise exc.DisconnectionError("the server closed this connection")
         since = record.info.get("idle_since")
         if since is None or monotonic() - since < idle_seconds:
             return  # fresh, or in use moments ago
@@ -148,6 +214,9 @@ def open_database(
             async_creator=inline_connector(make_url(url).database or ":memory:"),
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        path = make_url(url).database
+        if path and path != ":memory:":
+            _refuse_when_read_only(engine, Path(path))
     else:
         # 20 kept connections: at 20 concurrent turns a pool of 10 opened and closed overflow
         # connections all the time (py-spy: 4 % of a turn in connect and TLS negotiation).
