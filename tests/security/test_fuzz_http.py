@@ -1,9 +1,13 @@
 """Fuzz ``/api/messages`` with generated activities and card invokes, in local development mode
 and in authentication mode (with valid tokens, so the generated activity reaches the turn).
 
-Never a 500 (nor 502/503), never a failed turn ("turn failed" is what ``on_turn_error`` logs
-when the bot's code raised). 501 is allowed: it is the answer to an invoke the bot does not
-implement. The number of examples is bounded so the test runs in well under 30 seconds.
+Besides arbitrary JSON: bodies sent in chunks with pauses between them, lone surrogates in ids and
+texts, ticket numbers and card versions no Integer column holds, and malformed mention entities.
+Never a 500 (nor 502/503: the documented 503s are for a database fault or a turn that waited too
+long, neither of which the fuzzer causes), never a failed turn ("turn failed" is what
+``on_turn_error`` logs when the bot's code raised), and never the apology. 501 is allowed: it is
+the answer to an invoke the bot does not implement. The number of examples is bounded so the test
+runs in well under 30 seconds.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import app as app_module
 from storage.migrate import upgrade
 from tests.auth.tokens import KeyServer, SigningKey, TokenKit
 from tests.security.conftest import auth_settings
@@ -25,9 +30,11 @@ from tests.support.harness import harness_settings, start_harness, stop_harness
 
 EXAMPLES = 300
 
+SURROGATES = st.sampled_from(["\ud800", "a\udfffb", "\udbff\udbff", "M-1\ud83d"])
+HUGE = st.sampled_from([2**31, 2**63, 10**20, -(10**20), "99999999999999999999", "²", "١٢"])
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(2**63), max_value=2**63), st.floats(allow_nan=False),
-    st.text(max_size=40),
+    st.text(max_size=40), SURROGATES, HUGE,
 )
 json_values = st.recursive(
     scalars,
@@ -43,7 +50,19 @@ people = st.one_of(
 words = st.sampled_from(
     ["hallo", "help", "stop", "mijn meldingen", "status M-1", "status M-99999999999", "nieuwe melding", "ja", "nee",
      "koppel dit kanaal als servicedesk", "koppel dit kanaal als regie", "<at>Servicedesk</at> help", "", " ", "M-1",
-     "mijn laptop start niet op en ik moet om 10 uur lesgeven", "06 12345678", "\x00", "🙂" * 50]
+     "mijn laptop start niet op en ik moet om 10 uur lesgeven", "06 12345678", "\x00", "🙂" * 50,
+     "status M-99999999999999999999", "aanvulling M-99999999999999999999: de printer piept", "status ²",
+     "aanvulling M-99999999999999999999", "help \ud800", "<at>(</at> koppel dit kanaal als regie"]
+)
+mention_entities = st.lists(
+    st.one_of(
+        st.fixed_dictionaries({"type": st.sampled_from(["mention", "Mention", None, 5])}, optional={
+            "mentioned": st.one_of(st.none(), st.just({"id": acts.BOT["id"]}), st.just({"id": acts.BOT["id"], "name": "[a-"}), json_values),
+            "text": st.sampled_from(["<at>Servicedesk</at>", "<at>(</at>", "<at>", "", "\ud800"]),
+        }),
+        json_values,
+    ),
+    max_size=3,
 )
 texts = st.one_of(words, st.text(max_size=300))
 card_values = st.one_of(
@@ -62,8 +81,8 @@ invoke_values = st.one_of(
     st.fixed_dictionaries(
         {"action": st.fixed_dictionaries(
             {"type": st.sampled_from(["Action.Execute", "Action.Submit", "x"]), "verb": verbs,
-             "data": st.one_of(json_values, st.fixed_dictionaries({"ticket": st.one_of(st.integers(-5, 5), st.text(max_size=5), st.none()),
-                                                                      "versie": st.one_of(st.integers(-2, 5), st.text(max_size=3)),
+             "data": st.one_of(json_values, st.fixed_dictionaries({"ticket": st.one_of(st.integers(-5, 5), st.text(max_size=5), st.none(), HUGE),
+                                                                      "versie": st.one_of(st.integers(-2, 5), st.text(max_size=3), HUGE),
                                                                       "notitie": st.text(max_size=50)}))}
         ), "trigger": st.just("manual")}
     ),
@@ -85,7 +104,7 @@ def activities(draw, service_url: str) -> dict[str, Any]:
     }[conversation_type]
     activity: dict[str, Any] = {
         "type": kind,
-        "id": draw(st.one_of(st.text(min_size=1, max_size=30), st.uuids().map(str))),
+        "id": draw(st.one_of(st.text(min_size=1, max_size=30), st.uuids().map(str), SURROGATES)),
         "channelId": "msteams",
         "serviceUrl": service_url,
         "from": sender,
@@ -100,7 +119,9 @@ def activities(draw, service_url: str) -> dict[str, Any]:
             activity["value"] = draw(card_values)
         if draw(st.booleans()):
             activity["attachments"] = draw(st.lists(st.one_of(json_values, st.fixed_dictionaries({"contentType": st.sampled_from(["image/png", "application/vnd.microsoft.teams.file.download.info", "text/html"]), "contentUrl": st.text(max_size=40), "name": st.text(max_size=20)})), max_size=3))
-    elif kind == "invoke":
+    if draw(st.booleans()):
+        activity["entities"] = draw(mention_entities)
+    if kind == "invoke":
         activity["name"] = draw(st.one_of(st.sampled_from(["adaptiveCard/action", "task/fetch", "composeExtension/query", "signin/verifyState"]), st.text(max_size=20)))
         activity["value"] = draw(invoke_values)
     elif kind == "conversationUpdate":
@@ -139,8 +160,11 @@ def test_fuzz_never_a_500(tmp_path, offline_outbound_token):
         run(dev.post(acts.channel_message(dev.service_url, "koppel dit kanaal als servicedesk", channel="19:servicedesk")))
 
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-        @given(data=st.data(), authenticated=st.booleans(), raw=st.one_of(st.none(), st.binary(max_size=64), json_values.map(lambda v: json.dumps(v).encode())))
-        def post(data, authenticated: bool, raw: bytes | None) -> None:
+        @given(
+            data=st.data(), authenticated=st.booleans(), pieces=st.integers(1, 6),
+            raw=st.one_of(st.none(), st.binary(max_size=64), json_values.map(lambda v: json.dumps(v).encode())),
+        )
+        def post(data, authenticated: bool, pieces: int, raw: bytes | None) -> None:
             harness = auth if authenticated else dev
             headers = {"Content-Type": "application/json"}
             if raw is not None and data.draw(st.integers(0, 9)) == 0:
@@ -150,8 +174,15 @@ def test_fuzz_never_a_500(tmp_path, offline_outbound_token):
             if authenticated:
                 headers["Authorization"] = kit.authorization(serviceurl=harness.service_url)
 
+            async def chunks():  # the body in pieces, with pauses between them (chunked encoding)
+                step = len(body) // pieces + 1
+                for start in range(0, len(body), step):
+                    yield body[start : start + step]
+                    await asyncio.sleep(0)
+
             async def go() -> int:
-                response = await harness.client.post("/api/messages", data=body, headers=headers)
+                sent = body if pieces == 1 else chunks()
+                response = await harness.client.post("/api/messages", data=sent, headers=headers)
                 await response.read()
                 await harness.settle()
                 return response.status
@@ -160,6 +191,8 @@ def test_fuzz_never_a_500(tmp_path, offline_outbound_token):
             statuses.append(status)
             assert status not in (500, 502, 503), body[:300]
             assert not failures, failures
+            apologies = [c.text for h in (dev, auth) for c in h.connector.calls if c.text == app_module.TURN_ERROR_TEXT]
+            assert not apologies, body[:300]
 
         post()
     finally:
