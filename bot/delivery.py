@@ -157,9 +157,9 @@ class Delivery:
 
         Per batch: one transaction claims; the messages of each target go in order (targets side by
         side), each rendered from the current state right before it is sent, and its outcome is
-        recorded as soon as Teams answered it. Rendering at the send, not at the claim: Teams takes 7 calls per
-        second per conversation, so a batch for one channel takes seconds, and a card rendered at
-        the claim would leave showing an older state. A message that had to wait for its turn is
+        recorded as soon as Teams answered it. Rendering at the send, not at the claim: Teams takes
+        7 calls per second per conversation, so a batch for one channel takes seconds, and a card
+        rendered at the claim would leave showing an older state. A message that had to wait for its turn is
         rendered again after the wait (``Connector.until_free``).
         """
         sent = 0

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -62,12 +63,20 @@ class StubConnector:
 
     def app(self) -> web.Application:
         app = web.Application()
-        # Conversation ids may hold any character (the bot percent-encodes them, the router decodes
-        # them again), so the id segment is matched up to the last "/activities".
-        app.router.add_post("/v3/conversations/{conversation:.+}/activities", self._send)
-        app.router.add_post("/v3/conversations/{conversation:.+}/activities/{activity:[^/]+}", self._send)
-        app.router.add_put("/v3/conversations/{conversation:.+}/activities/{activity:[^/]+}", self._update)
+        # Conversation and activity ids may hold any character, "/" included: the bot
+        # percent-encodes each, so they are read from the raw path, one encoded segment each
+        # (the router would match on the decoded path, where an id's "/" splits it).
+        app.router.add_post("/v3/conversations/{rest:.+}", self._send)
+        app.router.add_put("/v3/conversations/{rest:.+}", self._update)
         return app
+
+    @staticmethod
+    def _path_ids(request: web.Request) -> tuple[str, str | None]:
+        """(conversation id, activity id or None) of ``/v3/conversations/{id}/activities[/{id}]``."""
+        segments = request.raw_path.split("?", 1)[0].split("/")
+        if len(segments) not in (5, 6) or segments[4] != "activities":  # "", "v3", "conversations", ...
+            raise web.HTTPNotFound()
+        return unquote(segments[3]), (unquote(segments[5]) if len(segments) == 6 else None)
 
     def _scripted(self, conversation: str) -> web.Response | None:
         own = next((answers for prefix, answers in self.scripts_for.items() if conversation.startswith(prefix) and answers), None)
@@ -86,9 +95,10 @@ class StubConnector:
 
     async def _send(self, request: web.Request) -> web.Response:
         body = await request.json()
-        await self._held(request.match_info["conversation"])
-        scripted = self._scripted(request.match_info["conversation"])
-        self.calls.append(Call("POST", request.match_info["conversation"], request.match_info.get("activity"), body))
+        conversation, activity = self._path_ids(request)
+        await self._held(conversation)
+        scripted = self._scripted(conversation)
+        self.calls.append(Call("POST", conversation, activity, body))
         if scripted is not None:
             self.calls[-1].method = f"POST->{scripted.status}"
             return scripted
@@ -96,13 +106,16 @@ class StubConnector:
 
     async def _update(self, request: web.Request) -> web.Response:
         body = await request.json()
-        await self._held(request.match_info["conversation"])
-        scripted = self._scripted(request.match_info["conversation"])
-        self.calls.append(Call("PUT", request.match_info["conversation"], request.match_info["activity"], body))
+        conversation, activity = self._path_ids(request)
+        if activity is None:
+            raise web.HTTPNotFound()
+        await self._held(conversation)
+        scripted = self._scripted(conversation)
+        self.calls.append(Call("PUT", conversation, activity, body))
         if scripted is not None:
             self.calls[-1].method = f"PUT->{scripted.status}"
             return scripted
-        return web.json_response({"id": request.match_info["activity"]})
+        return web.json_response({"id": activity})
 
     # -- reading what was sent ---------------------------------------------------------------
     def to(self, conversation_prefix: str) -> list[Call]:
