@@ -255,6 +255,8 @@ def _well_formed(body: object) -> bool:
         return False
     if not isinstance(body["conversation"], dict) or not isinstance(body["conversation"].get("id"), str):
         return False
+    if not body["conversation"]["id"].strip("."):
+        return False  # "." or "..": a URL's path drops it, so no reply could reach that conversation
     if not isinstance(body["from"], dict) or not isinstance(body["from"].get("id"), str):
         return False
     return True
