@@ -69,6 +69,7 @@ def _run(work) -> object:
 
 def run_list(args: argparse.Namespace) -> int:
     from storage import outbox
+    from storage.tickets import ticket_label
 
     async def work(session, now):
         return await outbox.undelivered(session, failed_only=args.failed)
@@ -81,7 +82,7 @@ def run_list(args: argparse.Namespace) -> int:
     for row in rows:
         print("\t".join(str(value) for value in (
             row.id, row.status, f"{row.target_kind}:{row.target_key}", (row.payload or {}).get("kind", "?"),
-            f"M-{row.ticket_id}" if row.ticket_id is not None else "-", row.attempts, row.created_at.isoformat(),
+            ticket_label(row.ticket_id) if row.ticket_id is not None else "-", row.attempts, row.created_at.isoformat(),
             row.failing_since.isoformat() if row.failing_since else "-", (row.last_error or "-").replace("\t", " ").replace("\n", " "),
         )))
     return 0
