@@ -6,78 +6,62 @@ permissions back, a channel linked again), ``retry`` puts it back in the queue: 
 it within its next outbox sweep (15 seconds). ``discard`` drops a pending or failed message for good.
 Each retry and discard is written to the audit trail (``--by`` names who ran it).
 
-Exit 0 on success, 1 when no such message can be retried or discarded, 2 on bad settings or input.
+Exit codes as every command's (``cli.common``): 1 when the message named cannot be retried or
+discarded (``retry --all`` with nothing given up is done, 0).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
+from typing import Any, Awaitable, Callable
+
+from cli.common import EXIT_OK, EXIT_PROBLEM, fail, plural, positive_int, with_database
+from sla.clock import SystemClock
+from storage import audit, outbox
+from storage.tickets import ticket_label
 
 
 def register(subparsers) -> argparse.ArgumentParser:
-    outbox = subparsers.add_parser(
+    parser = subparsers.add_parser(
         "outbox", help="messages the bot could not deliver: list, send again, discard",
         description="The outbox: messages waiting to be sent, and those given up.",
     )
-    sub = outbox.add_subparsers(dest="outbox_command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="outbox_command", metavar="COMMAND")
     sub.required = True
     listing = sub.add_parser("list", help="messages not delivered yet (pending and given up)")
     listing.add_argument("--failed", action="store_true", help="only the messages given up")
     listing.set_defaults(func=run_list)
     retry = sub.add_parser("retry", help="send a given-up message again (or every one with --all)")
     which = retry.add_mutually_exclusive_group(required=True)
-    which.add_argument("id", nargs="?", type=int, help="the message's id (from `outbox list`)")
+    which.add_argument("id", nargs="?", type=positive_int, help="the message's id (from `outbox list`)")
     which.add_argument("--all", action="store_true", help="every given-up message")
     retry.set_defaults(func=run_retry)
     discard = sub.add_parser("discard", help="drop a pending or given-up message for good")
-    discard.add_argument("id", type=int, help="the message's id (from `outbox list`)")
+    discard.add_argument("id", type=positive_int, help="the message's id (from `outbox list`)")
     discard.set_defaults(func=run_discard)
-    for parser in (retry, discard):
-        parser.add_argument("--by", default="cli", help="who runs this, for the audit trail (default: cli)")
-    return outbox
+    for command in (retry, discard):
+        command.add_argument("--by", default="cli", help="who runs this, for the audit trail (default: cli)")
+    return parser
 
 
-def _run(work) -> object:
-    from bot.settings import Settings, SettingsError
-    from sla.clock import SystemClock
-    from storage.db import open_database
-    from storage.migrate import SchemaNotCurrent, ensure_current
+def _in_one_transaction(work: Callable[..., Awaitable[Any]]) -> Any:
+    """``await work(session, now)`` in one transaction on ``DATABASE_URL``."""
 
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"servicedesk: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+    async def transaction(database, settings):
+        async with database.sessions.begin() as session:
+            return await work(session, SystemClock().now())
 
-    async def main():
-        database = open_database(settings.database_url)
-        try:
-            await ensure_current(database.engine)
-            async with database.sessions.begin() as session:
-                return await work(session, SystemClock().now())
-        finally:
-            await database.dispose()
-
-    try:
-        return asyncio.run(main())
-    except SchemaNotCurrent as error:
-        print(f"servicedesk: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+    return with_database(transaction)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from storage import outbox
-    from storage.tickets import ticket_label
-
     async def work(session, now):
         return await outbox.undelivered(session, failed_only=args.failed)
 
-    rows = _run(work)
+    rows = _in_one_transaction(work)
     if not rows:
         print("no messages given up" if args.failed else "nothing waiting: every message was delivered")
-        return 0
+        return EXIT_OK
     print("id\tstatus\tto\tkind\tticket\tattempts\tcreated\tfailing since\tlast error")
     for row in rows:
         print("\t".join(str(value) for value in (
@@ -85,43 +69,38 @@ def run_list(args: argparse.Namespace) -> int:
             ticket_label(row.ticket_id) if row.ticket_id is not None else "-", row.attempts, row.created_at.isoformat(),
             row.failing_since.isoformat() if row.failing_since else "-", (row.last_error or "-").replace("\t", " ").replace("\n", " "),
         )))
-    return 0
+    return EXIT_OK
 
 
 def _audited(action: str, ids: list[int], by: str, session, now):
-    from storage import audit
-
     return audit.append(session, at=now, actor_id=by, action=action, ticket_id=None, result="done", details={"messages": ids})
 
 
 def run_retry(args: argparse.Namespace) -> int:
-    from storage import outbox
-
     async def work(session, now):
         ids = await outbox.send_again(session, message_ids=None if args.all else [args.id], now=now)
         if ids:
             await _audited("outbox_retry", ids, args.by, session, now)
         return ids
 
-    ids = _run(work)
+    ids = _in_one_transaction(work)
+    if not ids and args.all:
+        print("no messages given up: nothing to send again")
+        return EXIT_OK
     if not ids:
-        print("servicedesk: no given-up message " + ("to send again" if args.all else f"with id {args.id}"), file=sys.stderr)
-        return 1
-    print(f"{len(ids)} message(s) queued again: {', '.join(map(str, ids))}; a running bot sends them within 15 seconds")
-    return 0
+        return fail(f"no given-up message with id {args.id}; `servicedesk outbox list --failed` shows them", EXIT_PROBLEM)
+    print(f"{plural(len(ids), 'message', 'messages')} queued again: {', '.join(map(str, ids))}; a running bot sends them within 15 seconds")
+    return EXIT_OK
 
 
 def run_discard(args: argparse.Namespace) -> int:
-    from storage import outbox
-
     async def work(session, now):
         done = await outbox.discard(session, message_id=args.id)
         if done:
             await _audited("outbox_discard", [args.id], args.by, session, now)
         return done
 
-    if not _run(work):
-        print(f"servicedesk: no pending or given-up message with id {args.id}", file=sys.stderr)
-        return 1
+    if not _in_one_transaction(work):
+        return fail(f"no pending or given-up message with id {args.id}; `servicedesk outbox list` shows them", EXIT_PROBLEM)
     print(f"message {args.id} discarded")
-    return 0
+    return EXIT_OK

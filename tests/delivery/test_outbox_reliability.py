@@ -290,7 +290,7 @@ async def test_a_message_refused_for_the_give_up_time_is_reported_and_an_operato
     assert "no given-up message with id 999" in capsys.readouterr().err
     desk.connector.scripts_for["19:regie"].clear()  # the channel's permissions are back
     assert await _cli(["outbox", "retry", str(failed.id), "--by", "beheerder"]) == 0
-    assert f"1 message(s) queued again: {failed.id}" in capsys.readouterr().out
+    assert f"1 message queued again: {failed.id}" in capsys.readouterr().out
     await _sweep(desk, delivery, until=max(desk.clock.now(), SystemClock().now()) + timedelta(minutes=1))  # due at once
     assert len(_accepted(desk, "19:regie")) == 1
     assert await _cli(["outbox", "list", "--failed"]) == 0
