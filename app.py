@@ -368,7 +368,8 @@ def run_serve(args: argparse.Namespace | None = None) -> int:
     """Serve until stopped. Settings, the policy and the database are checked before the port opens."""
     import faulthandler
 
-    faulthandler.enable()  # a fatal signal in C code (SIGBUS, SIGSEGV) still leaves its traceback on stderr
+    if hasattr(sys.__stderr__, "fileno"):  # a fatal signal in C code (SIGBUS, SIGSEGV) still leaves its traceback
+        faulthandler.enable(file=sys.__stderr__)
     settings = Settings.from_env()
     policy = load_policy_of(settings)
 

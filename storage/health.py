@@ -21,10 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import refs
 from storage.models import ConversationRef, JobRun, OutboxMessage, Ticket
+from storage.outbox import Status
 from storage.tickets import OPEN_STATUSES
 
-PENDING = "pending"
-FAILED = "failed"
+PENDING = Status.PENDING
+FAILED = Status.FAILED
 
 # The clock states of an open ticket (``open_ticket_clocks``).
 RUNNING = "running"

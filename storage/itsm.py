@@ -86,14 +86,14 @@ _EARLIER = _OUTBOX.alias("earlier")
 _CLAIMABLE = (
     select(_OUTBOX.c.id, _OUTBOX.c.target_key, _OUTBOX.c.payload, _OUTBOX.c.ticket_id, _OUTBOX.c.attempts)
     .where(
-        _OUTBOX.c.status == "pending",
+        _OUTBOX.c.status == outbox.Status.PENDING,
         _OUTBOX.c.target_kind == outbox.ITSM,
         _OUTBOX.c.next_attempt_at <= bindparam("now"),
         (_OUTBOX.c.lease_until.is_(None)) | (_OUTBOX.c.lease_until <= bindparam("now")),
         ~exists().where(
             and_(
                 _EARLIER.c.target_kind == outbox.ITSM,
-                _EARLIER.c.status == "pending",
+                _EARLIER.c.status == outbox.Status.PENDING,
                 _EARLIER.c.ticket_id == _OUTBOX.c.ticket_id,
                 _EARLIER.c.id < _OUTBOX.c.id,
             )
@@ -108,7 +108,7 @@ _LEASE = (
     .where(_OUTBOX.c.id.in_(bindparam("claimed_ids", expanding=True)))
     .values(lease_until=bindparam("until"), claimed_by=bindparam("worker"))
 )
-_MINE = (_OUTBOX.c.id == bindparam("message_id")) & (_OUTBOX.c.claimed_by == bindparam("worker")) & (_OUTBOX.c.status == "pending")
+_MINE = (_OUTBOX.c.id == bindparam("message_id")) & (_OUTBOX.c.claimed_by == bindparam("worker")) & (_OUTBOX.c.status == outbox.Status.PENDING)
 
 
 async def claim(session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int = 20) -> list[Row]:
@@ -142,20 +142,20 @@ async def again(
 
 async def give_up(session: AsyncSession, *, message_id: int, worker: str, error: str) -> None:
     await session.execute(
-        update(_OUTBOX).where(_MINE).values(status="failed", attempts=_OUTBOX.c.attempts + 1, lease_until=None, last_error=error[:300]),
+        update(_OUTBOX).where(_MINE).values(status=outbox.Status.FAILED, attempts=_OUTBOX.c.attempts + 1, lease_until=None, last_error=error[:300]),
         {"message_id": message_id, "worker": worker},
     )
 
 
 async def pending_count(session: AsyncSession) -> int:
-    query = select(func.count()).select_from(_OUTBOX).where(_OUTBOX.c.target_kind == outbox.ITSM, _OUTBOX.c.status == "pending")
+    query = select(func.count()).select_from(_OUTBOX).where(_OUTBOX.c.target_kind == outbox.ITSM, _OUTBOX.c.status == outbox.Status.PENDING)
     return (await session.execute(query)).scalar_one()
 
 
 async def has_pending_write(session: AsyncSession, ticket_id: int) -> bool:
     """Whether a card's change of this ticket is still on its way to the ticket system."""
     query = select(_OUTBOX.c.id).where(
-        _OUTBOX.c.target_kind == outbox.ITSM, _OUTBOX.c.status == "pending", _OUTBOX.c.ticket_id == ticket_id
+        _OUTBOX.c.target_kind == outbox.ITSM, _OUTBOX.c.status == outbox.Status.PENDING, _OUTBOX.c.ticket_id == ticket_id
     )
     return (await session.execute(query.limit(1))).first() is not None
 

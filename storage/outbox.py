@@ -229,8 +229,9 @@ async def mark_retry(
     await session.execute(update(_OUTBOX).where(_OUTBOX.c.id == message_id, _OUTBOX.c.claimed_by == worker).values(**values))
 
 
-async def mark_failed(session: AsyncSession, *, message_id: int, worker: str, error: str, now: datetime) -> None:
-    """Given up: nobody sends it again unless an operator says so (``retry``)."""
+async def mark_failed(session: AsyncSession, *, message_id: int, worker: str, error: str, now: datetime | None = None) -> None:
+    """Given up: nobody sends it again unless an operator says so (``retry``). ``now``: when it
+    failed, kept as ``failing_since`` unless an earlier refusal set it."""
     await session.execute(
         update(_OUTBOX)
         .where(_OUTBOX.c.id == message_id, _OUTBOX.c.claimed_by == worker)

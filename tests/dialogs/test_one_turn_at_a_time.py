@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -51,7 +51,7 @@ class Replica:
 
 async def _second_replica(first: BotHarness) -> Replica:
     """Another bot process on the same database, answering through the same stub connector."""
-    settings = replace(first.app[app_module.SETTINGS], worker_id="test-worker-b")
+    settings = first.app[app_module.SETTINGS].model_copy(update={"worker_id": "test-worker-b"})
     client = TestClient(TestServer(app_module.create_app(settings, clock=first.clock), host="127.0.0.1"))
     await client.start_server()
     return Replica(client)

@@ -73,13 +73,13 @@ async def test_turns_a_429_a_refused_token_and_a_failed_message_are_read_back_fr
     assert await h.say("help") == 200
     message_turns += 1
 
-    # A message Teams refuses for good (403 in the servicedesk channel).
+    # A message Teams refuses for good (413 in the servicedesk channel: a 403 would be tried again).
     async with bot.app[app_module.DATABASE].sessions.begin() as session:
         await outbox.enqueue(
             session, dedup_key="test:refused", target=outbox.Target.channel("servicedesk"),
             payload={"kind": "ticket_card", "ticket_id": 1}, op=outbox.SEND_CARD, ticket_id=1, now=bot.clock.now(),
         )
-    bot.connector.script = [(403, {})]
+    bot.connector.script = [(413, {})]
     await bot.app[app_module.DELIVERY].drain()
 
     # Two days on, nobody reacted: the ticket's first response is late.
