@@ -2,7 +2,8 @@
 
 * ``sla.policy``     contracts as TOML policies (``halt``, ``sib`` or your own file)
 * ``sla.calendar``   business calendars: add working time, measure it, with pauses
-* ``sla.deadlines``  a ticket's deadlines from its event log
+* ``sla.fold``       the one fold of a ticket's event log: every clock and per-ticket figure
+* ``sla.deadlines``  a ticket's deadlines (the `sla deadlines` contract), read from the fold
 * ``sla.priority``   the priority decision and the P1-uplift rule from the intake answers
 * ``sla.kpi``        the weekly/monthly figures against the contract
 * ``sla.humanize``   deadlines as people say them, in Dutch

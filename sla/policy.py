@@ -20,11 +20,15 @@ package (no network).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -32,20 +36,36 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from sla.calendar import BusinessCalendar, Calendar, ClockCalendar, Window
+from sla.calendar import BusinessCalendar, Calendar, ClockCalendar, Window, to_us
 
 POLICY_DIR = Path(__file__).parent / "policies"
 SHIPPED_POLICIES = ("halt", "sib")
 PRIORITIES = ("P1", "P2", "P3", "P4")
 CLOCK_24_7 = "24/7"
 CLOCK_WORKING_HOURS = "working_hours"
-# The clocks a ticket has; "wacht op derde" may stop any of them (policy key pause.stops).
-CLOCK_NAMES = ("first_response", "resolution", "definitive_resolution", "containment", "update")
-# Status updates to the reporter are never paused (DESIGN.md), so "update" cannot be stopped.
-PAUSABLE_CLOCKS = CLOCK_NAMES[:4]
+# The clocks a ticket can have (``sla.fold``); warn_before may name any of them.
+CLOCK_NAMES = (
+    "first_response", "resolution", "definitive_resolution", "containment", "onsite", "device_fallback",
+    "data_breach", "rca",
+)
+# What "wacht op derde" may stop (policy key pause.stops). Never the reporter's updates, never the
+# legal 72 hours of a data breach, never the RCA after closure.
+PAUSABLE_CLOCKS = CLOCK_NAMES[:6]
+# Shares over tickets that are not per priority (policy table [norms]); csat_average is a score.
+TICKET_NORMS = (
+    "kept_informed", "first_time_fix", "single_owner", "csat_average", "csat_share_7_or_more",
+    "data_breach", "rca", "major_incident_updates",
+)
+# What [sources] may name: every figure of the reports (``sla.kpi``).
+SOURCE_KEYS = CLOCK_NAMES + (
+    "update", "major_incident_updates", "kept_informed", "first_time_fix", "single_owner", "csat", "backlog",
+    "mttr", "mttp", "wait",
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Years scanned to learn which holiday names the package knows, to reject typos in a policy.
 _NAME_SCAN_YEARS = range(2020, 2041)
+# Annex §2.2 (iii): a change of the KPI set "per kwartaalgrens ingaat".
+QUARTER_MONTHS = (1, 4, 7, 10)
 
 Cadence = timedelta | Literal["working_day", "agreed_date"]
 
@@ -55,12 +75,27 @@ class PolicyError(ValueError):
 
 
 @dataclass(frozen=True)
+class DayDeadline:
+    """A term the contract states as a day rather than a duration (PvE §10.1.5):
+    ``"same_day"`` ("zelfde dag": before midnight of the day the clock started) or
+    ``"next_working_day"`` ("volgende werkdag": by the close of the next working day)."""
+
+    rule: Literal["same_day", "next_working_day"]
+
+
+Term = timedelta | DayDeadline
+
+
+@dataclass(frozen=True)
 class PriorityTerms:
     """One priority's promises.
 
     Durations are working time on this priority's ``clock``. ``update_cadence`` is a duration,
     ``"working_day"`` (same time next working day) or ``"agreed_date"`` (P4: on the date agreed
-    with the reporter), or None when the contract promises no updates.
+    with the reporter), or None when the contract promises no updates. ``norm_percent`` is the
+    share of tickets that must meet each clock (PvE §10.1.3 "Normeringen"); ``clock_norms``
+    overrides it per clock where a document says otherwise (annex: P1 stabilisation is a minimum
+    requirement without a percentage, so 100).
     """
 
     clock: str
@@ -72,6 +107,31 @@ class PriorityTerms:
     # P1: a workaround ("noodoplossing") / stabilisation stops the resolution clock.
     workaround_meets_resolution: bool = False
     containment: timedelta | None = None
+    # PvE P1: "telefonisch contact verplicht": the first reaction needs a registered call.
+    call_required: bool = False
+    onsite: Term | None = None
+    device_fallback: Term | None = None
+    # PvE §10.1.5 P1: "same-day swap; anders nood-werkplek binnen 4 uur": a swap may take this long.
+    device_fallback_swap: Term | None = None
+    # A wait on a third party longer than this alerts regie (the documents name no maximum).
+    max_wait: timedelta | None = None
+    # A missed status update is a regie notice, not only a figure.
+    notify_missed_update: bool = False
+    clock_norms: Mapping[str, Fraction] = field(default_factory=dict)
+
+    def norm(self, clock_name: str) -> Fraction:
+        """The exact share (percent) of tickets that must meet ``clock_name``."""
+        norm = self.clock_norms.get(clock_name)
+        return norm if norm is not None else Fraction(str(self.norm_percent))
+
+    def term(self, clock_name: str) -> Term | None:
+        """The term of a per-priority clock, or None where this priority has none."""
+        return getattr(self, clock_name, None) if clock_name in _PRIORITY_CLOCKS else None
+
+
+_PRIORITY_CLOCKS = frozenset(
+    ("first_response", "resolution", "definitive_resolution", "containment", "onsite", "device_fallback")
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +157,7 @@ class MajorIncidentCadence:
 
     first: timedelta
     then: timedelta
+    notify_missed_update: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,7 +171,12 @@ class BacklogLimits:
 
 @dataclass(frozen=True, eq=False)
 class Policy:
-    """A loaded, validated policy with its two calendars ready for use."""
+    """One version of a loaded, validated policy with its two calendars ready for use.
+
+    A policy file may hold several versions (annex §2.2: a change takes effect at a quarter
+    boundary). Every version knows all of them: ``in_force(instant)`` gives the version that
+    applied then, so a past period is always computed with the numbers of its own time.
+    """
 
     name: str
     source: str
@@ -125,6 +191,21 @@ class Policy:
     working_calendar: BusinessCalendar = field(repr=False)
     clock_calendar: ClockCalendar = field(repr=False)
     description: str = ""
+    # AVG art. 33: a data breach is reported to the authority within this (clock hours).
+    data_breach_within: timedelta | None = None
+    # Annex T2 "RCA tijdigheid": after a major incident's closure, in working hours.
+    rca_within: timedelta | None = None
+    # Exact shares and scores for the figures that are not per priority (TICKET_NORMS).
+    norms: Mapping[str, Fraction] = field(default_factory=dict)
+    # Where each norm comes from, per figure ("PvE §10.4", "bijlage O3"), shown beside it.
+    sources: Mapping[str, str] = field(default_factory=dict)
+    # None: the only version, in force always. The first version also covers the time before it.
+    effective_from: date | None = None
+    # sha256 of this version's text as read, so a version that was in force cannot change unseen.
+    digest: str = ""
+    # Every version of the file, oldest first, with the UTC microsecond it takes effect (set once
+    # by the loader; see ``in_force``).
+    versions: tuple[tuple[int, "Policy"], ...] = field(default=(), repr=False)
 
     def terms(self, priority: str) -> PriorityTerms:
         try:
@@ -137,6 +218,18 @@ class Policy:
         """The calendar of that priority's clock: 24/7 or working hours."""
         clock = self.terms(priority).clock
         return self.clock_calendar if clock == CLOCK_24_7 else self.working_calendar
+
+    def in_force_us(self, instant: int) -> "Policy":
+        """The version in force at ``instant`` (UTC microseconds)."""
+        versions = self.versions
+        if len(versions) < 2:
+            return self
+        index = bisect_right(versions, instant, key=lambda version: version[0]) - 1
+        return versions[max(index, 0)][1]
+
+    def in_force(self, instant: datetime) -> "Policy":
+        """The version in force at ``instant`` (aware)."""
+        return self.in_force_us(to_us(instant))
 
     @property
     def containment(self) -> Mapping[str, timedelta]:
@@ -207,11 +300,12 @@ def _observed_dates_provider(country: str, names: frozenset[str]):
 class _Reader:
     """Turns the raw TOML mapping into a Policy, naming file and key in every complaint."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, prefix: str = "") -> None:
         self.label = label
+        self.prefix = prefix  # "earlier[0]." inside an earlier version
 
     def fail(self, key: str, problem: str) -> PolicyError:
-        return PolicyError(f"{self.label}: {key}: {problem}")
+        return PolicyError(f"{self.label}: {self.prefix}{key}: {problem}")
 
     # generic getters -----------------------------------------------------------------------
     def table(self, raw: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> Mapping:
@@ -277,8 +371,30 @@ class _Reader:
             raise self.fail(path, f"expected a number from {low:g} to {high:g}, got {value!r}")
         return float(value)
 
+    def fraction(self, raw: Mapping, key: str, path: str, *, high: float = 100) -> Fraction:
+        """A norm as an exact fraction: 99.8 is 499/5, so a verdict never depends on float error."""
+        self.number(raw, key, path, low=0, high=high)  # a number in range, or a clear complaint
+        return Fraction(repr(raw[key]))
+
+    def flag(self, raw: Mapping, key: str, path: str) -> bool:
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(path, f"expected true or false, got {value!r}")
+        return value
+
+    def term(self, value: Any, path: str, *, clock: str, working_day: timedelta) -> Term:
+        """A duration, or a day rule: "zelfde dag" or "volgende werkdag"."""
+        if isinstance(value, str):
+            text = " ".join(value.strip().lower().split())
+            if text == "zelfde dag":
+                return DayDeadline("same_day")
+            if text == "volgende werkdag":
+                return DayDeadline("next_working_day")
+        return self.duration(value, path, clock=clock, working_day=working_day)
+
     # sections -----------------------------------------------------------------------------
     def policy(self, raw: Mapping[str, Any], *, default_name: str, tz_name: str | None) -> Policy:
+        """Every version in the file; the newest (the top level) is returned, knowing the others."""
         name = self.string(raw, "name", "name", default_name)
         description = self.string(raw, "description", "description", "")
         zone = tz_name or self.string(raw, "timezone", "timezone", "Europe/Amsterdam")
@@ -286,48 +402,119 @@ class _Reader:
             tz = ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
             raise self.fail("timezone", f"unknown time zone {zone!r}") from None
+        earlier = raw.get("earlier", [])
+        if not isinstance(earlier, list) or not all(isinstance(v, Mapping) for v in earlier):
+            raise self.fail("earlier", "expected [[earlier]] tables, each a whole earlier version")
+        bodies = [(f"earlier[{i}].", body) for i, body in enumerate(earlier)] + [("", raw)]
+        versions = [
+            self.version(body, prefix=prefix, name=name, description=description, tz=tz, only=len(bodies) == 1)
+            for prefix, body in bodies
+        ]
+        starts: list[int] = []
+        for (prefix, _), version in zip(bodies, versions):
+            if len(versions) > 1 and version.effective_from is None:
+                raise self.fail(f"{prefix}effective_from", "missing: with earlier versions every version needs its date")
+            if version.effective_from is None:
+                continue
+            start = to_us(datetime(version.effective_from.year, version.effective_from.month, 1, tzinfo=tz))
+            if starts and start <= starts[-1]:
+                raise self.fail(f"{prefix}effective_from", "versions must follow each other in time, oldest first")
+            starts.append(start)
+        # The oldest version also covers the time before its date: there is nothing else.
+        table = tuple(zip([-(2**62)] + starts[1:], versions)) if len(versions) > 1 else ()
+        for version in versions:
+            object.__setattr__(version, "versions", table)
+        return versions[-1]
 
-        week, standard = self.service_window(raw)
-        window_table = self.table(raw, "service_window", "service_window")
+    def version(self, raw: Mapping[str, Any], *, prefix: str, name: str, description: str, tz: ZoneInfo, only: bool) -> Policy:
+        """One version's body (the top level, or one [[earlier]] table)."""
+        reader = _Reader(self.label, prefix)
+        effective = reader.effective_from(raw)
+        week, standard = reader.service_window(raw)
+        window_table = reader.table(raw, "service_window", "service_window")
         if "working_day" in window_table:
-            working_day = self.duration(
+            working_day = reader.duration(
                 window_table["working_day"], "service_window.working_day",
                 clock=CLOCK_24_7, working_day=timedelta(0),
             )
         else:
             day_totals = {sum(end - start for start, end in day) for day in week if day}
             if len(day_totals) != 1:
-                raise self.fail(
+                raise reader.fail(
                     "service_window.working_day",
                     "windows differ per weekday, so say how long a working day is (e.g. '10h')",
                 )
             working_day = timedelta(minutes=day_totals.pop())
 
-        observed_names, calendar = self.holidays(raw, tz, week, standard)
-        priorities = self.priorities(raw, working_day)
-        pause_table = self.table(raw, "pause", "pause", required=False)
-        stops = self.string_list(pause_table, "stops", "pause.stops") if pause_table else ["resolution"]
+        observed_names, calendar = reader.holidays(raw, tz, week, standard)
+        priorities = reader.priorities(raw, working_day)
+        pause_table = reader.table(raw, "pause", "pause", required=False)
+        stops = reader.string_list(pause_table, "stops", "pause.stops") if pause_table else ["resolution"]
         for clock_name in stops:
             if clock_name not in PAUSABLE_CLOCKS:
-                raise self.fail(
+                raise reader.fail(
                     "pause.stops", f"cannot pause {clock_name!r}; use {', '.join(PAUSABLE_CLOCKS)}"
                 )
-
+        body = {key: value for key, value in raw.items() if key != "earlier"}
+        canonical = json.dumps({"name": name, "timezone": tz.key, "version": body}, sort_keys=True, default=str)
         return Policy(
             name=name,
             source=self.label,
             tz=tz,
             priorities=priorities,
             pause_stops=frozenset(stops),
-            warn_before=self.warnings(raw),
-            major_incident_cadence=self.major_incident(raw),
-            backlog=self.backlog(raw),
+            warn_before=reader.warnings(raw),
+            major_incident_cadence=reader.major_incident(raw),
+            backlog=reader.backlog(raw),
             working_day=working_day,
             observed_holidays=observed_names,
             working_calendar=calendar,
             clock_calendar=ClockCalendar(),
             description=description,
+            data_breach_within=reader.single_term(raw, "data_breach", "report_within", clock=CLOCK_24_7, working_day=working_day),
+            rca_within=reader.single_term(raw, "rca", "within", clock=CLOCK_WORKING_HOURS, working_day=working_day),
+            norms=reader.ticket_norms(raw),
+            sources=reader.sources(raw),
+            effective_from=effective,
+            digest=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         )
+
+    def effective_from(self, raw: Mapping) -> date | None:
+        value = raw.get("effective_from")
+        if value is None:
+            return None
+        try:
+            day = value if isinstance(value, date) and not isinstance(value, datetime) else date.fromisoformat(str(value))
+        except ValueError:
+            raise self.fail("effective_from", f"expected a date like 2026-04-01, got {value!r}") from None
+        if day.day != 1 or day.month not in QUARTER_MONTHS:
+            raise self.fail(
+                "effective_from",
+                f"a version takes effect at a quarter boundary (1 January, April, July or October), got {day.isoformat()}",
+            )
+        return day
+
+    def single_term(self, raw: Mapping, table_key: str, key: str, *, clock: str, working_day: timedelta) -> timedelta | None:
+        table = self.table(raw, table_key, table_key, required=False)
+        if not table:
+            return None
+        return self.duration(table.get(key), f"{table_key}.{key}", clock=clock, working_day=working_day)
+
+    def ticket_norms(self, raw: Mapping) -> dict[str, Fraction]:
+        table = self.table(raw, "norms", "norms", required=False)
+        result = {}
+        for key in table:
+            if key not in TICKET_NORMS:
+                raise self.fail(f"norms.{key}", f"unknown norm; use {', '.join(TICKET_NORMS)}")
+            result[key] = self.fraction(table, key, f"norms.{key}", high=10 if key == "csat_average" else 100)
+        return result
+
+    def sources(self, raw: Mapping) -> dict[str, str]:
+        table = self.table(raw, "sources", "sources", required=False)
+        for key in table:
+            if key not in SOURCE_KEYS:
+                raise self.fail(f"sources.{key}", f"unknown figure; use {', '.join(SOURCE_KEYS)}")
+        return {key: self.string(table, key, f"sources.{key}") for key in table}
 
     def service_window(self, raw: Mapping) -> tuple[list[tuple[Window, ...]], tuple[Window, ...]]:
         table = self.table(raw, "service_window", "service_window")
@@ -407,9 +594,17 @@ class _Reader:
                     cadence = value
                 else:
                     cadence = self.duration(value, f"{path}.update_every", clock=clock, working_day=working_day)
-            workaround = entry.get("workaround_meets_resolution", False)
-            if not isinstance(workaround, bool):
-                raise self.fail(f"{path}.workaround_meets_resolution", f"expected true or false, got {workaround!r}")
+            def term(key: str) -> Term | None:
+                if key not in entry:
+                    return None
+                return self.term(entry[key], f"{path}.{key}", clock=clock, working_day=working_day)
+
+            clock_norms = {}
+            norms_table = self.table(entry, "norms", f"{path}.norms", required=False)
+            for clock_name in norms_table:
+                if clock_name not in _PRIORITY_CLOCKS:
+                    raise self.fail(f"{path}.norms.{clock_name}", f"unknown clock; use {', '.join(sorted(_PRIORITY_CLOCKS))}")
+                clock_norms[clock_name] = self.fraction(norms_table, clock_name, f"{path}.norms.{clock_name}")
             result[priority] = PriorityTerms(
                 clock=clock,
                 first_response=dur("first_response"),
@@ -417,8 +612,15 @@ class _Reader:
                 norm_percent=self.number(entry, "norm_percent", f"{path}.norm_percent", low=0, high=100),
                 definitive_resolution=dur("definitive_resolution", optional=True),
                 update_cadence=cadence,
-                workaround_meets_resolution=workaround,
+                workaround_meets_resolution=self.flag(entry, "workaround_meets_resolution", f"{path}.workaround_meets_resolution"),
                 containment=dur("containment", optional=True),
+                call_required=self.flag(entry, "call_required", f"{path}.call_required"),
+                onsite=term("onsite"),
+                device_fallback=term("device_fallback"),
+                device_fallback_swap=term("device_fallback_swap"),
+                max_wait=dur("max_wait", optional=True),
+                notify_missed_update=self.flag(entry, "notify_missed_update", f"{path}.notify_missed_update"),
+                clock_norms=clock_norms,
             )
         extra = set(table) - set(PRIORITIES)
         if extra:
@@ -451,7 +653,8 @@ class _Reader:
                               clock=CLOCK_24_7, working_day=timedelta(0))
         then = self.duration(table.get("then_every"), "major_incident.then_every",
                              clock=CLOCK_24_7, working_day=timedelta(0))
-        return MajorIncidentCadence(first=first, then=then)
+        notify = self.flag(table, "notify_missed_update", "major_incident.notify_missed_update")
+        return MajorIncidentCadence(first=first, then=then, notify_missed_update=notify)
 
     def backlog(self, raw: Mapping) -> BacklogLimits:
         table = self.table(raw, "backlog", "backlog", required=False)

@@ -58,7 +58,7 @@ def test_tz_name_overrides_the_policy_time_zone():
         ("norm_percent = 98", "norm_percent = 198",
          "halt-custom.toml: priorities.P1.norm_percent: expected a number from 0 to 100, got 198"),
         ('stops = ["resolution"]', 'stops = ["update"]',
-         "halt-custom.toml: pause.stops: cannot pause 'update'; use first_response, resolution, definitive_resolution, containment"),
+         "halt-custom.toml: pause.stops: cannot pause 'update'; use first_response, resolution, definitive_resolution, containment, onsite, device_fallback"),
         ('timezone = "Europe/Amsterdam"', 'timezone = "Mars/Olympus"',
          "halt-custom.toml: timezone: unknown time zone 'Mars/Olympus'"),
         ('resolution = "4h"', 'resolution = "4 werkdagen"',

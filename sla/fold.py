@@ -1,0 +1,692 @@
+"""The one fold of a ticket's event log: every clock and per-ticket figure the contracts define.
+
+Deadlines, KPIs, regie's notices, the status-update sweep, the export, the reports and the cards
+all read ``fold(policy, events, now=...)`` and nothing else reads the log for a clock. What each
+clock and figure means, with the documents' words and the choices made where they leave room, is
+written down in ``docs/kpi-definitions.md``; this docstring is the short version.
+
+* The policy version is the one in force at the report (``Policy.in_force``): a ticket is held to
+  the promise made when it was reported. Every priority-bound clock starts at the report and uses
+  the ticket's *last* priority (a P3 raised to P1 counts from the report, DESIGN.md).
+* ``now`` is the moment the log is read at; events after it are ignored. A running clock whose due
+  has passed at ``now`` is OVERDUE (a breach), a stopped one is MET or MISSED.
+* First substantive reaction: the first REACTION (priority confirmed, next step); where the policy
+  says ``call_required`` (P1 and so P1-uplift) also a CALL_REGISTERED with ``reached``. The clock
+  stops when both are there. ACKNOWLEDGED ("oppakken") and the bot's confirmation never stop it.
+* Resolution: the final RESOLVED or CLOSED (not followed by REOPENED); where the policy says
+  ``workaround_meets_resolution`` the first WORKAROUND if earlier. Definitive resolution: the final
+  resolution.
+* "Wacht op derde" is always recorded as a wait (party, reason, from, until); it stops only the
+  clocks in the policy's ``pause.stops`` (halt: none; sib: containment), measured in the clock's
+  own calendar. While a wait is open a stopped clock has no due (it stands still). A wait longer
+  than the priority's ``max_wait`` is ``exceeded`` (regie is told).
+* Containment (security incidents) runs from the report when the report was a security incident,
+  else from the first SECURITY_FLAGGED (the triage), to the first CONTAINED. The data-breach clock
+  (AVG, clock hours) runs from the report or the SECURITY_FLAGGED that says ``data_breach`` to
+  DATA_BREACH_REPORTED.
+* Onsite and device fallback run from ONSITE_NEEDED / DEVICE_FALLBACK_NEEDED (the moment the need
+  is registered) to the first matching _DONE; a same-day swap also meets the P1 device fallback.
+* RCA (major incidents) runs from the final resolution to the first RCA_SHARED.
+* Updates to the reporter: a schedule of promised moments from the report (or the major-incident
+  declaration), each next one a cadence after the last update that counted or, when one was
+  missed, after the missed moment. Counts: AGENT_UPDATE, REACTION, the status changes the reporter
+  is told of with a person's words (PRIORITY_CHANGED, PAUSED, RESUMED, WORKAROUND, REOPENED,
+  AGREED_DATE_SET) and a legacy STATUS_UPDATE_SENT that says ``holding: false``. The bot's
+  HOLDING_SENT (and a legacy STATUS_UPDATE_SENT with ``holding`` true or absent) keeps the reporter
+  informed and is recorded apart: it never meets a promised moment. Resolution ends the schedule.
+* First-time-fix: resolved, never reopened, never handed over to another line (HANDED_OVER with
+  ``to_line`` different from the line that had it; the servicedesk is line "1"); a legacy
+  ``first_time_fix: false`` on RESOLVED also counts against it. Single owner: from the first
+  ACKNOWLEDGED to resolution always one named owner (a hand-over to a person keeps it, one to a
+  queue breaks it). MTTP counts only reporters who said at intake they could not work.
+
+Inside, instants are integer microseconds (UTC) as in ``sla.calendar``; the result exposes aware
+datetimes in the policy's time zone through properties, computed only when asked.
+"""
+
+from __future__ import annotations
+
+import enum
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sla import events as ev
+from sla.calendar import ONE_US, from_us, merge_pauses_us, to_us
+from sla.policy import CLOCK_24_7, DayDeadline, Policy, PriorityTerms, Term
+
+FIRST_RESPONSE = "first_response"
+RESOLUTION = "resolution"
+DEFINITIVE_RESOLUTION = "definitive_resolution"
+CONTAINMENT = "containment"
+ONSITE = "onsite"
+DEVICE_FALLBACK = "device_fallback"
+DATA_BREACH = "data_breach"
+RCA = "rca"
+
+# The servicedesk is the first line; a HANDED_OVER to another line breaks first-time-fix.
+FIRST_LINE = "1"
+# What the reporter answered to "kun je werken?" when they could not (dialogs.texts.WORK_CHOICES).
+COULD_NOT_WORK = "nee"
+
+CAUSE_PRIORITY_CHANGED = "prioriteit gewijzigd"
+CAUSE_WAITED_ON_THIRD_PARTY = "wachtte op derde"
+CAUSE_PAUSED = "gepauzeerd"
+CAUSE_LATE = "te laat"
+
+# The events that keep the reporter informed as the supplier's update (see the module docstring).
+UPDATE_KINDS = frozenset(
+    {
+        ev.AGENT_UPDATE, ev.REACTION, ev.PRIORITY_CHANGED, ev.PAUSED, ev.RESUMED, ev.WORKAROUND,
+        ev.REOPENED, ev.AGREED_DATE_SET,
+    }
+)
+_NEVER = 2**62
+
+
+class ClockState(enum.Enum):
+    RUNNING = "running"  # not stopped, due not passed
+    PAUSED = "paused"  # stands still while a wait is open (only clocks the policy lets a wait stop)
+    MET = "met"  # stopped at or before its due
+    MISSED = "missed"  # stopped after its due
+    OVERDUE = "overdue"  # not stopped and its due has passed
+
+    @property
+    def breached(self) -> bool:
+        return self is ClockState.MISSED or self is ClockState.OVERDUE
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """One contract clock of one ticket."""
+
+    name: str
+    start_us: int
+    due_us: int | None  # None only while it stands still for a wait
+    stop_us: int | None  # the moment it was met (or met late); None while it runs
+    state: ClockState
+    tz: ZoneInfo
+    cause: str | None = None  # why it was breached (the weekly card's "oorzaak")
+
+    @property
+    def start(self) -> datetime:
+        return from_us(self.start_us).astimezone(self.tz)
+
+    @property
+    def due(self) -> datetime | None:
+        return None if self.due_us is None else from_us(self.due_us).astimezone(self.tz)
+
+    @property
+    def stopped(self) -> datetime | None:
+        return None if self.stop_us is None else from_us(self.stop_us).astimezone(self.tz)
+
+    @property
+    def breached(self) -> bool:
+        return self.state.breached
+
+    @property
+    def running(self) -> bool:
+        return self.stop_us is None
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """One "wacht op derde": always recorded, whether or not the policy lets it stop a clock."""
+
+    party: str | None
+    reason: str | None
+    start_us: int
+    end_us: int | None  # RESUMED or resolution; None while it lasts
+    limit_us: int | None  # start + the priority's max_wait; past it regie is told
+    exceeded: bool
+    tz: ZoneInfo
+
+    @property
+    def start(self) -> datetime:
+        return from_us(self.start_us).astimezone(self.tz)
+
+    @property
+    def end(self) -> datetime | None:
+        return None if self.end_us is None else from_us(self.end_us).astimezone(self.tz)
+
+    @property
+    def limit(self) -> datetime | None:
+        return None if self.limit_us is None else from_us(self.limit_us).astimezone(self.tz)
+
+
+@dataclass(frozen=True, slots=True)
+class Updates:
+    """The reporter's status updates: what was promised, what was given, what the bot sent."""
+
+    given_us: tuple[int, ...]  # updates that count (a person's words or a status change told)
+    missed_us: tuple[int, ...]  # promised moments that passed without one
+    missed_major_us: tuple[int, ...]  # of those, the ones under the major-incident cadence
+    holding_us: tuple[int, ...]  # the bot's own "nog geen nieuws" messages, shown apart
+    pending_us: int | None  # the next promised moment (not passed at ``now``); None: none owed
+    next_due_us: int | None  # when the bot owes the reporter a message (may be past: send now)
+    promise_us: int | None  # what a message sent at ``now`` promises: always after ``now``
+    long_running: bool  # still open when the first update fell due ("langer dan verwacht")
+    tz: ZoneInfo
+
+    @property
+    def kept_informed(self) -> bool | None:
+        """No promised moment missed; None when the ticket never ran long enough to owe one."""
+        return (not self.missed_us) if self.long_running else None
+
+    def at(self, micros: int | None) -> datetime | None:
+        return None if micros is None else from_us(micros).astimezone(self.tz)
+
+    @property
+    def next_due(self) -> datetime | None:
+        return self.at(self.next_due_us)
+
+    @property
+    def promise(self) -> datetime | None:
+        return self.at(self.promise_us)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketClocks:
+    """Everything the contracts measure on one ticket, as known at ``now_us``."""
+
+    policy: Policy  # the version in force at the report
+    ticket: str | None
+    opened_us: int
+    now_us: int
+    priority: str
+    previous_priority: str | None  # the priority before the last change, if any
+    uplift: bool
+    motivation: str | None
+    clocks: Mapping[str, Clock]  # only the clocks that apply, in policy.CLOCK_NAMES order
+    updates: Updates
+    waits: tuple[Wait, ...]
+    resolved_us: int | None  # the final resolution; None while open
+    reopened: bool
+    major_incident: bool
+    major_updates_kept: bool | None  # no missed update under the major-incident cadence
+    security_incident: bool
+    data_breach: bool
+    linked: tuple[str, ...]
+    first_time_fix: bool | None  # None while open
+    single_owner: bool | None  # None while open
+    could_work: str | None  # the intake answer ("nee", "omweg", "ja"), None when not asked
+    productive_us: int | None
+    csat: tuple[int, int] | None  # (at, score) of the reporter's last score
+
+    # -- convenient views ---------------------------------------------------------------------
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.policy.tz
+
+    @property
+    def opened(self) -> datetime:
+        return from_us(self.opened_us).astimezone(self.tz)
+
+    @property
+    def resolved(self) -> datetime | None:
+        return None if self.resolved_us is None else from_us(self.resolved_us).astimezone(self.tz)
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_us is None
+
+    def clock(self, name: str) -> Clock | None:
+        return self.clocks.get(name)
+
+    def due(self, name: str) -> datetime | None:
+        clock = self.clocks.get(name)
+        return None if clock is None else clock.due
+
+    @property
+    def open_wait(self) -> Wait | None:
+        return self.waits[-1] if self.waits and self.waits[-1].end_us is None else None
+
+    @property
+    def mttr_us(self) -> int | None:
+        """Report to final resolution, wall-clock (PvE §10.1.4 MTTR)."""
+        return None if self.resolved_us is None else self.resolved_us - self.opened_us
+
+    @property
+    def could_not_work(self) -> bool:
+        return self.could_work == COULD_NOT_WORK
+
+    @property
+    def mttp_us(self) -> int | None:
+        """Report to "ik kan weer werken", only for a reporter who could not work (PvE §10.1.4)."""
+        if self.productive_us is None or not self.could_not_work:
+            return None
+        return self.productive_us - self.opened_us
+
+    @property
+    def waited_us(self) -> int:
+        """Wall-clock time spent waiting on third parties (up to ``now``)."""
+        return sum((w.end_us if w.end_us is not None else self.now_us) - w.start_us for w in self.waits)
+
+
+# --- the fold ----------------------------------------------------------------------------------
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+class _Schedule:
+    """The promised update moments, advanced event by event (integers, one pass)."""
+
+    __slots__ = (
+        "policy", "priority", "major", "major_first", "agreed", "due", "open", "given", "missed",
+        "missed_major", "holding", "answered", "first_due",
+    )
+
+    def __init__(self, policy: Policy, priority: str, opened: int, major: bool) -> None:
+        self.policy = policy
+        self.priority = priority
+        self.major = major and policy.major_incident_cadence is not None
+        self.major_first = self.major
+        self.agreed: date | None = None
+        self.open = True
+        self.given: list[int] = []
+        self.missed: list[int] = []
+        self.missed_major: list[int] = []
+        self.holding: list[int] = []
+        self.answered = opened  # the last moment the reporter heard anything, bot included
+        self.due = self.after(opened)
+        self.first_due = self.due
+
+    def after(self, base: int) -> int | None:
+        """The promised moment that follows ``base`` under the cadence in force."""
+        policy = self.policy
+        if self.major:
+            cadence = policy.major_incident_cadence
+            step = cadence.first if self.major_first else cadence.then
+            return policy.calendar(self.priority).add_us(base, step // ONE_US)
+        cadence = policy.priorities[self.priority].update_cadence
+        if cadence is None:
+            return None
+        if cadence == "agreed_date":
+            # P4: at the close of the agreed date (the next working day's if it is closed); kept
+            # by an update on or after that date, and then nothing is owed until a new date.
+            if self.agreed is None or from_us(base).astimezone(policy.tz).date() >= self.agreed:
+                return None
+            day = self.agreed
+            for _ in range(366):
+                close = policy.working_calendar.close_on(day)
+                if close is not None:
+                    return to_us(close)
+                day += timedelta(days=1)
+            return None
+        if cadence == "working_day":
+            return policy.working_calendar.add_us(base, policy.working_day // ONE_US)
+        return policy.calendar(self.priority).add_us(base, cadence // ONE_US)
+
+    def following(self, due: int) -> int | None:
+        """The moment after ``due`` if ``due`` passes without an update (nothing changes)."""
+        first = self.major_first
+        self.major_first = False
+        try:
+            return self.after(due)
+        finally:
+            self.major_first = first
+
+    def advance(self, until: int) -> None:
+        """Every promised moment before ``until`` without an update is missed."""
+        due = self.due
+        while self.open and due is not None and due < until:
+            self.missed.append(due)
+            if self.major:
+                self.missed_major.append(due)
+            due = self.due = self.following(due)
+            self.major_first = False
+
+    def update(self, at: int) -> None:
+        """An update that counts: it meets the promised moment and the next runs from it."""
+        self.given.append(at)
+        if at > self.answered:
+            self.answered = at
+        if self.open:
+            self.major_first = False
+            self.due = self.after(at)
+
+    def heard(self, at: int) -> None:
+        """The bot's own message: the reporter heard something, no promise is met."""
+        self.holding.append(at)
+        if at > self.answered:
+            self.answered = at
+
+    def declare_major(self, at: int) -> None:
+        """A major incident from ``at``: its own cadence, first update counted from then."""
+        if self.policy.major_incident_cadence is None or self.major:
+            return
+        self.major = self.major_first = True
+        if self.open:
+            self.due = self.after(at)
+
+    def close(self, at: int) -> None:
+        """Resolution is told to the reporter and ends the schedule."""
+        self.given.append(at)
+        self.open = False
+        self.due = None
+
+    def result(self, now: int, end: int, tz: ZoneInfo) -> Updates:
+        self.advance(end)
+        pending = self.due if self.open else None
+        next_due = None
+        if self.open:
+            index = bisect_right(self.missed, self.answered)
+            next_due = self.missed[index] if index < len(self.missed) else pending
+        promise = pending
+        if promise is not None and promise <= now:
+            promise = self.following(promise)
+        return Updates(
+            given_us=tuple(self.given),
+            missed_us=tuple(self.missed),
+            missed_major_us=tuple(self.missed_major),
+            holding_us=tuple(self.holding),
+            pending_us=pending,
+            next_due_us=next_due,
+            promise_us=promise,
+            long_running=self.first_due is not None and self.first_due < end,
+            tz=tz,
+        )
+
+
+def fold(policy: Policy, events: Sequence[ev.TicketEvent], *, now: datetime | None = None) -> TicketClocks:
+    """Every clock and figure of one ticket from its event log, as known at ``now``.
+
+    ``now`` None reads the whole log as of its last event. The log starts with REPORTED;
+    anything else is a ValueError (the caller's data is broken, not the ticket).
+    """
+    if not events or events[0].kind != ev.REPORTED:
+        raise ValueError("a ticket's event log starts with REPORTED")
+    return fold_us(policy, events, None if now is None else to_us(now))
+
+
+def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -> TicketClocks:
+    """``fold`` with ``now`` in UTC microseconds (the KPI pass's integer path)."""
+    first = events[0]
+    data = first.data
+    opened = to_us(first.at)
+    policy = policy.in_force_us(opened)
+    priority = data["priority"]
+    policy.terms(priority)  # an unknown priority is named, not a KeyError
+    if any(events[i].at > events[i + 1].at for i in range(len(events) - 1)):
+        events = sorted(events, key=lambda event: event.at)  # legacy logs wrote some at their due time
+    last = to_us(events[-1].at)
+    now_us = max(last, opened) if now is None else now
+    previous: str | None = None
+    uplift = bool(data.get("uplift", False))
+    major = bool(data.get("major_incident", False))
+    security_at = opened if data.get("security_incident") else None
+    breach_at = opened if data.get("data_breach") else None
+    intake = data.get("intake") or {}
+    could_work = intake.get("work") if isinstance(intake, Mapping) else None
+    schedule = _Schedule(policy, priority, opened, major)
+    waits: list[list[Any]] = []  # [party, reason, start, end]
+    reaction = call = workaround = resolved = contained = breach_reported = rca_shared = None
+    fallback_needed = fallback_done = onsite_needed = onsite_done = productive = None
+    fallback_how = None
+    reopened = line_handover = legacy_not_ftf = ownerless = False
+    line = FIRST_LINE
+    owner: str | None = None
+    owned = False
+    csat: tuple[int, int] | None = None
+    linked: list[str] = []
+
+    for event in events[1:]:
+        at = to_us(event.at)
+        if at > now_us:
+            break
+        kind = event.kind
+        edata = event.data
+        schedule.advance(at)
+        if kind in UPDATE_KINDS:
+            if kind == ev.PRIORITY_CHANGED:
+                previous, priority = priority, edata["to"]
+                policy.terms(priority)
+                schedule.priority = priority
+                if edata.get("security_incident") and security_at is None:
+                    security_at = at
+                if priority != "P1":
+                    uplift = False
+            elif kind == ev.REACTION:
+                if reaction is None:
+                    reaction = at
+            elif kind == ev.PAUSED:
+                if not waits or waits[-1][3] is not None:
+                    waits.append([edata.get("party"), edata.get("reason"), at, None])
+            elif kind == ev.RESUMED:
+                if waits and waits[-1][3] is None:
+                    waits[-1][3] = at
+            elif kind == ev.WORKAROUND:
+                if workaround is None:
+                    workaround = at
+            elif kind == ev.REOPENED:
+                resolved = None
+                reopened = True
+                schedule.open = True
+            elif kind == ev.AGREED_DATE_SET:
+                schedule.agreed = _as_date(edata["date"])
+            schedule.update(at)
+            if kind == ev.PRIORITY_CHANGED and edata.get("major_incident") and not major:
+                major = True
+                schedule.declare_major(at)
+        elif kind == ev.RESOLVED or kind == ev.CLOSED:
+            if resolved is None:
+                resolved = at
+            if kind == ev.RESOLVED and edata.get("first_time_fix") is False:
+                legacy_not_ftf = True
+            if waits and waits[-1][3] is None:
+                waits[-1][3] = at  # resolving ends the wait
+            schedule.close(at)
+        elif kind == ev.ACKNOWLEDGED:
+            if owner is None:
+                owner = edata.get("agent_id") or "?"
+                owned = True
+        elif kind == ev.CALL_REGISTERED:
+            if call is None and edata.get("reached", True):
+                call = at
+        elif kind == ev.HANDED_OVER:
+            to_line = edata.get("to_line")
+            from_line = edata.get("from_line") or line
+            if to_line is not None:
+                if str(to_line) != str(from_line):
+                    line_handover = True
+                line = str(to_line)
+            to_agent = edata.get("to_agent")
+            if to_agent:
+                owner = to_agent
+                owned = True
+            elif owned:
+                owner = None
+                ownerless = True
+        elif kind == ev.HOLDING_SENT:
+            schedule.heard(at)
+        elif kind == ev.STATUS_UPDATE_SENT:
+            if edata.get("holding") is False:  # legacy: it carried the servicedesk's own note
+                schedule.update(at)
+            else:
+                schedule.heard(at)
+        elif kind == ev.MAJOR_DECLARED:
+            if not major:
+                major = True
+                schedule.declare_major(at)
+        elif kind == ev.SECURITY_FLAGGED:
+            if security_at is None:
+                security_at = at
+            if edata.get("data_breach") and breach_at is None:
+                breach_at = at
+        elif kind == ev.CONTAINED:
+            if contained is None:
+                contained = at
+        elif kind == ev.DATA_BREACH_REPORTED:
+            if breach_reported is None:
+                breach_reported = at
+        elif kind == ev.DEVICE_FALLBACK_NEEDED:
+            if fallback_needed is None:
+                fallback_needed = at
+        elif kind == ev.DEVICE_FALLBACK_DONE:
+            if fallback_needed is not None and fallback_done is None:
+                fallback_done, fallback_how = at, edata.get("how")
+        elif kind == ev.ONSITE_NEEDED:
+            if onsite_needed is None:
+                onsite_needed = at
+        elif kind == ev.ONSITE_DONE:
+            if onsite_needed is not None and onsite_done is None:
+                onsite_done = at
+        elif kind == ev.RCA_SHARED:
+            if rca_shared is None:
+                rca_shared = at
+        elif kind == ev.TICKET_LINKED:
+            label = edata.get("ticket")
+            if label:
+                linked.append(str(label))
+        elif kind == ev.PRODUCTIVE_AGAIN:
+            if productive is None:
+                productive = at
+        elif kind == ev.CSAT:
+            csat = (at, int(edata["score"]))
+
+    terms = policy.terms(priority)
+    tz = policy.tz
+    end = resolved if resolved is not None else now_us
+    updates = schedule.result(now_us, end, tz)
+    pauses = merge_pauses_us((w[2], w[3]) for w in waits if w[3] is not None)
+    open_pause = waits[-1][2] if waits and waits[-1][3] is None else None
+    make = _ClockMaker(policy, terms, priority, previous, opened, now_us, pauses, open_pause)
+
+    clocks: dict[str, Clock] = {}
+    first_stop = reaction
+    if terms.call_required:
+        first_stop = None if reaction is None or call is None else max(reaction, call)
+    make.add(clocks, FIRST_RESPONSE, opened, terms.first_response, first_stop)
+    resolution_stop = resolved
+    if terms.workaround_meets_resolution and workaround is not None:
+        resolution_stop = workaround if resolved is None or workaround < resolved else resolved
+    make.add(clocks, RESOLUTION, opened, terms.resolution, resolution_stop)
+    if terms.definitive_resolution is not None:
+        make.add(clocks, DEFINITIVE_RESOLUTION, opened, terms.definitive_resolution, resolved)
+    if security_at is not None and terms.containment is not None:
+        make.add(clocks, CONTAINMENT, security_at, terms.containment, contained)
+    if onsite_needed is not None and terms.onsite is not None:
+        make.add(clocks, ONSITE, onsite_needed, terms.onsite, onsite_done)
+    if fallback_needed is not None and terms.device_fallback is not None:
+        swap = terms.device_fallback_swap if fallback_how == "swap" else None
+        make.add(clocks, DEVICE_FALLBACK, fallback_needed, terms.device_fallback, fallback_done, also=swap)
+    if breach_at is not None and policy.data_breach_within is not None:
+        make.add(clocks, DATA_BREACH, breach_at, policy.data_breach_within, breach_reported, calendar=policy.clock_calendar)
+    if major and resolved is not None and policy.rca_within is not None:
+        make.add(clocks, RCA, resolved, policy.rca_within, rca_shared, calendar=policy.working_calendar)
+
+    max_wait = terms.max_wait
+    wait_calendar = policy.calendar(priority)
+    wait_results = []
+    for party, reason, start, stop in waits:
+        limit = None if max_wait is None else wait_calendar.add_us(start, max_wait // ONE_US)
+        exceeded = limit is not None and (stop if stop is not None else now_us) > limit
+        wait_results.append(Wait(party, reason, start, stop, limit, exceeded, tz))
+
+    ticket = data.get("ticket")
+    is_resolved = resolved is not None
+    return TicketClocks(
+        policy=policy,
+        ticket=str(ticket) if ticket is not None else None,
+        opened_us=opened,
+        now_us=now_us,
+        priority=priority,
+        previous_priority=previous,
+        uplift=uplift,
+        motivation=data.get("motivation"),
+        clocks=clocks,
+        updates=updates,
+        waits=tuple(wait_results),
+        resolved_us=resolved,
+        reopened=reopened,
+        major_incident=major,
+        major_updates_kept=(not updates.missed_major_us) if schedule.major or updates.missed_major_us else None,
+        security_incident=security_at is not None,
+        data_breach=breach_at is not None,
+        linked=tuple(linked),
+        first_time_fix=(not (reopened or line_handover or legacy_not_ftf)) if is_resolved else None,
+        single_owner=(owned and not ownerless) if is_resolved else None,
+        could_work=could_work,
+        productive_us=productive,
+        csat=csat,
+    )
+
+
+class _ClockMaker:
+    """What every clock of one ticket shares: its policy version, its waits and ``now``."""
+
+    __slots__ = ("policy", "terms", "priority", "previous", "opened", "now", "pauses", "open_pause")
+
+    def __init__(self, policy, terms, priority, previous, opened, now, pauses, open_pause) -> None:
+        self.policy, self.terms, self.priority, self.previous = policy, terms, priority, previous
+        self.opened, self.now, self.pauses, self.open_pause = opened, now, pauses, open_pause
+
+    def due(self, name: str, start: int, term: Term, calendar, *, stop: int | None = None, paused: bool | None = None) -> int | None:
+        """The deadline; None while a wait that stops this clock is still open."""
+        if isinstance(term, DayDeadline):
+            return _day_deadline(self.policy, start, term)
+        duration = term // ONE_US
+        if not ((name in self.policy.pause_stops) if paused is None else paused):
+            return calendar.add_us(start, duration)
+        pauses, open_pause = self.pauses, self.open_pause
+        if open_pause is not None and stop is not None:
+            # Stopped during the open wait: the wait counts up to the stop.
+            pauses, open_pause = merge_pauses_us([*pauses, (open_pause, max(open_pause, stop))]), None
+        due = calendar.add_paused_us(start, duration, pauses)
+        if open_pause is not None and due > open_pause:
+            return None  # stands still until the wait ends
+        return due
+
+    def add(self, clocks: dict, name: str, start: int, term: Term, stop: int | None, *, calendar=None, also: Term | None = None) -> None:
+        calendar = calendar or self.policy.calendar(self.priority)
+        due = self.due(name, start, term, calendar, stop=stop)
+        if also is not None and due is not None:
+            due = max(due, self.due(name, start, also, calendar, stop=stop))
+        if stop is not None:
+            state = ClockState.MET if stop <= due else ClockState.MISSED
+        elif due is None:
+            state = ClockState.PAUSED
+        else:
+            state = ClockState.OVERDUE if self.now > due else ClockState.RUNNING
+        cause = self.cause(name, start, calendar, term, stop) if state.breached else None
+        clocks[name] = Clock(name, start, due, stop, state, self.policy.tz, cause)
+
+    def cause(self, name: str, start: int, calendar, term: Term, stop: int | None) -> str:
+        """Why a clock was breached, the first that applies (the weekly card's "oorzaak")."""
+        moment = stop if stop is not None else self.now
+        previous = self.previous
+        if previous is not None and previous != self.priority and start == self.opened:
+            before = self.policy.terms(previous).term(name)
+            if before is not None:
+                due = self.due(name, start, before, self.policy.calendar(previous), stop=stop)
+                if due is not None and moment <= due:
+                    return CAUSE_PRIORITY_CHANGED
+        waited = any(s < moment and e > start for s, e in self.pauses) or (
+            self.open_pause is not None and self.open_pause < moment
+        )
+        if waited:
+            if name in self.policy.pause_stops:
+                return CAUSE_PAUSED
+            excluded = self.due(name, start, term, calendar, stop=moment, paused=True)
+            if excluded is not None and moment <= excluded:
+                return CAUSE_WAITED_ON_THIRD_PARTY
+        return CAUSE_LATE
+
+
+def _day_deadline(policy: Policy, start: int, term: DayDeadline) -> int:
+    """ "zelfde dag": local midnight after the start; "volgende werkdag": the next working day's close."""
+    day = from_us(start).astimezone(policy.tz).date() + timedelta(days=1)
+    if term.rule == "same_day":
+        return to_us(datetime(day.year, day.month, day.day, tzinfo=policy.tz))
+    calendar = policy.working_calendar
+    for _ in range(366):
+        close = calendar.close_on(day)
+        if close is not None:
+            return to_us(close)
+        day += timedelta(days=1)
+    raise ValueError("no working day within a year; check the service windows")
