@@ -234,7 +234,7 @@ class CardActions:
             events = await tickets.load_events(session, ticket.id)
         known = await self._services.agent_names.get(session)
         agents = {k: v for k, v in known.items() if self._settings.is_agent(k)}
-        card = cards.ticket_card(ticket, now=now, tz=self._services.policy.tz, events=events, agents=agents)
+        card = cards.ticket_card(ticket, now=now, policy=self._services.policy, events=events, agents=agents)
         if notice:
             card["body"].insert(0, {"type": "TextBlock", "text": notice, "wrap": True, "color": "Attention", "weight": "Bolder"})
         return card

@@ -13,6 +13,13 @@ from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sla import events as ev
+from sla.escalation import UPDATE, WAIT, NoticeKind
+from sla.events import TicketEvent
+from sla.fold import (
+    CONTAINMENT, DATA_BREACH, DEFINITIVE_RESOLUTION, DEVICE_FALLBACK, FIRST_RESPONSE, ONSITE, RCA, RESOLUTION,
+    TicketClocks, fold,
+)
+from sla.policy import Policy
 from dialogs import plain
 from dialogs.texts import (
     CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
@@ -153,6 +160,8 @@ def event_line(event: Any, *, reporter: str) -> str:
         return f"Hervat door {agent}"
     if kind == ev.AGENT_UPDATE:
         return f"Update aan melder door {agent}: {data.get('text') or '-'}"
+    if kind == ev.HOLDING_SENT:
+        return "Automatisch bericht aan melder: nog geen nieuws (telt niet als update)"
     if kind == ev.STATUS_UPDATE_SENT:
         return "Automatische statusupdate aan melder" + (" (zonder nieuws)" if data.get("holding") else "")
     if kind == ev.WORKAROUND:
@@ -377,15 +386,17 @@ def ticket_card(
     ticket: Ticket,
     *,
     now: datetime,
-    tz: ZoneInfo,
-    events: Sequence[Any] = (),
+    policy: Policy,
+    events: Sequence[TicketEvent],
     agents: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The servicedesk's card for one ticket; its buttons carry the version they were drawn at.
 
-    ``events`` (the ticket's event log, oldest first) adds the latest events and the reason for a
-    priority change; ``agents`` (object id -> name) offers the hand-over choices.
+    ``events`` (the ticket's event log, oldest first) gives every clock (``sla.fold``), the latest
+    events and the reason for a priority change; ``agents`` (object id -> name) offers the
+    hand-over choices.
     """
+    tz = policy.tz
     label = ticket_label(ticket.id)
     body: list[dict[str, Any]] = [heading(f"Melding {label} · {priority_text(ticket)}")]
     if _reopened_by_reporter(events):
@@ -413,22 +424,7 @@ def ticket_card(
     body.append(subheading("Termijnen"))
     if ticket.first_response_at is not None:
         body.append(labelled("Opgepakt", f"door {_first_owner(events, ticket)} {say_when(ticket.first_response_at, now=now, tz=tz)}"))
-    else:
-        text, late = _deadline(ticket.first_response_due, now=now, tz=tz)
-        body.append(labelled("Reactie" + (" (bel de melder)" if ticket.priority == "P1" else ""), text, attention=late))
-    if ticket.status in ("opgelost", "gesloten") and ticket.resolved_at is not None:
-        body.append(labelled("Opgelost", _at(ticket.resolved_at, now=now, tz=tz)))
-    elif ticket.status == "wacht_op_derde" and ticket.resolution_due is None:
-        body.append(labelled("Oplossing", "de klok staat stil zolang we op een derde wachten"))
-    else:
-        text, late = _deadline(ticket.resolution_due, now=now, tz=tz)
-        body.append(labelled("Oplossing", text, attention=late))
-    if ticket.definitive_resolution_due is not None and ticket.status not in ("opgelost", "gesloten"):
-        text, late = _deadline(ticket.definitive_resolution_due, now=now, tz=tz)
-        body.append(labelled("Definitieve oplossing", text, attention=late))
-    if ticket.next_update_due is not None:
-        text, late = _deadline(ticket.next_update_due, now=now, tz=tz)
-        body.append(labelled("Volgende update aan melder", text, attention=late))
+    body.extend(clock_lines(fold(policy, events, now=now), now=now))
 
     body.append(subheading("Omschrijving"))
     body.append(literal(ticket.description))
@@ -458,6 +454,50 @@ def supplier_facts(ticket: Ticket) -> list[dict[str, Any]]:
     return facts
 
 
+# What each clock is called on the servicedesk card (``sla.fold``'s clock names).
+CARD_CLOCK_LABELS = {
+    FIRST_RESPONSE: "Eerste inhoudelijke reactie",
+    RESOLUTION: "Oplossing",
+    DEFINITIVE_RESOLUTION: "Definitieve oplossing",
+    CONTAINMENT: "Beveiligingsincident begrensd (containment)",
+    ONSITE: "Monteur op locatie",
+    DEVICE_FALLBACK: "Vervangend toestel",
+    DATA_BREACH: "Datalek gemeld bij de AP",
+    RCA: "Oorzaakanalyse (RCA) gedeeld",
+}
+
+
+def clock_lines(clocks: TicketClocks, *, now: datetime) -> list[dict[str, Any]]:
+    """Every clock of the ticket, its wait and its next update, in one place (from the fold)."""
+    tz = clocks.tz
+    terms = clocks.policy.terms(clocks.priority)
+    lines: list[dict[str, Any]] = []
+    for name, clock in clocks.clocks.items():
+        label = CARD_CLOCK_LABELS[name]
+        if name == FIRST_RESPONSE and terms.call_required:
+            label += " (bel de melder)"
+        if name == RESOLUTION and terms.workaround_meets_resolution:
+            label += " of noodoplossing"
+        if clock.stop_us is not None:
+            text = f"gedaan {say_when(clock.stopped, now=now, tz=tz)}" + (" (te laat)" if clock.breached else "")
+            lines.append(labelled(label, text))
+        elif clock.due_us is None:
+            lines.append(labelled(label, "de klok staat stil zolang we op een derde wachten"))
+        else:
+            text, late = _deadline(clock.due, now=now, tz=tz)
+            lines.append(labelled(label, text, attention=late))
+    wait = clocks.open_wait
+    if wait is not None:
+        text = f"{wait.party or 'een derde'} sinds {say_when(wait.start, now=now, tz=tz)}"
+        if wait.exceeded:
+            text += " (langer dan toegestaan, regie is ingelicht)"
+        lines.append(labelled("Wacht op", text, attention=wait.exceeded))
+    if clocks.updates.next_due is not None:
+        text, late = _deadline(clocks.updates.next_due, now=now, tz=tz)
+        lines.append(labelled("Volgende update aan melder", text, attention=late))
+    return lines
+
+
 def _first_owner(events: Sequence[Any], ticket: Ticket) -> str:
     for event in events:
         if event.kind == ev.ACKNOWLEDGED:
@@ -468,9 +508,16 @@ def _first_owner(events: Sequence[Any], ticket: Ticket) -> str:
 # --- regie -------------------------------------------------------------------------------------
 
 CLOCK_LABELS = {
-    "first_response": "reactietermijn (eerste inhoudelijke reactie)",
-    "resolution": "oplostermijn",
-    "definitive_resolution": "definitieve oplostermijn",
+    FIRST_RESPONSE: "reactietermijn (eerste inhoudelijke reactie)",
+    RESOLUTION: "oplostermijn",
+    DEFINITIVE_RESOLUTION: "definitieve oplostermijn",
+    CONTAINMENT: "containment van het beveiligingsincident",
+    ONSITE: "termijn monteur op locatie",
+    DEVICE_FALLBACK: "termijn vervangend toestel",
+    DATA_BREACH: "melding datalek (72 uur)",
+    RCA: "oorzaakanalyse (RCA) na een major incident",
+    UPDATE: "statusupdate aan de melder",
+    WAIT: "wacht op derde",
 }
 
 
@@ -526,16 +573,22 @@ def regie_notice_card(
     """A pre-breach warning or a breach notice for one clock; a breach carries its escalation level."""
     label = ticket_label(ticket.id)
     what = CLOCK_LABELS.get(clock, clock)
-    if kind == "warning":
+    if kind == NoticeKind.WARNING.value:
         title = f"Dreigt te laat: {label}, {what}"
         when = f"uiterlijk {say_when(due, now=now, tz=tz)} ({time_left(due, now=now)})"
+    elif kind == NoticeKind.WAIT_TOO_LONG.value:
+        title = f"Wacht te lang op een derde: {label}"
+        when = f"langer dan toegestaan sinds {say_when(due, now=now, tz=tz)}"
+    elif clock == UPDATE:
+        title = f"Melder zonder nieuws: {label}, {what}"
+        when = f"was uiterlijk {say_when(due, now=now, tz=tz)}; de servicedesk schreef niets"
     else:
         title = f"Overschreden: {label}, {what}"
         when = f"was uiterlijk {say_when(due, now=now, tz=tz)}"
     body: list[dict[str, Any]] = [
         heading(title),
         labelled("Prioriteit", PRIORITY_LABELS.get(priority, priority) if not ticket.uplift else UPLIFT_LABEL),
-        labelled("Termijn", when, attention=kind != "warning"),
+        labelled("Termijn", when, attention=kind != NoticeKind.WARNING.value),
         labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
         labelled("Eigenaar", ticket.owner_name or "nog niemand"),
         labelled("Melder", ticket.reporter_name),

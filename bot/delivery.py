@@ -35,7 +35,7 @@ from dialogs import plain, texts
 from dialogs.when import say_when
 from sla.clock import Clock
 from sla.policy import Policy
-from storage import outbox, refs
+from storage import outbox, refs, updates
 from storage.db import Database
 from storage.models import Ticket
 from storage.tickets import KnownAgents, ticket_label
@@ -277,7 +277,10 @@ class Delivery:
     async def _record(self, session, item: "Prepared", now: datetime) -> None:
         message = item.message
         if item.outcome in ("sent", "superseded"):
-            await outbox.mark_sent(session, message_id=message.id, worker=self._worker, now=self._clock.now(), activity_id=item.activity_id)
+            sent_at = self._clock.now()
+            marked = await outbox.mark_sent(session, message_id=message.id, worker=self._worker, now=sent_at, activity_id=item.activity_id)
+            if marked and item.outcome == "sent":  # i16: a holding message is recorded when Teams took it
+                await updates.record_sent(session, payload=message.payload, ticket_id=message.ticket_id, at=sent_at)
             if message.op == outbox.SEND_CARD and message.ticket_id is not None and item.activity_id:
                 await refs.save_card_ref(
                     session, ticket_id=message.ticket_id, role=message.target_key,
@@ -369,7 +372,7 @@ class Delivery:
 
             events = await load_events(session, ticket.id)
             agents = await self._agent_names.get(session)
-            return _message(card=cards.ticket_card(ticket, now=now, tz=tz, events=events, agents=agents))
+            return _message(card=cards.ticket_card(ticket, now=now, policy=self._policy, events=events, agents=agents))
         if kind == "regie_new_p1":
             return _message(
                 card=cards.regie_new_p1_card(

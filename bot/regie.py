@@ -1,31 +1,17 @@
-"""Regie's sweep: pre-breach warnings, breach notices with their escalation level, the piket alert.
+"""Regie's sweep: pre-breach warnings, breach notices with their escalation level, long waits and
+the piket alert.
 
 ``notice_sweep`` is a plain async function of the injected clock; the scheduler calls it every
-minute, tests call it after moving a ``FixedClock``. For every open ticket (and tickets resolved in
-the last week, whose late resolution may still be unreported) it derives each clock's deadline and
-warning moment from the event log (``sla.deadlines``) and records what is due in the ``notices``
-table, whose unique key makes each notice happen once, on one replica, however often the sweep runs.
+minute, tests call it after moving a ``FixedClock``. For every open ticket (and tickets resolved
+recently, whose late resolution or RCA may still be unreported) it folds the event log
+(``sla.fold``), asks the rules (``sla.escalation``) which notices are due, and records each in the
+``notices`` table, whose unique key makes each notice happen once, on one replica, however often
+the sweep runs. What is due, and the escalation levels, are decided in ``sla.escalation``; this
+module records, words and sends.
 
-Rules (DESIGN.md, PvE §2.4.3; the choices this module makes where the documents are silent):
-
-* Clocks: first response, resolution and, where the policy has one, definitive resolution. A clock
-  stops at the first acknowledgement (first response), at resolution (both resolution clocks), and
-  for P1 where the policy says so at a workaround ("noodoplossing") as well. A paused clock ("wacht
-  op derde") has no deadline and gets no notice until it runs again.
-* A warning falls at the policy's ``warn_before`` threshold; a breach at the deadline. When a
-  breach is due before its warning went out, the warning is recorded as suppressed.
 * P2-P4 notices go out only while the service window is open; one that falls outside it goes at the
   next opening (the sweep simply does not record it until then). P1 notices go at any hour.
-* A priority change recomputes every deadline from the report time. Notices whose moment lies
-  before the change are recorded as suppressed, never sent: a P3 -> P1 change gives regie one
-  notice (the "prioriteit verhoogd naar P1" card, which shows what is already late), not a burst.
-* Escalation levels, decided when a breach is notified (PvE §2.4.3):
-  N1 (operationeel) a single breach;
-  N2 (tactisch) the same norm (priority + clock) was breached on another ticket in the last 30
-  days, or the disruption hits several processes (several teams, everyone, or a major incident);
-  N3 (strategisch) a critical disruption (a P1 that is not a single-employee uplift) breaches, or
-  an N2 follows another N2 within 30 days.
-  Each notice names the action holder, who to inform, and the start-by date in working days
+* Each notice names the action holder, who to inform, and the start-by date in working days
   (N1 1, N2 3, N3 5 working days).
 * Out of hours a new P1 (reported as P1, or raised to P1) alerts the piket contact once: a card in
   the regie channel naming the contact (``PIKET_CONTACT``) and, when ``PIKET_USER_ID`` is set, a
@@ -38,15 +24,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from sla import events as ev
-from sla.calendar import from_us
 from sla.clock import Clock
-from sla.deadlines import deadlines_from_events, facts_from_events, warning_times
+from sla.escalation import Due, Escalation, NoticeKind, due_notices, escalation_level
 from sla.events import TicketEvent
+from sla.fold import TicketClocks, fold
 from sla.policy import CLOCK_24_7, Policy
 from storage import notices, outbox
 from storage.db import Database
@@ -55,10 +41,19 @@ from storage.tickets import OPEN_STATUSES
 
 log = logging.getLogger("servicedesk.regie")
 
-CLOCKS = ("first_response", "resolution", "definitive_resolution")
 RECENTLY_RESOLVED = timedelta(days=7)
+# A major incident's RCA is due up to 10 working days after its closure (annex T2).
+MAJOR_RESOLVED = timedelta(days=31)
 PIKET_WINDOW = timedelta(hours=2)
 BROAD_SCOPES = ("meerdere_teams", "iedereen")
+
+WHY = {
+    Escalation.SINGLE: "eenmalige overschrijding van de norm",
+    Escalation.REPEATED_NORM: "dezelfde norm is in de afgelopen maand al eerder overschreden",
+    Escalation.BROAD: "de verstoring raakt meerdere processen (meerdere teams of iedereen)",
+    Escalation.CRITICAL: "kritieke verstoring (P1 of P1-uplift) buiten de norm",
+    Escalation.REPEATED_N2: "herhaalde escalatie op niveau N2",
+}
 
 LEVELS: dict[str, dict[str, Any]] = {
     "N1": {
@@ -85,83 +80,10 @@ LEVELS: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass(frozen=True)
-class Due:
-    """One notice the sweep found due: ``kind`` is warning or breach."""
-
-    kind: str
-    clock: str
-    priority: str
-    at: datetime  # the moment the notice is about (warning moment or deadline)
-    due: datetime  # the clock's deadline
-    suppressed: bool = False  # record, never send
-
-
-def _stops(events: Sequence[TicketEvent], *, workaround_counts: bool) -> dict[str, datetime | None]:
-    """When each clock stopped for good (None while it runs)."""
-    acknowledged = next((e.at for e in events if e.kind == ev.ACKNOWLEDGED), None)
-    resolved: datetime | None = None
-    workaround: datetime | None = None
-    for event in events:
-        if event.kind in (ev.RESOLVED, ev.CLOSED):
-            if resolved is None:
-                resolved = event.at
-        elif event.kind == ev.REOPENED:
-            resolved = None
-        elif event.kind == ev.WORKAROUND and workaround is None:
-            workaround = event.at
-    resolution = resolved
-    if workaround_counts and workaround is not None:
-        resolution = workaround if resolution is None else min(resolution, workaround)
-    return {"first_response": acknowledged, "resolution": resolution, "definitive_resolution": resolved}
-
-
-def due_notices(policy: Policy, events: Sequence[TicketEvent], *, now: datetime) -> list[Due]:
-    """Every warning and breach whose moment has come, for a ticket's event log (pure)."""
-    facts = facts_from_events(events)
-    deadlines = deadlines_from_events(policy, events)
-    priority = facts.priority
-    terms = policy.terms(priority)
-    opened = events[0].at
-    pauses = [(from_us(start), from_us(end)) for start, end in facts.pauses]
-    warnings = warning_times(policy, priority=priority, opened=opened, pauses=pauses)
-    stops = _stops(events, workaround_counts=terms.workaround_meets_resolution)
-    changed = max((e.at for e in events if e.kind == ev.PRIORITY_CHANGED), default=None)
-    result: list[Due] = []
-    for clock in CLOCKS:
-        due = getattr(deadlines, f"{clock}_due")
-        if due is None:
-            continue  # no such promise, or the clock stands still (wacht op derde)
-        stop = stops[clock]
-        breached = now >= due and (stop is None or stop > due)
-        warn_at = warnings.get(clock)
-        if breached:
-            result.append(Due("breach", clock, priority, due, due, suppressed=changed is not None and due < changed))
-        if warn_at is not None and now >= warn_at and (stop is None or stop > warn_at):
-            overtaken = breached  # a breach that is due makes its warning pointless
-            result.append(
-                Due(
-                    "warning", clock, priority, warn_at, due,
-                    suppressed=overtaken or (changed is not None and warn_at < changed),
-                )
-            )
-    return result
-
-
-def escalation_level(*, same_norm_before: int, broad: bool, critical: bool, n2_before: int) -> tuple[str, str]:
-    """(level, why) for a breach, PvE §2.4.3."""
-    if critical:
-        return "N3", "kritieke verstoring (P1) buiten de norm"
-    reasons = []
-    if same_norm_before:
-        reasons.append("dezelfde norm is in de afgelopen maand al eerder overschreden")
-    if broad:
-        reasons.append("de verstoring raakt meerdere processen (meerdere teams of iedereen)")
-    if reasons:
-        if n2_before:
-            return "N3", "herhaalde escalatie op niveau N2: " + "; ".join(reasons)
-        return "N2", "; ".join(reasons)
-    return "N1", "eenmalige overschrijding van de norm"
+def _why(reasons: tuple[Escalation, ...]) -> str:
+    if reasons[0] is Escalation.REPEATED_N2:
+        return WHY[Escalation.REPEATED_N2] + ": " + "; ".join(WHY[r] for r in reasons[1:])
+    return "; ".join(WHY[r] for r in reasons)
 
 
 def _escalation(policy: Policy, level: str, why: str, *, now: datetime) -> dict[str, Any]:
@@ -178,17 +100,6 @@ def _escalation(policy: Policy, level: str, why: str, *, now: datetime) -> dict[
         "start_by_text": f"{local:%d-%m-%Y %H:%M} ({spec['working_days']} werkdag{'en' if spec['working_days'] > 1 else ''})",
         "action": spec["action"],
     }
-
-
-def _became_p1(events: Sequence[TicketEvent]) -> datetime | None:
-    """When the ticket (last) became P1, or None when it is not P1 now."""
-    priority = events[0].data.get("priority")
-    since = events[0].at if priority == "P1" else None
-    for event in events[1:]:
-        if event.kind == ev.PRIORITY_CHANGED:
-            priority = event.data.get("to")
-            since = event.at if priority == "P1" else None
-    return since
 
 
 @dataclass
@@ -224,7 +135,11 @@ async def notice_sweep(
                 await session.execute(
                     select(Ticket)
                     .where(
-                        or_(Ticket.status.in_(OPEN_STATUSES), Ticket.resolved_at >= now - RECENTLY_RESOLVED)
+                        or_(
+                            Ticket.status.in_(OPEN_STATUSES),
+                            Ticket.resolved_at >= now - RECENTLY_RESOLVED,
+                            and_(Ticket.major_incident.is_(True), Ticket.resolved_at >= now - MAJOR_RESOLVED),
+                        )
                     )
                     .order_by(Ticket.id)
                     .limit(limit)
@@ -236,51 +151,52 @@ async def notice_sweep(
         ids = [t.id for t in candidates]
         histories: dict[int, list[TicketEvent]] = {}
         rows = await session.execute(
-            select(TicketEventRow).where(TicketEventRow.ticket_id.in_(ids)).order_by(TicketEventRow.ticket_id, TicketEventRow.id)
+            select(TicketEventRow.ticket_id, TicketEventRow.kind, TicketEventRow.at, TicketEventRow.data)
+            .where(TicketEventRow.ticket_id.in_(ids))
+            .order_by(TicketEventRow.ticket_id, TicketEventRow.id)
         )
-        for row in rows.scalars():
-            histories.setdefault(row.ticket_id, []).append(TicketEvent(kind=row.kind, at=row.at, data=row.data or {}))
+        for ticket_id, kind, at, data in rows:
+            histories.setdefault(ticket_id, []).append(TicketEvent(kind=kind, at=at, data=data or {}))
         recorded = await notices.recorded_keys(session, ids)
         for ticket in candidates:
             events = histories.get(ticket.id)
             if not events or events[0].kind != ev.REPORTED:
                 continue
             try:
-                due_list = due_notices(policy, events, now=now)
+                clocks = fold(policy, events, now=now)
             except ValueError:
                 log.exception("ticket %s: event log unreadable for notices", ticket.id)
                 continue
-            for item in sorted(due_list, key=lambda d: (d.kind != "breach", d.at)):
-                key = notices.notice_key(ticket.id, item.priority, item.clock, item.kind)
+            for item in sorted(due_notices(clocks), key=lambda d: (d.kind is not NoticeKind.BREACH, d.at)):
+                key = notices.notice_key(ticket.id, item.priority, item.clock, item.kind.value, item.occurrence)
                 if key in recorded:
                     continue
                 norm = notices.norm(item.priority, item.clock)
                 if item.suppressed:
                     if await notices.claim(
-                        session, key=key, ticket_id=ticket.id, clock=norm, kind=item.kind + notices.SUPPRESSED, at=now
+                        session, key=key, ticket_id=ticket.id, clock=norm, kind=item.kind.value + notices.SUPPRESSED, at=now
                     ):
                         result.suppressed += 1
                     recorded.add(key)
                     continue
-                if policy.terms(item.priority).clock != CLOCK_24_7 and not policy.working_calendar.is_open(now):
+                if clocks.policy.terms(item.priority).clock != CLOCK_24_7 and not policy.working_calendar.is_open(now):
                     result.deferred += 1  # goes at the next opening
                     continue
-                if item.kind == "breach":
+                if item.kind is NoticeKind.BREACH:
                     await _breach(session, policy, ticket, item, key=key, norm=norm, now=now, result=result)
-                else:
-                    if await notices.claim(session, key=key, ticket_id=ticket.id, clock=norm, kind=notices.WARNING, at=now):
-                        await outbox.enqueue(
-                            session,
-                            dedup_key=key,
-                            target=outbox.Target.channel("regie"),
-                            payload=_payload(ticket, item),
-                            now=now,
-                            ticket_id=ticket.id,
-                        )
-                        result.sent += 1
+                elif await notices.claim(session, key=key, ticket_id=ticket.id, clock=norm, kind=item.kind.value, at=now):
+                    await outbox.enqueue(
+                        session,
+                        dedup_key=key,
+                        target=outbox.Target.channel("regie"),
+                        payload=_payload(ticket, item),
+                        now=now,
+                        ticket_id=ticket.id,
+                    )
+                    result.sent += 1
                 recorded.add(key)
             await _piket(
-                session, policy, ticket, events, now=now, contact=piket_contact, user_id=piket_user_id,
+                session, policy, ticket, clocks, now=now, contact=piket_contact, user_id=piket_user_id,
                 recorded=recorded, result=result,
             )
     if result.sent:
@@ -294,7 +210,7 @@ def _payload(ticket: Ticket, item: Due, escalation: dict[str, Any] | None = None
     payload: dict[str, Any] = {
         "kind": "regie_notice",
         "ticket_id": ticket.id,
-        "notice": item.kind,
+        "notice": item.kind.value,
         "clock": item.clock,
         "priority": item.priority,
         "due": item.due.isoformat(),
@@ -307,20 +223,20 @@ def _payload(ticket: Ticket, item: Due, escalation: dict[str, Any] | None = None
 async def _breach(session, policy: Policy, ticket: Ticket, item: Due, *, key: str, norm: str, now: datetime, result: SweepResult) -> None:
     same_norm_before = await notices.breaches_since(session, norm_name=norm, since=now - notices.MONTH, exclude_ticket=ticket.id)
     n2_before = await notices.escalations_since(session, level="N2", since=now - notices.MONTH)
-    level, why = escalation_level(
+    level, reasons = escalation_level(
         same_norm_before=same_norm_before,
         broad=ticket.scope in BROAD_SCOPES or bool(ticket.major_incident),
-        critical=item.priority == "P1" and not ticket.uplift,
+        critical=item.priority == "P1",
         n2_before=n2_before,
     )
     if not await notices.claim(session, key=key, ticket_id=ticket.id, clock=norm, kind=notices.BREACH, at=now, level=level):
         return
     await notices.claim(
         session,
-        key=notices.notice_key(ticket.id, item.priority, item.clock, notices.ESCALATION),
+        key=notices.notice_key(ticket.id, item.priority, item.clock, notices.ESCALATION, item.occurrence),
         ticket_id=ticket.id, clock=norm, kind=notices.ESCALATION, at=now, level=level,
     )
-    escalation = _escalation(policy, level, why, now=now)
+    escalation = _escalation(policy, level, _why(reasons), now=now)
     await outbox.enqueue(
         session,
         dedup_key=key,
@@ -333,13 +249,15 @@ async def _breach(session, policy: Policy, ticket: Ticket, item: Due, *, key: st
 
 
 async def _piket(
-    session, policy: Policy, ticket: Ticket, events: Sequence[TicketEvent], *, now: datetime, contact: str, user_id: str,
+    session, policy: Policy, ticket: Ticket, clocks: TicketClocks, *, now: datetime, contact: str, user_id: str,
     recorded: set[str], result: SweepResult,
 ) -> None:
     if not (contact or user_id) or ticket.status not in OPEN_STATUSES or ticket.first_response_at is not None:
         return
-    since = _became_p1(events)
-    if since is None or now - since > PIKET_WINDOW or policy.working_calendar.is_open(since):
+    if clocks.priority != "P1":
+        return
+    since = clocks.at(clocks.priority_since_us)
+    if now - since > PIKET_WINDOW or policy.working_calendar.is_open(since):
         return
     key = f"ticket:{ticket.id}:piket:{since.isoformat()}"
     if key in recorded:

@@ -1,13 +1,20 @@
 """The overleg's weekly SLA summary, as an Adaptive Card and as plain text (same figures).
 
-Per priority: the share of tickets within norm for first response and resolution against the
-contract's norm (✓/✗), with the change against the previous period; then MTTR, MTTP, backlog,
-CSAT, first-time-fix, single owner, kept informed; the P1-uplifts with their motivation; every
-breach with its cause. ``python app.py report weekly`` prints ``summary_lines`` of the same dict.
+Every figure shows its result, its norm and ✓/✗ exactly as ``sla.kpi`` decided it: per priority
+each contract clock (reaction, resolution, onsite, device fallback, ...) against the policy's
+norm, with the change against the previous period; then the clocks over all priorities (data
+breach, RCA), MTTR and MTTP (no norm in the contract, said so), backlog, CSAT, kept informed,
+major-incident updates, first-time-fix, single owner; the bot's own holding messages and the waits
+on third parties apart; the P1-uplifts with their motivation; every breach with its cause.
+``python app.py report weekly`` prints ``summary_lines`` of the same dict.
+
+A shown percentage is cut toward its verdict (never rounded up over a norm), with one decimal
+when it is not whole: "97,9% ✗ (norm 98%, 48/49)".
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -20,11 +27,30 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_BREACHES_ON_CARD = 15
 # Not "-": Teams reads a lone dash in a fact as a markdown list item and shows a bullet.
 NONE = "n.v.t."
-CLOCK_NAMES = {"first_response": "reactie", "resolution": "oplossing", "definitive_resolution": "definitieve oplossing"}
+CLOCK_NAMES = {
+    "first_response": "reactie",
+    "resolution": "oplossing",
+    "definitive_resolution": "definitieve oplossing",
+    "containment": "containment",
+    "onsite": "monteur op locatie",
+    "device_fallback": "vervangend toestel",
+    "data_breach": "datalek gemeld (72 uur)",
+    "rca": "RCA gedeeld",
+    "update": "update aan melder",
+}
 
 
-def _pct(value: Any) -> str:
-    return NONE if value is None else f"{float(value):.0f}%"
+ALWAYS_SHOWN = ("first_response", "resolution", "definitive_resolution")
+
+
+def _number(value: float, *, up: bool = False) -> str:
+    """One decimal, cut toward the verdict's safe side, Dutch comma; whole numbers bare."""
+    tenths = math.ceil(round(value * 10, 6)) if up else math.floor(round(value * 10, 6))
+    return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths // 10},{tenths % 10}"
+
+
+def _pct(value: Any, *, up: bool = False) -> str:
+    return NONE if value is None else f"{_number(float(value), up=up)}%"
 
 
 def _trend(now: Any, before: Any) -> str:
@@ -48,6 +74,19 @@ def _minutes(value: Any) -> str:
     return f"{hours} u {rest:02d} min" if hours else f"{rest} min"
 
 
+def share_text(figure: dict[str, Any] | None, earlier: Any = None) -> str:
+    """"97,9% ✗ (norm 98%, 48/49)": result, verdict, norm and the counts behind it."""
+    if not figure:
+        return NONE
+    norm = "geen norm" if figure.get("norm_percent") is None else f"norm {_pct(figure['norm_percent'])}"
+    if figure["share_percent"] is None:
+        return f"{NONE} ({norm})"
+    return (
+        f"{_pct(figure['share_percent'])}{_trend(figure['share_percent'], earlier)} {_verdict(figure['met'])}"
+        f" ({norm}, {figure['within']}/{figure['counted']})"
+    )
+
+
 def _by_priority(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {p["priority"]: p for p in report.get("priorities") or []}
 
@@ -61,19 +100,12 @@ def priority_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
         if figures is None:
             continue
         before = previous.get(priority, {})
-        parts = []
-        for clock in ("first_response", "resolution", "definitive_resolution"):
-            figure = figures.get(clock)
-            if not figure:
-                continue
-            earlier = (before.get(clock) or {}).get("share_percent")
-            if figure["share_percent"] is None:
-                parts.append(f"{CLOCK_NAMES[clock]} {NONE} (norm {_pct(figure['norm_percent'])})")
-                continue
-            parts.append(
-                f"{CLOCK_NAMES[clock]} {_pct(figure['share_percent'])}{_trend(figure['share_percent'], earlier)}"
-                f" {_verdict(figure['met'])} (norm {_pct(figure['norm_percent'])}, {figure['within']}/{figure['counted']})"
-            )
+        # The clocks every ticket has always; the others (onsite, device, ...) when they counted.
+        parts = [
+            f"{label} {share_text(figures[clock], (before.get(clock) or {}).get('share_percent'))}"
+            for clock, label in CLOCK_NAMES.items()
+            if figures.get(clock) and (clock in ALWAYS_SHOWN or figures[clock]["counted"])
+        ]
         rows.append((priority, f"{figures['reported']} gemeld, {figures['resolved']} opgelost · " + " · ".join(parts)))
     return rows
 
@@ -91,25 +123,51 @@ def general_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
     report = payload["report"]
     backlog = report["backlog"]
     csat = report["csat"]
-    average = csat["average"]
-    average_text = NONE if average is None else f"{float(average):.1f}".replace(".", ",")
-    rows = [
-        ("MTTR (tot opgelost)", _minutes(report.get("mttr_minutes"))),
-        ("MTTP (tot weer aan het werk)", _minutes(report.get("mttp_minutes"))),
+    rows = [(CLOCK_NAMES[name].capitalize(), share_text(figure)) for name, figure in (report.get("clocks") or {}).items()]
+    rows += [
+        ("MTTR (tot opgelost)", f"{_minutes(report.get('mttr_minutes'))} (geen norm)"),
+        ("MTTP (tot weer aan het werk)", f"{_minutes(report.get('mttp_minutes'))} (geen norm)"),
         (
             "Achterstand (open > 10 werkdagen)",
-            f"{backlog['older_count']} van {backlog['open_count']} open ({_pct(backlog['older_share_percent'])})"
+            f"{backlog['older_count']} van {backlog['open_count']} open ({_pct(backlog['older_share_percent'], up=True)})"
             f" {_verdict(backlog['within_limits'])} (max {backlog['max_share_percent']:g}% en {backlog['max_count']})",
         ),
-        ("Tevredenheid (CSAT)", f"gemiddeld {average_text}, {_pct(csat['share_7_or_more_percent'])} een 7 of hoger ({csat['responses']} antwoorden)"),
-        ("In één keer opgelost", _pct(report["first_time_fix"]["share_percent"])),
-        ("Eén eigenaar", _pct(report["single_owner"]["share_percent"])),
-        ("Melder op de hoogte gehouden", _pct(report["kept_informed"]["share_percent"])),
+        ("Tevredenheid (CSAT)", _csat_text(csat)),
+        ("Melder op de hoogte gehouden", share_text(report["kept_informed"])),
+    ]
+    if report.get("major_incident_updates"):
+        rows.append(("Updates bij major incidents", share_text(report["major_incident_updates"])))
+    waits = report["waits"]
+    rows += [
+        ("In één keer opgelost", share_text(report["first_time_fix"])),
+        ("Eén eigenaar", share_text(report["single_owner"])),
+        ("Automatische berichten zonder nieuws", f"{report['holding_messages']} (tellen niet als update)"),
+        ("Wacht op derde", f"{waits['count']} keer, {_minutes(waits['minutes'])}, {waits['too_long']} te lang"),
     ]
     channels = channel_text(report)
     if channels:
         rows.insert(0, ("Gemeld per kanaal", channels))
     return rows
+
+
+def _csat_text(csat: dict[str, Any]) -> str:
+    if not csat["responses"]:
+        return f"{NONE} (0 antwoorden)"
+    average = _number(float(csat["average"]))
+    parts = [f"gemiddeld {average}"]
+    if csat.get("average_norm") is not None:
+        parts[-1] += f" {_verdict(csat['average_met'])} (norm {_number(csat['average_norm'])})"
+    share = f"{_pct(csat['share_7_or_more_percent'])} een 7 of hoger"
+    if csat.get("share_norm_percent") is not None:
+        share += f" {_verdict(csat['share_met'])} (norm {_pct(csat['share_norm_percent'])})"
+    parts.append(share)
+    return ", ".join(parts) + f" ({csat['responses']} antwoorden)"
+
+
+def _policy(report: dict[str, Any]) -> str:
+    """"halt (versie van 2026-01-01)": the policy version whose norms the figures are held to."""
+    version = report.get("policy_version")
+    return f"{report.get('policy', '')} (versie van {version})" if version else str(report.get("policy", ""))
 
 
 def _breach_line(breach: dict[str, Any]) -> str:
@@ -133,7 +191,7 @@ def weekly_summary_card(payload: dict[str, Any]) -> dict[str, Any]:
     report = payload["report"]
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": f"SLA-overzicht week {payload['period']} ({period_dates(payload)})", "weight": "Bolder", "size": "Medium", "wrap": True},
-        {"type": "TextBlock", "text": f"Beleid {report.get('policy', '')}; trend t.o.v. {payload.get('previous_period', 'vorige week')}.", "isSubtle": True, "wrap": True},
+        {"type": "TextBlock", "text": f"Beleid {_policy(report)}; trend t.o.v. {payload.get('previous_period', 'vorige week')}.", "isSubtle": True, "wrap": True},
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in priority_rows(payload)] or [{"title": "Meldingen", "value": "geen"}]},
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in general_rows(payload)]},
     ]
@@ -153,7 +211,7 @@ def weekly_summary_card(payload: dict[str, Any]) -> dict[str, Any]:
 def summary_lines(payload: dict[str, Any], *, title: str = "SLA-overzicht week") -> list[str]:
     """The same figures as the card, as text for the command line."""
     report = payload["report"]
-    lines = [f"{title} {payload['period']} (beleid {report.get('policy', '')}, trend t.o.v. {payload.get('previous_period', '-')})", ""]
+    lines = [f"{title} {payload['period']} (beleid {_policy(report)}, trend t.o.v. {payload.get('previous_period', '-')})", ""]
     lines += [f"{p}: {text}" for p, text in priority_rows(payload)]
     lines.append("")
     lines += [f"{t}: {v}" for t, v in general_rows(payload)]

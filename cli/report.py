@@ -41,7 +41,7 @@ def register(subparsers) -> None:
 def _with_database(work: Callable[..., Any]) -> Any:
     async def run(database, settings) -> Any:
         policy = load_policy_of(settings)
-        async with database.sessions() as session:
+        async with database.sessions.begin() as session:  # records the policy versions in force
             return await work(session, policy)
 
     return with_database(run)
@@ -78,25 +78,18 @@ def run_monthly(args: argparse.Namespace) -> int:
     return _run_period(args, lambda policy: month_period(args.month, policy), "Service level report maand")
 
 
-EXPORT_COLUMNS = (
-    "ticket", "priority", "uplift", "category", "scope", "status", "opened_at", "first_response_due",
-    "first_response_at", "first_response_within_norm", "resolution_due", "resolved_at", "resolution_within_norm",
-    "paused_minutes", "owner_changes", "csat", "productive_again_at", "channel", "external_number",
-)
-
-
 def run_export_tickets(args: argparse.Namespace) -> int:
-    from storage.export import ticket_rows
+    from storage.export import COLUMNS, ticket_rows
 
     out = None if args.out == "-" else writable_file(args.out)  # before the query: a mistake costs nothing
 
     async def work(session, policy):
-        return [row async for row in ticket_rows(session, policy=policy)]
+        return [row async for row in ticket_rows(session, policy=policy, now=SystemClock().now())]
 
     rows = _with_database(work)
     stream = sys.stdout if out is None else open(out, "w", newline="", encoding="utf-8")
     try:
-        writer = csv.DictWriter(stream, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(stream, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
     finally:

@@ -198,6 +198,7 @@ class TicketClocks:
     now_us: int
     priority: str
     previous_priority: str | None  # the priority before the last change, if any
+    priority_since_us: int  # when the ticket got its current priority (report or last change)
     uplift: bool
     motivation: str | None
     clocks: Mapping[str, Clock]  # only the clocks that apply, in policy.CLOCK_NAMES order
@@ -205,6 +206,7 @@ class TicketClocks:
     waits: tuple[Wait, ...]
     resolved_us: int | None  # the final resolution; None while open
     reopened: bool
+    resolved_spans: tuple[tuple[int, int | None], ...]  # (resolved, reopened or None), in order
     major_incident: bool
     major_updates_kept: bool | None  # no missed update under the major-incident cadence
     security_incident: bool
@@ -221,6 +223,10 @@ class TicketClocks:
     def tz(self) -> ZoneInfo:
         return self.policy.tz
 
+    def at(self, micros: int | None) -> datetime | None:
+        """An instant of this ticket as an aware datetime in the policy's time zone."""
+        return None if micros is None else from_us(micros).astimezone(self.tz)
+
     @property
     def opened(self) -> datetime:
         return from_us(self.opened_us).astimezone(self.tz)
@@ -232,6 +238,12 @@ class TicketClocks:
     @property
     def is_open(self) -> bool:
         return self.resolved_us is None
+
+    def open_at(self, instant: int) -> bool:
+        """Whether the ticket was reported and not resolved at ``instant`` (UTC microseconds)."""
+        if instant <= self.opened_us:
+            return False
+        return not any(done <= instant and (again is None or instant < again) for done, again in self.resolved_spans)
 
     def clock(self, name: str) -> Clock | None:
         return self.clocks.get(name)
@@ -278,7 +290,7 @@ class _Schedule:
 
     __slots__ = (
         "policy", "priority", "major", "major_first", "agreed", "due", "open", "given", "missed",
-        "missed_major", "holding", "answered", "first_due",
+        "missed_major", "holding", "answered", "earliest",
     )
 
     def __init__(self, policy: Policy, priority: str, opened: int, major: bool) -> None:
@@ -293,8 +305,8 @@ class _Schedule:
         self.missed_major: list[int] = []
         self.holding: list[int] = []
         self.answered = opened  # the last moment the reporter heard anything, bot included
-        self.due = self.after(opened)
-        self.first_due = self.due
+        self.earliest: int | None = None  # the earliest moment ever promised
+        self.plan(self.after(opened))
 
     def after(self, base: int) -> int | None:
         """The promised moment that follows ``base`` under the cadence in force."""
@@ -322,6 +334,12 @@ class _Schedule:
             return policy.working_calendar.add_us(base, policy.working_day // ONE_US)
         return policy.calendar(self.priority).add_us(base, cadence // ONE_US)
 
+    def plan(self, due: int | None) -> None:
+        """The next promised moment; the earliest ever promised says whether the ticket ran long."""
+        self.due = due
+        if due is not None and (self.earliest is None or due < self.earliest):
+            self.earliest = due
+
     def following(self, due: int) -> int | None:
         """The moment after ``due`` if ``due`` passes without an update (nothing changes)."""
         first = self.major_first
@@ -338,7 +356,8 @@ class _Schedule:
             self.missed.append(due)
             if self.major:
                 self.missed_major.append(due)
-            due = self.due = self.following(due)
+            self.plan(self.following(due))
+            due = self.due
             self.major_first = False
 
     def update(self, at: int) -> None:
@@ -348,7 +367,7 @@ class _Schedule:
             self.answered = at
         if self.open:
             self.major_first = False
-            self.due = self.after(at)
+            self.plan(self.after(at))
 
     def heard(self, at: int) -> None:
         """The bot's own message: the reporter heard something, no promise is met."""
@@ -362,7 +381,7 @@ class _Schedule:
             return
         self.major = self.major_first = True
         if self.open:
-            self.due = self.after(at)
+            self.plan(self.after(at))
 
     def close(self, at: int) -> None:
         """Resolution is told to the reporter and ends the schedule."""
@@ -388,7 +407,8 @@ class _Schedule:
             pending_us=pending,
             next_due_us=next_due,
             promise_us=promise,
-            long_running=self.first_due is not None and self.first_due < end,
+            # Open at a moment an update was promised: "langer dan verwacht" (annex O3).
+            long_running=self.earliest is not None and self.earliest < end,
             tz=tz,
         )
 
@@ -417,6 +437,7 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
     last = to_us(events[-1].at)
     now_us = max(last, opened) if now is None else now
     previous: str | None = None
+    priority_since = opened
     uplift = bool(data.get("uplift", False))
     major = bool(data.get("major_incident", False))
     security_at = opened if data.get("security_incident") else None
@@ -434,6 +455,7 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
     owned = False
     csat: tuple[int, int] | None = None
     linked: list[str] = []
+    spans: list[tuple[int, int | None]] = []
 
     for event in events[1:]:
         at = to_us(event.at)
@@ -444,7 +466,7 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
         schedule.advance(at)
         if kind in UPDATE_KINDS:
             if kind == ev.PRIORITY_CHANGED:
-                previous, priority = priority, edata["to"]
+                previous, priority, priority_since = priority, edata["to"], at
                 policy.terms(priority)
                 schedule.priority = priority
                 if edata.get("security_incident") and security_at is None:
@@ -464,6 +486,8 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
                 if workaround is None:
                     workaround = at
             elif kind == ev.REOPENED:
+                if resolved is not None:
+                    spans.append((resolved, at))
                 resolved = None
                 reopened = True
                 schedule.open = True
@@ -561,24 +585,23 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
     first_stop = reaction
     if terms.call_required:
         first_stop = None if reaction is None or call is None else max(reaction, call)
-    make.add(clocks, FIRST_RESPONSE, opened, terms.first_response, first_stop)
+    make.add(clocks, FIRST_RESPONSE, opened, first_stop)
     resolution_stop = resolved
     if terms.workaround_meets_resolution and workaround is not None:
         resolution_stop = workaround if resolved is None or workaround < resolved else resolved
-    make.add(clocks, RESOLUTION, opened, terms.resolution, resolution_stop)
-    if terms.definitive_resolution is not None:
-        make.add(clocks, DEFINITIVE_RESOLUTION, opened, terms.definitive_resolution, resolved)
-    if security_at is not None and terms.containment is not None:
-        make.add(clocks, CONTAINMENT, security_at, terms.containment, contained)
-    if onsite_needed is not None and terms.onsite is not None:
-        make.add(clocks, ONSITE, onsite_needed, terms.onsite, onsite_done)
-    if fallback_needed is not None and terms.device_fallback is not None:
+    make.add(clocks, RESOLUTION, opened, resolution_stop)
+    make.add(clocks, DEFINITIVE_RESOLUTION, opened, resolved)
+    if security_at is not None:
+        make.add(clocks, CONTAINMENT, security_at, contained)
+    if onsite_needed is not None:
+        make.add(clocks, ONSITE, onsite_needed, onsite_done)
+    if fallback_needed is not None:
         swap = terms.device_fallback_swap if fallback_how == "swap" else None
-        make.add(clocks, DEVICE_FALLBACK, fallback_needed, terms.device_fallback, fallback_done, also=swap)
-    if breach_at is not None and policy.data_breach_within is not None:
-        make.add(clocks, DATA_BREACH, breach_at, policy.data_breach_within, breach_reported, calendar=policy.clock_calendar)
-    if major and resolved is not None and policy.rca_within is not None:
-        make.add(clocks, RCA, resolved, policy.rca_within, rca_shared, calendar=policy.working_calendar)
+        make.add(clocks, DEVICE_FALLBACK, fallback_needed, fallback_done, also=swap)
+    if breach_at is not None:
+        make.add(clocks, DATA_BREACH, breach_at, breach_reported)
+    if major and resolved is not None:
+        make.add(clocks, RCA, resolved, rca_shared)
 
     max_wait = terms.max_wait
     wait_calendar = policy.calendar(priority)
@@ -597,6 +620,7 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
         now_us=now_us,
         priority=priority,
         previous_priority=previous,
+        priority_since_us=priority_since,
         uplift=uplift,
         motivation=data.get("motivation"),
         clocks=clocks,
@@ -604,6 +628,7 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
         waits=tuple(wait_results),
         resolved_us=resolved,
         reopened=reopened,
+        resolved_spans=(*spans, (resolved, None)) if resolved is not None else tuple(spans),
         major_incident=major,
         major_updates_kept=(not updates.missed_major_us) if schedule.major or updates.missed_major_us else None,
         security_incident=security_at is not None,
@@ -642,8 +667,11 @@ class _ClockMaker:
             return None  # stands still until the wait ends
         return due
 
-    def add(self, clocks: dict, name: str, start: int, term: Term, stop: int | None, *, calendar=None, also: Term | None = None) -> None:
-        calendar = calendar or self.policy.calendar(self.priority)
+    def add(self, clocks: dict, name: str, start: int, stop: int | None, *, also: Term | None = None) -> None:
+        """The clock ``name`` from ``start``, if the policy has a term for it."""
+        term, calendar = clock_rule(self.policy, self.priority, name)
+        if term is None:
+            return
         due = self.due(name, start, term, calendar, stop=stop)
         if also is not None and due is not None:
             due = max(due, self.due(name, start, also, calendar, stop=stop))
@@ -661,9 +689,9 @@ class _ClockMaker:
         moment = stop if stop is not None else self.now
         previous = self.previous
         if previous is not None and previous != self.priority and start == self.opened:
-            before = self.policy.terms(previous).term(name)
+            before, before_calendar = clock_rule(self.policy, previous, name)
             if before is not None:
-                due = self.due(name, start, before, self.policy.calendar(previous), stop=stop)
+                due = self.due(name, start, before, before_calendar, stop=stop)
                 if due is not None and moment <= due:
                     return CAUSE_PRIORITY_CHANGED
         waited = any(s < moment and e > start for s, e in self.pauses) or (
@@ -676,6 +704,17 @@ class _ClockMaker:
             if excluded is not None and moment <= excluded:
                 return CAUSE_WAITED_ON_THIRD_PARTY
         return CAUSE_LATE
+
+
+def clock_rule(policy: Policy, priority: str, name: str) -> tuple[Term | None, Any]:
+    """(term, calendar) of a clock for a priority: the one place that says which calendar a clock
+    runs in. Data breach: clock hours (the law's 72 hours); RCA: working days; the rest: the
+    priority's calendar."""
+    if name == DATA_BREACH:
+        return policy.data_breach_within, policy.clock_calendar
+    if name == RCA:
+        return policy.rca_within, policy.working_calendar
+    return policy.terms(priority).term(name), policy.calendar(priority)
 
 
 def _day_deadline(policy: Policy, start: int, term: DayDeadline) -> int:

@@ -1,117 +1,112 @@
-"""KPIs over a period, from ticket event logs, measured against the policy.
+"""KPIs over a period: the sum of each ticket's fold (``sla.fold``), measured against the policy.
 
-Contract managers hold these figures next to the supplier's own report, so what counts where is
-written down here and nowhere else. The period is half-open: ``start <= t < end``. Events after
-``now`` are ignored (the log as known at ``now``).
+Contract managers hold these figures next to the supplier's own report, so every figure is a sum
+of per-ticket facts that the export (``storage.export``) shows per ticket: the monthly report and
+the CSV agree on every ticket because both read the same fold at the same ``now``. What each
+figure means, with the documents' words, is in ``docs/kpi-definitions.md``. The period is
+half-open (``start <= t < end``); events after ``now`` are not known yet.
 
-Which tickets count
--------------------
-* **First response** (per priority): tickets *reported* in the period. Within norm when the first
-  ACKNOWLEDGED (the first substantive human reaction; the bot's confirmation is no event) is at or
-  before the deadline. A ticket without a reaction counts as a breach once its deadline has passed
-  at ``now``; before that it is still pending and not counted.
-* **Resolution** (per priority): tickets whose resolution clock *stopped* in the period. It stops
-  at the final RESOLVED (one not followed by REOPENED); for priorities with
-  ``workaround_meets_resolution`` (P1: "noodoplossing"/stabilisation) at the first WORKAROUND if
-  that came earlier. **Definitive resolution** (sib P1): tickets finally resolved in the period.
-* The priority is the ticket's last priority; deadlines are computed from the report time with it
-  (a priority change recomputes from the report, see ``sla.deadlines``).
-* Share within norm = within / counted, compared with the priority's ``norm_percent``; with
-  nothing counted the share and verdict are None (no tickets, no verdict).
-* **MTTR**: mean elapsed clock time from report to final resolution, for tickets finally resolved
-  in the period (minutes). **MTTP**: mean elapsed clock time from report to the employee's first
-  PRODUCTIVE_AGAIN, for tickets whose PRODUCTIVE_AGAIN falls in the period. Both wall-clock,
-  because "weer productief" is felt in real time; the norms above use the contract's clocks.
+Which tickets count where
+-------------------------
+* **Clock norms** (per priority: first response, resolution, definitive resolution, containment,
+  onsite, device fallback; over all tickets: data breach, RCA): every ticket whose *deadline* fell
+  in the period, open ones included. It counts once decided: stopped (within when at or before
+  the deadline) or still running with its deadline passed at ``now`` (a breach). A clock that
+  stands still for a wait has no deadline and does not count until it runs again.
+* The norm is the one of the policy version in force at the period's start; each ticket's clocks
+  use the version in force at its report (``Policy.in_force``).
+* A share meets its norm when ``within / counted >= norm / 100``, compared as exact fractions;
+  nothing is rounded before the verdict. Shown percentages are cut, never rounded up, toward the
+  verdict ("97.95 %" is shown as 97.95, never as 98), so a shown figure cannot contradict its ✓/✗.
+  With nothing counted there is no share and no verdict.
+* **Per-ticket figures** (first-time-fix, single owner, kept informed, major-incident updates,
+  MTTR): tickets finally resolved in the period. **MTTP**: tickets whose reporter said "ik kan
+  weer werken" in the period, only reporters who said at intake they could not work. **CSAT**: the
+  reporter's last score on a ticket, in the period it was given; the average against the policy's
+  ``csat_average`` (PvE) and the share of 7 or more against ``csat_share_7_or_more`` (annex).
 * **Backlog**: at ``min(end, now)``, tickets reported before then and not resolved at that moment;
-  "old" when more than ``age_working_days`` working days (of ``working_day`` hours each, in the
-  working-hours calendar) have passed since the report. Within limits when the share of old tickets
-  is at most ``max_share_percent`` and their number at most ``max_count``.
-* **CSAT**: CSAT events in the period: average score and share of scores >= 7.
-* **First-time-fix**: tickets finally resolved in the period whose RESOLVED says
-  ``first_time_fix`` and that were never reopened.
-* **Single owner**: tickets finally resolved in the period without any HANDED_OVER.
-* **Kept informed**: among tickets finally resolved in the period that were still open when their
-  first status update fell due ("long-running"), the share where no due update was missed: every
-  update came at or before the time it was due, and none was due and missing at resolution.
-* **P1-uplifts**: tickets reported in the period with ``uplift`` in REPORTED, with motivation.
-* **Channels**: tickets reported in the period per channel (REPORTED's ``channel``; missing means
-  Teams), so a report that also counts phone, e-mail and portal incidents says how many.
-* **Breaches**: every first-response, resolution or definitive-resolution breach counted above,
-  plus tickets still open whose resolution deadline fell in the period and passed before ``now``
-  (``stopped`` null). Each has one cause, the first that applies:
-    - "prioriteit gewijzigd": it would have been in time under the priority before the last change;
-    - "wachtte op derde": the ticket waited on a third party, this clock is not paused by that,
-      and it would have been in time had the waiting been excluded;
-    - "gepauzeerd": the waiting time was already excluded (the clock was paused) and it was
-      still late;
-    - "te laat": plainly late.
+  "old" when more than ``age_working_days`` working days have passed since the report. Within
+  limits when the share of old tickets is at most ``max_share_percent`` and their number at most
+  ``max_count``.
+* **Breaches**: every breached clock counted above, and every promised update that passed without
+  one (its moment in the period), each with its cause (``sla.fold``'s CAUSE_*). The bot's own
+  holding messages and the waits on third parties are counted apart.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from sla import events as ev
-from sla.calendar import EPOCH, ONE_US, from_us, merge_pauses_us, to_us
-from sla.deadlines import next_update_us
-from sla.policy import PRIORITIES, Policy
+from sla.calendar import ONE_US, from_us, to_us
+from sla.fold import CAUSE_LATE, DATA_BREACH, RCA, TicketClocks, fold_us
+from sla.policy import CLOCK_NAMES, PRIORITIES, Policy
 
-CAUSE_PRIORITY_CHANGED = "prioriteit gewijzigd"
-CAUSE_WAITED_ON_THIRD_PARTY = "wachtte op derde"
-CAUSE_PAUSED = "gepauzeerd"
-CAUSE_LATE = "te laat"
-
+UPDATE = "update"
+CAUSE_NO_UPDATE = "geen update door de servicedesk"
+GENERAL_CLOCKS = (DATA_BREACH, RCA)  # clocks with one norm over all priorities
+PRIORITY_CLOCKS = tuple(name for name in CLOCK_NAMES if name not in GENERAL_CLOCKS)
 _MINUTE = 60_000_000
 
 
-def _pct(part: int, whole: int) -> float | None:
-    return 100.0 * part / whole if whole else None
-
-
-def _r(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+def shown_percent(part: int, whole: int, *, at_most: bool = False) -> float | None:
+    """``part/whole`` in percent with two decimals, cut toward the verdict's safe side: down for
+    an "at least" norm, up for an "at most" norm. Never used for a verdict."""
+    if not whole:
+        return None
+    scaled = Fraction(part * 10_000, whole)
+    return (math.ceil(scaled) if at_most else math.floor(scaled)) / 100
 
 
 @dataclass(frozen=True)
-class NormFigure:
-    """How many counted tickets stayed within the deadline, against the norm."""
+class Share:
+    """``within`` of ``counted`` tickets, against an exact norm in percent (at least)."""
 
     counted: int
     within: int
-    norm_percent: float
+    norm: Fraction | None
+    source: str = ""
+
+    @property
+    def share(self) -> Fraction | None:
+        return Fraction(100 * self.within, self.counted) if self.counted else None
 
     @property
     def share_percent(self) -> float | None:
-        return _pct(self.within, self.counted)
+        return shown_percent(self.within, self.counted)
 
     @property
     def met(self) -> bool | None:
-        share = self.share_percent
-        return None if share is None else share >= self.norm_percent
+        if not self.counted or self.norm is None:
+            return None
+        return 100 * self.within >= self.norm * self.counted
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "counted": self.counted, "within": self.within, "share_percent": _r(self.share_percent),
-            "norm_percent": self.norm_percent, "met": self.met,
+            "counted": self.counted, "within": self.within, "share_percent": self.share_percent,
+            "norm_percent": None if self.norm is None else float(self.norm), "met": self.met, "source": self.source,
         }
 
 
 @dataclass(frozen=True)
-class ShareFigure:
-    """A plain share: ``yes`` out of ``counted``."""
+class Mean:
+    """A mean duration: ``total_us`` over ``count`` tickets (exact)."""
 
-    counted: int
-    yes: int
+    total_us: int
+    count: int
+    source: str = ""
 
     @property
-    def share_percent(self) -> float | None:
-        return _pct(self.yes, self.counted)
+    def minutes(self) -> float | None:
+        return self.total_us / self.count / _MINUTE if self.count else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"counted": self.counted, "yes": self.yes, "share_percent": _r(self.share_percent)}
+        return {"minutes": None if self.minutes is None else round(self.minutes, 1), "count": self.count, "source": self.source}
 
 
 @dataclass(frozen=True)
@@ -119,24 +114,35 @@ class PriorityKpis:
     priority: str
     reported: int
     resolved: int
-    first_response: NormFigure
-    resolution: NormFigure
-    definitive_resolution: NormFigure | None
-    mttr_minutes: float | None
-    mttp_minutes: float | None
+    clocks: dict[str, Share]  # the clocks this priority has a term for, in CLOCK_NAMES order
+    mttr: Mean
+    mttp: Mean
+
+    @property
+    def first_response(self) -> Share | None:
+        return self.clocks.get("first_response")
+
+    @property
+    def resolution(self) -> Share | None:
+        return self.clocks.get("resolution")
+
+    @property
+    def definitive_resolution(self) -> Share | None:
+        return self.clocks.get("definitive_resolution")
+
+    @property
+    def mttr_minutes(self) -> float | None:
+        return self.mttr.minutes
+
+    @property
+    def mttp_minutes(self) -> float | None:
+        return self.mttp.minutes
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "priority": self.priority,
-            "reported": self.reported,
-            "resolved": self.resolved,
-            "first_response": self.first_response.to_dict(),
-            "resolution": self.resolution.to_dict(),
-            "definitive_resolution": (
-                self.definitive_resolution.to_dict() if self.definitive_resolution else None
-            ),
-            "mttr_minutes": _r(self.mttr_minutes, 1),
-            "mttp_minutes": _r(self.mttp_minutes, 1),
+            "priority": self.priority, "reported": self.reported, "resolved": self.resolved,
+            **{name: share.to_dict() for name, share in self.clocks.items()},
+            "mttr_minutes": self.mttr.to_dict()["minutes"], "mttp_minutes": self.mttp.to_dict()["minutes"],
         }
 
 
@@ -148,43 +154,65 @@ class BacklogFigure:
     age_working_days: int
     max_share_percent: float
     max_count: int
+    source: str = ""
 
     @property
     def older_share_percent(self) -> float | None:
-        return _pct(self.older_count, self.open_count)
+        return shown_percent(self.older_count, self.open_count, at_most=True)
 
     @property
     def within_limits(self) -> bool:
-        share = self.older_share_percent or 0.0
-        return share <= self.max_share_percent and self.older_count <= self.max_count
+        share_ok = 100 * self.older_count <= Fraction(repr(self.max_share_percent)) * self.open_count
+        return share_ok and self.older_count <= self.max_count
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "at": self.at.isoformat(), "open_count": self.open_count,
-            "older_count": self.older_count, "older_share_percent": _r(self.older_share_percent),
+            "older_count": self.older_count, "older_share_percent": self.older_share_percent,
             "age_working_days": self.age_working_days, "max_share_percent": self.max_share_percent,
-            "max_count": self.max_count, "within_limits": self.within_limits,
+            "max_count": self.max_count, "within_limits": self.within_limits, "source": self.source,
         }
 
 
 @dataclass(frozen=True)
 class CsatFigure:
+    """The reporters' last scores: the average (PvE §10.4) and the share of 7 or more (annex O3)."""
+
     responses: int
     score_total: int
     seven_or_more: int
+    average_norm: Fraction | None
+    share_norm: Fraction | None
+    source: str = ""
 
     @property
     def average(self) -> float | None:
-        return self.score_total / self.responses if self.responses else None
+        return math.floor(Fraction(self.score_total * 100, self.responses)) / 100 if self.responses else None
 
     @property
     def share_7_or_more_percent(self) -> float | None:
-        return _pct(self.seven_or_more, self.responses)
+        return shown_percent(self.seven_or_more, self.responses)
+
+    @property
+    def average_met(self) -> bool | None:
+        if not self.responses or self.average_norm is None:
+            return None
+        return self.score_total >= self.average_norm * self.responses
+
+    @property
+    def share_met(self) -> bool | None:
+        if not self.responses or self.share_norm is None:
+            return None
+        return 100 * self.seven_or_more >= self.share_norm * self.responses
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "responses": self.responses, "average": _r(self.average),
-            "share_7_or_more_percent": _r(self.share_7_or_more_percent),
+            "responses": self.responses, "average": self.average,
+            "average_norm": None if self.average_norm is None else float(self.average_norm),
+            "average_met": self.average_met,
+            "share_7_or_more_percent": self.share_7_or_more_percent,
+            "share_norm_percent": None if self.share_norm is None else float(self.share_norm),
+            "share_met": self.share_met, "source": self.source,
         }
 
 
@@ -202,7 +230,7 @@ class Uplift:
 class Breach:
     ticket: str | None
     priority: str
-    clock: str  # "first_response" | "resolution" | "definitive_resolution"
+    clock: str  # a clock name, or "update" for a promised update that did not come
     due: datetime
     stopped: datetime | None  # None: still not done at ``now``
     cause: str
@@ -216,363 +244,241 @@ class Breach:
 
 
 @dataclass(frozen=True)
+class Waits:
+    """Waits on third parties that began in the period: recorded whether or not they stop a clock."""
+
+    count: int
+    total_us: int
+    too_long: int
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "minutes": self.total_us // _MINUTE, "too_long": self.too_long, "source": self.source}
+
+
+@dataclass(frozen=True)
 class KpiReport:
     policy: str
+    policy_version: str  # effective_from of the version the norms come from ("" if unversioned)
     start: datetime
     end: datetime
     now: datetime
     priorities: tuple[PriorityKpis, ...]
-    mttr_minutes: float | None
-    mttp_minutes: float | None
+    clocks: dict[str, Share]  # the clocks with one norm over all priorities (data breach, RCA)
+    mttr: Mean
+    mttp: Mean
     backlog: BacklogFigure
     csat: CsatFigure
-    first_time_fix: ShareFigure
-    single_owner: ShareFigure
-    kept_informed: ShareFigure
+    kept_informed: Share
+    major_incident_updates: Share | None
+    first_time_fix: Share
+    single_owner: Share
+    holding_messages: int
+    waits: Waits
     uplifts: tuple[Uplift, ...]
     breaches: tuple[Breach, ...]
-    channels: dict[str, int] = field(default_factory=dict)  # reported in the period, per channel
 
     def priority(self, name: str) -> PriorityKpis:
         return next(p for p in self.priorities if p.priority == name)
 
+    @property
+    def mttr_minutes(self) -> float | None:
+        return self.mttr.minutes
+
+    @property
+    def mttp_minutes(self) -> float | None:
+        return self.mttp.minutes
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: datetimes as ISO 8601 with offset, shares rounded to 2 decimals."""
+        """JSON-safe: datetimes as ISO 8601 with offset, shares cut to 2 decimals."""
         return {
             "policy": self.policy,
+            "policy_version": self.policy_version,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "now": self.now.isoformat(),
             "priorities": [p.to_dict() for p in self.priorities],
-            "mttr_minutes": _r(self.mttr_minutes, 1),
-            "mttp_minutes": _r(self.mttp_minutes, 1),
+            "clocks": {name: share.to_dict() for name, share in self.clocks.items()},
+            "mttr_minutes": self.mttr.to_dict()["minutes"],
+            "mttp_minutes": self.mttp.to_dict()["minutes"],
+            "mttr_source": self.mttr.source,
+            "mttp_source": self.mttp.source,
             "backlog": self.backlog.to_dict(),
             "csat": self.csat.to_dict(),
+            "kept_informed": self.kept_informed.to_dict(),
+            "major_incident_updates": None if self.major_incident_updates is None else self.major_incident_updates.to_dict(),
             "first_time_fix": self.first_time_fix.to_dict(),
             "single_owner": self.single_owner.to_dict(),
-            "kept_informed": self.kept_informed.to_dict(),
+            "holding_messages": self.holding_messages,
+            "waits": self.waits.to_dict(),
             "uplifts": [u.to_dict() for u in self.uplifts],
             "breaches": [b.to_dict() for b in self.breaches],
-            "channels": dict(sorted(self.channels.items())),
         }
 
 
 class _Tally:
-    """Mutable counters per priority while the tickets stream past."""
+    """Counters while the tickets stream past: [counted, within] per figure, sums per priority."""
 
-    __slots__ = ("reported", "resolved", "fr_counted", "fr_within", "res_counted", "res_within",
-                 "def_counted", "def_within", "mttr_total", "mttr_n", "mttp_total", "mttp_n")
+    __slots__ = ("reported", "resolved", "clocks", "mttr", "mttp")
 
     def __init__(self) -> None:
-        for name in self.__slots__:
-            setattr(self, name, 0)
+        self.reported = self.resolved = 0
+        self.clocks: dict[str, list[int]] = {}
+        self.mttr = [0, 0]
+        self.mttp = [0, 0]
 
 
-class _KpiRun:
-    """One pass over the tickets; integer microseconds throughout for speed."""
+@dataclass
+class _Run:
+    policy: Policy  # the version whose norms apply to the period
+    start: int
+    end: int
+    now: int
+    tallies: dict[str, _Tally] = field(default_factory=lambda: {p: _Tally() for p in PRIORITIES})
+    general: dict[str, list[int]] = field(default_factory=lambda: {name: [0, 0] for name in GENERAL_CLOCKS})
+    shares: dict[str, list[int]] = field(default_factory=lambda: {
+        name: [0, 0] for name in ("kept_informed", "major_incident_updates", "first_time_fix", "single_owner")
+    })
+    backlog_open: int = 0
+    backlog_old: int = 0
+    csat: list[int] = field(default_factory=lambda: [0, 0, 0])
+    holding: int = 0
+    waits: list[int] = field(default_factory=lambda: [0, 0, 0])
+    uplifts: list[Uplift] = field(default_factory=list)
+    breaches: list[Breach] = field(default_factory=list)
 
-    def __init__(self, policy: Policy, start: int, end: int, now: int) -> None:
-        self.policy = policy
-        self.start, self.end, self.now = start, end, now
-        self.cut = min(end, now)
-        self.stops = policy.pause_stops
-        self.tallies = {p: _Tally() for p in PRIORITIES}
-        self.backlog_open = self.backlog_old = 0
-        self.backlog_age = (policy.working_day * policy.backlog.age_working_days) // ONE_US
-        self.csat_n = self.csat_total = self.csat_7 = 0
-        self.ftf = [0, 0]
-        self.owner = [0, 0]
-        self.informed = [0, 0]
-        self.uplifts: list[Uplift] = []
-        self.breaches: list[Breach] = []
-        self.channels: dict[str, int] = {}
-
-    # -- deadlines --------------------------------------------------------------------------
-    def due(self, priority: str, clock: str, opened: int, pauses, open_pause, *, with_pauses=None):
-        terms = self.policy.priorities.get(priority)
-        if terms is None:
-            return None
-        term = getattr(terms, clock)
-        if term is None:
-            return None
-        calendar = self.policy.calendar(priority)
-        use_pauses = (clock in self.stops) if with_pauses is None else with_pauses
-        if not use_pauses:
-            return calendar.add_us(opened, term // ONE_US)
-        due = calendar.add_paused_us(opened, term // ONE_US, pauses)
-        if open_pause is not None and due > open_pause:
-            return None
-        return due
-
-    def cause(self, t, clock: str, stopped: int | None) -> str:
-        moment = stopped if stopped is not None else self.now
-        if t.previous is not None and t.previous != t.priority:
-            before = self.due(t.previous, clock, t.opened, t.pauses, t.open_pause)
-            if before is not None and moment <= before:
-                return CAUSE_PRIORITY_CHANGED
-        waited = any(s < moment and e > t.opened for s, e in t.pauses) or (
-            t.open_pause is not None and t.open_pause < moment
-        )
-        if waited:
-            if clock not in self.stops:
-                excluded = self.due(t.priority, clock, t.opened, t.pauses, None, with_pauses=True)
-                if excluded is not None and moment <= excluded:
-                    return CAUSE_WAITED_ON_THIRD_PARTY
-                return CAUSE_LATE
-            return CAUSE_PAUSED
-        return CAUSE_LATE
-
-    def breach(self, t, clock: str, due: int, stopped: int | None) -> None:
-        tz = self.policy.tz
-        self.breaches.append(Breach(
-            ticket=t.ticket, priority=t.priority, clock=clock,
-            due=from_us(due).astimezone(tz),
-            stopped=from_us(stopped).astimezone(tz) if stopped is not None else None,
-            cause=self.cause(t, clock, stopped),
-        ))
-
-    # -- one ticket ---------------------------------------------------------------------------
-    def add(self, events: Sequence[ev.TicketEvent]) -> None:
-        t = _read(events, self.now, self.cut)
-        if t is None:
-            return
+    def add(self, ticket: TicketClocks) -> None:
         start, end, now = self.start, self.end, self.now
-        tally = self.tallies.get(t.priority)
+        tally = self.tallies.get(ticket.priority)
         if tally is None:
-            raise ValueError(f"ticket {t.ticket or '?'}: priority {t.priority!r} not in policy {self.policy.name}")
-        terms = self.policy.priorities[t.priority]
-
-        if start <= t.opened < end:
+            raise ValueError(f"ticket {ticket.ticket or '?'}: priority {ticket.priority!r} not in policy {self.policy.name}")
+        tz = self.policy.tz
+        if start <= ticket.opened_us < end:
             tally.reported += 1
-            self.channels[t.channel] = self.channels.get(t.channel, 0) + 1
-            if t.uplift:
-                self.uplifts.append(Uplift(t.ticket, from_us(t.opened).astimezone(self.policy.tz), t.motivation))
-            due = self.due(t.priority, "first_response", t.opened, t.pauses, t.open_pause)
-            if due is not None and (t.ack is not None or now > due):
-                tally.fr_counted += 1
-                if t.ack is not None and t.ack <= due:
-                    tally.fr_within += 1
-                else:
-                    self.breach(t, "first_response", due, t.ack)
+            if ticket.uplift:
+                self.uplifts.append(Uplift(ticket.ticket, ticket.opened, ticket.motivation))
 
-        stop = t.resolved
-        if terms.workaround_meets_resolution and t.workaround is not None:
-            stop = t.workaround if stop is None or t.workaround < stop else stop
-        if stop is not None and start <= stop < end:
-            due = self.due(t.priority, "resolution", t.opened, t.pauses, None)
-            tally.res_counted += 1
-            if stop <= due:
-                tally.res_within += 1
+        for name, clock in ticket.clocks.items():
+            due = clock.due_us
+            if due is None or not start <= due < end:
+                continue
+            if clock.stop_us is None and now <= due:
+                continue  # still running, not decided yet
+            counts = self.general[name] if name in self.general else tally.clocks.setdefault(name, [0, 0])
+            counts[0] += 1
+            if clock.breached:
+                self.breaches.append(Breach(ticket.ticket, ticket.priority, name, clock.due, clock.stopped, clock.cause or CAUSE_LATE))
             else:
-                self.breach(t, "resolution", due, stop)
-        elif stop is None:
-            due = self.due(t.priority, "resolution", t.opened, t.pauses, t.open_pause)
-            if due is not None and start <= due < end and due < now:
-                self.breach(t, "resolution", due, None)
+                counts[1] += 1
 
-        resolved = t.resolved
+        updates = ticket.updates
+        for missed in updates.missed_us:
+            if start <= missed < end:
+                self.breaches.append(Breach(ticket.ticket, ticket.priority, UPDATE, from_us(missed).astimezone(tz), None, CAUSE_NO_UPDATE))
+        self.holding += sum(1 for at in updates.holding_us if start <= at < end)
+        for wait in ticket.waits:
+            if start <= wait.start_us < end:
+                self.waits[0] += 1
+                self.waits[1] += (wait.end_us if wait.end_us is not None else now) - wait.start_us
+                self.waits[2] += wait.exceeded
+
+        resolved = ticket.resolved_us
         if resolved is not None and start <= resolved < end:
             tally.resolved += 1
-            tally.mttr_total += resolved - t.opened
-            tally.mttr_n += 1
-            if terms.definitive_resolution is not None:
-                due = self.due(t.priority, "definitive_resolution", t.opened, t.pauses, None)
-                tally.def_counted += 1
-                if resolved <= due:
-                    tally.def_within += 1
-                else:
-                    self.breach(t, "definitive_resolution", due, resolved)
-            self.ftf[0] += 1
-            self.ftf[1] += t.first_time_fix and not t.reopened
-            self.owner[0] += 1
-            self.owner[1] += t.handovers == 0
-            self.kept_informed(t, terms, resolved)
+            tally.mttr[0] += resolved - ticket.opened_us
+            tally.mttr[1] += 1
+            shares = self.shares
+            for name, value in (
+                ("kept_informed", updates.kept_informed),
+                ("major_incident_updates", ticket.major_updates_kept),
+                ("first_time_fix", ticket.first_time_fix),
+                ("single_owner", ticket.single_owner),
+            ):
+                if value is not None:
+                    shares[name][0] += 1
+                    shares[name][1] += value
 
-        if t.productive is not None and start <= t.productive < end:
-            tally.mttp_total += t.productive - t.opened
-            tally.mttp_n += 1
+        mttp = ticket.mttp_us
+        if mttp is not None and start <= ticket.productive_us < end:
+            tally.mttp[0] += mttp
+            tally.mttp[1] += 1
 
-        if t.open_at_cut:
+        cut = min(end, now)
+        if ticket.open_at(cut):
             self.backlog_open += 1
-            if self.policy.working_calendar.between_us(t.opened, self.cut) > self.backlog_age:
+            age = (self.policy.working_day * self.policy.backlog.age_working_days) // ONE_US
+            if self.policy.working_calendar.between_us(ticket.opened_us, cut) > age:
                 self.backlog_old += 1
 
-        for at, score in t.csat:
-            if start <= at < end:
-                self.csat_n += 1
-                self.csat_total += score
-                self.csat_7 += score >= 7
+        if ticket.csat is not None and start <= ticket.csat[0] < end:
+            score = ticket.csat[1]
+            self.csat[0] += 1
+            self.csat[1] += score
+            self.csat[2] += score >= 7
 
-    def kept_informed(self, t, terms, resolved: int) -> None:
-        policy, priority = self.policy, t.priority
-        due = next_update_us(policy, terms, priority, t.opened, None, t.agreed, t.major)
-        if due is None or due >= resolved:
-            return  # not long-running: resolved before any update fell due
-        self.informed[0] += 1
-        for update in t.updates:
-            if update >= resolved:
-                break
-            if update > due:
-                return
-            due = next_update_us(policy, terms, priority, t.opened, update, t.agreed, t.major)
-            if due is None:
-                break
-        if due is not None and resolved > due:
-            return
-        self.informed[1] += 1
-
-    # -- the report ---------------------------------------------------------------------------
     def report(self, start: datetime, end: datetime, now: datetime) -> KpiReport:
         policy = self.policy
+        sources = policy.sources
+        norms = policy.norms
         rows = []
-        mttr_total = mttr_n = mttp_total = mttp_n = 0
+        mttr = [0, 0]
+        mttp = [0, 0]
         for priority in PRIORITIES:
             tally = self.tallies[priority]
             terms = policy.priorities[priority]
-            norm = terms.norm_percent
+            clocks = {}
+            for name in PRIORITY_CLOCKS:
+                counted, within = tally.clocks.get(name, (0, 0))
+                if terms.term(name) is not None or counted:
+                    clocks[name] = Share(counted, within, terms.norm(name), sources.get(name, ""))
             rows.append(PriorityKpis(
-                priority=priority,
-                reported=tally.reported,
-                resolved=tally.resolved,
-                first_response=NormFigure(tally.fr_counted, tally.fr_within, norm),
-                resolution=NormFigure(tally.res_counted, tally.res_within, norm),
-                definitive_resolution=(
-                    NormFigure(tally.def_counted, tally.def_within, norm)
-                    if terms.definitive_resolution is not None else None
-                ),
-                mttr_minutes=tally.mttr_total / tally.mttr_n / _MINUTE if tally.mttr_n else None,
-                mttp_minutes=tally.mttp_total / tally.mttp_n / _MINUTE if tally.mttp_n else None,
+                priority=priority, reported=tally.reported, resolved=tally.resolved, clocks=clocks,
+                mttr=Mean(tally.mttr[0], tally.mttr[1], sources.get("mttr", "")),
+                mttp=Mean(tally.mttp[0], tally.mttp[1], sources.get("mttp", "")),
             ))
-            mttr_total += tally.mttr_total
-            mttr_n += tally.mttr_n
-            mttp_total += tally.mttp_total
-            mttp_n += tally.mttp_n
+            mttr = [mttr[0] + tally.mttr[0], mttr[1] + tally.mttr[1]]
+            mttp = [mttp[0] + tally.mttp[0], mttp[1] + tally.mttp[1]]
+        general = {}
+        for name in GENERAL_CLOCKS:
+            counted, within = self.general[name]
+            has_term = (policy.data_breach_within if name == DATA_BREACH else policy.rca_within) is not None
+            if has_term or counted:
+                general[name] = Share(counted, within, norms.get(name), sources.get(name, ""))
+
+        def share(name: str) -> Share:
+            counted, within = self.shares[name]
+            return Share(counted, within, norms.get(name), sources.get(name, ""))
+
         limits = policy.backlog
+        major = share("major_incident_updates")
         return KpiReport(
             policy=policy.name,
+            policy_version=policy.effective_from.isoformat() if policy.effective_from else "",
             start=start, end=end, now=now,
             priorities=tuple(rows),
-            mttr_minutes=mttr_total / mttr_n / _MINUTE if mttr_n else None,
-            mttp_minutes=mttp_total / mttp_n / _MINUTE if mttp_n else None,
+            clocks=general,
+            mttr=Mean(mttr[0], mttr[1], sources.get("mttr", "")),
+            mttp=Mean(mttp[0], mttp[1], sources.get("mttp", "")),
             backlog=BacklogFigure(
-                at=from_us(self.cut).astimezone(policy.tz),
+                at=from_us(min(self.end, self.now)).astimezone(policy.tz),
                 open_count=self.backlog_open, older_count=self.backlog_old,
                 age_working_days=limits.age_working_days,
                 max_share_percent=limits.max_share_percent, max_count=limits.max_count,
+                source=sources.get("backlog", ""),
             ),
-            csat=CsatFigure(self.csat_n, self.csat_total, self.csat_7),
-            first_time_fix=ShareFigure(*self.ftf),
-            single_owner=ShareFigure(*self.owner),
-            kept_informed=ShareFigure(*self.informed),
+            csat=CsatFigure(
+                self.csat[0], self.csat[1], self.csat[2], norms.get("csat_average"), norms.get("csat_share_7_or_more"),
+                sources.get("csat", ""),
+            ),
+            kept_informed=share("kept_informed"),
+            major_incident_updates=major if policy.major_incident_cadence is not None or major.counted else None,
+            first_time_fix=share("first_time_fix"),
+            single_owner=share("single_owner"),
+            holding_messages=self.holding,
+            waits=Waits(self.waits[0], self.waits[1], self.waits[2], sources.get("wait", "")),
             uplifts=tuple(sorted(self.uplifts, key=lambda u: u.reported)),
-            breaches=tuple(sorted(self.breaches, key=lambda b: (b.due, b.ticket or ""))),
-            channels=dict(self.channels),
+            breaches=tuple(sorted(self.breaches, key=lambda b: (b.due, b.ticket or "", b.clock))),
         )
-
-
-class _Ticket:
-    """The facts one KPI pass needs from a ticket's log."""
-
-    __slots__ = ("ticket", "opened", "priority", "previous", "uplift", "motivation", "pauses",
-                 "open_pause", "ack", "workaround", "resolved", "first_time_fix", "reopened",
-                 "handovers", "productive", "updates", "agreed", "major", "csat", "open_at_cut", "channel")
-
-
-def _us(instant: datetime) -> int:
-    return (instant - EPOCH) // ONE_US
-
-
-def _read(events: Sequence[ev.TicketEvent], now: int, cut: int) -> _Ticket | None:
-    if not events:
-        return None
-    first = events[0]
-    if first.kind != ev.REPORTED:
-        raise ValueError("a ticket's event log starts with REPORTED")
-    opened = to_us(first.at)
-    if opened > now:
-        return None
-    data = first.data
-    t = _Ticket()
-    ticket = data.get("ticket")
-    t.ticket = str(ticket) if ticket is not None else None
-    t.opened = opened
-    t.priority = data["priority"]
-    t.previous = None
-    t.uplift = bool(data.get("uplift", False))
-    t.motivation = data.get("motivation")
-    t.major = bool(data.get("major_incident", False))
-    t.channel = data.get("channel") or "teams"
-    pauses: list[tuple[int, int]] = []
-    open_pause = ack = workaround = resolved = productive = None
-    first_time_fix = reopened = False
-    handovers = 0
-    updates: list[int] = []
-    csat: list[tuple[int, int]] = []
-    agreed = None
-    open_at_cut = opened < cut
-    for event in events[1:]:
-        at = _us(event.at)
-        if at > now:
-            break
-        kind = event.kind
-        if kind == ev.STATUS_UPDATE_SENT or kind == ev.AGENT_UPDATE:
-            updates.append(at)
-        elif kind == ev.ACKNOWLEDGED:
-            if ack is None:
-                ack = at
-        elif kind == ev.RESOLVED or kind == ev.CLOSED:
-            if resolved is None:
-                resolved = at
-                if kind == ev.RESOLVED:
-                    first_time_fix = bool(event.data.get("first_time_fix", False))
-            if open_pause is not None:
-                pauses.append((open_pause, at))
-                open_pause = None
-            if at <= cut:
-                open_at_cut = False
-        elif kind == ev.REOPENED:
-            resolved = None
-            reopened = True
-            if at <= cut and opened < cut:
-                open_at_cut = True
-        elif kind == ev.PAUSED:
-            if open_pause is None:
-                open_pause = at
-        elif kind == ev.RESUMED:
-            if open_pause is not None:
-                pauses.append((open_pause, at))
-                open_pause = None
-        elif kind == ev.WORKAROUND:
-            if workaround is None:
-                workaround = at
-        elif kind == ev.PRIORITY_CHANGED:
-            t.previous = t.priority
-            t.priority = event.data["to"]
-            t.major = bool(event.data.get("major_incident", t.major))
-        elif kind == ev.HANDED_OVER:
-            handovers += 1
-        elif kind == ev.PRODUCTIVE_AGAIN:
-            if productive is None:
-                productive = at
-        elif kind == ev.CSAT:
-            csat.append((at, int(event.data["score"])))
-        elif kind == ev.AGREED_DATE_SET:
-            value = event.data["date"]
-            agreed = value if isinstance(value, date) else date.fromisoformat(str(value))
-    t.pauses = merge_pauses_us(pauses) if len(pauses) > 1 else pauses
-    t.open_pause = open_pause
-    t.ack = ack
-    t.workaround = workaround
-    t.resolved = resolved
-    t.first_time_fix = first_time_fix
-    t.reopened = reopened
-    t.handovers = handovers
-    t.productive = productive
-    t.updates = updates
-    t.agreed = agreed
-    t.csat = csat
-    t.open_at_cut = open_at_cut
-    return t
 
 
 def compute_kpis(
@@ -587,7 +493,13 @@ def compute_kpis(
     start_us, end_us, now_us = to_us(start), to_us(end), to_us(now)
     if end_us <= start_us:
         raise ValueError("the period must end after it starts")
-    run = _KpiRun(policy, start_us, end_us, now_us)
+    run = _Run(policy.in_force_us(start_us), start_us, end_us, now_us)
     for events in tickets:
-        run.add(events)
+        if not events:
+            continue
+        if events[0].kind != ev.REPORTED:
+            raise ValueError("a ticket's event log starts with REPORTED")
+        if to_us(events[0].at) > now_us:
+            continue  # not reported yet at ``now``
+        run.add(fold_us(policy, events, now_us))
     return run.report(start, end, now)

@@ -449,7 +449,9 @@ class _Reader:
         observed_names, calendar = reader.holidays(raw, tz, week, standard)
         priorities = reader.priorities(raw, working_day)
         pause_table = reader.table(raw, "pause", "pause", required=False)
-        stops = reader.string_list(pause_table, "stops", "pause.stops") if pause_table else ["resolution"]
+        # PvE §10.1.3: "MSP blijft eindverantwoordelijk voor voortgang en oplossing, ook met
+        # derden": without a [pause] table no clock stops for a third party.
+        stops = reader.string_list(pause_table, "stops", "pause.stops") if pause_table else []
         for clock_name in stops:
             if clock_name not in PAUSABLE_CLOCKS:
                 raise reader.fail(

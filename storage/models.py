@@ -15,6 +15,7 @@ UTC and always come back timezone-aware (``UtcDateTime``), on SQLite as on Postg
 - ``bot_state``: the dialog state documents with an eTag for optimistic concurrency.
 - ``itsm_links``, ``itsm_state``: which incident in the supplier's ticket system a ticket is, and
   the connection's shared state (read cursor, poll lease, outage).
+- ``policy_versions``: each SLA policy version that was in force, with its digest.
 """
 
 from __future__ import annotations
@@ -301,3 +302,19 @@ class ItsmState(Base):
     value: Mapped[dict[str, Any]] = mapped_column(default=dict)
     lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
     updated_at: Mapped[datetime]
+
+
+class PolicyVersionRow(Base):
+    """An SLA policy version that was in force, with the digest of its text: a version that
+    changed after it took effect is refused (``storage.policy_versions``)."""
+
+    __tablename__ = "policy_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    policy: Mapped[str] = mapped_column(String(100))
+    effective_from: Mapped[str] = mapped_column(String(10))  # ISO date, "" for an unversioned file
+    digest: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]  # the last time a report was computed under this policy
+
+    __table_args__ = (UniqueConstraint("policy", "effective_from", name="uq_policy_versions_policy_effective"),)

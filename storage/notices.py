@@ -8,7 +8,8 @@ so it is neither sent now nor later.
 
 Keys: ``ticket:{id}:{priority}:{clock}:{kind}`` for warnings and breaches (one per clock and
 priority: a priority change brings the new priority's clocks), ``ticket:{id}:{priority}:{clock}:escalation``
-for the escalation level that came with a breach, ``ticket:{id}:piket`` for the on-call alert.
+for the escalation level that came with a breach, ``ticket:{id}:piket`` for the on-call alert. A
+missed update and a long wait can happen more than once: ``{clock}@{moment}`` in their keys.
 The ``clock`` column holds the norm as ``{priority}:{clock}`` ("P2:resolution") so repeated
 breaches of the same norm can be counted for the escalation level.
 """
@@ -22,17 +23,20 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sla.escalation import NoticeKind
 from storage.models import Notice
 
-WARNING = "warning"
-BREACH = "breach"
+BREACH = NoticeKind.BREACH.value
 ESCALATION = "escalation"
 PIKET = "piket"
 SUPPRESSED = "-suppressed"
 
 
-def notice_key(ticket_id: int, priority: str, clock: str, kind: str) -> str:
-    return f"ticket:{ticket_id}:{priority}:{clock}:{kind}"
+def notice_key(ticket_id: int, priority: str, clock: str, kind: str, occurrence: str = "") -> str:
+    """``occurrence`` tells apart notices that can happen more than once per ticket and clock (a
+    missed update, a long wait: the ISO moment it began)."""
+    where = f"{clock}@{occurrence}" if occurrence else clock
+    return f"ticket:{ticket_id}:{priority}:{where}:{kind}"
 
 
 def norm(priority: str, clock: str) -> str:

@@ -18,6 +18,7 @@ from sla.events import TicketEvent
 from sla.kpi import KpiReport, compute_kpis
 from sla.policy import Policy
 from storage.models import Ticket, TicketEventRow
+from storage.policy_versions import check_and_record
 
 
 RESOLVED_SLACK = timedelta(days=31)
@@ -98,6 +99,7 @@ async def ticket_histories(session: AsyncSession, *, start: datetime, end: datet
 
 
 async def report_for(session: AsyncSession, *, policy: Policy, period: Period, now: datetime) -> KpiReport:
+    """One period's figures, each period with the policy version in force at its start."""
     histories = await ticket_histories(session, start=period.start, end=period.end)
     return compute_kpis(policy, histories, start=period.start, end=period.end, now=now)
 
@@ -117,7 +119,11 @@ def summary_payload(policy: Policy, *, period: Period, current: KpiReport, previ
 async def report_with_previous(
     session: AsyncSession, *, policy: Policy, period: Period, now: datetime
 ) -> dict[str, Any]:
-    """The figures of a period and of the one before it (for trends), as JSON-safe dicts."""
+    """The figures of a period and of the one before it (for trends), as JSON-safe dicts.
+
+    Refuses (``PolicyChanged``) when a policy version that was in force changed since.
+    """
+    await check_and_record(session, policy=policy, now=now)
     current = await report_for(session, policy=policy, period=period, now=now)
     previous = await report_for(session, policy=policy, period=period.previous(policy), now=now)
     return summary_payload(policy, period=period, current=current, previous=previous)

@@ -1,9 +1,13 @@
 """Status updates and feedback questions owed to reporters.
 
-A status update says the status, the servicedesk's latest note (if any) and when the next
-update comes. When the servicedesk wrote nothing since the previous update, the reporter gets a
-short holding message and the servicedesk card is flagged "update te laat", so the promise to the
-reporter holds and the servicedesk sees that it slipped.
+The servicedesk keeps the reporter informed by writing (an update, a reaction, a status change
+they are told of); each of those goes out at once and restarts the cadence (``sla.fold``). When a
+promised moment comes without one, the sweep sends the bot's own holding message ("er is nog geen
+nieuws") and flags the servicedesk card "update te laat", so the reporter is not left in silence
+and the servicedesk sees that it slipped. The holding message is never the supplier's update: it
+is recorded as HOLDING_SENT at the moment Teams accepted it (``record_sent``, called by the
+delivery) and counted apart. After a gap (the bot was down) one holding message goes out, and the
+next promised moment it names is always in the future.
 
 After stabilisation or resolution the reporter is asked whether they can work again (MTTP); at
 resolution also for a CSAT score, once per resolution (a reopen allows a new score).
@@ -15,44 +19,31 @@ and the outbox dedup keys make each message happen once, whatever number of repl
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Mapping
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sla import events as ev
+from sla.events import TicketEvent
+from sla.fold import fold
 from sla.policy import Policy
 from storage import outbox
 from storage.models import Ticket, TicketEventRow, TicketFollower
-from sla.deadlines import deadlines_from_events
-from sla.events import TicketEvent
 from storage.tickets import OPEN_STATUSES
 
-AGENT_NOTE_KINDS = (ev.ACKNOWLEDGED, ev.AGENT_UPDATE, ev.WORKAROUND)
-
-
-def latest_agent_note(history: Sequence[TicketEvent]) -> tuple[str | None, bool]:
-    """The servicedesk's latest note, and whether it came after the previous status update."""
-    note: str | None = None
-    fresh = False
-    for row in history:
-        if row.kind in AGENT_NOTE_KINDS:
-            text = (row.data or {}).get("text") or (row.data or {}).get("note")
-            if text:
-                note, fresh = text, True
-        elif row.kind == ev.STATUS_UPDATE_SENT:
-            fresh = False
-    return note, fresh
+STATUS_UPDATE = "status_update"  # the outbox payload kind of a holding message
 
 
 async def send_due_updates(session: AsyncSession, *, policy: Policy, now: datetime, limit: int = 1000) -> int:
-    """Queue every status update due now (up to ``limit``), set-based; returns how many.
+    """Queue every holding message due now (up to ``limit``), set-based; returns how many due
+    tickets were handled (a ticket someone wrote to since only gets its cache fixed).
 
     Each due ticket is claimed by a row lock (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
     replicas sweeping at once split the work; SQLite runs one instance) and by a compare-and-set
     on ``next_update_due``. A handful of statements serve the whole batch: the due tickets, their
-    event logs and followers are read once; the new events, outbox messages and due times are
-    written in bulk. Served by ``ix_tickets_next_update_due``.
+    event logs and followers are read once; the outbox messages and due times are written in bulk.
+    Served by ``ix_tickets_next_update_due``.
     """
     due_rows = (
         await session.execute(
@@ -82,30 +73,34 @@ async def send_due_updates(session: AsyncSession, *, policy: Policy, now: dateti
     ):
         followers.setdefault(ticket_id, []).append(user_id)
 
-    new_events: list[dict] = []
     intents: list[outbox.Intent] = []
     changes: list[dict] = []
     for row in due_rows:
-        due = row.next_update_due
-        note, fresh = latest_agent_note(histories[row.id])
-        holding = not fresh
-        sent = TicketEvent(kind=ev.STATUS_UPDATE_SENT, at=due, data={"due": due.isoformat(), "holding": holding})
-        new_events.append({"ticket_id": row.id, "kind": sent.kind, "at": due, "actor_id": None, "data": dict(sent.data)})
-        next_due = deadlines_from_events(policy, histories[row.id] + [sent]).next_update_due
-        flag = holding and not row.update_overdue
+        updates = fold(policy, histories[row.id], now=now).updates
+        owed = updates.next_due
+        if owed is None or owed > now:
+            # Someone wrote since the cache was set: nothing is owed now, only the cache is fixed.
+            changes.append(
+                {"b_id": row.id, "b_old_due": row.next_update_due, "next_due": owed, "overdue": row.update_overdue, "new_version": row.version}
+            )
+            continue
+        flag = not row.update_overdue
         version = row.version + 1 if flag else row.version
         changes.append(
-            {"b_id": row.id, "b_old_due": due, "next_due": next_due, "overdue": row.update_overdue or flag, "new_version": version}
+            {"b_id": row.id, "b_old_due": row.next_update_due, "next_due": updates.promise, "overdue": True, "new_version": version}
         )
         if flag:
             intents.append(outbox.card_redraw(row.id, version))
-        payload = {"kind": "status_update", "ticket_id": row.id, "due": due.isoformat(), "holding": holding, "note": note}
         for user_id in [row.reporter_id, *followers.get(row.id, [])]:
             intents.append(
                 outbox.Intent(
-                    dedup_key=f"ticket:{row.id}:status:{due.isoformat()}:{user_id}",
+                    dedup_key=f"ticket:{row.id}:status:{owed.isoformat()}:{user_id}",
                     target=outbox.Target.user(user_id),
-                    payload=payload,
+                    payload={
+                        "kind": STATUS_UPDATE, "ticket_id": row.id, "due": owed.isoformat(), "holding": True,
+                        # The reporter's copy records HOLDING_SENT when Teams accepts it (record_sent).
+                        "to_reporter": user_id == row.reporter_id,
+                    },
                     ticket_id=row.id,
                 )
             )
@@ -119,9 +114,19 @@ async def send_due_updates(session: AsyncSession, *, policy: Policy, now: dateti
     if claimed.supports_sane_multi_rowcount() and claimed.rowcount != len(changes):
         # Only possible if something bypassed the row locks; roll back rather than send twice.
         raise RuntimeError("due tickets changed during the sweep; rolled back, the next sweep retries")
-    await session.execute(TicketEventRow.__table__.insert(), new_events)
     await outbox.enqueue_many(session, intents, now=now)
     return len(due_rows)
+
+
+async def record_sent(session: AsyncSession, *, payload: Mapping[str, Any], ticket_id: int | None, at: datetime) -> None:
+    """The delivery's hook for a message Teams accepted: the reporter's holding message becomes
+    HOLDING_SENT at that moment (``due``: the moment it was owed), in the delivery's transaction."""
+    if payload.get("kind") != STATUS_UPDATE or not payload.get("to_reporter") or ticket_id is None:
+        return
+    await session.execute(
+        TicketEventRow.__table__.insert(),
+        {"ticket_id": ticket_id, "kind": ev.HOLDING_SENT, "at": at, "actor_id": None, "data": {"due": payload.get("due")}},
+    )
 
 
 async def queue_feedback_questions(

@@ -31,6 +31,7 @@ from dialogs import addinfo, question, texts
 from dialogs.intake import IntakeDialog, UPLIFT_QUESTIONS, decision_of
 from sla import events as ev
 from sla.deadlines import deadlines_from_events
+from sla.escalation import escalation_level
 from sla.events import TicketEvent
 from sla.kpi import compute_kpis
 from sla.policy import load_policy
@@ -231,7 +232,7 @@ def intake_cards() -> list[Entry]:
 
 def servicedesk_cards() -> list[Entry]:
     def card(ticket: Ticket, events: list[TicketEvent], now: datetime) -> dict[str, Any]:
-        return cards.ticket_card(ticket, now=now, tz=TZ, events=events, agents=AGENTS)
+        return cards.ticket_card(ticket, now=now, policy=POLICY, events=events, agents=AGENTS)
 
     def e(name: str, what: str, ticket: Ticket, events: list[TicketEvent], now: datetime) -> Entry:
         return Entry(name, "servicedesk channel", what, "bot.cards.ticket_card", card(ticket, events, now))
@@ -275,8 +276,8 @@ def action_response_cards() -> list[Entry]:
     and with a card drawn at an older version the same card under the "verouderd" line."""
     picked = p3_events()
     ticket = sample_ticket(214, picked, description=LAPTOP_TEXT)
-    fresh = cards.ticket_card(ticket, now=at(28, 9, 40), tz=TZ, events=picked, agents=AGENTS)
-    stale = cards.ticket_card(ticket, now=at(28, 9, 42), tz=TZ, events=picked, agents=AGENTS)
+    fresh = cards.ticket_card(ticket, now=at(28, 9, 40), policy=POLICY, events=picked, agents=AGENTS)
+    stale = cards.ticket_card(ticket, now=at(28, 9, 42), policy=POLICY, events=picked, agents=AGENTS)
     # as CardActions._fresh_card does for Outcome.STALE
     stale["body"].insert(0, {"type": "TextBlock", "text": card_actions.STALE, "wrap": True, "color": "Attention", "weight": "Bolder"})
     return [
@@ -323,13 +324,13 @@ def regie_cards() -> list[Entry]:
     ):
         due = getattr(ticket, f"{clock}_due")
         now = due + timedelta(minutes=1)
-        got, why = regie.escalation_level(**kwargs)
+        got, reasons = escalation_level(**kwargs)
         assert got == level, (level, got)
         entries.append(Entry(
             f"regie-overschreden-{level.lower()}", "regie channel",
             f"deadline passed, escalation level {level} ({regie.LEVELS[level]['name']})", "bot.cards.regie_notice_card",
             cards.regie_notice_card(ticket, now=now, tz=TZ, kind="breach", clock=clock, priority=ticket.priority, due=due,
-                                    escalation=regie._escalation(POLICY, level, why, now=now)),
+                                    escalation=regie._escalation(POLICY, level, regie._why(reasons), now=now)),
         ))
     night = sample_ticket(220, [_reported(at(28, 22, 40), 220, OUTAGE)], description="Niemand kan inloggen op het zaaksysteem; de nachtdienst van Handhaving ligt stil.",
                           phone="06 98765432", reporter=("d1e3f5a7-6b8c-4d9e-a0f1-2b3c4d5e6f78", "Mohammed Aziz"))
@@ -353,19 +354,25 @@ def weekly_payload() -> dict[str, Any]:
     def a(kind, day, hour, minute=0, **data):
         return TicketEvent(kind, when(day, hour, minute), data)
 
+    def react(day, hour, minute=0):  # the first substantive reaction: priority and next step
+        return a(ev.REACTION, day, hour, minute, next_step="Ik zet een vervangende laptop klaar.")
+
     week = [
-        t(214, 28, 9, LAPTOP, a(ev.ACKNOWLEDGED, 28, 9, 40), a(ev.STATUS_UPDATE_SENT, 29, 9, 40), a(ev.RESOLVED, 30, 11, 30, first_time_fix=True),
-          a(ev.PRODUCTIVE_AGAIN, 30, 11, 40), a(ev.CSAT, 30, 11, 41, score=8)),
-        t(215, 28, 9, UPLIFT, a(ev.ACKNOWLEDGED, 28, 9, 20), a(ev.WORKAROUND, 28, 9, 55), a(ev.PRODUCTIVE_AGAIN, 28, 10, 0),
-          a(ev.RESOLVED, 28, 15, 0, first_time_fix=False), a(ev.CSAT, 28, 15, 30, score=9), motivation=UPLIFT_MOTIVATION),
-        t(216, 29, 10, OUTAGE, a(ev.ACKNOWLEDGED, 29, 10, 10), a(ev.WORKAROUND, 29, 13, 0), a(ev.RESOLVED, 29, 16, 30, first_time_fix=True)),
-        t(217, 27, 9, PRINTER, a(ev.ACKNOWLEDGED, 27, 14, 30), a(ev.RESOLVED, 30, 16, 0, first_time_fix=False), a(ev.CSAT, 1, 9, 0, score=5)),
-        t(218, 30, 14, {"category": "m365", "scope": "alleen_ik", "work": "omweg"}, a(ev.ACKNOWLEDGED, 30, 14, 45)),
+        t(214, 28, 9, LAPTOP, a(ev.ACKNOWLEDGED, 28, 9, 40, agent_id=AGENT[0]), react(28, 9, 40), a(ev.HOLDING_SENT, 29, 9, 40),
+          a(ev.RESOLVED, 30, 11, 30), a(ev.PRODUCTIVE_AGAIN, 30, 11, 40), a(ev.CSAT, 30, 11, 41, score=8)),
+        t(215, 28, 9, UPLIFT, a(ev.ACKNOWLEDGED, 28, 9, 10, agent_id=AGENT[0]), react(28, 9, 10), a(ev.CALL_REGISTERED, 28, 9, 11, reached=True),
+          a(ev.AGENT_UPDATE, 28, 9, 35), a(ev.WORKAROUND, 28, 9, 55), a(ev.PRODUCTIVE_AGAIN, 28, 10, 0),
+          a(ev.AGENT_UPDATE, 28, 10, 25), a(ev.RESOLVED, 28, 10, 50), a(ev.CSAT, 28, 15, 30, score=9), motivation=UPLIFT_MOTIVATION),
+        t(216, 29, 10, OUTAGE, a(ev.ACKNOWLEDGED, 29, 10, 5, agent_id=AGENT[0]), react(29, 10, 10), a(ev.CALL_REGISTERED, 29, 10, 25, reached=True),
+          a(ev.WORKAROUND, 29, 13, 0), a(ev.RESOLVED, 29, 16, 30)),
+        t(217, 27, 9, PRINTER, a(ev.ACKNOWLEDGED, 27, 14, 30, agent_id=COLLEAGUE[0]), react(27, 14, 30),
+          a(ev.HANDED_OVER, 28, 9, 0, to_agent=None, to_line="2"), a(ev.RESOLVED, 30, 16, 0), a(ev.CSAT, 1, 9, 0, score=5)),
+        t(218, 30, 14, {"category": "m365", "scope": "alleen_ik", "work": "omweg"}, a(ev.ACKNOWLEDGED, 30, 14, 45, agent_id=AGENT[0])),
         t(219, 1, 11, {"category": "vraag", "scope": "alleen_ik"}),
     ]
     last_week = [
-        t(201, 21, 10, LAPTOP, a(ev.ACKNOWLEDGED, 21, 11, 0), a(ev.RESOLVED, 22, 10, 0, first_time_fix=True), a(ev.CSAT, 22, 11, 0, score=7)),
-        t(202, 22, 9, PRINTER, a(ev.ACKNOWLEDGED, 22, 9, 30), a(ev.RESOLVED, 22, 15, 0, first_time_fix=True)),
+        t(201, 21, 10, LAPTOP, a(ev.ACKNOWLEDGED, 21, 11, 0, agent_id=AGENT[0]), react(21, 11, 0), a(ev.RESOLVED, 22, 10, 0), a(ev.CSAT, 22, 11, 0, score=7)),
+        t(202, 22, 9, PRINTER, a(ev.ACKNOWLEDGED, 22, 9, 30, agent_id=AGENT[0]), react(22, 9, 30), a(ev.RESOLVED, 22, 15, 0)),
     ]
     now = at(4, 8, 0, month=5)
     current = compute_kpis(POLICY, week + last_week, start=period.start, end=period.end, now=now)

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from sla import events as ev
 from storage.models import OutboxMessage, Ticket, TicketEventRow
 from tests.delivery.desk import close_desk, local, open_desk
 
@@ -42,7 +43,7 @@ async def test_three_schedulers_send_every_due_message_exactly_once_for_a_week(p
 
         async with desk.database.sessions() as session:
             updates_recorded = (
-                await session.execute(select(func.count()).where(TicketEventRow.kind == "status_update_sent"))
+                await session.execute(select(func.count()).where(TicketEventRow.kind == ev.HOLDING_SENT))
             ).scalar_one()
             pending = (await session.execute(select(func.count()).where(OutboxMessage.status != "sent"))).scalar_one()
             overdue = (
@@ -58,7 +59,8 @@ async def test_three_schedulers_send_every_due_message_exactly_once_for_a_week(p
                 ).all()
             )
         sent_to_reporters = [c for c in desk.connector.calls if c.conversation_id.startswith("a:") and c.method == "POST"]
-        # Every update recorded was queued once (dedup keys) and delivered once per queued row.
+        # Every holding message was queued once (dedup keys), delivered once per queued row, and
+        # recorded once, when Teams took it.
         assert len(sent_to_reporters) == updates_recorded == sum(queued_per_reporter.values()) > 1000
         delivered_per_reporter = Counter(c.conversation_id.removeprefix("a:") for c in sent_to_reporters)
         assert delivered_per_reporter == Counter(queued_per_reporter)

@@ -14,6 +14,8 @@ from bot.summary import summary_lines
 from storage.models import OutboxMessage
 from tests.delivery.desk import local
 from tests.servicedesk.desk import new_ticket, ticket
+from sla import events as ev
+from tests.support import facts
 from tests.support.cards import assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
@@ -33,6 +35,11 @@ async def _pick_up_and_resolve(harness, ticket_id: int, *, after: timedelta, res
     harness.clock.set(opened + after)
     current = await ticket(harness, ticket_id)
     await harness.execute("oppakken", {"ticket": ticket_id, "versie": current.version, "notitie": "Ik pak het op."})
+    # The first substantive reaction (and for a P1 the call), as the other branch's buttons record it.
+    policy, database = harness.app[app_module.POLICY], harness.app[app_module.DATABASE]
+    await facts.record(database, policy, ticket_id, ev.REACTION, harness.clock.now(), priority=current.priority, next_step="Ik bel je.")
+    if current.priority == "P1":
+        await facts.record(database, policy, ticket_id, ev.CALL_REGISTERED, harness.clock.now(), reached=True)
     harness.clock.set(opened + resolve_after)
     current = await ticket(harness, ticket_id)
     await harness.execute(
@@ -62,9 +69,13 @@ async def test_weekly_summary_shows_norms_uplifts_and_breaches_and_matches_the_r
     assert facts["P3"].startswith("2 gemeld, 2 opgelost · reactie 50% ✗ (norm 90%, 1/2) · oplossing 100% ✓")
     assert facts["P1"].startswith("1 gemeld, 1 opgelost · reactie 100% ✓ (norm 98%, 1/1) · oplossing 100% ✓")
     assert "Om 14:00 zitting bij de rechtbank" in text
-    assert "Normoverschrijdingen: 1" in text
     # The late one was reported at 12:00 (after the first was resolved): due at 16:00, picked up 18:00.
     assert f"M-{late} P3 reactie: uiterlijk 29-09 16:00, oorzaak: te laat" in text
+    # The P1-uplift's reporter heard nothing between the reaction at 19:10 and the solution at 21:00:
+    # every 30 minutes an update was owed (PvE §10.1), so three breaches of the update norm.
+    assert "Normoverschrijdingen: 4" in text
+    for moment in ("19:40", "20:10", "20:40"):
+        assert f"M-{uplift} P1 update aan melder: uiterlijk 29-09 {moment}, oorzaak: geen update door de servicedesk" in text
 
     # The command line prints exactly the figures of the card.
     async with harness.app[app_module.DATABASE].sessions() as session:

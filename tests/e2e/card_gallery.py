@@ -81,7 +81,7 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
         state = STATES.get(texts[texts.index("Status: ") + 1], "onbekend")
         if "Let op: " in texts:
             return "servicedesk-melding-update-te-laat"
-        if state == "nieuw" and any(t.startswith("Reactie") and texts[i + 1].endswith("te laat)") for i, t in enumerate(texts[:-1])):
+        if state == "nieuw" and any(t.startswith("Eerste inhoudelijke reactie") and texts[i + 1].endswith("te laat)") for i, t in enumerate(texts[:-1])):
             return "servicedesk-melding-reactie-te-laat"
         if state == "nieuw" and "Publieke titel: " in texts:
             return "servicedesk-melding-nieuw-storing"

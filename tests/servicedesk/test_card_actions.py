@@ -68,19 +68,21 @@ async def test_every_action_changes_the_ticket_tells_the_reporter_and_redraws_th
     assert any("We vervangen je profiel" in m for m in _sent_to_reporter(harness)[before:])
     assert (await desk.events(harness, ticket_id))[-1].kind == ev.AGENT_UPDATE
 
-    # Wacht op derde stops the resolution clock; Hervat starts it again, later by the pause.
+    # Wacht op derde is recorded and told, but under halt it stops no clock (PvE §10.1.3: the
+    # supplier stays responsible "ook met derden"); Hervat ends the wait.
     t = await desk.ticket(harness, ticket_id)
     resolution_before = t.resolution_due
     status, body = await click(harness, "wacht", ticket_id, wacht_partij="Microsoft", wacht_reden="storing bij Exchange Online")
     assert_valid_card(card_of(body))
+    assert "Microsoft sinds" in " ".join(desk.strings(card_of(body)))  # the wait on the card
     t = await desk.ticket(harness, ticket_id)
-    assert t.status == "wacht_op_derde" and t.resolution_due is None
+    assert t.status == "wacht_op_derde" and t.resolution_due == resolution_before
     assert any("wachten we op Microsoft" in m for m in _sent_to_reporter(harness))
     harness.clock.advance(timedelta(hours=1))
     status, body = await click(harness, "hervat", ticket_id)
     assert_valid_card(card_of(body))
     t = await desk.ticket(harness, ticket_id)
-    assert t.status == "opgepakt" and t.resolution_due == resolution_before + timedelta(hours=1)
+    assert t.status == "opgepakt" and t.resolution_due == resolution_before
 
     # Prioriteit wijzigen: recomputed from the report time; the reporter is told the reason.
     status, body = await click(harness, "prioriteit", ticket_id, prioriteit="P2", prioriteit_reden="Het hele team heeft er last van")

@@ -12,6 +12,7 @@ import pytest
 from bot import cards
 from sla import events as ev
 from sla.events import TicketEvent
+from sla.policy import load_policy
 from storage.models import Ticket
 from tests.servicedesk.desk import REGIE, card_of, click, new_ticket
 from tests.support.cards import assert_valid_card
@@ -86,7 +87,7 @@ def test_ticket_card_in_every_status_is_valid_and_literal(status):
         resolved_at=NOW if status in ("opgelost", "gesloten") else None,
         resolution_due=None if status == "wacht_op_derde" else NOW + timedelta(hours=4),
     )
-    card = cards.ticket_card(ticket, now=NOW + timedelta(minutes=20), tz=TZ, events=EVENTS, agents={"a": EVIL, "b": "Eva"})
+    card = cards.ticket_card(ticket, now=NOW + timedelta(minutes=20), policy=load_policy("halt"), events=EVENTS, agents={"a": EVIL, "b": "Eva"})
     assert_literal_only(card)
     # Buttons carry only the ticket and the version, never a role or a person.
     for element, _ in _elements(card):

@@ -4,13 +4,18 @@ hours, no burst after a P3 -> P1 change, escalation levels, the out-of-hours pik
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
 import app as app_module
-from bot.regie import escalation_level, notice_sweep
+from bot.regie import notice_sweep
+from sla import events as ev
+from sla.escalation import escalation_level
 from storage.models import Notice
 from tests.servicedesk.desk import PIKET, click, local, new_ticket
+from tests.support import activities as acts
+from tests.support import facts
 from tests.support.cards import assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
@@ -53,6 +58,30 @@ def regie_cards(harness) -> list[str]:
     return [c.card_text() for c in calls]
 
 
+async def record(harness, ticket_id: int, kind: str, when: str, **data) -> None:
+    """A fact the card buttons of the other branch will write (tests.support.facts)."""
+    await facts.record(
+        harness.app[app_module.DATABASE], harness.app[app_module.POLICY], ticket_id, kind, local(harness, when),
+        actor_id=acts.AGENT["aadObjectId"], agent_id=acts.AGENT["aadObjectId"], **data,
+    )
+
+
+async def keep_informed(harness, ticket_id: int, start: str, end: str) -> None:
+    """The servicedesk writes to the reporter every 25 minutes from ``start`` to ``end`` (facts in
+    the future are not known until the clock gets there)."""
+    moment, stop = local(harness, start), local(harness, end)
+    while moment <= stop:
+        await record(harness, ticket_id, ev.AGENT_UPDATE, moment.astimezone(harness.app[app_module.POLICY].tz).strftime("%Y-%m-%d %H:%M"), text="We werken eraan.")
+        moment += timedelta(minutes=25)
+
+
+async def react(harness, ticket_id: int, when: str, *, call_at: str | None = None) -> None:
+    """The first substantive reaction (priority, next step) and, for a P1, the registered call."""
+    await record(harness, ticket_id, ev.REACTION, when, priority="P1", next_step="Ik bel je nu.")
+    if call_at:
+        await record(harness, ticket_id, ev.CALL_REGISTERED, call_at, reached=True)
+
+
 async def test_p1_warning_and_breach_each_exactly_once(harness):
     ticket_id = await new_ticket(harness, priority="P1", phone="0612345678")  # Tue 28 April 08:00
     assert len(regie_cards(harness)) == 1  # the new-P1 notice at creation
@@ -67,13 +96,14 @@ async def test_p1_warning_and_breach_each_exactly_once(harness):
     assert await sweep(harness) == 1
     breach = regie_cards(harness)[-1]
     assert "Overschreden" in breach and "reactietermijn" in breach
-    # A P1 outage for everyone is a critical disruption: N3, with who acts and by when.
+    # A P1 is a critical disruption: N3, with who acts and by when.
     assert "Escalatie N3" in breach and "Directeur Bedrijfsvoering" in breach and "Start uiterlijk" in breach
+    await react(harness, ticket_id, "2026-04-28 08:16", call_at="2026-04-28 08:17")
+    await keep_informed(harness, ticket_id, "2026-04-28 08:40", "2026-04-28 14:00")
     for minute in range(16, 60, 7):
         harness.clock.set(local(harness, f"2026-04-28 08:{minute:02d}"))
         assert await sweep(harness) == 0
-    # Acknowledged late; the resolution clock warns at 11:00 and breaches at 12:00, once each.
-    await click(harness, "oppakken", ticket_id, notitie="Ik bel je")
+    # Reacted late, but kept informed; the resolution clock warns at 11:00, breaches at 12:00, once each.
     harness.clock.set(local(harness, "2026-04-28 11:00"))
     assert await sweep(harness) == 1 and "oplostermijn" in regie_cards(harness)[-1]
     harness.clock.set(local(harness, "2026-04-28 12:00"))
@@ -86,6 +116,8 @@ async def test_p1_warning_and_breach_each_exactly_once(harness):
 async def test_p1_workaround_in_time_stops_the_resolution_notices(harness):
     ticket_id = await new_ticket(harness, priority="P1", uplift=True, motivation="zitting om 10:00", phone="0612345678")
     await click(harness, "oppakken", ticket_id, notitie="Ik bel je")
+    await react(harness, ticket_id, "2026-04-28 08:05", call_at="2026-04-28 08:06")
+    await keep_informed(harness, ticket_id, "2026-04-28 08:30", "2026-04-28 13:00")
     harness.clock.set(local(harness, "2026-04-28 10:30"))
     await click(harness, "noodoplossing", ticket_id, noodoplossing_tekst="leenlaptop")
     for at in ("11:00", "12:00", "13:00"):
@@ -118,6 +150,7 @@ async def test_a_p3_to_p1_change_gives_regie_one_notice_not_a_burst(harness):
     harness.clock.set(local(harness, "2026-04-28 13:00"))
     status, body = await click(harness, "prioriteit", ticket_id, prioriteit="P1", prioriteit_reden="Hele regio kan niet inloggen")
     assert status == 200
+    await keep_informed(harness, ticket_id, "2026-04-28 13:25", "2026-04-28 20:00")
     cards = regie_cards(harness)
     assert len(cards) == 1
     assert "Prioriteit verhoogd naar P1" in cards[0] and "Hele regio kan niet inloggen" in cards[0]

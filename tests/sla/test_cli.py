@@ -38,16 +38,15 @@ def test_pauses_and_agreed_date(capsys):
     )
     assert code == 0
     data = json.loads(out)
-    assert data["resolution_due"] == "2026-03-09T12:00:00+01:00"
+    assert data["resolution_due"] == "2026-03-09T10:00:00+01:00"  # halt: a wait stops no clock
     assert data["next_update_due"] == "2026-03-10T18:00:00+01:00"
 
 
-def test_open_pause_prints_null_resolution(capsys):
-    code, out, _ = run(
-        ["sla", "deadlines", "--priority", "P2", "--opened", "2026-03-02T10:00+01:00",
-         "--pause", "2026-03-02T11:00+01:00/"],
-        capsys,
-    )
+def test_a_policy_whose_waits_stop_resolution_moves_it_and_an_open_wait_prints_null(pausing_path, capsys):
+    base = ["sla", "deadlines", "--policy", pausing_path, "--priority", "P2", "--opened", "2026-03-02T10:00+01:00"]
+    code, out, _ = run([*base, "--pause", "2026-03-02T11:00+01:00/2026-03-02T13:00+01:00"], capsys)
+    assert (code, json.loads(out)["resolution_due"]) == (0, "2026-03-03T10:00:00+01:00")
+    code, out, _ = run([*base, "--pause", "2026-03-02T11:00+01:00/"], capsys)
     assert code == 0
     assert json.loads(out)["resolution_due"] is None
 

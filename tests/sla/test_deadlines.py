@@ -1,4 +1,10 @@
-"""Deadlines per ticket: priorities, pauses, priority changes, update cadence, P4 agreed dates."""
+"""Deadlines per ticket: priorities, waits, priority changes, update cadence, P4 agreed dates.
+
+The vectors for waits ("pauses") hold the calendar arithmetic of a clock that a wait stops; since
+neither shipped policy lets a wait stop the resolution clock any more (PvE §10.1.3, annex O1), they
+run against ``pausing`` (an organisation's own file that does), and under halt the same waits move
+nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from datetime import date
 import pytest
 
 from sla import events as ev
-from sla.deadlines import compute_deadlines, deadlines_from_events, deadlines_json, warning_times
+from sla.deadlines import compute_deadlines, deadlines_from_events, deadlines_json
 from sla.events import TicketEvent
 from tests.sla.conftest import at
 
@@ -88,40 +94,52 @@ PAUSE_CASES = [
     [case[1:] for case in PAUSE_CASES],
     ids=[case[0] for case in PAUSE_CASES],
 )
-def test_pauses_move_only_the_resolution_deadline(halt, priority, opened, pauses, resolution):
+def test_pauses_move_only_the_resolution_deadline(pausing, priority, opened, pauses, resolution):
     paused = compute_deadlines(
-        halt, priority=priority, opened=at(opened), pauses=[(at(s), at(e)) for s, e in pauses]
+        pausing, priority=priority, opened=at(opened), pauses=[(at(s), at(e)) for s, e in pauses]
     )
-    plain = compute_deadlines(halt, priority=priority, opened=at(opened))
+    plain = compute_deadlines(pausing, priority=priority, opened=at(opened))
     assert paused.resolution_due.isoformat() == resolution
     assert paused.first_response_due == plain.first_response_due  # first response keeps running
-    assert paused.next_update_due == plain.next_update_due  # so do updates to the reporter
 
 
-def test_an_open_pause_makes_the_resolution_deadline_unknown(halt):
+@pytest.mark.parametrize(
+    "priority, opened, pauses, resolution",
+    [case[1:] for case in PAUSE_CASES],
+    ids=[case[0] for case in PAUSE_CASES],
+)
+def test_under_halt_a_wait_on_a_third_party_moves_no_deadline(halt, priority, opened, pauses, resolution):
+    """PvE §10.1.3: "MSP blijft eindverantwoordelijk voor voortgang en oplossing, ook met derden"."""
+    waited = compute_deadlines(halt, priority=priority, opened=at(opened), pauses=[(at(s), at(e)) for s, e in pauses])
+    plain = compute_deadlines(halt, priority=priority, opened=at(opened))
+    assert (waited.first_response_due, waited.resolution_due) == (plain.first_response_due, plain.resolution_due)
+
+
+def test_an_open_pause_makes_the_resolution_deadline_unknown(pausing):
     deadlines = compute_deadlines(
-        halt, priority="P2", opened=at("2026-03-02 10:00"), pauses=[(at("2026-03-02 12:00"), None)]
+        pausing, priority="P2", opened=at("2026-03-02 10:00"), pauses=[(at("2026-03-02 12:00"), None)]
     )
     assert deadlines.resolution_due is None
     assert deadlines.paused_since == at("2026-03-02 12:00")
     assert deadlines.first_response_due == at("2026-03-02 11:00")
 
 
-def test_an_open_pause_after_the_deadline_leaves_it_known(halt):
+def test_an_open_pause_after_the_deadline_leaves_it_known(pausing):
     deadlines = compute_deadlines(
-        halt, priority="P2", opened=at("2026-03-02 10:00"), pauses=[(at("2026-03-03 09:00"), None)]
+        pausing, priority="P2", opened=at("2026-03-02 10:00"), pauses=[(at("2026-03-03 09:00"), None)]
     )
     assert deadlines.resolution_due == at("2026-03-02 18:00")
 
 
-def test_sib_pauses_also_stop_definitive_resolution_and_containment(sib):
+def test_sib_waits_stop_only_the_containment_clock(sib):
+    """Annex O1: time-to-containment "excl. wachten op derde"; no other clock says so."""
     deadlines = compute_deadlines(
         sib, priority="P1", opened=at("2026-03-02 10:00"), security_incident=True,
         pauses=[(at("2026-03-02 11:00"), at("2026-03-02 13:00"))],
     )
     assert deadlines.first_response_due == at("2026-03-02 10:15")
-    assert deadlines.resolution_due == at("2026-03-02 16:00")
-    assert deadlines.definitive_resolution_due == at("2026-03-04 12:00")
+    assert deadlines.resolution_due == at("2026-03-02 14:00")
+    assert deadlines.definitive_resolution_due == at("2026-03-04 10:00")
     assert deadlines.containment_due == at("2026-03-02 16:00")
 
 
@@ -204,31 +222,33 @@ def test_priority_change_p3_to_p1_recomputes_from_the_report(halt):
         "first_response_due": "2026-03-02T10:15:00+01:00",
         "resolution_due": "2026-03-02T14:00:00+01:00",
         "definitive_resolution_due": None,
-        "next_update_due": "2026-03-02T10:30:00+01:00",
+        # The change is told to the reporter with its reason: the next update is P1's 30 minutes
+        # after it, not a promise from 10:30 that nobody could have kept.
+        "next_update_due": "2026-03-02T13:30:00+01:00",
     }
 
 
-def test_events_pause_resume_and_update(halt):
+def test_events_pause_resume_and_update(pausing):
     events = [
         event(ev.REPORTED, "2026-03-02 10:00", priority="P2"),
         event(ev.ACKNOWLEDGED, "2026-03-02 10:20"),
         event(ev.PAUSED, "2026-03-02 17:00", party="leverancier"),
-        event(ev.STATUS_UPDATE_SENT, "2026-03-02 17:30"),
+        event(ev.STATUS_UPDATE_SENT, "2026-03-02 17:30"),  # the bot's own message: counts for nothing
         event(ev.RESUMED, "2026-03-03 09:00"),
     ]
-    deadlines = deadlines_from_events(halt, events)
+    deadlines = deadlines_from_events(pausing, events)
     assert deadlines.resolution_due == at("2026-03-03 10:00")
-    assert deadlines.next_update_due == at("2026-03-03 09:30")  # 17:30 + 2 working hours
+    assert deadlines.next_update_due == at("2026-03-03 11:00")  # "we werken weer" at 09:00 + 2 working hours
     assert deadlines.paused_since is None
 
 
-def test_events_open_pause_and_resolution(halt):
+def test_events_open_pause_and_resolution(pausing):
     events = [
         event(ev.REPORTED, "2026-03-02 10:00", priority="P2"),
         event(ev.PAUSED, "2026-03-02 12:00"),
     ]
-    assert deadlines_from_events(halt, events).resolution_due is None
-    resolved = deadlines_from_events(halt, events + [event(ev.RESOLVED, "2026-03-02 14:00")])
+    assert deadlines_from_events(pausing, events).resolution_due is None
+    resolved = deadlines_from_events(pausing, events + [event(ev.RESOLVED, "2026-03-02 14:00")])
     assert resolved.resolution_due == at("2026-03-03 10:00")  # the wait ended at resolution
     assert resolved.next_update_due is None
 
@@ -250,9 +270,3 @@ def test_events_must_start_with_reported(halt):
 def test_unknown_priority_is_refused(halt):
     with pytest.raises(ValueError, match="P5"):
         compute_deadlines(halt, priority="P5", opened=at("2026-03-02 10:00"))
-
-
-def test_warning_times_come_before_the_deadline(halt):
-    warnings = warning_times(halt, priority="P2", opened=at("2026-03-02 10:00"))
-    assert warnings["first_response"] == at("2026-03-02 10:41")  # 19 whole minutes (33 %) before
-    assert warnings["resolution"] == at("2026-03-02 16:00")  # 2 of 8 hours before 18:00

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sla.policy import PolicyError, load_policy
+from sla.policy import DayDeadline, PolicyError, load_policy
 
 HALT_TEXT = (Path(__file__).resolve().parents[2] / "sla" / "policies" / "halt.toml").read_text(encoding="utf-8")
 
@@ -22,7 +22,13 @@ def test_halt_terms_match_the_pve(halt):
         timedelta(hours=4), timedelta(hours=24), "working_day", 90.0)
     assert (p4.first_response, p4.resolution, p4.update_cadence) == (
         timedelta(hours=10), timedelta(hours=50), "agreed_date")
-    assert halt.pause_stops == frozenset({"resolution"})
+    assert halt.pause_stops == frozenset()  # §10.1.3: "ook met derden"
+    assert (p1.call_required, p1.onsite, p1.device_fallback, p1.device_fallback_swap) == (
+        True, timedelta(hours=4), timedelta(hours=4), DayDeadline("same_day"))
+    assert (p2.onsite, p2.device_fallback) == (timedelta(hours=8), DayDeadline("next_working_day"))
+    assert (p3.onsite, p4.device_fallback) == (timedelta(hours=20), timedelta(hours=20))  # 2 werkdagen
+    assert halt.data_breach_within == timedelta(hours=72)
+    assert halt.norms["csat_average"] == 8
     assert halt.working_day == timedelta(hours=10)
     assert halt.calendar("P1") is halt.clock_calendar
     assert halt.calendar("P3") is halt.working_calendar
@@ -37,7 +43,10 @@ def test_sib_terms_match_the_annex(sib):
     assert sib.containment == {"P1": timedelta(hours=4), "P2": timedelta(hours=24)}
     assert (sib.major_incident_cadence.first, sib.major_incident_cadence.then) == (
         timedelta(minutes=30), timedelta(minutes=60))
-    assert "containment" in sib.pause_stops
+    assert sib.pause_stops == frozenset({"containment"})  # O1: only containment "excl. wachten op derde"
+    assert (p1.norm("first_response"), p1.norm("resolution"), p1.norm("definitive_resolution")) == (95, 100, 100)
+    assert sib.rca_within == timedelta(hours=100)  # 10 werkdagen
+    assert (sib.norms["csat_share_7_or_more"], sib.norms["first_time_fix"], sib.norms["single_owner"]) == (75, 70, 95)
 
 
 def test_tz_name_overrides_the_policy_time_zone():
@@ -57,7 +66,7 @@ def test_tz_name_overrides_the_policy_time_zone():
          "halt-custom.toml: service_window.monday: window '18:00-08:00' must open before it closes, within the day"),
         ("norm_percent = 98", "norm_percent = 198",
          "halt-custom.toml: priorities.P1.norm_percent: expected a number from 0 to 100, got 198"),
-        ('stops = ["resolution"]', 'stops = ["update"]',
+        ('stops = []', 'stops = ["update"]',
          "halt-custom.toml: pause.stops: cannot pause 'update'; use first_response, resolution, definitive_resolution, containment, onsite, device_fallback"),
         ('timezone = "Europe/Amsterdam"', 'timezone = "Mars/Olympus"',
          "halt-custom.toml: timezone: unknown time zone 'Mars/Olympus'"),

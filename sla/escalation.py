@@ -1,0 +1,149 @@
+"""What regie is told about a ticket, and at which escalation level (PvE §2.4.3); pure rules.
+
+``due_notices(ticket)`` reads one ticket's fold (``sla.fold``) and lists every notice whose moment
+has come at the fold's ``now``; ``bot.regie`` records each once and sends it. The rules, and the
+choices made where the documents are silent:
+
+* Every clock the fold keeps (first response, resolution, definitive resolution, containment,
+  onsite, device fallback, data breach, RCA) gets a pre-breach warning where the policy has a
+  ``warn_before`` threshold for it, and a breach notice at its due when it was not met by then. A
+  clock that stands still for a wait has no due and gets nothing until it runs again.
+* A missed status update is a breach notice where the policy says ``notify_missed_update`` for the
+  priority, or for the major-incident cadence. One notice per run of missed moments (the first one
+  of a run), not one per half hour: regie needs to know the reporter is left without news, not a
+  stream of the same fact.
+* A wait on a third party longer than the priority's ``max_wait`` is one notice ("wacht te lang").
+* After a priority change, notices whose moment lies before the change are suppressed (recorded,
+  never sent): the change's own notice shows what is already late, no burst follows.
+* Escalation levels, decided when a breach is notified: N1 a single breach; N2 the same norm was
+  breached on another ticket in the last 30 days, or the disruption hits several processes
+  (several teams, everyone, a major incident); N3 a critical disruption (every P1, P1-uplift
+  included: PvE §10.1.3 "P1-uplift volgt exact dezelfde communicatie- en escalatieregels als P1"),
+  or an N2 that follows another N2 within 30 days.
+"""
+
+from __future__ import annotations
+
+import enum
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sla.calendar import ONE_US, merge_pauses_us
+from sla.fold import Clock, TicketClocks, clock_rule
+
+UPDATE = "update"  # the norm name of the reporter's status updates
+WAIT = "wait"  # the norm name of a wait on a third party
+
+
+class NoticeKind(enum.Enum):
+    WARNING = "warning"
+    BREACH = "breach"
+    WAIT_TOO_LONG = "wait_too_long"
+
+
+class Escalation(enum.Enum):
+    """Why a breach gets its level (``bot.regie`` words it)."""
+
+    SINGLE = "single"
+    REPEATED_NORM = "repeated_norm"
+    BROAD = "broad"
+    CRITICAL = "critical"
+    REPEATED_N2 = "repeated_n2"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One notice whose moment has come."""
+
+    kind: NoticeKind
+    clock: str  # a clock name, UPDATE or WAIT
+    priority: str
+    at: datetime  # the moment the notice is about (warning moment, deadline, missed update)
+    due: datetime  # the deadline it concerns
+    suppressed: bool = False  # record, never send
+    occurrence: str = ""  # which one, for notices that can happen more than once per ticket
+
+
+def warning_us(ticket: TicketClocks, clock: Clock) -> int | None:
+    """When the pre-breach notice of ``clock`` falls: when the working time left equals the
+    policy's lead, i.e. start + (term - lead) in the clock's calendar, with the same waits."""
+    policy = ticket.policy
+    term, calendar = clock_rule(policy, ticket.priority, clock.name)
+    if not isinstance(term, timedelta) or clock.due_us is None:
+        return None  # a day rule ("zelfde dag") has no lead to warn by
+    lead = policy.warn_lead(ticket.priority, clock.name, term)
+    if lead is None:
+        return None
+    left = (term - lead) // ONE_US
+    if clock.name not in policy.pause_stops:
+        return calendar.add_us(clock.start_us, left)
+    pauses = merge_pauses_us((w.start_us, w.end_us) for w in ticket.waits if w.end_us is not None)
+    return calendar.add_paused_us(clock.start_us, left, pauses)
+
+
+def due_notices(ticket: TicketClocks) -> list[Due]:
+    """Every warning, breach and wait notice whose moment has come at ``ticket.now_us``."""
+    now = ticket.now_us
+    changed = ticket.priority_since_us if ticket.previous_priority is not None else None
+    priority = ticket.priority
+    at = ticket.at
+    result: list[Due] = []
+
+    def suppressed(moment: int) -> bool:
+        return changed is not None and moment < changed
+
+    for clock in ticket.clocks.values():
+        due = clock.due_us
+        if due is None:
+            continue  # the clock stands still while a wait is open
+        stop = clock.stop_us
+        breached = now >= due and (stop is None or stop > due)
+        if breached:
+            result.append(Due(NoticeKind.BREACH, clock.name, priority, at(due), at(due), suppressed(due)))
+        warn = warning_us(ticket, clock)
+        if warn is not None and now >= warn and (stop is None or stop > warn):
+            # A breach that is due makes its warning pointless: recorded, not sent.
+            result.append(Due(NoticeKind.WARNING, clock.name, priority, at(warn), at(due), breached or suppressed(warn)))
+
+    policy = ticket.policy
+    updates = ticket.updates
+    major = policy.major_incident_cadence
+    notify_major = major is not None and major.notify_missed_update
+    notify = policy.terms(priority).notify_missed_update
+    given = updates.given_us
+    previous_run: object = object()
+    for missed in updates.missed_us:
+        index = bisect_left(given, missed)
+        run = given[index - 1] if index else None  # the update this run of misses follows
+        if run == previous_run:
+            continue  # the same run of missed moments: one notice
+        previous_run = run
+        is_major = missed in updates.missed_major_us
+        if (notify_major and is_major) or (notify and not is_major):
+            result.append(
+                Due(NoticeKind.BREACH, UPDATE, priority, at(missed), at(missed), suppressed(missed), at(missed).isoformat())
+            )
+    for wait in ticket.waits:
+        if wait.exceeded and wait.limit_us <= now:
+            result.append(
+                Due(NoticeKind.WAIT_TOO_LONG, WAIT, priority, at(wait.limit_us), at(wait.limit_us),
+                    suppressed(wait.limit_us), at(wait.start_us).isoformat())
+            )
+    return result
+
+
+def escalation_level(*, same_norm_before: int, broad: bool, critical: bool, n2_before: int) -> tuple[str, tuple[Escalation, ...]]:
+    """(level, why) for a breach, PvE §2.4.3 (see the module docstring)."""
+    if critical:
+        return "N3", (Escalation.CRITICAL,)
+    reasons = []
+    if same_norm_before:
+        reasons.append(Escalation.REPEATED_NORM)
+    if broad:
+        reasons.append(Escalation.BROAD)
+    if reasons:
+        if n2_before:
+            return "N3", (Escalation.REPEATED_N2, *reasons)
+        return "N2", tuple(reasons)
+    return "N1", (Escalation.SINGLE,)
