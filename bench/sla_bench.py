@@ -52,21 +52,25 @@ def bench_deadlines(policy, count: int = 100_000) -> float:
 
 
 def ticket_log(rng: random.Random, number: int, month_start: datetime) -> list[TicketEvent]:
-    """A plausible ticket: reported, acknowledged, some updates, maybe a pause, mostly resolved."""
+    """A plausible ticket: reported, picked up with a substantive reaction (and for a P1 a call),
+    some updates by the servicedesk, maybe a wait on a third party, mostly resolved."""
     opened = month_start - timedelta(days=20) + timedelta(minutes=rng.randrange(50 * 24 * 60))
     priority = rng.choice(PRIORITY_MIX)
-    data = {"priority": priority, "ticket": f"INC-{number:06d}"}
+    data = {"priority": priority, "ticket": f"INC-{number:06d}", "intake": {"work": rng.choice(("nee", "omweg", "ja"))}}
     if priority == "P1" and rng.random() < 0.3:
         data.update(uplift=True, motivation="Zitting, laptop start niet")
     log = [TicketEvent(ev.REPORTED, opened, data)]
     t = opened + timedelta(minutes=rng.randrange(5, 300))
     log.append(TicketEvent(ev.ACKNOWLEDGED, t, {"agent_id": "a1"}))
+    log.append(TicketEvent(ev.REACTION, t, {"priority": priority, "next_step": "Ik kijk ernaar."}))
+    if priority == "P1":
+        log.append(TicketEvent(ev.CALL_REGISTERED, t, {"reached": True}))
     if rng.random() < 0.1:
         t += timedelta(minutes=rng.randrange(10, 120))
         log.append(TicketEvent(ev.PRIORITY_CHANGED, t, {"from": priority, "to": "P2", "reason": "x"}))
     for _ in range(rng.randrange(0, 4)):
         t += timedelta(minutes=rng.randrange(20, 600))
-        log.append(TicketEvent(ev.STATUS_UPDATE_SENT, t, {"holding": False}))
+        log.append(TicketEvent(ev.AGENT_UPDATE, t, {"text": "We werken eraan."}))
     if rng.random() < 0.2:
         t += timedelta(minutes=rng.randrange(10, 120))
         log.append(TicketEvent(ev.PAUSED, t, {"party": "leverancier"}))
@@ -74,11 +78,11 @@ def ticket_log(rng: random.Random, number: int, month_start: datetime) -> list[T
         log.append(TicketEvent(ev.RESUMED, t, {}))
     if rng.random() < 0.1:
         t += timedelta(minutes=30)
-        log.append(TicketEvent(ev.HANDED_OVER, t, {"from_agent": "a1", "to_agent": "a2"}))
+        log.append(TicketEvent(ev.HANDED_OVER, t, {"from_agent": "a1", "to_agent": "a2", "from_line": "1", "to_line": "2"}))
     if rng.random() < 0.9:
         t += timedelta(minutes=rng.randrange(10, 2000))
         log.append(TicketEvent(ev.PRODUCTIVE_AGAIN, t, {}))
-        log.append(TicketEvent(ev.RESOLVED, t, {"first_time_fix": rng.random() < 0.7}))
+        log.append(TicketEvent(ev.RESOLVED, t, {}))
         if rng.random() < 0.4:
             log.append(TicketEvent(ev.CSAT, t + timedelta(hours=1), {"score": rng.randrange(1, 11)}))
     return log

@@ -172,7 +172,12 @@ def _policy(report: dict[str, Any]) -> str:
 
 def _breach_line(breach: dict[str, Any]) -> str:
     due = datetime.fromisoformat(breach["due"])
-    return f"{breach.get('ticket') or '?'} {breach['priority']} {CLOCK_NAMES.get(breach['clock'], breach['clock'])}: uiterlijk {due:%d-%m %H:%M}, oorzaak: {breach['cause']}"
+    count = breach.get("count", 1)
+    times = f" en daarna nog {count - 1} keer" if count > 1 else ""
+    return (
+        f"{breach.get('ticket') or '?'} {breach['priority']} {CLOCK_NAMES.get(breach['clock'], breach['clock'])}: "
+        f"uiterlijk {due:%d-%m %H:%M}{times}, oorzaak: {breach['cause']}"
+    )
 
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")

@@ -103,6 +103,16 @@ class Calendar:
     def next_open_us(self, instant: int) -> int:
         raise NotImplementedError
 
+    def steps_us(self, start: int, step: int, until: int) -> tuple[list[int], int]:
+        """Every instant ``start + k * step`` of working time (k = 1, 2, ...) before ``until``, and
+        the first one at or after it: a cadence of promised updates in one call."""
+        found = []
+        instant = self.add_us(start, step)
+        while instant < until:
+            found.append(instant)
+            instant = self.add_us(instant, step)
+        return found, instant
+
     # -- pauses, in integers -------------------------------------------------------------------
     def add_paused_us(self, start: int, duration: int, pauses: Sequence[tuple[int, int]]) -> int:
         """Earliest instant at which ``duration`` of unpaused working time has passed.
@@ -176,6 +186,10 @@ class ClockCalendar(Calendar):
 
     def next_open_us(self, instant: int) -> int:
         return instant
+
+    def steps_us(self, start: int, step: int, until: int) -> tuple[list[int], int]:
+        found = list(range(start + step, until, step))
+        return found, start + step * (len(found) + 1)
 
 
 # A weekday's service window: (start, end) in minutes after local midnight, end may be 1440.
@@ -349,6 +363,25 @@ class BusinessCalendar(Calendar):
             self._extend_forward()
         j = bisect_left(self._cum_end, target)
         return self._starts[j] + (target - self._cum_start[j])
+
+    def steps_us(self, start: int, step: int, until: int) -> tuple[list[int], int]:
+        """As ``Calendar.steps_us``, with one bisection per step over the running totals."""
+        self._cover(start)
+        target = self._total_at(start) + step
+        found = []
+        searched = 0
+        while True:
+            while not self._cum_end or self._cum_end[-1] < target:
+                searched += 1
+                if searched > _MAX_YEARS_SEARCHED:
+                    raise ValueError("no working time within 50 years; check the service windows")
+                self._extend_forward()
+            j = bisect_left(self._cum_end, target)
+            instant = self._starts[j] + (target - self._cum_start[j])
+            if instant >= until:
+                return found, instant
+            found.append(instant)
+            target += step
 
     def between_us(self, start: int, end: int) -> int:
         if end < start:

@@ -25,7 +25,6 @@ choices made where the documents are silent:
 from __future__ import annotations
 
 import enum
-from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -111,14 +110,8 @@ def due_notices(ticket: TicketClocks) -> list[Due]:
     major = policy.major_incident_cadence
     notify_major = major is not None and major.notify_missed_update
     notify = policy.terms(priority).notify_missed_update
-    given = updates.given_us
-    previous_run: object = object()
-    for missed in updates.missed_us:
-        index = bisect_left(given, missed)
-        run = given[index - 1] if index else None  # the update this run of misses follows
-        if run == previous_run:
-            continue  # the same run of missed moments: one notice
-        previous_run = run
+    for index in updates.runs:  # one notice per run of missed moments
+        missed = updates.missed_us[index]
         is_major = missed in updates.missed_major_us
         if (notify_major and is_major) or (notify and not is_major):
             result.append(

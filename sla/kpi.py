@@ -28,23 +28,27 @@ Which tickets count where
   "old" when more than ``age_working_days`` working days have passed since the report. Within
   limits when the share of old tickets is at most ``max_share_percent`` and their number at most
   ``max_count``.
-* **Breaches**: every breached clock counted above, and every promised update that passed without
-  one (its moment in the period), each with its cause (``sla.fold``'s CAUSE_*). The bot's own
-  holding messages and the waits on third parties are counted apart.
+* **Breaches**: every breached clock counted above, each with its cause (``sla.fold``'s CAUSE_*),
+  and every run of promised updates that passed without one (the first moment in the period, and
+  how many moments of the run fell in it). The bot's own holding messages and the waits on third
+  parties are counted apart.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sla import events as ev
 from sla.calendar import ONE_US, from_us, to_us
-from sla.fold import CAUSE_LATE, DATA_BREACH, RCA, TicketClocks, fold_us
+from sla.fold import DATA_BREACH, RCA, TicketClocks, breach_cause, fold_us
 from sla.policy import CLOCK_NAMES, PRIORITIES, Policy
 
 UPDATE = "update"
@@ -226,20 +230,32 @@ class Uplift:
         return {"ticket": self.ticket, "reported": self.reported.isoformat(), "motivation": self.motivation}
 
 
-@dataclass(frozen=True)
-class Breach:
+class Breach(NamedTuple):
+    """A deadline the supplier missed (kept as integers: a month can hold thousands)."""
+
+    due_us: int
     ticket: str | None
     priority: str
     clock: str  # a clock name, or "update" for a promised update that did not come
-    due: datetime
-    stopped: datetime | None  # None: still not done at ``now``
+    stopped_us: int | None  # None: still not done at ``now``
     cause: str
+    tz: ZoneInfo
+    count: int = 1  # missed updates: how many promised moments of one run fell in the period
+
+    @property
+    def due(self) -> datetime:
+        return from_us(self.due_us).astimezone(self.tz)
+
+    @property
+    def stopped(self) -> datetime | None:
+        return None if self.stopped_us is None else from_us(self.stopped_us).astimezone(self.tz)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ticket": self.ticket, "priority": self.priority, "clock": self.clock,
             "due": self.due.isoformat(),
             "stopped": self.stopped.isoformat() if self.stopped else None, "cause": self.cause,
+            "count": self.count,
         }
 
 
@@ -347,8 +363,14 @@ class _Run:
     uplifts: list[Uplift] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.cut = min(self.end, self.now)  # the backlog's moment
+        self.backlog_age = (self.policy.working_day * self.policy.backlog.age_working_days) // ONE_US
+
     def add(self, ticket: TicketClocks) -> None:
         start, end, now = self.start, self.end, self.now
+        if ticket.opened_us > now:
+            return  # not reported yet at ``now``
         tally = self.tallies.get(ticket.priority)
         if tally is None:
             raise ValueError(f"ticket {ticket.ticket or '?'}: priority {ticket.priority!r} not in policy {self.policy.name}")
@@ -366,16 +388,25 @@ class _Run:
                 continue  # still running, not decided yet
             counts = self.general[name] if name in self.general else tally.clocks.setdefault(name, [0, 0])
             counts[0] += 1
-            if clock.breached:
-                self.breaches.append(Breach(ticket.ticket, ticket.priority, name, clock.due, clock.stopped, clock.cause or CAUSE_LATE))
+            if clock.state.breached:
+                self.breaches.append(Breach(due, ticket.ticket, ticket.priority, name, clock.stop_us, breach_cause(ticket, clock), tz))
             else:
                 counts[1] += 1
 
         updates = ticket.updates
-        for missed in updates.missed_us:
-            if start <= missed < end:
-                self.breaches.append(Breach(ticket.ticket, ticket.priority, UPDATE, from_us(missed).astimezone(tz), None, CAUSE_NO_UPDATE))
-        self.holding += sum(1 for at in updates.holding_us if start <= at < end)
+        missed = updates.missed_us
+        if missed and missed[-1] >= start:
+            low, high = bisect_left(missed, start), bisect_left(missed, end)
+            if low < high:  # one breach per run of missed moments, with how many fell in the period
+                runs = updates.runs
+                bounds = [low, *(i for i in runs[bisect_right(runs, low):] if i < high), high]
+                for first, after in zip(bounds, bounds[1:]):
+                    self.breaches.append(
+                        Breach(missed[first], ticket.ticket, ticket.priority, UPDATE, None, CAUSE_NO_UPDATE, tz, after - first)
+                    )
+        holding = updates.holding_us
+        if holding:
+            self.holding += bisect_left(holding, end) - bisect_left(holding, start)
         for wait in ticket.waits:
             if start <= wait.start_us < end:
                 self.waits[0] += 1
@@ -388,26 +419,26 @@ class _Run:
             tally.mttr[0] += resolved - ticket.opened_us
             tally.mttr[1] += 1
             shares = self.shares
-            for name, value in (
-                ("kept_informed", updates.kept_informed),
-                ("major_incident_updates", ticket.major_updates_kept),
-                ("first_time_fix", ticket.first_time_fix),
-                ("single_owner", ticket.single_owner),
-            ):
-                if value is not None:
-                    shares[name][0] += 1
-                    shares[name][1] += value
+            if updates.long_running:
+                shares["kept_informed"][0] += 1
+                shares["kept_informed"][1] += not updates.missed_us
+            if ticket.major_updates_kept is not None:
+                shares["major_incident_updates"][0] += 1
+                shares["major_incident_updates"][1] += ticket.major_updates_kept
+            shares["first_time_fix"][0] += 1
+            shares["first_time_fix"][1] += ticket.first_time_fix
+            shares["single_owner"][0] += 1
+            shares["single_owner"][1] += ticket.single_owner
 
         mttp = ticket.mttp_us
         if mttp is not None and start <= ticket.productive_us < end:
             tally.mttp[0] += mttp
             tally.mttp[1] += 1
 
-        cut = min(end, now)
+        cut = self.cut
         if ticket.open_at(cut):
             self.backlog_open += 1
-            age = (self.policy.working_day * self.policy.backlog.age_working_days) // ONE_US
-            if self.policy.working_calendar.between_us(ticket.opened_us, cut) > age:
+            if self.policy.working_calendar.between_us(ticket.opened_us, cut) > self.backlog_age:
                 self.backlog_old += 1
 
         if ticket.csat is not None and start <= ticket.csat[0] < end:
@@ -477,7 +508,7 @@ class _Run:
             holding_messages=self.holding,
             waits=Waits(self.waits[0], self.waits[1], self.waits[2], sources.get("wait", "")),
             uplifts=tuple(sorted(self.uplifts, key=lambda u: u.reported)),
-            breaches=tuple(sorted(self.breaches, key=lambda b: (b.due, b.ticket or "", b.clock))),
+            breaches=tuple(sorted(self.breaches, key=attrgetter("due_us"))),  # ties: in ticket order
         )
 
 
@@ -499,7 +530,5 @@ def compute_kpis(
             continue
         if events[0].kind != ev.REPORTED:
             raise ValueError("a ticket's event log starts with REPORTED")
-        if to_us(events[0].at) > now_us:
-            continue  # not reported yet at ``now``
         run.add(fold_us(policy, events, now_us))
     return run.report(start, end, now)

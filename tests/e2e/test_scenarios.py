@@ -260,7 +260,8 @@ def test_agent_waits_for_a_third_party_and_resumes(ui: Ui, progress):
     ui.click("Wacht op derde", card_text=card, last=True)
     answer = json.dumps(_card_answer(ui, since), ensure_ascii=False)
     assert "wacht op een derde partij" in answer and "Hervat" in answer, answer
-    assert ui.see("de klok staat stil zolang we op een derde wachten")
+    # Under halt a wait stops no clock (PvE §10.1.3); the card shows who it waits on, since when.
+    assert ui.see(f"{PARTY} sinds")
     ui.shot("kaart-wacht-op-derde", doc=True, reveal=f"Wacht op {PARTY}")
 
     since = ui.mark()
