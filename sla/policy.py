@@ -457,7 +457,8 @@ class _Reader:
                 raise reader.fail(
                     "pause.stops", f"cannot pause {clock_name!r}; use {', '.join(PAUSABLE_CLOCKS)}"
                 )
-        body = {key: value for key, value in raw.items() if key != "earlier"}
+        # The numbers of this version, wherever in the file it stands (top level or [[earlier]]).
+        body = {key: value for key, value in raw.items() if key not in ("earlier", "name", "description", "timezone")}
         canonical = json.dumps({"name": name, "timezone": tz.key, "version": body}, sort_keys=True, default=str)
         return Policy(
             name=name,

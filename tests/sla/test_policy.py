@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -109,3 +110,51 @@ def test_extra_closed_date_closes_the_day(tmp_path):
     path.write_text(HALT_TEXT.replace("extra_closed = []", 'extra_closed = ["2026-12-24"]'), encoding="utf-8")
     policy = load_policy(str(path))
     assert not policy.working_calendar.is_working_day(date(2026, 12, 24))
+
+
+# --- versions (annex §2.2: a change takes effect at a quarter boundary) -------------------------
+
+
+def _versioned(tmp_path, *, earlier_from="2026-01-01", now_from="2026-04-01", p2_then=90):
+    """halt as it is now, from ``now_from``, and before that a version whose P2 norm was lower."""
+    text = HALT_TEXT.replace("effective_from = 2026-01-01", f"effective_from = {now_from}", 1)
+    # Every table of the body again, under [[earlier]].
+    earlier = re.sub(r"^\[", "[earlier.", HALT_TEXT[HALT_TEXT.index("[service_window]"):], flags=re.MULTILINE)
+    earlier = earlier.replace("norm_percent = 95\n", f"norm_percent = {p2_then}\n", 1)
+    path = tmp_path / "halt-versions.toml"
+    path.write_text(f"{text}\n[[earlier]]\neffective_from = {earlier_from}\n{earlier}", encoding="utf-8")
+    return path
+
+
+def test_each_moment_is_held_to_the_version_in_force_then(tmp_path):
+    from tests.sla.conftest import at
+
+    policy = load_policy(str(_versioned(tmp_path)))
+    assert policy.effective_from == date(2026, 4, 1)
+    assert policy.in_force(at("2026-03-31 23:59")).priorities["P2"].norm_percent == 90
+    assert policy.in_force(at("2026-04-01 00:00")).priorities["P2"].norm_percent == 95
+    assert policy.in_force(at("2025-06-01 00:00")).effective_from == date(2026, 1, 1)  # the first covers before it
+    assert policy.in_force(at("2026-03-31 23:59")).digest != policy.digest
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(now_from="2026-05-01"), "halt-versions.toml: effective_from: a version takes effect at a quarter boundary"),
+        (dict(earlier_from="2026-07-01"), "halt-versions.toml: effective_from: versions must follow each other in time"),
+    ],
+)
+def test_a_version_off_a_quarter_or_out_of_order_is_refused(tmp_path, kwargs, message):
+    with pytest.raises(PolicyError, match=message.replace("(", r"\(")):
+        load_policy(str(_versioned(tmp_path, **kwargs)))
+
+
+def test_a_months_figures_use_the_norms_of_the_version_in_force_that_month(tmp_path):
+    from sla.kpi import compute_kpis
+    from tests.sla.conftest import at
+
+    policy = load_policy(str(_versioned(tmp_path)))
+    march = compute_kpis(policy, [], start=at("2026-03-01 00:00"), end=at("2026-04-01 00:00"), now=at("2026-05-01 00:00"))
+    april = compute_kpis(policy, [], start=at("2026-04-01 00:00"), end=at("2026-05-01 00:00"), now=at("2026-05-01 00:00"))
+    assert march.priority("P2").first_response.norm == 90 and march.policy_version == "2026-01-01"
+    assert april.priority("P2").first_response.norm == 95 and april.policy_version == "2026-04-01"
