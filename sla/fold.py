@@ -89,7 +89,7 @@ from sla.events import (
     WORKAROUND,
 )
 from sla.calendar import EPOCH, ONE_US, from_us, merge_pauses_us, to_us
-from sla.policy import CLOCK_24_7, DayDeadline, Policy, PriorityTerms, Term
+from sla.policy import DayDeadline, Policy, PriorityTerms, Term
 
 FIRST_RESPONSE = "first_response"
 RESOLUTION = "resolution"

@@ -521,14 +521,31 @@ def compute_kpis(
     now: datetime,
 ) -> KpiReport:
     """The period's figures (see the module docstring for exactly which tickets count where)."""
-    start_us, end_us, now_us = to_us(start), to_us(end), to_us(now)
-    if end_us <= start_us:
-        raise ValueError("the period must end after it starts")
-    run = _Run(policy.in_force_us(start_us), start_us, end_us, now_us)
+    (report,) = compute_periods(policy, tickets, periods=[(start, end)], now=now)
+    return report
+
+
+def compute_periods(
+    policy: Policy,
+    tickets: Iterable[Sequence[ev.TicketEvent]],
+    *,
+    periods: Sequence[tuple[datetime, datetime]],
+    now: datetime,
+) -> list[KpiReport]:
+    """The figures of several periods (a week and the week before), folding each ticket once."""
+    now_us = to_us(now)
+    runs = []
+    for start, end in periods:
+        start_us, end_us = to_us(start), to_us(end)
+        if end_us <= start_us:
+            raise ValueError("the period must end after it starts")
+        runs.append(_Run(policy.in_force_us(start_us), start_us, end_us, now_us))
     for events in tickets:
         if not events:
             continue
         if events[0].kind != ev.REPORTED:
             raise ValueError("a ticket's event log starts with REPORTED")
-        run.add(fold_us(policy, events, now_us))
-    return run.report(start, end, now)
+        ticket = fold_us(policy, events, now_us)
+        for run in runs:
+            run.add(ticket)
+    return [run.report(start, end, now) for run, (start, end) in zip(runs, periods)]

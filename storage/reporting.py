@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sla.events import TicketEvent
-from sla.kpi import KpiReport, compute_kpis
+from sla.kpi import KpiReport, compute_periods
 from sla.policy import Policy
 from storage.models import Ticket, TicketEventRow
 from storage.policy_versions import check_and_record
@@ -98,12 +98,6 @@ async def ticket_histories(session: AsyncSession, *, start: datetime, end: datet
     return list(histories.values())
 
 
-async def report_for(session: AsyncSession, *, policy: Policy, period: Period, now: datetime) -> KpiReport:
-    """One period's figures, each period with the policy version in force at its start."""
-    histories = await ticket_histories(session, start=period.start, end=period.end)
-    return compute_kpis(policy, histories, start=period.start, end=period.end, now=now)
-
-
 def summary_payload(policy: Policy, *, period: Period, current: KpiReport, previous: KpiReport) -> dict[str, Any]:
     """What the weekly card and ``report weekly`` print: a period's figures and the one before."""
     return {
@@ -124,6 +118,9 @@ async def report_with_previous(
     Refuses (``PolicyChanged``) when a policy version that was in force changed since.
     """
     await check_and_record(session, policy=policy, now=now)
-    current = await report_for(session, policy=policy, period=period, now=now)
-    previous = await report_for(session, policy=policy, period=period.previous(policy), now=now)
+    before = period.previous(policy)
+    histories = await ticket_histories(session, start=before.start, end=period.end)
+    current, previous = compute_periods(
+        policy, histories, periods=[(period.start, period.end), (before.start, before.end)], now=now
+    )
     return summary_payload(policy, period=period, current=current, previous=previous)

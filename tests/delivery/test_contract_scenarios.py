@@ -6,16 +6,16 @@ will record (a reaction, a call, a wait limit...) are written as storage writes 
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.regie import notice_sweep
 from sla import events as ev
+from sla.kpi import compute_kpis
 from storage import tickets
 from storage.models import TicketEventRow
-from storage.reporting import month_period, report_for
+from storage.reporting import month_period, ticket_histories
 from tests.delivery.desk import close_desk, local, open_desk
 from tests.support import facts
 
@@ -62,8 +62,10 @@ async def test_pve_statusupdate_a_holding_message_is_recorded_when_teams_took_it
     (holding,) = await _events(desk, ticket_id, ev.HOLDING_SENT)
     assert holding.at == local(2026, 11, 23, 12, 5) and holding.data["due"].startswith("2026-11-23T12:00")
     assert "nog geen nieuws" in _to_reporter(desk, "u-p2")[-1]
+    november = month_period("2026-11", desk.policy)
     async with desk.database.sessions() as session:
-        report = await report_for(session, policy=desk.policy, period=month_period("2026-11", desk.policy), now=local(2026, 11, 30, 0, 0))
+        histories = await ticket_histories(session, start=november.start, end=november.end)
+    report = compute_kpis(desk.policy, histories, start=november.start, end=november.end, now=local(2026, 11, 30, 0, 0))
     assert report.holding_messages >= 1
     updates = [b for b in report.breaches if b.clock == "update"]
     assert updates and updates[0].due == local(2026, 11, 23, 12, 0)  # the holding message met nothing
