@@ -527,7 +527,36 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
             continue  # not known yet at ``now`` (and a later one out of order still resorts the log)
         kind = event.kind
         edata = event.data
-        if kind in UPDATE_KINDS:
+        # The common kinds first: every event of every ticket of a month passes this chain.
+        if kind == AGENT_UPDATE:
+            marks.append((at, _UPDATE, None))
+        elif kind == REACTION:
+            if reaction is None:
+                reaction = at
+            marks.append((at, _UPDATE, None))
+        elif kind == ACKNOWLEDGED:
+            if owner is None:
+                owner = edata.get("agent_id") or "?"
+                owned = True
+        elif kind == RESOLVED or kind == CLOSED:
+            if resolved is None:
+                resolved = at
+            if kind == RESOLVED and edata.get("first_time_fix") is False:
+                legacy_not_ftf = True
+            if waits and waits[-1][3] is None:
+                waits[-1][3] = at  # resolving ends the wait
+            marks.append((at, _CLOSE, None))
+        elif kind == PRODUCTIVE_AGAIN:
+            if productive is None:
+                productive = at
+        elif kind == CSAT:
+            csat = (at, int(edata["score"]))
+        elif kind == HOLDING_SENT:
+            marks.append((at, _HOLDING, None))
+        elif kind == CALL_REGISTERED:
+            if call is None and edata.get("reached", True):
+                call = at
+        elif kind in UPDATE_KINDS:  # the other updates that count
             if kind == PRIORITY_CHANGED:
                 previous, priority, priority_since = priority, edata["to"], at
                 policy.terms(priority)
@@ -535,9 +564,6 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
                     security_at = at
                 if priority != "P1":
                     uplift = False
-            elif kind == REACTION:
-                if reaction is None:
-                    reaction = at
             elif kind == PAUSED:
                 if not waits or waits[-1][3] is not None:
                     waits.append([edata.get("party"), edata.get("reason"), at, None])
@@ -559,21 +585,6 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
             if kind == PRIORITY_CHANGED and edata.get("major_incident") and not major:
                 major = True
                 marks.append((at, _MAJOR, None))
-        elif kind == RESOLVED or kind == CLOSED:
-            if resolved is None:
-                resolved = at
-            if kind == RESOLVED and edata.get("first_time_fix") is False:
-                legacy_not_ftf = True
-            if waits and waits[-1][3] is None:
-                waits[-1][3] = at  # resolving ends the wait
-            marks.append((at, _CLOSE, None))
-        elif kind == ACKNOWLEDGED:
-            if owner is None:
-                owner = edata.get("agent_id") or "?"
-                owned = True
-        elif kind == CALL_REGISTERED:
-            if call is None and edata.get("reached", True):
-                call = at
         elif kind == HANDED_OVER:
             to_line = edata.get("to_line")
             from_line = edata.get("from_line") or line
@@ -588,8 +599,6 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
             elif owned:
                 owner = None
                 ownerless = True
-        elif kind == HOLDING_SENT:
-            marks.append((at, _HOLDING, None))
         elif kind == STATUS_UPDATE_SENT:
             # Legacy: holding false means it carried the servicedesk's own note.
             marks.append((at, _UPDATE if edata.get("holding") is False else _HOLDING, None))
@@ -627,41 +636,56 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
             label = edata.get("ticket")
             if label:
                 linked.append(str(label))
-        elif kind == PRODUCTIVE_AGAIN:
-            if productive is None:
-                productive = at
-        elif kind == CSAT:
-            csat = (at, int(edata["score"]))
 
     terms = policy.terms(priority)
     tz = policy.tz
     end = resolved if resolved is not None else now_us
     updates, major_cadence = _updates(policy, priority0, opened, major0, marks, now_us, end)
-    pauses = merge_pauses_us([(w[2], w[3]) for w in waits if w[3] is not None]) if waits else []
-    open_pause = waits[-1][2] if waits and waits[-1][3] is None else None
-    make = _ClockMaker(policy, priority, now_us, pauses, open_pause)
-
-    clocks: dict[str, Clock] = {}
     first_stop = reaction
     if terms.call_required:
         first_stop = None if reaction is None or call is None else max(reaction, call)
-    make.add(clocks, FIRST_RESPONSE, opened, first_stop)
     resolution_stop = resolved
     if terms.workaround_meets_resolution and workaround is not None:
         resolution_stop = workaround if resolved is None or workaround < resolved else resolved
-    make.add(clocks, RESOLUTION, opened, resolution_stop)
-    make.add(clocks, DEFINITIVE_RESOLUTION, opened, resolved)
+    wanted = [
+        (FIRST_RESPONSE, opened, first_stop, None), (RESOLUTION, opened, resolution_stop, None),
+        (DEFINITIVE_RESOLUTION, opened, resolved, None),
+    ]
     if security_at is not None:
-        make.add(clocks, CONTAINMENT, security_at, contained)
+        wanted.append((CONTAINMENT, security_at, contained, None))
     if onsite_needed is not None:
-        make.add(clocks, ONSITE, onsite_needed, onsite_done)
+        wanted.append((ONSITE, onsite_needed, onsite_done, None))
     if fallback_needed is not None:
-        swap = terms.device_fallback_swap if fallback_how == "swap" else None
-        make.add(clocks, DEVICE_FALLBACK, fallback_needed, fallback_done, also=swap)
+        wanted.append((DEVICE_FALLBACK, fallback_needed, fallback_done, terms.device_fallback_swap if fallback_how == "swap" else None))
     if breach_at is not None:
-        make.add(clocks, DATA_BREACH, breach_at, breach_reported)
+        wanted.append((DATA_BREACH, breach_at, breach_reported, None))
     if major and resolved is not None:
-        make.add(clocks, RCA, resolved, rca_shared)
+        wanted.append((RCA, resolved, rca_shared, None))
+    rules = _rules(policy, priority).clocks
+    stops = policy.pause_stops
+    make = None  # the pause rules and day deadlines, only where a clock needs them
+    clocks: dict[str, Clock] = {}
+    for name, start, stop, also in wanted:
+        rule = rules.get(name)
+        if rule is None:
+            continue  # no term for this clock under this priority
+        term, duration, calendar = rule
+        if duration is not None and also is None and (not waits or name not in stops):
+            due = calendar.add_us(start, duration)
+        else:
+            if make is None:
+                pauses = merge_pauses_us([(w[2], w[3]) for w in waits if w[3] is not None])
+                make = _ClockMaker(policy, pauses, waits[-1][2] if waits and waits[-1][3] is None else None)
+            due = make.due(name, start, term, calendar, stop=stop)
+            if also is not None and due is not None:
+                due = max(due, make.due(name, start, also, calendar, stop=stop))
+        if stop is not None:
+            state = _MET if stop <= due else _MISSED
+        elif due is None:
+            state = _PAUSED
+        else:
+            state = _OVERDUE if now_us > due else _RUNNING
+        clocks[name] = Clock(name, start, due, stop, state, tz)
 
     wait_results = []
     if waits:
@@ -704,13 +728,12 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
 
 
 class _ClockMaker:
-    """What every clock of one ticket shares: its policy version, its waits and ``now``."""
+    """The deadlines that need more than one addition: a day rule, or waits that stop the clock."""
 
-    __slots__ = ("policy", "rules", "priority", "now", "pauses", "open_pause", "tz")
+    __slots__ = ("policy", "pauses", "open_pause")
 
-    def __init__(self, policy: Policy, priority: str, now: int, pauses, open_pause) -> None:
-        self.policy, self.rules, self.priority = policy, _rules(policy, priority), priority
-        self.now, self.pauses, self.open_pause, self.tz = now, pauses, open_pause, policy.tz
+    def __init__(self, policy: Policy, pauses, open_pause) -> None:
+        self.policy, self.pauses, self.open_pause = policy, pauses, open_pause
 
     def due(self, name: str, start: int, term: Term, calendar, *, stop: int | None = None, paused: bool | None = None) -> int | None:
         """The deadline; None while a wait that stops this clock is still open."""
@@ -728,26 +751,6 @@ class _ClockMaker:
             return None  # stands still until the wait ends
         return due
 
-    def add(self, clocks: dict, name: str, start: int, stop: int | None, *, also: Term | None = None) -> None:
-        """The clock ``name`` from ``start``, if the policy has a term for it."""
-        rule = self.rules.clocks.get(name)
-        if rule is None:
-            return
-        term, duration, calendar = rule
-        if duration is not None and name not in self.policy.pause_stops:
-            due = calendar.add_us(start, duration)  # the common case, without the pause rules
-        else:
-            due = self.due(name, start, term, calendar, stop=stop)
-        if also is not None and due is not None:
-            due = max(due, self.due(name, start, also, calendar, stop=stop))
-        if stop is not None:
-            state = _MET if stop <= due else _MISSED
-        elif due is None:
-            state = _PAUSED
-        else:
-            state = _OVERDUE if self.now > due else _RUNNING
-        clocks[name] = Clock(name, start, due, stop, state, self.tz)
-
 
 def breach_cause(ticket: TicketClocks, clock: Clock) -> str:
     """Why a breached clock was breached, the first that applies (the weekly card's "oorzaak"):
@@ -762,7 +765,7 @@ def breach_cause(ticket: TicketClocks, clock: Clock) -> str:
     moment = stop if stop is not None else ticket.now_us
     pauses = merge_pauses_us([(w.start_us, w.end_us) for w in waits if w.end_us is not None])
     open_pause = waits[-1].start_us if waits and waits[-1].end_us is None else None
-    make = _ClockMaker(policy, ticket.priority, ticket.now_us, pauses, open_pause)
+    make = _ClockMaker(policy, pauses, open_pause)
     if previous is not None and previous != ticket.priority and start == ticket.opened_us:
         before, before_calendar = clock_rule(policy, previous, name)
         if before is not None:
