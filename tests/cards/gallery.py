@@ -261,7 +261,7 @@ def servicedesk_cards() -> list[Entry]:
           sample_ticket(218, late_new, description="Outlook vraagt steeds opnieuw om mijn wachtwoord."), late_new, at(28, 12, 20)),
         e("servicedesk-melding-opgepakt", "picked up: update, wait for a third party, resolve, workaround, priority, hand over",
           sample_ticket(214, picked, description=LAPTOP_TEXT), picked, at(28, 9, 41)),
-        e("servicedesk-melding-wacht-op-derde", "waiting for a third party: the resolution clock stops; Hervat",
+        e("servicedesk-melding-wacht-op-derde", "waiting for a third party: who and since when (under halt no clock stops); Hervat",
           sample_ticket(214, waiting, description=LAPTOP_TEXT), waiting, at(28, 11, 21)),
         e("servicedesk-melding-opgelost", "resolved: only Heropenen",
           sample_ticket(214, resolved, description=LAPTOP_TEXT), resolved, at(30, 11, 31)),

@@ -106,3 +106,13 @@ async def test_monthly_report_and_ticket_export_for_reporting_tools(harness, mon
 
     assert await asyncio.to_thread(app_module.main, ["report", "monthly", "--month", "2026-13"]) == 2
     assert "month must look like 2026-11" in capsys.readouterr().err
+
+
+def test_a_shown_percentage_is_cut_never_rounded_up_over_its_norm():
+    """48 of 49 P1 reactions in time is 97.96 %: the card must not say "98% ✗ (norm 98%)"."""
+    from bot.summary import share_text
+
+    figure = {"counted": 49, "within": 48, "share_percent": 97.95, "norm_percent": 98.0, "met": False}
+    assert share_text(figure) == "97,9% ✗ (norm 98%, 48/49)"
+    assert share_text({**figure, "counted": 50, "within": 49, "share_percent": 98.0, "met": True}) == "98% ✓ (norm 98%, 49/50)"
+

@@ -118,3 +118,21 @@ def test_the_exports_figures_per_ticket_add_up_to_the_monthly_report(data):
         clock for r in rows for clock in CLOCK_NAMES if in_month(r[f"{clock}_due"]) and r[f"{clock}_within_norm"] == "nee"
     )
     assert len(report.uplifts) == sum(in_month(r["opened_at"]) and r["uplift"] == "ja" for r in rows)
+
+
+def test_export_and_report_agree_on_a_p1_stabilised_by_a_workaround_and_solved_later():
+    """PvE §10.1 P1: "Oplostijd ≤ 4 uur, of noodoplossing binnen 4 uur": the workaround at 11:30
+    meets the 4 hours, though the solution came the next day; the export said "nee" before."""
+    policy = POLICIES["halt"]
+    log = [
+        TicketEvent(ev.REPORTED, at("2026-03-03 09:00"), {"priority": "P1", "ticket": "M-9"}),
+        TicketEvent(ev.REACTION, at("2026-03-03 09:05"), {"next_step": "ik bel"}),
+        TicketEvent(ev.CALL_REGISTERED, at("2026-03-03 09:06"), {"reached": True}),
+        TicketEvent(ev.WORKAROUND, at("2026-03-03 11:30"), {"note": "leenlaptop"}),
+        TicketEvent(ev.RESOLVED, at("2026-03-04 10:00"), {}),
+    ]
+    row = ticket_row(Ticket(id=9, category="laptop", scope="alleen_ik", status="opgelost"), fold(policy, log, now=END))
+    report = compute_kpis(policy, [log], start=START, end=END, now=END)
+    assert (row["resolution_at"], row["resolution_within_norm"]) == ("2026-03-03T11:30:00+01:00", "ja")
+    assert row["resolved_at"] == "2026-03-04T10:00:00+01:00"
+    assert (report.priority("P1").resolution.counted, report.priority("P1").resolution.within) == (1, 1)
