@@ -284,54 +284,6 @@ async def acknowledge(
     return ChangeResult(Outcome.DONE, ticket, events=events)
 
 
-async def due_for_status_update(session: AsyncSession, *, now: datetime, limit: int = 200) -> Sequence[Ticket]:
-    query = (
-        select(Ticket)
-        .where(Ticket.next_update_due.is_not(None), Ticket.next_update_due <= now)
-        .order_by(Ticket.next_update_due)
-        .limit(limit)
-    )
-    return list((await session.execute(query)).scalars())
-
-
-async def send_status_update(session: AsyncSession, *, policy: Policy, now: datetime, ticket: Ticket) -> bool:
-    """Queue the due status update for one ticket, once, even if replicas race for it.
-
-    The update is claimed by moving ``next_update_due`` only if it still holds the value this
-    sweep saw; a second sweep sees the new value and does nothing.
-    """
-    due = ticket.next_update_due
-    if due is None or ticket.status not in OPEN_STATUSES:
-        return False
-    claimed = await session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket.id, Ticket.next_update_due == due)
-        .values(next_update_due=None)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        return False
-    await session.refresh(ticket)
-    await _append(
-        session,
-        ticket_id=ticket.id,
-        kind=ev.STATUS_UPDATE_SENT,
-        at=due,
-        actor_id=None,
-        data={"due": due.isoformat()},
-    )
-    await _refresh_due(session, ticket, policy)
-    await outbox.enqueue(
-        session,
-        dedup_key=f"ticket:{ticket.id}:status:{due.isoformat()}",
-        target=outbox.Target.user(ticket.reporter_id),
-        payload={"kind": "status_update", "ticket_id": ticket.id, "due": due.isoformat()},
-        now=now,
-        ticket_id=ticket.id,
-    )
-    return True
-
-
 async def open_tickets_of(session: AsyncSession, *, reporter_id: str) -> Sequence[Ticket]:
     query = (
         select(Ticket)
