@@ -31,7 +31,8 @@ written down in ``docs/kpi-definitions.md``; this docstring is the short version
   declaration), each next one a cadence after the last update that counted or, when one was
   missed, after the missed moment. Counts: AGENT_UPDATE, REACTION, the status changes the reporter
   is told of with a person's words (PRIORITY_CHANGED, PAUSED, RESUMED, WORKAROUND, REOPENED,
-  AGREED_DATE_SET) and a legacy STATUS_UPDATE_SENT that says ``holding: false``. The bot's
+  AGREED_DATE_SET; not a reopen by the reporter's own "nog niet", which only restarts the cadence)
+  and a legacy STATUS_UPDATE_SENT that says ``holding: false``. The bot's
   HOLDING_SENT (and a legacy STATUS_UPDATE_SENT with ``holding`` true or absent) keeps the reporter
   informed and is recorded apart: it never meets a promised moment. Resolution ends the schedule.
 * First-time-fix: resolved, never reopened, never handed over to another line (HANDED_OVER with
@@ -62,6 +63,7 @@ from sla.events import (
     ACKNOWLEDGED,
     AGENT_UPDATE,
     AGREED_DATE_SET,
+    BY_REPORTER,
     CALL_REGISTERED,
     CLOSED,
     CONTAINED,
@@ -253,6 +255,7 @@ class TicketClocks(NamedTuple):
     could_work: str | None  # the intake answer ("nee", "omweg", "ja"), None when not asked
     productive_us: int | None
     csat: tuple[int, int] | None  # (at, score) of the reporter's last score
+    channel: str  # how the report came in: REPORTED's channel, "teams" when it names none
 
     # -- convenient views ---------------------------------------------------------------------
     @property
@@ -325,7 +328,7 @@ def _as_date(value: Any) -> date:
 
 
 # What the update schedule needs from the log, as (at, code, value) marks in time order.
-_UPDATE, _RESTART, _AGREED, _REOPEN, _MAJOR, _HOLDING, _CLOSE = range(7)
+_UPDATE, _RESTART, _AGREED, _REOPEN, _MAJOR, _HOLDING, _CLOSE, _RESUME = range(8)
 
 
 def _step(rules: "_Rules", major: bool, first: bool) -> tuple[Any, int] | None:
@@ -441,6 +444,14 @@ def _updates(policy: Policy, priority: str, opened: int, major: bool, marks: lis
             agreed = value
         elif code == _REOPEN:
             is_open = True
+        elif code == _RESUME:  # open again without an update: the cadence starts from here
+            if value != priority:
+                priority, rules = value, _rules(policy, value)
+                step = _step(rules, major, first)
+            due, lazy = after(at), None
+            floor = _NEVER if due is None else due
+            if due is not None and (earliest is None or due < earliest):
+                earliest = due
         elif code == _MAJOR:
             if policy.major_incident_cadence is not None and not major:
                 major = first = True
@@ -579,6 +590,9 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
                 resolved = None
                 reopened = True
                 marks.append((at, _REOPEN, None))
+                if edata.get("by") == BY_REPORTER:  # "nog niet": open again, but nobody wrote yet
+                    marks.append((at, _RESUME, priority))
+                    continue
             elif kind == AGREED_DATE_SET:
                 marks.append((at, _AGREED, _as_date(edata["date"])))
             marks.append((at, _RESTART, priority) if kind in _CADENCE_STARTS else (at, _UPDATE, None))
@@ -724,6 +738,7 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
         could_work,
         productive,
         csat,
+        data.get("channel") or "teams",
     )
 
 

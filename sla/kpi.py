@@ -28,6 +28,8 @@ Which tickets count where
   "old" when more than ``age_working_days`` working days have passed since the report. Within
   limits when the share of old tickets is at most ``max_share_percent`` and their number at most
   ``max_count``.
+* **Channels**: tickets reported in the period per channel (REPORTED's ``channel``; missing means
+  Teams), so a report that also counts phone, e-mail and portal incidents says how many.
 * **Breaches**: every breached clock counted above, each with its cause (``sla.fold``'s CAUSE_*),
   and every run of promised updates that passed without one (the first moment in the period, and
   how many moments of the run fell in it). The bot's own holding messages and the waits on third
@@ -293,6 +295,7 @@ class KpiReport:
     waits: Waits
     uplifts: tuple[Uplift, ...]
     breaches: tuple[Breach, ...]
+    channels: dict[str, int] = field(default_factory=dict)  # reported in the period, per channel
 
     def priority(self, name: str) -> PriorityKpis:
         return next(p for p in self.priorities if p.priority == name)
@@ -329,6 +332,7 @@ class KpiReport:
             "waits": self.waits.to_dict(),
             "uplifts": [u.to_dict() for u in self.uplifts],
             "breaches": [b.to_dict() for b in self.breaches],
+            "channels": dict(sorted(self.channels.items())),
         }
 
 
@@ -362,6 +366,7 @@ class _Run:
     waits: list[int] = field(default_factory=lambda: [0, 0, 0])
     uplifts: list[Uplift] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
+    channels: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.cut = min(self.end, self.now)  # the backlog's moment
@@ -377,6 +382,7 @@ class _Run:
         tz = self.policy.tz
         if start <= ticket.opened_us < end:
             tally.reported += 1
+            self.channels[ticket.channel] = self.channels.get(ticket.channel, 0) + 1
             if ticket.uplift:
                 self.uplifts.append(Uplift(ticket.ticket, ticket.opened, ticket.motivation))
 
@@ -509,6 +515,7 @@ class _Run:
             waits=Waits(self.waits[0], self.waits[1], self.waits[2], sources.get("wait", "")),
             uplifts=tuple(sorted(self.uplifts, key=lambda u: u.reported)),
             breaches=tuple(sorted(self.breaches, key=attrgetter("due_us"))),  # ties: in ticket order
+            channels=dict(self.channels),
         )
 
 

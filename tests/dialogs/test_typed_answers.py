@@ -266,7 +266,7 @@ async def test_nog_niet_reopens_the_ticket_and_asks_what_still_fails(chat: Chat,
     assert info.data["text"] == "de printer geeft nog steeds een papierstoring"
     async with services.database.sessions() as session:
         log = await tickets.load_events(session, ticket.id)
-    card = render_card(cards.ticket_card(await the_ticket(services), now=clock.now(), tz=services.policy.tz, events=log))
+    card = render_card(cards.ticket_card(await the_ticket(services), now=clock.now(), policy=services.policy, events=log))
     assert card[1] == "> Heropend door de melder: Sanne de Vries kan nog niet verder met het werk."
     assert "Aanvulling: de printer geeft nog steeds een papierstoring" in "\n".join(card)
     assert texts.NOTHING_ASKED in await chat.say("8")  # the score waits for the next resolution

@@ -347,3 +347,15 @@ def test_a_legacy_log_is_read_in_time_order_and_its_tick_and_pick_up_are_no_evid
 def test_p4_agreed_date_is_read_as_a_date(halt):
     log = [reported("2026-03-03 10:00", "P4"), e(ev.AGREED_DATE_SET, "2026-03-03 10:00", date=date(2026, 3, 4))]
     assert fold(halt, log).updates.next_due == at("2026-03-04 18:00")
+
+
+def test_a_reopen_by_the_reporters_nog_niet_restarts_the_cadence_but_is_no_update(halt):
+    log = [
+        reported("2026-03-03 09:00", "P2"), reaction("2026-03-03 09:10", "P2"), e(ev.RESOLVED, "2026-03-03 10:00"),
+        e(ev.REOPENED, "2026-03-03 11:00", reason="werkt nog steeds niet", by=ev.BY_REPORTER),
+    ]
+    ticket = fold(halt, log, now=at("2026-03-03 14:00"))
+    assert [ticket.at(m).strftime("%H:%M") for m in ticket.updates.missed_us] == ["13:00"]
+    assert at("2026-03-03 11:00") not in [ticket.at(g) for g in ticket.updates.given_us]
+    by_agent = fold(halt, [*log[:3], e(ev.REOPENED, "2026-03-03 11:00", reason="toch niet", by=ev.BY_AGENT)], now=at("2026-03-03 12:00"))
+    assert at("2026-03-03 11:00") in [by_agent.at(g) for g in by_agent.updates.given_us]

@@ -1,14 +1,14 @@
 """policy versions that were in force, so a policy edit cannot rewrite a past period unseen
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
