@@ -183,7 +183,8 @@ async def notice_sweep(
                     result.deferred += 1  # goes at the next opening
                     continue
                 if item.kind is NoticeKind.BREACH:
-                    await _breach(session, policy, ticket, item, key=key, norm=norm, now=now, result=result)
+                    broad = ticket.scope in BROAD_SCOPES or clocks.major_incident
+                    await _breach(session, policy, ticket, item, key=key, norm=norm, broad=broad, now=now, result=result)
                 elif await notices.claim(session, key=key, ticket_id=ticket.id, clock=norm, kind=item.kind.value, at=now):
                     await outbox.enqueue(
                         session,
@@ -220,12 +221,14 @@ def _payload(ticket: Ticket, item: Due, escalation: dict[str, Any] | None = None
     return payload
 
 
-async def _breach(session, policy: Policy, ticket: Ticket, item: Due, *, key: str, norm: str, now: datetime, result: SweepResult) -> None:
+async def _breach(
+    session, policy: Policy, ticket: Ticket, item: Due, *, key: str, norm: str, broad: bool, now: datetime, result: SweepResult
+) -> None:
     same_norm_before = await notices.breaches_since(session, norm_name=norm, since=now - notices.MONTH, exclude_ticket=ticket.id)
     n2_before = await notices.escalations_since(session, level="N2", since=now - notices.MONTH)
     level, reasons = escalation_level(
         same_norm_before=same_norm_before,
-        broad=ticket.scope in BROAD_SCOPES or bool(ticket.major_incident),
+        broad=broad,
         critical=item.priority == "P1",
         n2_before=n2_before,
     )

@@ -355,27 +355,26 @@ class BusinessCalendar(Calendar):
             return start
         self._cover(start)
         target = self._total_at(start) + duration
+        self._reach(target)
+        j = bisect_left(self._cum_end, target)
+        return self._starts[j] + (target - self._cum_start[j])
+
+    def _reach(self, total: int) -> None:
+        """Extend the table until its running total reaches ``total``."""
         searched = 0
-        while not self._cum_end or self._cum_end[-1] < target:
+        while not self._cum_end or self._cum_end[-1] < total:
             searched += 1
             if searched > _MAX_YEARS_SEARCHED:
                 raise ValueError("no working time within 50 years; check the service windows")
             self._extend_forward()
-        j = bisect_left(self._cum_end, target)
-        return self._starts[j] + (target - self._cum_start[j])
 
     def steps_us(self, start: int, step: int, until: int) -> tuple[list[int], int]:
         """As ``Calendar.steps_us``, with one bisection per step over the running totals."""
         self._cover(start)
         target = self._total_at(start) + step
         found = []
-        searched = 0
         while True:
-            while not self._cum_end or self._cum_end[-1] < target:
-                searched += 1
-                if searched > _MAX_YEARS_SEARCHED:
-                    raise ValueError("no working time within 50 years; check the service windows")
-                self._extend_forward()
+            self._reach(target)
             j = bisect_left(self._cum_end, target)
             instant = self._starts[j] + (target - self._cum_start[j])
             if instant >= until:

@@ -136,6 +136,11 @@ class ClockState(enum.Enum):
         return self is ClockState.MISSED or self is ClockState.OVERDUE
 
 
+def _local(micros: int | None, tz: ZoneInfo) -> datetime | None:
+    """An instant of the fold (UTC microseconds) as people read it: aware, in the policy's zone."""
+    return None if micros is None else from_us(micros).astimezone(tz)
+
+
 _MET, _MISSED, _PAUSED, _OVERDUE, _RUNNING = (
     ClockState.MET, ClockState.MISSED, ClockState.PAUSED, ClockState.OVERDUE, ClockState.RUNNING
 )
@@ -153,15 +158,15 @@ class Clock(NamedTuple):
 
     @property
     def start(self) -> datetime:
-        return from_us(self.start_us).astimezone(self.tz)
+        return _local(self.start_us, self.tz)
 
     @property
     def due(self) -> datetime | None:
-        return None if self.due_us is None else from_us(self.due_us).astimezone(self.tz)
+        return _local(self.due_us, self.tz)
 
     @property
     def stopped(self) -> datetime | None:
-        return None if self.stop_us is None else from_us(self.stop_us).astimezone(self.tz)
+        return _local(self.stop_us, self.tz)
 
     @property
     def breached(self) -> bool:
@@ -185,15 +190,15 @@ class Wait(NamedTuple):
 
     @property
     def start(self) -> datetime:
-        return from_us(self.start_us).astimezone(self.tz)
+        return _local(self.start_us, self.tz)
 
     @property
     def end(self) -> datetime | None:
-        return None if self.end_us is None else from_us(self.end_us).astimezone(self.tz)
+        return _local(self.end_us, self.tz)
 
     @property
     def limit(self) -> datetime | None:
-        return None if self.limit_us is None else from_us(self.limit_us).astimezone(self.tz)
+        return _local(self.limit_us, self.tz)
 
 
 class Updates(NamedTuple):
@@ -216,7 +221,7 @@ class Updates(NamedTuple):
         return (not self.missed_us) if self.long_running else None
 
     def at(self, micros: int | None) -> datetime | None:
-        return None if micros is None else from_us(micros).astimezone(self.tz)
+        return _local(micros, self.tz)
 
     @property
     def next_due(self) -> datetime | None:
@@ -264,15 +269,15 @@ class TicketClocks(NamedTuple):
 
     def at(self, micros: int | None) -> datetime | None:
         """An instant of this ticket as an aware datetime in the policy's time zone."""
-        return None if micros is None else from_us(micros).astimezone(self.tz)
+        return _local(micros, self.tz)
 
     @property
     def opened(self) -> datetime:
-        return from_us(self.opened_us).astimezone(self.tz)
+        return _local(self.opened_us, self.tz)
 
     @property
     def resolved(self) -> datetime | None:
-        return None if self.resolved_us is None else from_us(self.resolved_us).astimezone(self.tz)
+        return _local(self.resolved_us, self.tz)
 
     @property
     def is_open(self) -> bool:
@@ -344,13 +349,7 @@ def _agreed_moment(policy: Policy, agreed: date | None, base: int) -> int | None
     update on or after that date, and then nothing is owed until a new date is agreed."""
     if agreed is None or from_us(base).astimezone(policy.tz).date() >= agreed:
         return None
-    day = agreed
-    for _ in range(366):
-        close = policy.working_calendar.close_on(day)
-        if close is not None:
-            return to_us(close)
-        day += timedelta(days=1)
-    return None
+    return _close_from(policy, agreed)
 
 
 def _updates(policy: Policy, priority: str, opened: int, major: bool, marks: list, now: int, end: int) -> tuple[Updates, bool]:
@@ -846,9 +845,13 @@ def _day_deadline(policy: Policy, start: int, term: DayDeadline) -> int:
     day = from_us(start).astimezone(policy.tz).date() + timedelta(days=1)
     if term.rule == "same_day":
         return to_us(datetime(day.year, day.month, day.day, tzinfo=policy.tz))
-    calendar = policy.working_calendar
+    return _close_from(policy, day)
+
+
+def _close_from(policy: Policy, day: date) -> int:
+    """The close of the service window on ``day``, or on the first working day after it."""
     for _ in range(366):
-        close = calendar.close_on(day)
+        close = policy.working_calendar.close_on(day)
         if close is not None:
             return to_us(close)
         day += timedelta(days=1)
