@@ -123,7 +123,7 @@ def general_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
     report = payload["report"]
     backlog = report["backlog"]
     csat = report["csat"]
-    rows = [(CLOCK_NAMES[name].capitalize(), share_text(figure)) for name, figure in (report.get("clocks") or {}).items()]
+    rows = [(_first_up(CLOCK_NAMES[name]), share_text(figure)) for name, figure in (report.get("clocks") or {}).items()]
     rows += [
         ("MTTR (tot opgelost)", f"{_minutes(report.get('mttr_minutes'))} (geen norm)"),
         ("MTTP (tot weer aan het werk)", f"{_minutes(report.get('mttp_minutes'))} (geen norm)"),
@@ -148,6 +148,11 @@ def general_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
     if channels:
         rows.insert(0, ("Gemeld per kanaal", channels))
     return rows
+
+
+def _first_up(label: str) -> str:
+    """ "RCA gedeeld", "Datalek gemeld": a label at the start of a line (str.capitalize lowers the rest)."""
+    return label[:1].upper() + label[1:]
 
 
 def _csat_text(csat: dict[str, Any]) -> str:

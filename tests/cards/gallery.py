@@ -88,6 +88,7 @@ def _reported(when: datetime, ticket_id: int, answers: dict[str, Any], motivatio
             "ticket": ticket_label(ticket_id), "priority": decision.priority, "uplift": decision.uplift,
             "motivation": motivation, "category": answers["category"], "scope": answers["scope"],
             "reasons": list(decision.reasons), "major_incident": decision.major_incident,
+            "intake": {"work": answers["work"]} if "work" in answers else {},
         },
     )
 
@@ -130,6 +131,7 @@ def sample_ticket(
         definitive_resolution_due=due.definitive_resolution_due,
         next_update_due=due.next_update_due if status in OPEN_STATUSES else None,
         version=len(events), major_incident=bool(first.get("major_incident")), update_overdue=update_overdue,
+        channel="teams", external_number=None,
     )
 
 
