@@ -172,10 +172,6 @@ class Clock(NamedTuple):
     def breached(self) -> bool:
         return self.state.breached
 
-    @property
-    def running(self) -> bool:
-        return self.stop_us is None
-
 
 class Wait(NamedTuple):
     """One "wacht op derde": always recorded, whether or not the policy lets it stop a clock."""
@@ -274,14 +270,6 @@ class TicketClocks(NamedTuple):
     @property
     def opened(self) -> datetime:
         return _local(self.opened_us, self.tz)
-
-    @property
-    def resolved(self) -> datetime | None:
-        return _local(self.resolved_us, self.tz)
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_us is None
 
     def open_at(self, instant: int) -> bool:
         """Whether the ticket was reported and not resolved at ``instant`` (UTC microseconds)."""

@@ -79,10 +79,6 @@ class Share:
     source: str = ""
 
     @property
-    def share(self) -> Fraction | None:
-        return Fraction(100 * self.within, self.counted) if self.counted else None
-
-    @property
     def share_percent(self) -> float | None:
         return shown_percent(self.within, self.counted)
 
