@@ -355,7 +355,8 @@ class BusinessCalendar(Calendar):
             return start
         self._cover(start)
         target = self._total_at(start) + duration
-        self._reach(target)
+        if not self._cum_end or self._cum_end[-1] < target:
+            self._reach(target)
         j = bisect_left(self._cum_end, target)
         return self._starts[j] + (target - self._cum_start[j])
 
@@ -374,7 +375,8 @@ class BusinessCalendar(Calendar):
         target = self._total_at(start) + step
         found = []
         while True:
-            self._reach(target)
+            if self._cum_end[-1] < target:
+                self._reach(target)
             j = bisect_left(self._cum_end, target)
             instant = self._starts[j] + (target - self._cum_start[j])
             if instant >= until:
