@@ -248,7 +248,7 @@ def servicedesk_cards() -> list[Entry]:
         TicketEvent(ev.RESOLVED, at(30, 11, 30), {"agent_id": AGENT[0], "agent_name": AGENT[1], "solution": "Moederbord vervangen; de laptop start weer op en alle bestanden staan er nog.", "first_time_fix": True}),
     ]
     overdue = [_reported(at(28, 9, 0), 217, PRINTER), _ack(at(28, 10, 15), None, COLLEAGUE),
-               TicketEvent(ev.STATUS_UPDATE_SENT, at(29, 10, 15), {"holding": True})]
+               TicketEvent(ev.HOLDING_SENT, at(29, 10, 15), {"due": at(29, 9, 0).isoformat()})]
     late_new = [_reported(at(27, 15, 30), 218, {"category": "m365", "scope": "alleen_ik", "work": "omweg"})]
     outage_events = [_reported(at(28, 9, 5), 216, OUTAGE)]
     return [
