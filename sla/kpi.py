@@ -296,14 +296,6 @@ class KpiReport:
     def priority(self, name: str) -> PriorityKpis:
         return next(p for p in self.priorities if p.priority == name)
 
-    @property
-    def mttr_minutes(self) -> float | None:
-        return self.mttr.minutes
-
-    @property
-    def mttp_minutes(self) -> float | None:
-        return self.mttp.minutes
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: datetimes as ISO 8601 with offset, shares cut to 2 decimals."""
         return {

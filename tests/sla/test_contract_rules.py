@@ -266,7 +266,7 @@ def test_pve_10_1_4_mttp_counts_only_employees_who_could_not_work(halt):
             e(ev.RESOLVED, "2026-03-03 11:00"), e(ev.PRODUCTIVE_AGAIN, "2026-03-03 10:00" if work == "ja" else "2026-03-03 12:00"),
         ]
     report = compute_kpis(halt, [ticket("nee", 1), ticket("ja", 2), ticket("omweg", 3)], **MARCH)
-    assert (report.mttp.count, report.mttp_minutes) == (1, 120.0)
+    assert (report.mttp.count, report.mttp.minutes) == (1, 120.0)
 
 
 def test_pve_10_4_and_annex_o3_csat_the_average_against_8_and_the_share_of_7_or_more_against_75(halt, sib):

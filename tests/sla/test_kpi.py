@@ -120,11 +120,11 @@ def test_resolution_share_per_priority(report):
 def test_mttr_and_mttp_in_minutes(report):
     assert report.priority("P1").mttr_minutes == 240.0  # 360, 120, 240
     assert report.priority("P2").mttr_minutes == 1180.0  # 360, 1380, 1800
-    assert report.mttr_minutes == 710.0
+    assert report.mttr.minutes == 710.0
     # Only reporters who could not work: T1 (300) and T7 (120); T3 and T8 never said.
     assert report.priority("P1").mttp_minutes == 120.0
     assert report.priority("P2").mttp_minutes == 300.0
-    assert report.mttp_minutes == 210.0
+    assert report.mttp.minutes == 210.0
 
 
 def test_backlog_older_than_ten_working_days(report):

@@ -1,14 +1,14 @@
 """policy versions that were in force, so a policy edit cannot rewrite a past period unseen
 
-Revision ID: 0004
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
