@@ -106,11 +106,13 @@ async def test_every_message_an_agent_writes_for_the_reporter_reaches_them_and_f
 async def test_a_status_update_and_mijn_meldingen_show_the_agents_name_and_note_literally(harness):
     ticket_id = await new_ticket(harness)
     await click(harness, "oppakken", ticket_id, user=EVIL_AGENT, notitie=EVIL)
+    _literal(harness.connector.to(f"a:personal-{acts.EMPLOYEE['aadObjectId']}")[-1].body)  # "opgepakt door ...: note"
     harness.clock.advance(timedelta(days=1, hours=2))
     assert await harness.app[app_module.JOBS].status_sweep() == 1
+    # The scheduled message is the bot's own holding message: it repeats nobody's words.
     update = harness.connector.to(f"a:personal-{acts.EMPLOYEE['aadObjectId']}")[-1]
-    assert update.text.startswith("Stand van je melding")
-    _literal(update.body)
+    assert update.text.startswith("Stand van je melding") and "nog geen nieuws" in update.text
+    assert "evil.example" not in update.text
     await harness.say("mijn meldingen")
     listed = harness.connector.to(f"a:personal-{acts.EMPLOYEE['aadObjectId']}")[-1]
     _literal(listed.body)
