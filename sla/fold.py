@@ -228,6 +228,28 @@ class Updates(NamedTuple):
         return self.at(self.promise_us)
 
 
+NEEDED, DONE = "needed", "done"
+
+
+class Recorded(NamedTuple):
+    """What the servicedesk recorded on the card, as the card shows it and its actions check it
+    (a loaner is delivered only when one was needed, the AP told only of a data breach, ...)."""
+
+    reacted: bool = False  # a first substantive reaction (REACTION)
+    called: bool = False  # a call that reached the reporter (CALL_REGISTERED, reached)
+    device_fallback: str | None = None  # NEEDED once registered, DONE once delivered
+    onsite: str | None = None  # NEEDED once registered, DONE once the engineer is there
+    security_kind: str | None = None  # what happened, while the ticket is a security incident
+    contained: bool = False
+    breach_reported: bool = False
+    major_title: str | None = None  # set once the servicedesk declared a major incident
+    rca_shared: bool = False
+
+
+def _state(needed: int | None, done: int | None) -> str | None:
+    return None if needed is None else (NEEDED if done is None else DONE)
+
+
 class TicketClocks(NamedTuple):
     """Everything the contracts measure on one ticket, as known at ``now_us``."""
 
@@ -257,6 +279,7 @@ class TicketClocks(NamedTuple):
     productive_us: int | None
     csat: tuple[int, int] | None  # (at, score) of the reporter's last score
     channel: str  # how the report came in: REPORTED's channel, "teams" when it names none
+    recorded: Recorded  # what the servicedesk recorded on the card
 
     # -- convenient views ---------------------------------------------------------------------
     @property
@@ -500,6 +523,8 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
     breach_at = opened if data.get("data_breach") else None
     intake = data.get("intake")
     could_work = intake.get("work") if type(intake) is dict else None
+    security_kind = ((intake.get("security") if type(intake) is dict else None) or "anders") if security_at else None
+    major_title: str | None = None
     marks: list[tuple[int, int, Any]] = []  # for the update schedule (``_updates``)
     priority0, major0 = priority, major
     waits: list[list[Any]] = []  # [party, reason, start, end]
@@ -604,10 +629,12 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
             # Legacy: holding false means it carried the servicedesk's own note.
             marks.append((at, _UPDATE if edata.get("holding") is False else _HOLDING, None))
         elif kind == MAJOR_DECLARED:
+            major_title = major_title or edata.get("title") or "-"
             if not major:
                 major = True
                 marks.append((at, _MAJOR, None))
         elif kind == SECURITY_FLAGGED:
+            security_kind = edata.get("kind") or "anders"
             if security_at is None:
                 security_at = at
             if edata.get("data_breach") and breach_at is None:
@@ -726,6 +753,10 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
         productive,
         csat,
         data.get("channel") or "teams",
+        Recorded(
+            reaction is not None, call is not None, _state(fallback_needed, fallback_done), _state(onsite_needed, onsite_done),
+            security_kind, contained is not None, breach_reported is not None, major_title, rca_shared is not None,
+        ),
     )
 
 
