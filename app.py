@@ -207,14 +207,18 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
             log.warning("could not send the apology after a failed turn")
 
     adapter = TeamsAdapter(connector=connector, on_turn_error=on_turn_error)
-    agent_names = KnownAgents()  # one read of the agents' names per minute, for every card drawn
+    # one read of the agents' names per minute, for every card drawn; their lines from the settings
+    agent_names = KnownAgents(lines=settings.lines)
     delivery = Delivery(
         database=database, connector=connector, clock=clock, policy=policy, worker_id=settings.worker_id,
         agent_names=agent_names, metrics=metrics, give_up=timedelta(hours=settings.outbox_give_up_hours),
     )
     itsm_sync = app[ITSM]
     after_commit = delivery.kick if itsm_sync is None else _each(delivery.kick, itsm_sync.kick)
-    services = DeskServices(database=database, policy=policy, clock=clock, after_commit=after_commit, agent_names=agent_names)
+    services = DeskServices(
+        database=database, policy=policy, clock=clock, after_commit=after_commit, agent_names=agent_names,
+        privacy_officers=settings.privacy_officers,
+    )
     conversation_state = SqlConversationState(SqlStorage(database=database, clock=clock))
     conversation = EmployeeConversation(services=services, conversation_state=conversation_state)
     bot = ServicedeskBot(settings=settings, services=services, conversation=conversation)

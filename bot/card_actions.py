@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Awaitable, Callable, Sequence
 
 from botbuilder.core import CardFactory, InvokeResponse, TurnContext
@@ -39,12 +39,19 @@ log = logging.getLogger("servicedesk.card_actions")
 AGENT = "agent"
 REGIE = "regie"
 ADMIN = "admin"
+PRIVACY = "privacy"
 
-# Who may do what. Admins count as agents (Settings.is_agent); regie may change a priority and
-# reopen a ticket, the two things a service manager does from the contract side.
+# Who may do what. Admins (and the agents of every treatment line) count as agents
+# (Settings.is_agent); regie may change a priority and reopen a ticket, the two things a service
+# manager does from the contract side, and register that the RCA of a major incident reached them.
+# The report of a data breach to the authority is the privacy officer's act: they, or an agent or
+# regie on their word, register it.
 PERMISSIONS: dict[str, frozenset[str]] = {
     cards.VERB_ACKNOWLEDGE: frozenset({AGENT}),
+    cards.VERB_REACTION: frozenset({AGENT}),
+    cards.VERB_CALL: frozenset({AGENT}),
     cards.VERB_PRIORITY: frozenset({AGENT, REGIE}),
+    cards.VERB_AGREED_DATE: frozenset({AGENT}),
     cards.VERB_WAIT: frozenset({AGENT}),
     cards.VERB_RESUME: frozenset({AGENT}),
     cards.VERB_UPDATE: frozenset({AGENT}),
@@ -53,6 +60,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     cards.VERB_REOPEN: frozenset({AGENT, REGIE}),
     cards.VERB_HAND_OVER: frozenset({AGENT}),
     cards.VERB_PUBLIC_TITLE: frozenset({AGENT}),
+    cards.VERB_DEVICE_NEEDED: frozenset({AGENT}),
+    cards.VERB_DEVICE_DONE: frozenset({AGENT}),
+    cards.VERB_ONSITE_NEEDED: frozenset({AGENT}),
+    cards.VERB_ONSITE_DONE: frozenset({AGENT}),
+    cards.VERB_SECURITY: frozenset({AGENT}),
+    cards.VERB_CONTAINED: frozenset({AGENT}),
+    cards.VERB_BREACH_REPORTED: frozenset({AGENT, REGIE, PRIVACY}),
+    cards.VERB_MAJOR: frozenset({AGENT}),
+    cards.VERB_LINK: frozenset({AGENT}),
+    cards.VERB_RCA: frozenset({AGENT, REGIE}),
 }
 
 NOT_AGENT = "Alleen medewerkers van de servicedesk kunnen een melding oppakken."
@@ -62,14 +79,41 @@ UNKNOWN_ACTION = "Deze knop ken ik niet."
 NOT_FOUND = "Deze melding bestaat niet (meer)."
 INVALID = {
     cards.VERB_PRIORITY: "Kies een andere prioriteit en geef een reden op.",
-    cards.VERB_WAIT: "Vul in op wie we wachten en waarom. Dat kan alleen bij een opgepakte melding.",
+    cards.VERB_REACTION: (
+        "Vul de volgende stap in. Wijzig je de prioriteit, geef dan ook de reden. Dat kan zolang de melding open is."
+    ),
+    cards.VERB_CALL: "Kies of je de melder hebt bereikt. Dat kan zolang de melding open is.",
+    cards.VERB_AGREED_DATE: "Kies een datum vanaf vandaag. Een afgesproken datum voor updates hoort bij P4.",
+    cards.VERB_WAIT: (
+        "Vul in op wie we wachten en waarom; een verwachte datum ligt niet in het verleden. "
+        "Dat kan alleen bij een opgepakte melding."
+    ),
     cards.VERB_RESUME: "Deze melding wacht niet op een derde.",
     cards.VERB_UPDATE: "Schrijf een bericht voor de melder. Dat kan nadat de melding is opgepakt.",
     cards.VERB_WORKAROUND: "Beschrijf de noodoplossing. Dat kan nadat de melding is opgepakt.",
-    cards.VERB_RESOLVE: "Beschrijf de oplossing en kies of het in één keer is opgelost. Dat kan nadat de melding is opgepakt.",
+    cards.VERB_RESOLVE: "Beschrijf de oplossing. Dat kan nadat de melding is opgepakt.",
     cards.VERB_REOPEN: "Geef een reden op. Alleen een opgeloste melding kan weer open.",
-    cards.VERB_HAND_OVER: "Kies een collega van de servicedesk die de melding nog niet heeft.",
-    cards.VERB_ACKNOWLEDGE: "Deze melding kan niet meer opgepakt worden.",
+    cards.VERB_HAND_OVER: "Kies een collega van de servicedesk die de melding nog niet heeft, of een andere lijn.",
+    cards.VERB_ACKNOWLEDGE: (
+        "Deze melding kan niet meer opgepakt worden. Vul je een volgende stap in? "
+        "Geef dan bij een andere prioriteit ook de reden."
+    ),
+    cards.VERB_DEVICE_NEEDED: "Voor deze melding is al een vervangend apparaat geregeld.",
+    cards.VERB_DEVICE_DONE: "Kies hoe de melder weer een werkend apparaat heeft. Dat kan als er een leentoestel nodig was.",
+    cards.VERB_ONSITE_NEEDED: "Voor deze melding is al een monteur geregeld.",
+    cards.VERB_ONSITE_DONE: "Er is geen monteur onderweg voor deze melding.",
+    cards.VERB_SECURITY: (
+        "Kies wat er is gebeurd en of het een datalek is (of iets anders dan nu). Een datalek blijft een datalek: "
+        "de privacy-officer beslist over de melding bij de AP."
+    ),
+    cards.VERB_CONTAINED: "Beschrijf hoe het incident is ingedamd. Dat kan bij een beveiligingsincident dat nog niet is ingedamd.",
+    cards.VERB_BREACH_REPORTED: "Dit kan bij een datalek dat nog niet bij de AP is gemeld.",
+    cards.VERB_MAJOR: "Geef het major incident een titel. Dat kan één keer, zolang de melding open is.",
+    cards.VERB_LINK: (
+        "Vul het nummer in van een open major incident (bijvoorbeeld M-12). "
+        "Een melding kan aan één major incident hangen."
+    ),
+    cards.VERB_RCA: "Vat de RCA samen. Dat kan één keer, na de oplossing van een major incident.",
     cards.VERB_PUBLIC_TITLE: "Schrijf een korte titel die collega's mogen zien, zonder namen. Dat kan zolang de melding open is.",
 }
 
@@ -100,6 +144,16 @@ class Answer:
 def _object_id(turn_context: TurnContext) -> str | None:
     person = turn_context.activity.from_property
     return (getattr(person, "aad_object_id", None) or None) if person is not None else None
+
+
+def _date(value: Any) -> date | None:
+    """An Input.Date value ("2026-05-04"); None when empty or not a date."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
 
 
 def _yes_no(value: Any) -> bool | None:
@@ -173,6 +227,8 @@ class CardActions:
             roles.add(REGIE)
         if self._settings.is_admin(key):
             roles.add(ADMIN)
+        if key in self._settings.privacy_officers:
+            roles.add(PRIVACY)
         return frozenset(roles)
 
     async def handle(self, turn_context: TurnContext, verb: Any, data: dict[str, Any]) -> Answer:
@@ -234,7 +290,10 @@ class CardActions:
             events = await tickets.load_events(session, ticket.id)
         known = await self._services.agent_names.get(session)
         agents = {k: v for k, v in known.items() if self._settings.is_agent(k)}
-        card = cards.ticket_card(ticket, now=now, policy=self._services.policy, events=events, agents=agents)
+        card = cards.ticket_card(
+            ticket, now=now, policy=self._services.policy, events=events, agents=agents,
+            lines=self._services.agent_names.lines,
+        )
         if notice:
             card["body"].insert(0, {"type": "TextBlock", "text": notice, "wrap": True, "color": "Attention", "weight": "Bolder"})
         return card
@@ -246,15 +305,49 @@ class CardActions:
     # -- one function per verb ---------------------------------------------------------------
     def _runner(self, verb: str, data: dict[str, Any]) -> Callable[..., Awaitable[tuple[tickets.ChangeResult, dict]]]:
         policy = self._services.policy
+        settings = self._settings
         text = tickets.clean_text
+
+        def common(now, ticket_id, agent_id, agent_name, seen) -> dict[str, Any]:
+            return dict(policy=policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name, seen_version=seen)
+
+        def reaction() -> tickets.Reaction:
+            return tickets.Reaction(
+                priority=str(data.get(cards.IN_REACTION_PRIORITY) or "").strip().upper()[:4],
+                next_step=text(data.get(cards.IN_NEXT_STEP), limit=1000),
+                text=text(data.get(cards.IN_NOTE), limit=1000),
+                reason=text(data.get(cards.IN_REACTION_REASON), limit=1000),
+            )
 
         async def acknowledge(session, now, ticket_id, agent_id, agent_name, seen):
             note = text(data.get(cards.IN_NOTE), limit=1000)
+            line = settings.lines.line_of(agent_id)
+            if text(data.get(cards.IN_NEXT_STEP)):  # "Oppakken" with the first substantive reaction
+                given = reaction()
+                result = await tickets.react(
+                    session, **common(now, ticket_id, agent_id, agent_name, seen), reaction=given, agent_line=line,
+                    pick_up=True,
+                )
+                return result, {"reaction": True, "priority": given.priority, "note_chars": len(note or "")}
             result = await tickets.acknowledge(
                 session, policy=policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name,
-                note=note, seen_version=seen,
+                note=note, seen_version=seen, agent_line=line,
             )
             return result, {"note_chars": len(note or "")}
+
+        async def react(session, now, ticket_id, agent_id, agent_name, seen):
+            given = reaction()
+            result = await tickets.react(
+                session, **common(now, ticket_id, agent_id, agent_name, seen), reaction=given,
+                agent_line=settings.lines.line_of(agent_id),
+            )
+            return result, {"priority": given.priority, "reason_given": bool(given.reason), "text_chars": len(given.text or "")}
+
+        async def call(session, now, ticket_id, agent_id, agent_name, seen):
+            reached = _yes_no(data.get(cards.IN_CALL_REACHED))
+            note = text(data.get(cards.IN_CALL_NOTE), limit=1000)
+            result = await tickets.register_call(session, **common(now, ticket_id, agent_id, agent_name, seen), reached=reached, note=note)
+            return result, {"reached": reached}
 
         async def priority(session, now, ticket_id, agent_id, agent_name, seen):
             new = str(data.get(cards.IN_PRIORITY) or "").strip().upper()
@@ -267,14 +360,23 @@ class CardActions:
             )
             return result, {"from": old, "to": new[:4], "reason_given": bool(reason)}
 
+        async def agreed_date(session, now, ticket_id, agent_id, agent_name, seen):
+            agreed = _date(data.get(cards.IN_AGREED_DATE))
+            result = await tickets.set_agreed_date(session, **common(now, ticket_id, agent_id, agent_name, seen), agreed=agreed)
+            return result, {"date": agreed.isoformat() if agreed else None}
+
         async def wait(session, now, ticket_id, agent_id, agent_name, seen):
             party = text(data.get(cards.IN_PARTY), limit=200)
             reason = text(data.get(cards.IN_WAIT_REASON), limit=1000)
+            raw_expected = data.get(cards.IN_WAIT_EXPECTED)
+            expected = _date(raw_expected)
+            if expected is None and text(raw_expected):  # typed, but not a date: refused, not dropped
+                return tickets.ChangeResult(tickets.Outcome.INVALID, await tickets.get_ticket(session, ticket_id), "expected is not a date"), {}
             result = await tickets.wait_for_third_party(
                 session, policy=policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name,
-                party=party, reason=reason, seen_version=seen,
+                party=party, reason=reason, expected=expected, seen_version=seen,
             )
-            return result, {"party_given": bool(party), "reason_given": bool(reason)}
+            return result, {"party_given": bool(party), "reason_given": bool(reason), "expected": expected.isoformat() if expected else None}
 
         async def resume(session, now, ticket_id, agent_id, agent_name, seen):
             result = await tickets.resume(
@@ -300,12 +402,11 @@ class CardActions:
 
         async def resolve(session, now, ticket_id, agent_id, agent_name, seen):
             solution = text(data.get(cards.IN_SOLUTION))
-            first_time_fix = _yes_no(data.get(cards.IN_FIRST_TIME_FIX))
             result = await tickets.resolve(
                 session, policy=policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name,
-                solution=solution, first_time_fix=first_time_fix, seen_version=seen,
+                solution=solution, seen_version=seen,
             )
-            return result, {"text_chars": len(solution or ""), "first_time_fix": first_time_fix}
+            return result, {"text_chars": len(solution or "")}
 
         async def reopen(session, now, ticket_id, agent_id, agent_name, seen):
             reason = text(data.get(cards.IN_REOPEN_REASON), limit=1000)
@@ -317,15 +418,76 @@ class CardActions:
 
         async def hand_over(session, now, ticket_id, agent_id, agent_name, seen):
             target = str(data.get(cards.IN_HAND_OVER_TO) or "").strip().lower()[:64]
-            if not target or not self._settings.is_agent(target):
+            queue = target.removeprefix(cards.QUEUE_PREFIX) if target.startswith(cards.QUEUE_PREFIX) else None
+            lines = settings.lines
+            if queue is not None and queue in lines.queues:
+                to_agent = to_name = None
+                to_line = queue
+            elif queue is None and target and settings.is_agent(target):
                 # Only an agent can receive a ticket; the choice on the card is not trusted.
-                return tickets.ChangeResult(Outcome.INVALID, await tickets.get_ticket(session, ticket_id), "target is not an agent"), {"to": target}
-            names = await tickets.known_agents(session)
+                to_agent, to_line = target, lines.line_of(target)
+                to_name = (await tickets.known_agents(session)).get(target) or "een collega"
+            else:
+                return tickets.ChangeResult(Outcome.INVALID, await tickets.get_ticket(session, ticket_id), "target is not an agent or a line"), {"to": target}
             result = await tickets.hand_over(
-                session, policy=policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name,
-                to_agent_id=target, to_agent_name=names.get(target) or "een collega", seen_version=seen,
+                session, **common(now, ticket_id, agent_id, agent_name, seen), to_agent_id=to_agent, to_agent_name=to_name,
+                to_line=to_line, line_of=lines.line_of,
             )
-            return result, {"to": target}
+            return result, {"to": target, "to_line": to_line}
+
+        async def device_needed(session, now, ticket_id, agent_id, agent_name, seen):
+            note = text(data.get(cards.IN_DEVICE_NOTE), limit=1000)
+            return await tickets.need_device_fallback(session, **common(now, ticket_id, agent_id, agent_name, seen), note=note), {}
+
+        async def device_done(session, now, ticket_id, agent_id, agent_name, seen):
+            how = str(data.get(cards.IN_DEVICE_HOW) or "").strip()
+            note = text(data.get(cards.IN_DEVICE_DONE_NOTE), limit=1000)
+            result = await tickets.device_fallback_done(session, **common(now, ticket_id, agent_id, agent_name, seen), how=how, note=note)
+            return result, {"how": how[:20]}
+
+        async def onsite_needed(session, now, ticket_id, agent_id, agent_name, seen):
+            location = text(data.get(cards.IN_ONSITE_LOCATION), limit=300)
+            note = text(data.get(cards.IN_ONSITE_NOTE), limit=1000)
+            result = await tickets.need_onsite(session, **common(now, ticket_id, agent_id, agent_name, seen), location=location, note=note)
+            return result, {"location_given": bool(location)}
+
+        async def onsite_done(session, now, ticket_id, agent_id, agent_name, seen):
+            note = text(data.get(cards.IN_ONSITE_DONE_NOTE), limit=1000)
+            return await tickets.onsite_done(session, **common(now, ticket_id, agent_id, agent_name, seen), note=note), {}
+
+        async def security(session, now, ticket_id, agent_id, agent_name, seen):
+            kind = str(data.get(cards.IN_SECURITY_KIND) or "").strip()
+            breach = _yes_no(data.get(cards.IN_DATA_BREACH))
+            result = await tickets.flag_security(
+                session, **common(now, ticket_id, agent_id, agent_name, seen), kind=kind, data_breach=breach,
+                privacy_officers=settings.privacy_officers,
+            )
+            return result, {"kind": kind[:30], "data_breach": breach}
+
+        async def contained(session, now, ticket_id, agent_id, agent_name, seen):
+            note = text(data.get(cards.IN_CONTAINED_NOTE), limit=1000)
+            result = await tickets.contain(session, **common(now, ticket_id, agent_id, agent_name, seen), note=note)
+            return result, {"text_chars": len(note or "")}
+
+        async def breach_reported(session, now, ticket_id, agent_id, agent_name, seen):
+            note = text(data.get(cards.IN_BREACH_NOTE), limit=1000)
+            return await tickets.report_data_breach(session, **common(now, ticket_id, agent_id, agent_name, seen), note=note), {}
+
+        async def major(session, now, ticket_id, agent_id, agent_name, seen):
+            title = text(data.get(cards.IN_MAJOR_TITLE), limit=200)
+            result = await tickets.declare_major(session, **common(now, ticket_id, agent_id, agent_name, seen), title=title)
+            return result, {"title_chars": len(title or "")}
+
+        async def link(session, now, ticket_id, agent_id, agent_name, seen):
+            major_id = tickets.parse_ticket_label(str(data.get(cards.IN_LINK_TO) or "")[:20])
+            result = await tickets.link_to_major(session, **common(now, ticket_id, agent_id, agent_name, seen), major_id=major_id)
+            return result, {"major": major_id}
+
+        async def rca(session, now, ticket_id, agent_id, agent_name, seen):
+            summary = text(data.get(cards.IN_RCA_SUMMARY))
+            link_text = text(data.get(cards.IN_RCA_LINK), limit=500)
+            result = await tickets.share_rca(session, **common(now, ticket_id, agent_id, agent_name, seen), summary=summary, link=link_text)
+            return result, {"text_chars": len(summary or ""), "link_given": bool(link_text)}
 
         async def public_title(session, now, ticket_id, agent_id, agent_name, seen):
             title = text(data.get(cards.IN_PUBLIC_TITLE), limit=tickets.PUBLIC_TITLE_MAX)
@@ -338,7 +500,10 @@ class CardActions:
 
         return {
             cards.VERB_ACKNOWLEDGE: acknowledge,
+            cards.VERB_REACTION: react,
+            cards.VERB_CALL: call,
             cards.VERB_PRIORITY: priority,
+            cards.VERB_AGREED_DATE: agreed_date,
             cards.VERB_WAIT: wait,
             cards.VERB_RESUME: resume,
             cards.VERB_UPDATE: update,
@@ -347,6 +512,16 @@ class CardActions:
             cards.VERB_REOPEN: reopen,
             cards.VERB_HAND_OVER: hand_over,
             cards.VERB_PUBLIC_TITLE: public_title,
+            cards.VERB_DEVICE_NEEDED: device_needed,
+            cards.VERB_DEVICE_DONE: device_done,
+            cards.VERB_ONSITE_NEEDED: onsite_needed,
+            cards.VERB_ONSITE_DONE: onsite_done,
+            cards.VERB_SECURITY: security,
+            cards.VERB_CONTAINED: contained,
+            cards.VERB_BREACH_REPORTED: breach_reported,
+            cards.VERB_MAJOR: major,
+            cards.VERB_LINK: link,
+            cards.VERB_RCA: rca,
         }[verb]
 
 

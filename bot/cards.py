@@ -8,18 +8,20 @@ words in a chat message go through ``dialogs.plain.markdown``.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sla import events as ev
 from sla.escalation import UPDATE, WAIT, NoticeKind
 from sla.events import TicketEvent
 from sla.fold import (
-    CONTAINMENT, DATA_BREACH, DEFINITIVE_RESOLUTION, DEVICE_FALLBACK, FIRST_RESPONSE, ONSITE, RCA, RESOLUTION,
-    TicketClocks, fold,
+    CONTAINMENT, DATA_BREACH, DEFINITIVE_RESOLUTION, DEVICE_FALLBACK, FIRST_LINE, FIRST_RESPONSE, NEEDED, ONSITE, RCA,
+    RESOLUTION, Recorded, TicketClocks, fold,
 )
+from sla.humanize import humanize_day
 from sla.policy import Policy
+from sla.priority import SECURITY_KINDS
 from dialogs import plain
 from dialogs.texts import (
     CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
@@ -28,7 +30,7 @@ from dialogs.texts import (
 from dialogs.when import say_when
 from storage.employee import may_be_known_outage
 from storage.models import Ticket
-from storage.tickets import PUBLIC_TITLE_MAX, ticket_label
+from storage.tickets import DEVICE_HOW, PUBLIC_TITLE_MAX, Lines, ticket_label
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
@@ -42,14 +44,50 @@ VERB_WORKAROUND = "noodoplossing"
 VERB_RESOLVE = "opgelost"
 VERB_REOPEN = "heropenen"
 VERB_HAND_OVER = "overdragen"
+VERB_REACTION = "reactie"
+VERB_CALL = "gebeld"
+VERB_AGREED_DATE = "afspraak"
+VERB_DEVICE_NEEDED = "leentoestel"
+VERB_DEVICE_DONE = "toestel_geleverd"
+VERB_ONSITE_NEEDED = "monteur"
+VERB_ONSITE_DONE = "monteur_ter_plaatse"
+VERB_SECURITY = "beveiliging"
+VERB_CONTAINED = "ingedamd"
+VERB_BREACH_REPORTED = "gemeld_bij_ap"
+VERB_MAJOR = "major_incident"
+VERB_LINK = "koppelen"
+VERB_RCA = "rca"
 VERB_PUBLIC_TITLE = "titel"
 VERBS = (
     VERB_ACKNOWLEDGE, VERB_PRIORITY, VERB_WAIT, VERB_RESUME, VERB_UPDATE,
     VERB_WORKAROUND, VERB_RESOLVE, VERB_REOPEN, VERB_HAND_OVER, VERB_PUBLIC_TITLE,
+    VERB_REACTION, VERB_CALL, VERB_AGREED_DATE, VERB_DEVICE_NEEDED, VERB_DEVICE_DONE, VERB_ONSITE_NEEDED,
+    VERB_ONSITE_DONE, VERB_SECURITY, VERB_CONTAINED, VERB_BREACH_REPORTED, VERB_MAJOR, VERB_LINK, VERB_RCA,
 )
 
 # Input ids: unique across the whole card (show cards included), read by bot.card_actions.
-IN_NOTE = "notitie"
+IN_NOTE = "notitie"  # the message to the reporter with "Oppakken" or the first reaction
+IN_REACTION_PRIORITY = "prioriteit_voorlopig"
+IN_REACTION_REASON = "prioriteit_voorlopig_reden"
+IN_NEXT_STEP = "vervolgstap"
+IN_CALL_REACHED = "gebeld_bereikt"
+IN_CALL_NOTE = "gebeld_notitie"
+IN_AGREED_DATE = "afgesproken_datum"
+IN_WAIT_EXPECTED = "wacht_verwacht"
+IN_DEVICE_NOTE = "leentoestel_notitie"
+IN_DEVICE_HOW = "toestel_hoe"
+IN_DEVICE_DONE_NOTE = "toestel_notitie"
+IN_ONSITE_LOCATION = "monteur_locatie"
+IN_ONSITE_NOTE = "monteur_notitie"
+IN_ONSITE_DONE_NOTE = "monteur_ter_plaatse_notitie"
+IN_SECURITY_KIND = "beveiliging_soort"
+IN_DATA_BREACH = "datalek"
+IN_CONTAINED_NOTE = "ingedamd_notitie"
+IN_BREACH_NOTE = "ap_notitie"
+IN_MAJOR_TITLE = "major_titel"
+IN_LINK_TO = "koppelen_aan"
+IN_RCA_SUMMARY = "rca_samenvatting"
+IN_RCA_LINK = "rca_link"
 IN_PRIORITY = "prioriteit"
 IN_PRIORITY_REASON = "prioriteit_reden"
 IN_PARTY = "wacht_partij"
@@ -57,14 +95,40 @@ IN_WAIT_REASON = "wacht_reden"
 IN_UPDATE = "update_tekst"
 IN_WORKAROUND = "noodoplossing_tekst"
 IN_SOLUTION = "oplossing"
-IN_FIRST_TIME_FIX = "eerste_keer_goed"
 IN_REOPEN_REASON = "heropen_reden"
 IN_HAND_OVER_TO = "overdragen_naar"
 IN_PUBLIC_TITLE = "publieke_titel"
 
+# The hand-over choice for a line's queue: "lijn:2" (an agent's choice is their object id).
+QUEUE_PREFIX = "lijn:"
+
 MAX_DESCRIPTION = 3000
 PUBLIC_TITLE_MISSING = "nog niet bevestigd: collega's met dezelfde storing krijgen deze melding niet aangeboden"
 LATEST_EVENTS = 5
+
+LINE_NAMES = {"1": "1e lijn (servicedesk)", "2": "2e lijn", "3": "3e lijn"}
+DEVICE_HOW_NAMES = {"swap": "omgeruild", "loaner": "leentoestel", "virtual": "virtuele werkplek"}
+SECURITY_KIND_NAMES = {
+    "kwijt": "apparaat kwijt of gestolen",
+    "datalek": "datalek",
+    "actieve_aanval": "actieve aanval (virus, ransomware)",
+    "account_gehackt": "account gehackt",
+    "phishing": "phishing",
+    "anders": "ander beveiligingsincident",
+}
+assert set(SECURITY_KIND_NAMES) == set(SECURITY_KINDS) and set(DEVICE_HOW_NAMES) == set(DEVICE_HOW)
+
+
+def line_name(line: str | None) -> str:
+    return LINE_NAMES.get(line or FIRST_LINE, f"lijn {line}")
+
+
+def _day(value: Any) -> str:
+    """A stored ISO date as people say it ("dinsdag 5 mei")."""
+    try:
+        return humanize_day(value if isinstance(value, date) else date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -142,50 +206,80 @@ def _event_data(event: Any) -> dict[str, Any]:
     return dict(getattr(event, "data", None) or {})
 
 
+def _optional(text: Any, prefix: str = ": ") -> str:
+    return f"{prefix}{text}" if text else ""
+
+
+def _reaction_line(d: Mapping[str, Any], agent: str) -> str:
+    line = f"Eerste reactie van {agent}: prioriteit {d.get('priority')}, volgende stap: {d.get('next_step') or '-'}"
+    return line + _optional(d.get("text"), " · bericht: ")
+
+
+def _hand_over_line(d: Mapping[str, Any], agent: str) -> str:
+    to = d.get("to_name") or f"de wachtrij van de {line_name(d.get('to_line'))}"
+    lines = f" ({line_name(d.get('from_line'))} → {line_name(d.get('to_line'))})" if d.get("from_line") != d.get("to_line") else ""
+    return f"Overgedragen aan {to} door {agent}{lines}"
+
+
+def _wait_line(d: Mapping[str, Any], agent: str) -> str:
+    expected = f" (verwacht {_day(d['expected'])})" if d.get("expected") else ""
+    return f"Wacht op {d.get('party') or 'derde'} ({agent}): {d.get('reason') or '-'}{expected}"
+
+
+def _security_line(d: Mapping[str, Any], agent: str) -> str:
+    kind = SECURITY_KIND_NAMES.get(d.get("kind"), d.get("kind") or "-")
+    return f"Beveiligingsincident ({kind}{', datalek' if d.get('data_breach') and d.get('kind') != 'datalek' else ''}) door {agent}"
+
+
+# One line of history per event kind, in Dutch: (data, agent name, reporter name) -> text.
+_EVENT_LINES: dict[str, Callable[[Mapping[str, Any], str, str], str]] = {
+    ev.REPORTED: lambda d, agent, reporter: f"Gemeld door {reporter}",
+    ev.ACKNOWLEDGED: lambda d, agent, reporter: f"Opgepakt door {agent}" + _optional(d.get("note")),
+    ev.REACTION: lambda d, agent, reporter: _reaction_line(d, agent),
+    ev.CALL_REGISTERED: lambda d, agent, reporter: (
+        f"{agent} belde de melder: {'bereikt' if d.get('reached') else 'niet bereikt'}" + _optional(d.get("note"))
+    ),
+    ev.PRIORITY_CHANGED: lambda d, agent, reporter: f"Prioriteit {d.get('from')} → {d.get('to')} door {agent}: {d.get('reason') or '-'}",
+    ev.PAUSED: lambda d, agent, reporter: _wait_line(d, agent),
+    ev.RESUMED: lambda d, agent, reporter: f"Hervat door {agent}",
+    ev.AGENT_UPDATE: lambda d, agent, reporter: f"Update aan melder door {agent}: {d.get('text') or '-'}",
+    ev.HOLDING_SENT: lambda d, agent, reporter: "Automatisch bericht aan melder: nog geen nieuws (telt niet als update)",
+    ev.STATUS_UPDATE_SENT: lambda d, agent, reporter: (
+        "Automatische statusupdate aan melder" + (" (zonder nieuws)" if d.get("holding") else "")
+    ),
+    ev.WORKAROUND: lambda d, agent, reporter: f"Noodoplossing door {agent}: {d.get('note') or '-'}",
+    # RESOLVED's legacy "first_time_fix" is not shown: first-time-fix follows from the hand-overs.
+    ev.RESOLVED: lambda d, agent, reporter: f"Opgelost door {agent}: {d.get('solution') or '-'}",
+    ev.REOPENED: lambda d, agent, reporter: f"Heropend door {agent}: {d.get('reason') or '-'}",
+    ev.HANDED_OVER: lambda d, agent, reporter: _hand_over_line(d, agent),
+    ev.PRODUCTIVE_AGAIN: lambda d, agent, reporter: "Melder kan weer werken",
+    ev.CSAT: lambda d, agent, reporter: f"Tevredenheid van de melder: {d.get('score')}",
+    ev.INFO_ADDED: lambda d, agent, reporter: f"Aanvulling: {d.get('text') or '-'}",
+    ev.AGREED_DATE_SET: lambda d, agent, reporter: f"Afgesproken datum voor de update: {_day(d.get('date'))} ({agent})",
+    ev.DEVICE_FALLBACK_NEEDED: lambda d, agent, reporter: f"Leentoestel nodig ({agent})" + _optional(d.get("note")),
+    ev.DEVICE_FALLBACK_DONE: lambda d, agent, reporter: (
+        f"Werkend toestel geleverd: {DEVICE_HOW_NAMES.get(d.get('how'), d.get('how') or '-')} ({agent})" + _optional(d.get("note"))
+    ),
+    ev.ONSITE_NEEDED: lambda d, agent, reporter: (
+        f"Monteur op locatie nodig ({agent})" + _optional(d.get("location"), ": ") + _optional(d.get("note"), " · ")
+    ),
+    ev.ONSITE_DONE: lambda d, agent, reporter: f"Monteur is ter plaatse ({agent})" + _optional(d.get("note")),
+    ev.SECURITY_FLAGGED: lambda d, agent, reporter: _security_line(d, agent),
+    ev.CONTAINED: lambda d, agent, reporter: f"Ingedamd door {agent}: {d.get('note') or '-'}",
+    ev.DATA_BREACH_REPORTED: lambda d, agent, reporter: f"Datalek gemeld bij de AP ({agent})" + _optional(d.get("note")),
+    ev.MAJOR_DECLARED: lambda d, agent, reporter: f"Major incident verklaard door {agent}: {d.get('title') or '-'}",
+    ev.TICKET_LINKED: lambda d, agent, reporter: f"Melding {d.get('ticket')} gekoppeld door {agent}",
+    ev.RCA_SHARED: lambda d, agent, reporter: f"RCA gedeeld door {agent}: {d.get('summary') or '-'}" + _optional(d.get("link"), " · "),
+    ev.CLOSED: lambda d, agent, reporter: "Gesloten",
+    ev.PUBLIC_TITLE_SET: lambda d, agent, reporter: f"Publieke titel door {agent}: {d.get('title') or '-'}",
+}
+
+
 def event_line(event: Any, *, reporter: str) -> str:
     """One line of history, in Dutch; contains people's words, so always shown literally."""
     data = _event_data(event)
-    agent = data.get("agent_name") or "de servicedesk"
-    kind = event.kind
-    if kind == ev.REPORTED:
-        return f"Gemeld door {reporter}"
-    if kind == ev.ACKNOWLEDGED:
-        note = data.get("note")
-        return f"Opgepakt door {agent}" + (f": {note}" if note else "")
-    if kind == ev.PRIORITY_CHANGED:
-        return f"Prioriteit {data.get('from')} → {data.get('to')} door {agent}: {data.get('reason') or '-'}"
-    if kind == ev.PAUSED:
-        return f"Wacht op {data.get('party') or 'derde'} ({agent}): {data.get('reason') or '-'}"
-    if kind == ev.RESUMED:
-        return f"Hervat door {agent}"
-    if kind == ev.AGENT_UPDATE:
-        return f"Update aan melder door {agent}: {data.get('text') or '-'}"
-    if kind == ev.HOLDING_SENT:
-        return "Automatisch bericht aan melder: nog geen nieuws (telt niet als update)"
-    if kind == ev.STATUS_UPDATE_SENT:
-        return "Automatische statusupdate aan melder" + (" (zonder nieuws)" if data.get("holding") else "")
-    if kind == ev.WORKAROUND:
-        return f"Noodoplossing door {agent}: {data.get('note') or '-'}"
-    if kind == ev.RESOLVED:
-        ftf = "ja" if data.get("first_time_fix") else "nee"
-        return f"Opgelost door {agent}: {data.get('solution') or '-'} (in één keer opgelost: {ftf})"
-    if kind == ev.REOPENED:
-        return f"Heropend door {agent}: {data.get('reason') or '-'}"
-    if kind == ev.HANDED_OVER:
-        return f"Overgedragen aan {data.get('to_name') or 'een collega'} door {agent}"
-    if kind == ev.PRODUCTIVE_AGAIN:
-        return "Melder kan weer werken"
-    if kind == ev.CSAT:
-        return f"Tevredenheid van de melder: {data.get('score')}"
-    if kind == ev.INFO_ADDED:
-        return f"Aanvulling: {data.get('text') or '-'}"
-    if kind == ev.AGREED_DATE_SET:
-        return f"Afgesproken datum: {data.get('date')}"
-    if kind == ev.CLOSED:
-        return "Gesloten"
-    if kind == ev.PUBLIC_TITLE_SET:
-        return f"Publieke titel door {agent}: {data.get('title') or '-'}"
-    return kind
+    line = _EVENT_LINES.get(event.kind)
+    return line(data, data.get("agent_name") or "de servicedesk", reporter) if line else event.kind
 
 
 def _history(events: Sequence[Any], *, ticket: Ticket, tz: ZoneInfo) -> list[dict[str, Any]]:
@@ -249,24 +343,35 @@ def _text_input(input_id: str, label: str, *, placeholder: str = "", required: b
     return element
 
 
-def _choice_input(input_id: str, label: str, choices: Sequence[tuple[str, str]], *, value: str | None = None) -> dict[str, Any]:
+def _choice_input(
+    input_id: str, label: str, choices: Sequence[tuple[str, str]], *, value: str | None = None, required: bool = True
+) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "Input.ChoiceSet",
         "id": input_id,
         "label": label,
         "style": "compact",
-        "isRequired": True,
-        "errorMessage": "Maak een keuze.",
         "choices": [{"title": title, "value": val} for val, title in choices],
     }
+    if required:
+        element["isRequired"] = True
+        element["errorMessage"] = "Maak een keuze."
     if value is not None:
         element["value"] = value
     return element
 
 
+def _date_input(input_id: str, label: str, *, today: date, required: bool = True) -> dict[str, Any]:
+    """A date from today on (the server checks it again)."""
+    element: dict[str, Any] = {"type": "Input.Date", "id": input_id, "label": label, "min": today.isoformat()}
+    if required:
+        element["isRequired"] = True
+        element["errorMessage"] = "Kies een datum vanaf vandaag."
+    return element
+
+
 def _show(title: str, body: list[dict[str, Any]], action: dict[str, Any], *, secondary: bool = False) -> dict[str, Any]:
-    """A button that opens a small form; ``secondary`` puts it in the card's overflow menu (…),
-    so the row keeps at most three buttons that fit a Teams card without being cut off."""
+    """A button that opens a small form; ``secondary`` puts it in the card's overflow menu (…)."""
     shown: dict[str, Any] = {
         "type": "Action.ShowCard", "title": title, "card": {"type": "AdaptiveCard", "body": body, "actions": [action]}
     }
@@ -275,91 +380,229 @@ def _show(title: str, body: list[dict[str, Any]], action: dict[str, Any], *, sec
     return shown
 
 
-def _actions(ticket: Ticket, *, agents: Mapping[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(body inputs, actions) for the ticket's status."""
-    status = ticket.status
-    body: list[dict[str, Any]] = []
-    actions: list[dict[str, Any]] = []
-    priority_choices = [(p, PRIORITY_LABELS.get(p, p)) for p in ("P1", "P2", "P3", "P4") if p != ticket.priority]
+def _more(actions: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """"Meer": the rarely used actions, one per row, so the card stays usable at phone width."""
+    return {
+        "type": "Action.ShowCard",
+        "title": "Meer",
+        "card": {"type": "AdaptiveCard", "body": [{"type": "ActionSet", "actions": [action]} for action in actions]},
+    }
 
-    def change_priority_action(*, secondary: bool):
-        return _show(
-        "Prioriteit wijzigen",
+
+PRIMARY_ACTIONS = 2  # buttons in the card's row besides "Meer": three fit a phone's width uncut
+
+
+def _reaction_inputs(ticket: Ticket, *, picking_up: bool) -> list[dict[str, Any]]:
+    """The first substantive reaction (annex): priority provisionally set, the next step, a word."""
+    intro = (
+        "Vul ook de prioriteit en de volgende stap in: dan is dit meteen de eerste inhoudelijke reactie aan de melder."
+        if picking_up else "De eerste inhoudelijke reactie aan de melder: de prioriteit voorlopig vastgesteld en de volgende stap."
+    )
+    return [
+        {"type": "TextBlock", "text": intro, "wrap": True, "isSubtle": True},
+        _choice_input(
+            IN_REACTION_PRIORITY, "Prioriteit (voorlopig)",
+            [(p, PRIORITY_LABELS.get(p, p)) for p in ("P1", "P2", "P3", "P4")], value=ticket.priority,
+        ),
+        _text_input(
+            IN_REACTION_REASON, "Reden, als je de prioriteit wijzigt (de melder krijgt die te zien)", required=False,
+            multiline=False,
+        ),
+        _text_input(
+            IN_NEXT_STEP, "Volgende stap (de melder krijgt die te zien)", required=not picking_up,
+            placeholder="Bijvoorbeeld: ik bel je binnen 10 minuten en kijk op afstand mee.",
+        ),
+        _text_input(IN_NOTE, "Bericht aan de melder (mag leeg)", required=False),
+    ]
+
+
+def _call_action(ticket: Ticket) -> dict[str, Any]:
+    return _show(
+        "Gebeld",
         [
-            _choice_input(IN_PRIORITY, "Nieuwe prioriteit", priority_choices),
-            _text_input(IN_PRIORITY_REASON, "Reden (de melder krijgt die te zien)", placeholder="Bijvoorbeeld: het hele team kan niet werken."),
+            _choice_input(IN_CALL_REACHED, "Melder bereikt?", [("ja", "Ja, gesproken"), ("nee", "Nee, niet bereikt")]),
+            _text_input(IN_CALL_NOTE, "Notitie (alleen voor de servicedesk)", required=False),
+        ],
+        _execute("Gesprek vastleggen", VERB_CALL, ticket),
+    )
+
+
+def _forms(ticket: Ticket, *, facts: Recorded, breach: bool, agents: Mapping[str, str], lines: Lines, today: date) -> dict[str, dict[str, Any]]:
+    """Every form a servicedesk card can offer, by name; ``_actions`` picks the ones that fit."""
+    priority_choices = [(p, PRIORITY_LABELS.get(p, p)) for p in ("P1", "P2", "P3", "P4") if p != ticket.priority]
+    owner = (ticket.owner_id or "").lower()
+    colleagues = sorted(
+        ((agent_id, f"{name} ({line_name(lines.line_of(agent_id))})") for agent_id, name in agents.items() if agent_id != owner),
+        key=lambda item: item[1],
+    )
+    queues = [
+        (QUEUE_PREFIX + line, f"Wachtrij {line_name(line)}")
+        for line in lines.queues if not (ticket.owner_id is None and ticket.treatment_line == line)
+    ]
+    kinds = [(kind, SECURITY_KIND_NAMES[kind]) for kind in SECURITY_KINDS]
+    return {
+        "take": _execute("Oppakken", VERB_ACKNOWLEDGE, ticket, style="positive"),
+        "react": _show("Reageren", _reaction_inputs(ticket, picking_up=False), _execute("Reactie versturen", VERB_REACTION, ticket, style="positive")),
+        "call": _call_action(ticket),
+        "update": _show(
+            "Update naar melder",
+            [_text_input(IN_UPDATE, "Bericht aan de melder", placeholder="Wat is er gedaan, wat komt er nog?")],
+            _execute("Versturen", VERB_UPDATE, ticket),
+        ),
+        "wait": _show(
+            "Wacht op derde",
+            [
+                _text_input(IN_PARTY, "Op wie wachten we?", placeholder="Bijvoorbeeld: leverancier Ricoh", multiline=False, max_length=200),
+                _text_input(IN_WAIT_REASON, "Waarom?", placeholder="Bijvoorbeeld: onderdeel besteld"),
+                _date_input(IN_WAIT_EXPECTED, "Wanneer verwachten ze klaar te zijn? (mag leeg)", today=today, required=False),
+            ],
+            _execute("Wacht op derde", VERB_WAIT, ticket),
+        ),
+        "resume": _execute("Hervat", VERB_RESUME, ticket),
+        "resolve": _show(
+            "Opgelost",
+            [_text_input(IN_SOLUTION, "Oplossing (de melder krijgt die te zien)")],
+            _execute("Opgelost", VERB_RESOLVE, ticket, style="positive"),
+        ),
+        "workaround": _show(
+            "Noodoplossing",
+            [_text_input(IN_WORKAROUND, "Welke noodoplossing? (de melder krijgt die te zien)", placeholder="Bijvoorbeeld: leenlaptop uitgegeven")],
+            _execute("Noodoplossing vastleggen", VERB_WORKAROUND, ticket),
+        ),
+        "agreed_date": _show(
+            "Datum afspreken" if ticket.agreed_date is None else "Andere datum afspreken",
+            [_date_input(IN_AGREED_DATE, "Wanneer hoort de melder van ons?", today=today)],
+            _execute("Datum vastleggen", VERB_AGREED_DATE, ticket),
+        ),
+        "priority": _show(
+            "Prioriteit wijzigen",
+            [
+                _choice_input(IN_PRIORITY, "Nieuwe prioriteit", priority_choices),
+                _text_input(IN_PRIORITY_REASON, "Reden (de melder krijgt die te zien)", placeholder="Bijvoorbeeld: het hele team kan niet werken."),
             ],
             _execute("Prioriteit wijzigen", VERB_PRIORITY, ticket),
-            secondary=secondary,
-        )
+        ),
+        "hand_over": _show(
+            "Overdragen",
+            [_choice_input(IN_HAND_OVER_TO, "Aan wie?", [*colleagues, *queues])],
+            _execute("Overdragen", VERB_HAND_OVER, ticket),
+        ),
+        "device_needed": _show(
+            "Leentoestel nodig",
+            [_text_input(IN_DEVICE_NOTE, "Notitie (mag leeg)", required=False, placeholder="Bijvoorbeeld: laptop start niet, koerier naar Utrecht")],
+            _execute("Leentoestel nodig", VERB_DEVICE_NEEDED, ticket),
+        ),
+        "device_done": _show(
+            "Toestel geleverd",
+            [
+                _choice_input(IN_DEVICE_HOW, "Hoe heeft de melder weer een werkend toestel?", list(DEVICE_HOW_NAMES.items())),
+                _text_input(IN_DEVICE_DONE_NOTE, "Notitie (mag leeg)", required=False),
+            ],
+            _execute("Toestel geleverd", VERB_DEVICE_DONE, ticket),
+        ),
+        "onsite_needed": _show(
+            "Monteur op locatie nodig",
+            [
+                _text_input(IN_ONSITE_LOCATION, "Waar? (de melder krijgt dit te zien)", required=False, multiline=False, max_length=300),
+                _text_input(IN_ONSITE_NOTE, "Notitie (mag leeg)", required=False),
+            ],
+            _execute("Monteur nodig", VERB_ONSITE_NEEDED, ticket),
+        ),
+        "onsite_done": _show(
+            "Monteur is ter plaatse",
+            [_text_input(IN_ONSITE_DONE_NOTE, "Notitie (mag leeg)", required=False)],
+            _execute("Monteur is ter plaatse", VERB_ONSITE_DONE, ticket),
+        ),
+        "security": _show(
+            "Beveiligingsincident" if facts.security_kind is None else "Beveiliging wijzigen",
+            [
+                _choice_input(IN_SECURITY_KIND, "Wat is er gebeurd?", kinds, value=facts.security_kind),
+                _choice_input(IN_DATA_BREACH, "Is het een datalek?", [("ja", "Ja: de privacy-officer wordt meteen ingelicht"), ("nee", "Nee")],
+                              value="ja" if breach else None),
+            ],
+            _execute("Vastleggen", VERB_SECURITY, ticket),
+        ),
+        "contained": _show(
+            "Ingedamd",
+            [_text_input(IN_CONTAINED_NOTE, "Hoe is het incident ingedamd?", placeholder="Bijvoorbeeld: account geblokkeerd, sessies beëindigd")],
+            _execute("Ingedamd", VERB_CONTAINED, ticket),
+        ),
+        "breach_reported": _show(
+            "Gemeld bij AP",
+            [_text_input(IN_BREACH_NOTE, "Kenmerk of notitie (mag leeg)", required=False)],
+            _execute("Gemeld bij AP", VERB_BREACH_REPORTED, ticket),
+        ),
+        "major": _show(
+            "Major incident",
+            [_text_input(IN_MAJOR_TITLE, "Titel", placeholder="Bijvoorbeeld: Storing Outlook", multiline=False, max_length=200)],
+            _execute("Major incident verklaren", VERB_MAJOR, ticket),
+        ),
+        "link": _show(
+            "Hoort bij major incident",
+            [_text_input(IN_LINK_TO, "Nummer van het major incident", placeholder="Bijvoorbeeld: M-12", multiline=False, max_length=20)],
+            _execute("Koppelen", VERB_LINK, ticket),
+        ),
+        "rca": _show(
+            "RCA delen",
+            [
+                _text_input(IN_RCA_SUMMARY, "Oorzaak en leerpunten (regie krijgt dit te zien)"),
+                _text_input(IN_RCA_LINK, "Link naar het rapport (mag leeg)", required=False, multiline=False, max_length=500),
+            ],
+            _execute("RCA delen", VERB_RCA, ticket),
+        ),
+        "reopen": _show(
+            "Heropenen",
+            [_text_input(IN_REOPEN_REASON, "Waarom opnieuw open?")],
+            _execute("Heropenen", VERB_REOPEN, ticket),
+        ),
+    }
 
-    if status == "nieuw" and ticket.first_response_at is None:
-        body.append(
-            _text_input(IN_NOTE, "Eerste bericht aan de melder", placeholder="Bijvoorbeeld: ik bel je binnen 5 minuten.", required=False)
-        )
-        actions.append(_execute("Oppakken", VERB_ACKNOWLEDGE, ticket, style="positive"))
-        actions.append(change_priority_action(secondary=False))
-        return body, actions
-    if status in ("opgepakt", "wacht_op_derde", "nieuw"):
-        actions.append(
-            _show(
-                "Update naar melder",
-                [_text_input(IN_UPDATE, "Bericht aan de melder", placeholder="Wat is er gedaan, wat komt er nog?")],
-                _execute("Versturen", VERB_UPDATE, ticket),
-            )
-        )
-        if status == "wacht_op_derde":
-            actions.append(_execute("Hervat", VERB_RESUME, ticket))
-        else:
-            actions.append(
-                _show(
-                    "Wacht op derde",
-                    [
-                        _text_input(IN_PARTY, "Op wie wachten we?", placeholder="Bijvoorbeeld: leverancier Ricoh", multiline=False, max_length=200),
-                        _text_input(IN_WAIT_REASON, "Waarom?", placeholder="Bijvoorbeeld: onderdeel besteld"),
-                    ],
-                    _execute("Wacht op derde", VERB_WAIT, ticket),
-                )
-            )
-        actions.append(
-            _show(
-                "Opgelost",
-                [
-                    _text_input(IN_SOLUTION, "Oplossing (de melder krijgt die te zien)"),
-                    _choice_input(IN_FIRST_TIME_FIX, "Opgelost zonder doorzetten naar een ander?", [("ja", "Ja"), ("nee", "Nee")]),
-                ],
-                _execute("Opgelost", VERB_RESOLVE, ticket, style="positive"),
-            )
-        )
-        actions.append(
-            _show(
-                "Noodoplossing",
-                [_text_input(IN_WORKAROUND, "Welke noodoplossing? (de melder krijgt die te zien)", placeholder="Bijvoorbeeld: leenlaptop uitgegeven")],
-                _execute("Noodoplossing vastleggen", VERB_WORKAROUND, ticket),
-                secondary=ticket.priority != "P1",  # stabilisation is the P1 promise: keep it in sight
-            )
-        )
-        actions.append(change_priority_action(secondary=True))
-        others = [(agent_id, name) for agent_id, name in agents.items() if agent_id != (ticket.owner_id or "").lower()]
-        if others:
-            actions.append(
-                _show(
-                    "Overdragen",
-                    [_choice_input(IN_HAND_OVER_TO, "Aan wie?", sorted(others, key=lambda item: item[1]))],
-                    _execute("Overdragen", VERB_HAND_OVER, ticket),
-                    secondary=True,
-                )
-            )
-        return body, actions
-    if status == "opgelost":
-        actions.append(
-            _show(
-                "Heropenen",
-                [_text_input(IN_REOPEN_REASON, "Waarom opnieuw open?")],
-                _execute("Heropenen", VERB_REOPEN, ticket),
-            )
-        )
-    return body, actions
+
+def _actions(
+    ticket: Ticket, *, facts: Recorded, breach: bool, call_required: bool, agents: Mapping[str, str], lines: Lines,
+    today: date,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(body inputs, actions) for the ticket's status and facts: what the agent most likely does
+    next in the row (at most ``PRIMARY_ACTIONS``), everything else that applies behind "Meer"."""
+    forms = _forms(ticket, facts=facts, breach=breach, agents=agents, lines=lines, today=today)
+    status = ticket.status
+    p1, p4 = call_required, ticket.priority == "P4"
+    owed = [name for name, state in (("device_done", facts.device_fallback), ("onsite_done", facts.onsite)) if state == NEEDED]
+    security = [
+        "security",
+        *(["contained"] if facts.security_kind and not facts.contained else []),
+        *(["breach_reported"] if breach and not facts.breach_reported else []),
+    ]
+    major = [] if facts.major_title else ["major", *(["link"] if ticket.linked_to_ticket_id is None else [])]
+
+    def row(first: list[str], rest: list[str]) -> list[dict[str, Any]]:
+        rest = [name for name in dict.fromkeys(rest) if name not in first]
+        return [*(forms[name] for name in first), *([_more([forms[name] for name in rest])] if rest else [])]
+
+    if status == "nieuw":  # the reaction's inputs under the card: "Oppakken" gives both at once
+        return _reaction_inputs(ticket, picking_up=True), row(["take", *(["call"] if p1 else [])], ["priority", *security, *major])
+    if status in ("opgepakt", "wacht_op_derde"):
+        waiting = status == "wacht_op_derde"
+        likely = [
+            *(["take"] if ticket.owner_id is None else []),  # in a line's queue: whoever takes it
+            "update" if facts.reacted else "react",
+            *(["resume"] if waiting else []),
+            *(["call"] if p1 and not facts.called else []),
+            *(["agreed_date"] if p4 and ticket.agreed_date is None else []),
+            *(["workaround"] if p1 else []),
+            *owed,
+            "resolve",
+            *([] if waiting else ["wait"]),
+        ]
+        rest = [
+            *likely[PRIMARY_ACTIONS:], "update", *(["call"] if p1 else []), *(["agreed_date"] if p4 else []), "workaround",
+            "priority", "hand_over", *([] if facts.device_fallback == NEEDED else ["device_needed"]),
+            *([] if facts.onsite == NEEDED else ["onsite_needed"]), *security, *major,
+        ]
+        return [], row(likely[:PRIMARY_ACTIONS], rest)
+    # resolved or closed: reopen, the RCA of a major incident, and what is still owed
+    first = [*(["rca"] if facts.major_title and not facts.rca_shared else []), *(["reopen"] if status == "opgelost" else [])]
+    return [], row(first, [*owed, *security[1:]])
 
 
 def _public_title(ticket: Ticket) -> list[dict[str, Any]]:
@@ -389,15 +632,20 @@ def ticket_card(
     policy: Policy,
     events: Sequence[TicketEvent],
     agents: Mapping[str, str] | None = None,
+    lines: Lines = Lines(),
 ) -> dict[str, Any]:
     """The servicedesk's card for one ticket; its buttons carry the version they were drawn at.
 
-    ``events`` (the ticket's event log, oldest first) gives every clock (``sla.fold``), the latest
-    events and the reason for a priority change; ``agents`` (object id -> name) offers the
+    ``events`` (the ticket's event log, oldest first) gives every clock (``sla.fold``), the facts
+    recorded on the card, what the first response still needs, the latest events and the reason
+    for a priority change; ``agents`` (object id -> name) and ``lines`` offer the
     hand-over choices.
     """
     tz = policy.tz
     label = ticket_label(ticket.id)
+    clocks = fold(policy, events, now=now)
+    facts, breach = clocks.recorded, clocks.data_breach
+    call_required = clocks.policy.terms(clocks.priority).call_required
     body: list[dict[str, Any]] = [heading(f"Melding {label} · {priority_text(ticket)}")]
     if _reopened_by_reporter(events):
         body.append(labelled(REOPENED_BY_REPORTER_LABEL, REOPENED_BY_REPORTER.format(name=ticket.reporter_name), attention=True))
@@ -415,16 +663,25 @@ def ticket_card(
         body.append(labelled("Bel terug", ticket.phone))
     body.append(labelled("Gemeld", _at(ticket.opened_at, now=now, tz=tz)))
     body.extend(supplier_facts(ticket))
-    body.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
+    if ticket.owner_id is None and ticket.treatment_line is not None:
+        body.append(labelled("Eigenaar", f"nog niemand: in de wachtrij van de {line_name(ticket.treatment_line)}", attention=True))
+    else:
+        body.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
+        if ticket.treatment_line not in (None, FIRST_LINE):
+            body.append(labelled("Behandellijn", line_name(ticket.treatment_line)))
     if may_be_known_outage(ticket):
         body.extend(_public_title(ticket))
+    body.extend(_fact_lines(ticket, facts, breach=breach))
     if ticket.update_overdue and ticket.status in ("nieuw", "opgepakt", "wacht_op_derde"):
         body.append(labelled("Let op", "de melder kreeg een update zonder nieuws: stuur een update", attention=True))
 
+    missing = _first_reaction_missing(ticket, facts, call_required=call_required)
+    if missing:
+        body.append(labelled(FIRST_REACTION_MISSING, missing, attention=True))
     body.append(subheading("Termijnen"))
     if ticket.first_response_at is not None:
         body.append(labelled("Opgepakt", f"door {_first_owner(events, ticket)} {say_when(ticket.first_response_at, now=now, tz=tz)}"))
-    body.extend(clock_lines(fold(policy, events, now=now), now=now))
+    body.extend(clock_lines(clocks, now=now))
 
     body.append(subheading("Omschrijving"))
     body.append(literal(ticket.description))
@@ -433,7 +690,11 @@ def ticket_card(
     if events:
         body.append(subheading("Laatste gebeurtenissen"))
         body.extend(_history(events, ticket=ticket, tz=tz))
-    inputs, actions = _actions(ticket, agents={k.lower(): v for k, v in (agents or {}).items()})
+    inputs, actions = _actions(
+        ticket, facts=facts, breach=breach, call_required=call_required,
+        agents={k.lower(): v for k, v in (agents or {}).items()}, lines=lines,
+        today=now.astimezone(tz).date(),
+    )
     body.extend(inputs)
     return _card(body, actions)
 
@@ -496,6 +757,41 @@ def clock_lines(clocks: TicketClocks, *, now: datetime) -> list[dict[str, Any]]:
         text, late = _deadline(clocks.updates.next_due, now=now, tz=tz)
         lines.append(labelled("Volgende update aan melder", text, attention=late))
     return lines
+
+
+FIRST_REACTION_MISSING = "Nog nodig voor de eerste reactie"
+
+
+def _first_reaction_missing(ticket: Ticket, facts: Recorded, *, call_required: bool) -> str | None:
+    """What the servicedesk still owes for the first response to count, in words; None when
+    nothing (annex "eerste inhoudelijke reactie"; PvE P1 "telefonisch contact verplicht")."""
+    if ticket.status not in ("nieuw", "opgepakt", "wacht_op_derde"):
+        return None
+    needed = [] if facts.reacted else ["de prioriteit voorlopig vaststellen en de volgende stap aan de melder laten weten (Reageren)"]
+    if call_required and not facts.called:
+        needed.append("de melder bellen (Gebeld)")
+    return " en ".join(needed) or None
+
+
+def _fact_lines(ticket: Ticket, facts: Recorded, *, breach: bool) -> list[dict[str, Any]]:
+    """The facts recorded on the card that no clock shows, one line each (a loaner, an engineer,
+    the AP and the RCA are clocks: "Termijnen" shows them, due or done)."""
+    rows: list[dict[str, Any]] = []
+    if facts.major_title:
+        rows.append(labelled("Major incident", facts.major_title, attention=True))
+    if ticket.linked_to_ticket_id is not None:
+        rows.append(labelled("Hoort bij major incident", ticket_label(ticket.linked_to_ticket_id)))
+    if facts.security_kind is not None:
+        state = [SECURITY_KIND_NAMES.get(facts.security_kind, facts.security_kind)]
+        if breach and facts.security_kind != "datalek":
+            state.append("datalek")
+        state.append("ingedamd" if facts.contained else "nog niet ingedamd")
+        rows.append(labelled("Beveiligingsincident", ", ".join(state), attention=not facts.contained))
+    if ticket.agreed_date is not None:
+        rows.append(labelled("Update afgesproken op", humanize_day(ticket.agreed_date)))
+    elif ticket.priority == "P4" and ticket.status in ("opgepakt", "wacht_op_derde"):
+        rows.append(labelled("Update afgesproken op", "nog niet: spreek een datum af met de melder", attention=True))
+    return rows
 
 
 def _first_owner(events: Sequence[Any], ticket: Ticket) -> str:
@@ -628,55 +924,198 @@ def piket_alert_card(ticket: Ticket, *, now: datetime, tz: ZoneInfo, contact: st
     return _card(body)
 
 
+def data_breach_card(
+    ticket: Ticket, *, now: datetime, tz: ZoneInfo, kind: str | None, due: datetime | None
+) -> dict[str, Any]:
+    """A data breach, at once, to regie and the privacy officer(s): they decide on the report to
+    the Autoriteit Persoonsgegevens (AVG art. 33: within 72 hours of discovery; ``due``, the
+    fold's data-breach clock)."""
+    label = ticket_label(ticket.id)
+    when = f"uiterlijk {say_when(due, now=now, tz=tz)} (72 uur na ontdekking)" if due else "binnen 72 uur na ontdekking"
+    body: list[dict[str, Any]] = [
+        heading(f"Datalek: {label}"),
+        labelled("Wat er gebeurde", SECURITY_KIND_NAMES.get(kind or "datalek", kind)),
+        labelled("Prioriteit", priority_text(ticket)),
+        labelled("Melder", ticket.reporter_name),
+        labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
+        labelled("Eigenaar", ticket.owner_name or "nog niemand"),
+        labelled("Melden bij de AP", f"{when}, als het lek een risico is voor de betrokkenen", attention=True),
+        {"type": "TextBlock", "wrap": True, "isSubtle": True,
+         "text": "Is het gemeld? De servicedesk of regie zet \"Gemeld bij AP\" op de kaart van de melding."},
+        subheading("Omschrijving"),
+        literal(ticket.description),
+    ]
+    return _card(body)
+
+
+def regie_major_card(
+    ticket: Ticket, *, now: datetime, tz: ZoneInfo, title: str | None, by: str | None,
+    summary: str | None = None, link: str | None = None,
+) -> dict[str, Any]:
+    """A major incident declared by the servicedesk (annex: versnelde regie en communicatie), and
+    later its root-cause analysis (``summary``: "RCA gedeeld", due ≤ 10 working days after closure)."""
+    label = ticket_label(ticket.id)
+    body: list[dict[str, Any]] = [
+        heading(f"RCA major incident {label}" if summary else f"Major incident: {label}"),
+        labelled("Titel", title),
+        labelled("Prioriteit", priority_text(ticket)),
+        labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
+        labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
+        labelled("RCA gedeeld door" if summary else "Verklaard door", by or "de servicedesk"),
+    ]
+    if summary:
+        body.append(subheading("Oorzaak en leerpunten"))
+        body.append(literal(summary))
+        if link:
+            body.append(labelled("Rapport", link))
+    else:
+        body.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
+    return _card(body)
+
+
 # --- messages to the reporter, caused by a servicedesk action --------------------------------
 # Chat text: markdown only in the bot's own words. The agent's words are quoted after a colon,
 # through ``plain.markdown``, so Teams shows them as the agent typed them.
 
-REPORTER_TEXT_KINDS = frozenset(
-    {"priority_changed", "waiting", "resumed", "agent_update", "workaround", "resolved", "reopened", "handed_over"}
-)
+def _said(p: Mapping[str, Any], key: str, default: str = "-") -> str:
+    """What a person typed (an agent's reason, next step, message, name; a place), or ``default``:
+    the one place their words enter a chat message to someone else, shown as typed (no markdown,
+    links or mentions: ``dialogs.plain``)."""
+    value = p.get(key)
+    return plain.markdown(value) if value else default
+
+
+def _when_resolved(ticket: Ticket, *, now: datetime, tz: ZoneInfo) -> list[str]:
+    """The reporter's deadlines after a priority change (recomputed from the report time)."""
+    lines = []
+    if ticket.first_response_at is None and ticket.first_response_due is not None:
+        call = " en belt je op" if ticket.priority == "P1" else ""
+        lines.append(f"De servicedesk reageert uiterlijk {say_when(ticket.first_response_due, now=now, tz=tz)}{call}.")
+    if ticket.resolution_due is not None:
+        lines.append(f"We willen het uiterlijk {say_when(ticket.resolution_due, now=now, tz=tz)} opgelost hebben.")
+    return lines
+
+
+def _priority_name(priority: Any) -> str:
+    return PRIORITY_LABELS.get(str(priority), str(priority))
+
+
+def _priority_changed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    lines = [
+        f"De prioriteit van je melding {label} is veranderd van {_priority_name(p.get('from'))} naar {_priority_name(p.get('to'))}.",
+        f"Reden: {_said(p, 'reason')}",
+    ]
+    return "\n\n".join(lines + _when_resolved(ticket, now=now, tz=tz))
+
+
+def _reaction(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    agent = _said(p, "agent_name", "De servicedesk")
+    lines = [f"{agent} heeft je melding {label} bekeken."]
+    now_priority = UPLIFT_LABEL if ticket.uplift and p.get("priority") == "P1" else _priority_name(p.get("priority"))
+    if p.get("from"):
+        lines.append(f"De prioriteit is nu {now_priority}; eerst was dat {_priority_name(p.get('from'))}. Reden: {_said(p, 'reason')}")
+        lines.extend(_when_resolved(ticket, now=now, tz=tz))
+    else:
+        lines.append(f"De prioriteit is voorlopig {now_priority}.")
+    lines.append(f"Volgende stap: {_said(p, 'next_step')}")
+    if p.get("text"):
+        lines.append(f"Bericht van {agent}: {_said(p, 'text')}")
+    return "\n\n".join(lines)
+
+
+
+
+def _waiting(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    text = f"Voor je melding {label} wachten we op {_said(p, 'party', 'een andere partij')}: {_said(p, 'reason')}"
+    if p.get("expected"):
+        text += f"\n\nZij verwachten klaar te zijn op {_day(p['expected'])}."
+    return text + "\n\nJe blijft wel op de hoogte van hoe het ervoor staat."
+
+
+def _agreed_date(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    when = f"uiterlijk {say_when(ticket.next_update_due, now=now, tz=tz)}" if ticket.next_update_due else f"op {_day(p.get('date'))}"
+    return f"Afgesproken: je hoort {when} van ons over je melding {label}."
+
+
+def _handed_to_line(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    if p.get("line") == FIRST_LINE:
+        return f"Je melding {label} ligt weer bij de servicedesk. Een collega pakt hem op."
+    return f"Je melding {label} is doorgezet naar de {line_name(p.get('line'))}. Daar pakt een specialist hem op."
+
+
+DEVICE_HOW_FOR_REPORTER = {"swap": "je apparaat is omgeruild", "loaner": "een leentoestel", "virtual": "een virtuele werkplek"}
+
+
+def _by(p: Mapping[str, Any], now: datetime, tz: ZoneInfo) -> str:
+    """" uiterlijk dinsdag 5 mei om 17:00": the due moment the fact's clock gave, if any."""
+    return f" uiterlijk {say_when(datetime.fromisoformat(p['due']), now=now, tz=tz)}" if p.get("due") else ""
+
+
+def _device_needed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    return (
+        f"Voor je melding {label} krijg je{_by(p, now, tz)} een vervangend apparaat, zodat je weer kunt werken. "
+        "We laten je weten hoe je het krijgt."
+    )
+
+
+def _device_done(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    how = DEVICE_HOW_FOR_REPORTER.get(p.get("how"), "een werkend apparaat")
+    return f"Je kunt weer werken: {how} (melding {label}). Werkt het niet goed? Laat het ons weten."
+
+
+def _onsite_needed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    where = f" ({_said(p, 'location')})" if p.get("location") else ""
+    return f"Voor je melding {label} komt er{_by(p, now, tz)} een monteur bij je langs{where}."
+
+
+def _linked_to_major(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    major = f"**{p.get('major')}**"
+    return (
+        f"Je melding {label} hoort bij een grotere storing: {major}. We werken aan één oplossing.\n\n"
+        f"Je krijgt vanaf nu de updates van {major}. Typ **status {p.get('major')}** voor de stand."
+    )
+
+
+# What the reporter reads after a servicedesk action, per message kind: (ticket, payload, label,
+# now, tz) -> text. Plain chat text (markdown only in the bot's own words); the agent's words are
+# quoted after a colon, as the agent typed them.
+REPORTER_TEXTS: dict[str, Callable[[Ticket, Mapping[str, Any], str, datetime, ZoneInfo], str]] = {
+    "priority_changed": _priority_changed,
+    "reaction": _reaction,
+    "call_missed": lambda t, p, label, now, tz: (
+        f"{_said(p, 'agent_name', 'De servicedesk')} belde je over je melding {label}, maar kreeg je niet te pakken. "
+        "Houd je telefoon bij de hand: we bellen je opnieuw."
+    ),
+    "waiting": _waiting,
+    "resumed": lambda t, p, label, now, tz: f"We werken weer aan je melding {label}.",
+    "agent_update": lambda t, p, label, now, tz: (
+        f"Bericht van {_said(p, 'agent_name', 'de servicedesk')} over je melding {label}:\n\n{_said(p, 'text', '')}"
+    ),
+    "workaround": lambda t, p, label, now, tz: (
+        f"Er is een noodoplossing voor je melding {label}: {_said(p, 'note')}\n\n"
+        "Dit is tijdelijk; we werken verder aan een echte oplossing."
+    ),
+    "resolved": lambda t, p, label, now, tz: (
+        f"Je melding {label} is opgelost: {_said(p, 'solution')}\n\n"
+        "Werkt het toch nog niet? Laat het ons weten, dan kijken we opnieuw."
+    ),
+    "reopened": lambda t, p, label, now, tz: (
+        f"Je melding {label} is weer geopend: {_said(p, 'reason')}\n\nWe gaan er opnieuw mee aan de slag."
+    ),
+    "handed_over": lambda t, p, label, now, tz: (
+        f"Je melding {label} is overgedragen aan {_said(p, 'to_name', 'een collega')} van de servicedesk."
+    ),
+    "handed_to_line": _handed_to_line,
+    "agreed_date": _agreed_date,
+    "device_fallback_needed": _device_needed,
+    "device_fallback_done": _device_done,
+    "onsite_needed": _onsite_needed,
+    "linked_to_major": _linked_to_major,
+}
+REPORTER_TEXT_KINDS = frozenset(REPORTER_TEXTS)
 
 
 def reporter_text(ticket: Ticket, payload: Mapping[str, Any], *, now: datetime, tz: ZoneInfo) -> str:
+    text = REPORTER_TEXTS.get(payload.get("kind"))
     label = f"**{ticket_label(ticket.id)}**"
-    kind = payload.get("kind")
-
-    def said(key: str, default: str = "-") -> str:
-        """What the agent typed (or ``default``), shown as typed in this markdown message."""
-        value = payload.get(key)
-        return plain.markdown(value) if value else default
-
-    if kind == "priority_changed":
-        new = PRIORITY_LABELS.get(str(payload.get("to")), str(payload.get("to")))
-        old = PRIORITY_LABELS.get(str(payload.get("from")), str(payload.get("from")))
-        lines = [f"De prioriteit van je melding {label} is veranderd van {old} naar {new}.", f"Reden: {said('reason')}"]
-        if ticket.first_response_at is None and ticket.first_response_due is not None:
-            call = " en belt je op" if ticket.priority == "P1" else ""
-            lines.append(f"De servicedesk reageert uiterlijk {say_when(ticket.first_response_due, now=now, tz=tz)}{call}.")
-        if ticket.resolution_due is not None:
-            lines.append(f"We willen het uiterlijk {say_when(ticket.resolution_due, now=now, tz=tz)} opgelost hebben.")
-        return "\n\n".join(lines)
-    if kind == "waiting":
-        return (
-            f"Voor je melding {label} wachten we op {said('party', 'een andere partij')}: "
-            f"{said('reason')}\n\nJe blijft wel op de hoogte van hoe het ervoor staat."
-        )
-    if kind == "resumed":
-        return f"We werken weer aan je melding {label}."
-    if kind == "agent_update":
-        return f"Bericht van {said('agent_name', 'de servicedesk')} over je melding {label}:\n\n{said('text', '')}"
-    if kind == "workaround":
-        return (
-            f"Er is een noodoplossing voor je melding {label}: {said('note')}\n\n"
-            "Dit is tijdelijk; we werken verder aan een echte oplossing."
-        )
-    if kind == "resolved":
-        return (
-            f"Je melding {label} is opgelost: {said('solution')}\n\n"
-            "Werkt het toch nog niet? Laat het ons weten, dan kijken we opnieuw."
-        )
-    if kind == "reopened":
-        return f"Je melding {label} is weer geopend: {said('reason')}\n\nWe gaan er opnieuw mee aan de slag."
-    if kind == "handed_over":
-        return f"Je melding {label} is overgedragen aan {said('to_name', 'een collega')} van de servicedesk."
-    return f"Er is iets veranderd aan je melding {label}."
+    return text(ticket, payload, label, now, tz) if text else f"Er is iets veranderd aan je melding {label}."

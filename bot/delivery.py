@@ -34,11 +34,12 @@ from bot.metrics import Metrics
 from dialogs import plain, texts
 from dialogs.when import say_when
 from sla.clock import Clock
+from sla.fold import DATA_BREACH, fold
 from sla.policy import Policy
 from storage import outbox, refs, updates
 from storage.db import Database
 from storage.models import Ticket
-from storage.tickets import KnownAgents, ticket_label
+from storage.tickets import KnownAgents, load_events, ticket_label
 
 log = logging.getLogger("servicedesk.delivery")
 
@@ -368,11 +369,11 @@ class Delivery:
             raise Undeliverable(f"ticket {payload.get('ticket_id')} not found")
         label = ticket_label(ticket.id)
         if kind == "ticket_card":
-            from storage.tickets import load_events
-
             events = await load_events(session, ticket.id)
             agents = await self._agent_names.get(session)
-            return _message(card=cards.ticket_card(ticket, now=now, policy=self._policy, events=events, agents=agents))
+            return _message(card=cards.ticket_card(
+                ticket, now=now, policy=self._policy, events=events, agents=agents, lines=self._agent_names.lines
+            ))
         if kind == "regie_new_p1":
             return _message(
                 card=cards.regie_new_p1_card(
@@ -387,6 +388,16 @@ class Delivery:
                     due=datetime.fromisoformat(payload["due"]), escalation=payload.get("escalation"),
                 )
             )
+        if kind == "data_breach":
+            clocks = fold(self._policy, await load_events(session, ticket.id), now=now)
+            return _message(card=cards.data_breach_card(
+                ticket, now=now, tz=tz, kind=clocks.recorded.security_kind, due=clocks.due(DATA_BREACH)
+            ))
+        if kind in ("regie_major", "regie_rca"):
+            return _message(card=cards.regie_major_card(
+                ticket, now=now, tz=tz, title=payload.get("title"), by=payload.get("by"),
+                summary=payload.get("summary"), link=payload.get("link"),
+            ))
         if kind == "piket_alert":
             return _message(card=cards.piket_alert_card(ticket, now=now, tz=tz, contact=payload.get("contact")))
         if kind in cards.REPORTER_TEXT_KINDS:

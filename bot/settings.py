@@ -28,6 +28,7 @@ from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 from bot.auth import AuthSettings
 from bot.service_urls import TEAMS_SERVICE_HOSTS
 from storage.db import default_database_url
+from storage.tickets import Lines
 
 
 class SettingsError(ValueError):
@@ -119,6 +120,15 @@ class Settings(BaseModel):
     # A message Teams keeps refusing (a channel's 403/404, 5xx) is tried again with back-off this
     # long, then given up: reported to the servicedesk, listed by `servicedesk outbox list`.
     outbox_give_up_hours: int = Field(24, ge=1, le=24 * 365, alias="OUTBOX_GIVE_UP_HOURS")
+    # --- treatment lines and security (issue 16) ---
+    # Agents of the second and third treatment line; every other agent is first line, the
+    # servicedesk. A hand-over records the line it left and the line it reached, and first-time-fix
+    # counts the tickets that never changed line.
+    second_line_agents: Ids = Field(frozenset(), alias="SECOND_LINE_AGENTS")
+    third_line_agents: Ids = Field(frozenset(), alias="THIRD_LINE_AGENTS")
+    # The privacy officer(s): told personally at once of every data breach (beside the notice in
+    # the regie channel), and allowed to register "gemeld bij AP".
+    privacy_officers: Ids = Field(frozenset(), alias="PRIVACY_OFFICERS")
     # --- the supplier's ticket system (issue 20) ---
     # "none", "topdesk" or "servicenow"; the mapping file names the system's priorities,
     # categories, channels and statuses (docs/itsm-mapping.example.toml).
@@ -192,6 +202,9 @@ class Settings(BaseModel):
         """Settings that only work together: the app's password, the ticket system's account."""
         if self.app_id and not self.app_password:
             raise ValueError("MICROSOFT_APP_PASSWORD is missing: it is required when MICROSOFT_APP_ID is set")
+        twice = self.second_line_agents & self.third_line_agents
+        if twice:
+            raise ValueError(f"SECOND_LINE_AGENTS and THIRD_LINE_AGENTS both name {sorted(twice)[0]}: an agent works in one line")
         missing = [name for name, value in zip(ITSM_BACKENDS[self.itsm_backend], self.itsm_account) if not value]
         if missing:
             raise ValueError(f"{', '.join(missing)} must be set when ITSM_BACKEND={self.itsm_backend}")
@@ -227,7 +240,16 @@ class Settings(BaseModel):
         return bool(object_id) and object_id.lower() in self.admins
 
     def is_agent(self, object_id: str | None) -> bool:
-        return bool(object_id) and object_id.lower() in (self.agents | self.admins)
+        """Servicedesk agents, admins and the agents of every treatment line."""
+        if not object_id:
+            return False
+        key = object_id.lower()
+        return key in self.agents or key in self.admins or key in self.second_line_agents or key in self.third_line_agents
+
+    @property
+    def lines(self) -> Lines:
+        """Who works in which treatment line beyond the servicedesk."""
+        return Lines({line: ids for line, ids in (("2", self.second_line_agents), ("3", self.third_line_agents)) if ids})
 
     @classmethod
     def environment_names(cls) -> tuple[str, ...]:

@@ -43,7 +43,6 @@ QUESTION = "question"
 
 # Categories where "everyone cannot work" is an outage of a core service (P1), not only P2.
 CORE_CATEGORIES = frozenset({"m365", "netwerk", "account", "applicatie"})
-SECURITY_HIGH_RISK = frozenset({"kwijt", "datalek"})
 UPLIFT_FIELDS = ("critical_role", "direct_impact", "cannot_work")
 UPLIFT_QUESTIONS = {
     "critical_role": ("uplift_role", texts.UPLIFT_ROLE, texts.UPLIFT_ROLE_SIMPLER),
@@ -77,16 +76,13 @@ def intake_answers(answers: dict[str, Any]) -> IntakeAnswers:
     """The answers as the pure priority rule in ``sla.priority`` reads them."""
     category = answers.get("category") or "overig"
     scope = answers.get("scope") or "alleen_ik"
-    security = answers.get("security")
-    high_risk = category == "beveiliging" and (
-        security in SECURITY_HIGH_RISK or (security == "phishing" and answers.get("phishing_clicked") is True)
-    )
     broad = category in CORE_CATEGORIES and scope in ("meerdere_teams", "iedereen") and answers.get("work") == "nee"
     return IntakeAnswers(
         category=category,
         scope=scope,
         is_question=category == "vraag",
-        security_high_risk=high_risk,
+        security=answers.get("security") if category == "beveiliging" else None,
+        phishing_clicked=answers.get("phishing_clicked"),
         broad_outage=broad,
         critical_role=answers.get("critical_role"),
         direct_impact=answers.get("direct_impact"),
@@ -193,10 +189,8 @@ class IntakeDialog(Dialog):
             await send(texts.NOT_THE_SAME_OUTAGE)
             return None
         answers[field] = result
-        if field == "security" and result == "kwijt":
-            await send(texts.LOST_DEVICE_NOW)
-        elif field == "security" and result == "datalek":
-            await send(texts.DATALEK_NOW)
+        if field == "security" and result in texts.SECURITY_NOW:
+            await send(texts.SECURITY_NOW[result])
         elif field == "phishing_clicked":
             await send(texts.PHISHING_CLICKED_NOW if result else texts.PHISHING_NOT_CLICKED)
         elif field in UPLIFT_FIELDS and decision_of(answers).uplift and "motivation" not in answers:
@@ -478,6 +472,7 @@ class IntakeDialog(Dialog):
             motivation=answers.get("motivation") if decision.uplift else None,
             phone=phone,
             details=details,
+            privacy_officers=services.privacy_officers,
         )
         await employee.add_attachments(
             session, ticket_id=ticket.id, attachments=state["attachments"], added_by=reporter_id, now=now

@@ -24,3 +24,5 @@ class DeskServices:
     intake_idle_minutes: int = 120
     # The agents' names for the hand-over choices on ticket cards (read at most once a minute).
     agent_names: KnownAgents = field(default_factory=KnownAgents)
+    # Entra object ids of the privacy officer(s), told personally at once of a data breach.
+    privacy_officers: frozenset[str] = frozenset()

@@ -100,12 +100,16 @@ CATEGORY_NAMES = {
 SECURITY_CHOICES = (
     ("kwijt", "Apparaat kwijt of gestolen", ("kwijt", "gestolen", "verloren", "verloren of gestolen", "diefstal", "laten liggen")),
     ("datalek", "Datalek", ("datalek", "gegevens", "verkeerde persoon", "verkeerd gemaild", "verkeerde ontvanger", "lek")),
+    ("account_gehackt", "Iemand anders zit in mijn account", ("gehackt", "hack", "account gehackt", "iemand anders", "overgenomen", "ingebroken in mijn account")),
+    ("actieve_aanval", "Virus, ransomware of een aanval", ("virus", "ransomware", "aanval", "malware", "versleuteld", "gijzelsoftware", "besmet")),
     ("phishing", "Phishing of verdachte mail", ("phishing", "verdachte mail", "nepmail", "spam", "link", "verdacht")),
-    ("anders", "Iets anders", ("anders", "iets anders", "virus", "hack", "overig")),
+    ("anders", "Iets anders", ("anders", "iets anders", "overig")),
 )
 SECURITY_NAMES = {
     "kwijt": "apparaat kwijt of gestolen",
     "datalek": "datalek",
+    "account_gehackt": "iemand anders zit in je account",
+    "actieve_aanval": "virus, ransomware of een aanval",
     "phishing": "phishing of verdachte mail",
     "anders": "ander beveiligingsprobleem",
 }
@@ -185,6 +189,25 @@ DATALEK_NOW = (
     "**Wat de servicedesk doet:** het lek indammen en de privacy-officer inschakelen. "
     "Die beslist over een melding bij de Autoriteit Persoonsgegevens (binnen 72 uur)."
 )
+ACCOUNT_HACKED_NOW = (
+    "Iemand anders in je account is een beveiligingsincident met de hoogste prioriteit (P1).\n\n"
+    "**Wat jij nu doet:** verander meteen je wachtwoord vanaf een ander apparaat, als dat lukt. "
+    "Klik niet op mails die je niet verwacht.\n\n"
+    "**Wat de servicedesk doet:** de indringer uit je account zetten en nagaan wat er met je account is gedaan."
+)
+ACTIVE_ATTACK_NOW = (
+    "Een virus of een aanval is een beveiligingsincident met de hoogste prioriteit (P1).\n\n"
+    "**Wat jij nu doet:** zet wifi uit of haal de netwerkkabel eruit, maar zet je apparaat niet uit. "
+    "Klik nergens meer op.\n\n"
+    "**Wat de servicedesk doet:** de aanval indammen, zodat die zich niet verder verspreidt."
+)
+# What the employee reads right after telling what happened (a security report).
+SECURITY_NOW = {
+    "kwijt": LOST_DEVICE_NOW,
+    "datalek": DATALEK_NOW,
+    "account_gehackt": ACCOUNT_HACKED_NOW,
+    "actieve_aanval": ACTIVE_ATTACK_NOW,
+}
 PHISHING_CLICKED_NOW = (
     "Dan behandelen we dit als beveiligingsincident met de hoogste prioriteit (P1). "
     "**Wat jij nu doet:** verander meteen je wachtwoord vanaf een ander apparaat en klik nergens meer op."
@@ -312,7 +335,8 @@ CADENCE_SENTENCES = {
     "P1": "Je hoort elke 30 minuten hoe het ervoor staat.",
     "P2": "Je hoort elke 2 uur hoe het ervoor staat.",
     "P3": "Je hoort elke werkdag hoe het ervoor staat.",
-    "P4": "Je hoort van ons op de afgesproken datum.",
+    # P4 "updates op afgesproken datum": no date is agreed yet when the ticket is made.
+    "P4": "De servicedesk spreekt met je af wanneer je weer van ons hoort.",
 }
 
 

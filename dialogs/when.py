@@ -8,7 +8,5 @@ from zoneinfo import ZoneInfo
 from sla import humanize
 
 
-def say_when(instant: datetime | None, *, now: datetime, tz: ZoneInfo) -> str:
-    if instant is None:
-        return "op de afgesproken datum"
+def say_when(instant: datetime, *, now: datetime, tz: ZoneInfo) -> str:
     return humanize.humanize_deadline(instant, now=now, tz=tz)

@@ -7,7 +7,7 @@ when it differs from the current year.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 MONTHS_NL = (
@@ -31,7 +31,12 @@ def humanize_deadline(due: datetime, *, now: datetime, tz: tzinfo) -> str:
     if days_ahead == -1:
         return f"gisteren {clock}"
     day = local_due.date()
-    text = f"{WEEKDAYS_NL[day.weekday()]} {day.day} {MONTHS_NL[day.month - 1]}"
+    text = humanize_day(day)
     if day.year != today.year:
         text += f" {day.year}"
     return f"{text} {clock}"
+
+
+def humanize_day(day: date) -> str:
+    """A date as people say it: "dinsdag 5 mei"."""
+    return f"{WEEKDAYS_NL[day.weekday()]} {day.day} {MONTHS_NL[day.month - 1]}"

@@ -5,7 +5,7 @@ priority for the same answers, with the short Dutch reasons that led to it.
 
 Order of the rules, most urgent first:
 
-1. A security incident with high risk (data breach, active attack)      -> P1
+1. A security incident with high risk (see "Security" below)              -> P1
 2. A broad outage of M365, network, VPN or a core application           -> P1
 3. A question or standard request                                        -> P4
 4. Several teams/locations, or everyone                                  -> P2
@@ -17,15 +17,45 @@ Order of the rules, most urgent first:
 
 The uplift questions only matter for an incident that hits one employee and is not already P1;
 ``uplift_questions_can_change_outcome`` tells the dialog whether to ask them at all.
+
+Security (PvE §10.1 P1: "Security-incident met hoog risico (bijv. datalek, actieve aanval)"; the
+annex O1: "Security incidenten worden ingedeeld in het P1–P4-schema op basis van impact"). Every
+report the employee files under "beveiliging" is a security incident (``security_incident``), so
+the containment clock applies wherever the policy has one for its priority. What happened decides
+the risk; the PvE names two examples, the other cases are decided here:
+
+- ``datalek`` (personal data reached someone who should not have it): P1, and a data breach
+  (``data_breach``): the privacy officer is told at once, the 72-hour AVG clock runs.
+- ``actieve_aanval`` (a virus, ransomware, someone breaking in: it is going on now): P1.
+- ``account_gehackt`` (someone else uses the employee's account): P1. An attacker with access now
+  is an active attack on that account; the mail, files and other people's data it reaches are at
+  risk until the account is closed to them (containment).
+- ``kwijt`` (a device lost or stolen): P1. Until it is wiped, mail and files are within reach of
+  whoever has it. Not a data breach by itself: the devices are encrypted (BitLocker, PvE §10.1.5);
+  when personal data were unprotected the servicedesk flags the breach on the card.
+- ``phishing`` with a click (a link, an attachment, a password typed in): P1, treated as an
+  account or device that may be in other hands until the servicedesk has checked.
+- ``phishing`` without a click, and ``anders`` (something else: a strange USB stick, a security
+  question): not high risk by what the employee can tell us; the priority follows who is affected
+  (the rules below), and the servicedesk raises it on the card when its assessment says so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SCOPES = ("alleen_ik", "mijn_team", "meerdere_teams", "iedereen")
 
-REASON_SECURITY = "Security-incident met hoog risico"
+SECURITY_REASONS = {
+    "datalek": "Security-incident met hoog risico: datalek",
+    "actieve_aanval": "Security-incident met hoog risico: actieve aanval",
+    "account_gehackt": "Security-incident met hoog risico: account gehackt (actieve aanval)",
+    "kwijt": "Security-incident met hoog risico: apparaat kwijt of gestolen",
+    "phishing": "Security-incident met hoog risico: op phishing geklikt",
+}
+REASON_SECURITY_LOW = "Security-incident; de servicedesk beoordeelt het risico"
+# What happened in a security incident: the intake's choices, and the kinds the card's flag records.
+SECURITY_KINDS = ("kwijt", "datalek", "actieve_aanval", "account_gehackt", "phishing", "anders")
 REASON_OUTAGE = "Brede storing van M365, netwerk, VPN of kernapplicatie"
 REASON_QUESTION = "Vraag of standaardverzoek"
 REASON_SEVERAL_TEAMS = "Meerdere teams of locaties met hinder"
@@ -45,7 +75,10 @@ class IntakeAnswers:
     category: str
     scope: str
     is_question: bool = False
-    security_high_risk: bool = False
+    # What happened, for a security report (one of SECURITY_KINDS), and for phishing whether the
+    # employee clicked a link, opened an attachment or typed a password.
+    security: str | None = None
+    phishing_clicked: bool | None = None
     broad_outage: bool = False
     critical_role: bool | None = None
     direct_impact: bool | None = None
@@ -54,6 +87,15 @@ class IntakeAnswers:
     def __post_init__(self) -> None:
         if self.scope not in SCOPES:
             raise ValueError(f"scope must be one of {', '.join(SCOPES)}, got {self.scope!r}")
+        if self.security is not None and self.security not in SECURITY_KINDS:
+            raise ValueError(f"security must be one of {', '.join(SECURITY_KINDS)}, got {self.security!r}")
+
+    @property
+    def security_high_risk(self) -> bool:
+        """A security incident with high risk (P1): see the module docstring for each kind."""
+        if self.security == "phishing":
+            return self.phishing_clicked is True
+        return self.security in SECURITY_REASONS
 
 
 @dataclass(frozen=True)
@@ -66,6 +108,10 @@ class PriorityDecision:
     # A broad outage of a core service is a major incident: under ``sib`` the reporter then hears
     # within 30 minutes and every hour after (the policy's major-incident cadence).
     major_incident: bool = False
+    # A report filed as a security problem (the containment clock applies), and whether it is a
+    # data breach (the privacy officer is told at once; the AVG's 72 hours run).
+    security_incident: bool = False
+    data_breach: bool = False
 
     @property
     def label(self) -> str:
@@ -93,8 +139,20 @@ def uplift_applies(answers: IntakeAnswers) -> bool:
 
 def decide_priority(answers: IntakeAnswers) -> PriorityDecision:
     """The priority for the answers, first matching rule wins (see the module docstring)."""
+    decision = _decide(answers)
+    if answers.security is None:
+        return decision
+    reasons = decision.reasons
+    if not answers.security_high_risk:
+        reasons = (REASON_SECURITY_LOW, *reasons)
+    return replace(
+        decision, reasons=reasons, security_incident=True, data_breach=answers.security == "datalek"
+    )
+
+
+def _decide(answers: IntakeAnswers) -> PriorityDecision:
     if answers.security_high_risk:
-        reasons = (REASON_SECURITY,) + ((REASON_OUTAGE,) if answers.broad_outage else ())
+        reasons = (SECURITY_REASONS[answers.security],) + ((REASON_OUTAGE,) if answers.broad_outage else ())
         return PriorityDecision("P1", False, reasons, major_incident=answers.broad_outage)
     if answers.broad_outage:
         return PriorityDecision("P1", False, (REASON_OUTAGE,), major_incident=True)

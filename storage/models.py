@@ -84,6 +84,9 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(20), default="nieuw")
     owner_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     owner_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The treatment line ("1" servicedesk, "2", "3") of the owner, or of the queue the ticket was
+    # handed to (owner None); None until someone picks it up.
+    treatment_line: Mapped[str | None] = mapped_column(String(10), nullable=True)
     opened_at: Mapped[datetime]
     first_response_at: Mapped[datetime | None] = mapped_column(nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)

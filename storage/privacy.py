@@ -64,6 +64,7 @@ KEPT_EVENT_KEYS = frozenset(
         "ticket", "priority", "uplift", "category", "scope", "reasons", "major_incident",
         "security_incident", "from", "to", "first_time_fix", "score", "date", "due", "holding",
         "agent_id", "from_agent", "to_agent", "party", "cause", "stabilised", "workaround", "channel",
+        "kind", "how", "expected", "from_line", "to_line", "data_breach", "reached",
     }
 )
 # Kept in a purged ticket's REPORTED event as a marker, so "uplift with motivation" still counts.

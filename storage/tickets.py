@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import enum
 import time
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,11 +21,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from sla import events as ev
 from sla.deadlines import deadlines_from_events
+from sla.fold import DEVICE_FALLBACK, FIRST_LINE, NEEDED, ONSITE, Recorded, TicketClocks, fold
 from sla.events import TicketEvent
 from sla.policy import Policy
-from sla.priority import PriorityDecision
+from sla.priority import SECURITY_KINDS, PriorityDecision
 from storage import itsm, outbox
-from storage.models import Ticket, TicketEventRow
+from storage.models import Ticket, TicketEventRow, TicketFollower
+from storage.statements import insert_unless_exists
 
 OPEN_STATUSES = ("nieuw", "opgepakt", "wacht_op_derde")
 
@@ -136,11 +138,13 @@ async def create_ticket(
     details: dict[str, Any] | None = None,
     channel: str = "teams",
     notify_regie: bool = True,
+    privacy_officers: Iterable[str] = (),
 ) -> Ticket:
     """Store a new ticket, its REPORTED event (with ``details`` such as the intake answers) and
     the messages it causes: the servicedesk card, for P1 the regie notice (unless
-    ``notify_regie`` is False: an incident imported when it was already resolved), and the intent
-    to register it in the supplier's ticket system when one is connected (``storage.itsm``)."""
+    ``notify_regie`` is False: an incident imported when it was already resolved), for a data
+    breach the notice to the privacy officer(s) and regie, and the intent to register it in the
+    supplier's ticket system when one is connected (``storage.itsm``)."""
     major_incident = major_incident or decision.major_incident
     data = {
         "ticket": None,  # the label, filled in once the ticket has its id
@@ -152,6 +156,8 @@ async def create_ticket(
         "reasons": list(decision.reasons),
         "major_incident": major_incident,
         "channel": channel,
+        "security_incident": decision.security_incident,
+        "data_breach": decision.data_breach,
         **(details or {}),
     }
     # A new ticket's log is this one REPORTED event, so the due times follow from it in memory
@@ -161,7 +167,7 @@ async def create_ticket(
         reporter_id=reporter_id, reporter_name=reporter_name, category=category, scope=scope,
         description=description, priority=decision.priority, uplift=decision.uplift,
         uplift_motivation=motivation, priority_reasons={"reasons": list(decision.reasons)}, phone=phone,
-        status="nieuw", owner_id=None, owner_name=None, opened_at=now, first_response_at=None,
+        status="nieuw", owner_id=None, owner_name=None, treatment_line=None, opened_at=now, first_response_at=None,
         resolved_at=None, first_response_due=due.first_response_due, resolution_due=due.resolution_due,
         definitive_resolution_due=due.definitive_resolution_due, next_update_due=due.next_update_due,
         version=1, agreed_date=None, major_incident=major_incident, update_overdue=False,
@@ -197,7 +203,26 @@ async def create_ticket(
             now=now,
             ticket_id=ticket.id,
         )
+    if decision.data_breach:
+        await _data_breach_notice(session, ticket, now, privacy_officers)
     return ticket
+
+
+async def _data_breach_notice(session: AsyncSession, ticket: Ticket, now: datetime, privacy_officers: Iterable[str]) -> None:
+    """A data breach is told at once, once per ticket: to regie in its channel (always reachable)
+    and to each privacy officer personally, who decides on the report to the authority (AVG art.
+    33: within 72 hours)."""
+    payload = {"kind": "data_breach", "ticket_id": ticket.id}
+    key = f"ticket:{ticket.id}:data_breach"
+    await outbox.enqueue_many(
+        session,
+        [outbox.Intent(key, outbox.Target.channel("regie"), payload, ticket_id=ticket.id)]
+        + [
+            outbox.Intent(f"{key}:{officer}", outbox.Target.user(officer), payload, ticket_id=ticket.id)
+            for officer in sorted(privacy_officers)
+        ],
+        now=now,
+    )
 
 
 class Outcome(enum.Enum):
@@ -229,6 +254,7 @@ _ACKNOWLEDGE = (
         first_response_at=bindparam("now"),
         owner_id=bindparam("agent_id"),
         owner_name=bindparam("agent_name"),
+        treatment_line=bindparam("agent_line"),
         status="opgepakt",
         version=_TICKETS.c.version + 1,
     )
@@ -246,16 +272,24 @@ async def acknowledge(
     agent_name: str,
     note: str | None,
     seen_version: int | None,
+    agent_line: str = FIRST_LINE,
 ) -> ChangeResult:
-    """Record the first substantive reaction and the owner, exactly once."""
+    """"Oppakken": the agent owns the ticket, exactly once. A new ticket; or one handed to a line's
+    queue, which any agent can take (the click that finds it still without owner)."""
     result = await session.execute(
         _ACKNOWLEDGE if seen_version is None else _ACKNOWLEDGE_SEEN,
-        {"ticket_id": ticket_id, "now": now, "agent_id": agent_id, "agent_name": agent_name, "seen_version": seen_version},
+        {"ticket_id": ticket_id, "now": now, "agent_id": agent_id, "agent_name": agent_name, "agent_line": agent_line,
+         "seen_version": seen_version},
     )
     ticket = await session.get(Ticket, ticket_id, populate_existing=True)
     if result.rowcount != 1:
         if ticket is None:
             return ChangeResult(Outcome.NOT_FOUND, None)
+        if ticket.owner_id is None and ticket.status in WORKING_STATUSES:
+            return await _take_from_queue(
+                session, policy, ticket, now=now, agent_id=agent_id, agent_name=agent_name, agent_line=agent_line,
+                seen_version=seen_version,
+            )
         if ticket.first_response_at is not None:
             return ChangeResult(Outcome.ALREADY, ticket)
         return ChangeResult(Outcome.STALE, ticket)
@@ -282,6 +316,21 @@ async def acknowledge(
         ticket_id=ticket_id,
     )
     return ChangeResult(Outcome.DONE, ticket, events=events)
+
+
+async def _take_from_queue(
+    session: AsyncSession, policy: Policy, ticket: Ticket, *, now: datetime, agent_id: str, agent_name: str,
+    agent_line: str, seen_version: int | None,
+) -> ChangeResult:
+    """An agent takes a ticket that waits in a line's queue: the owner again, told to the reporter."""
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket.id, agent_id=agent_id,
+        seen_version=ticket.version if seen_version is None else seen_version, statuses=WORKING_STATUSES,
+        values={"owner_id": agent_id, "owner_name": agent_name, "treatment_line": agent_line},
+        kind=ev.ACKNOWLEDGED, data={"agent_name": agent_name, "note": None},
+        tell={"kind": "acknowledged", "agent_name": agent_name, "note": None}, followers=False,
+        unowned=True,
+    )
 
 
 async def open_tickets_of(session: AsyncSession, *, reporter_id: str) -> Sequence[Ticket]:
@@ -350,12 +399,16 @@ async def _why_not(
 
 
 async def _compare_and_set(
-    session: AsyncSession, *, ticket_id: int, seen_version: int | None, statuses: Sequence[str], values: dict[str, Any]
+    session: AsyncSession, *, ticket_id: int, seen_version: int | None, statuses: Sequence[str], values: dict[str, Any],
+    unowned: bool = False,
 ) -> Ticket | None:
-    """Apply ``values`` (and bump the version) if the row still matches; the fresh row or None."""
+    """Apply ``values`` (and bump the version) if the row still matches (and, with ``unowned``,
+    nobody owns the ticket); the fresh row or None."""
     conditions = [_TICKETS.c.id == ticket_id, _TICKETS.c.status.in_(statuses)]
     if seen_version is not None:
         conditions.append(_TICKETS.c.version == seen_version)
+    if unowned:
+        conditions.append(_TICKETS.c.owner_id.is_(None))
     result = await session.execute(
         update(_TICKETS).where(*conditions).values(**values, version=_TICKETS.c.version + 1)
     )
@@ -371,8 +424,6 @@ async def _card_changed(session: AsyncSession, ticket: Ticket, now: datetime) ->
 
 async def _tell_reporter(session: AsyncSession, ticket: Ticket, now: datetime, payload: dict[str, Any], *, followers: bool = True) -> None:
     """A message to the reporter (and to employees who follow the ticket), once per version."""
-    from storage.models import TicketFollower
-
     recipients = [ticket.reporter_id]
     if followers:
         rows = await session.execute(select(TicketFollower.user_id).where(TicketFollower.ticket_id == ticket.id))
@@ -390,18 +441,22 @@ async def _tell_reporter(session: AsyncSession, ticket: Ticket, now: datetime, p
 
 
 async def _record(
-    session: AsyncSession, ticket: Ticket, policy: Policy, *, kind: str, now: datetime, actor_id: str, seen_version: int | None, data: dict[str, Any]
+    session: AsyncSession, ticket: Ticket, policy: Policy, *, facts: Sequence[tuple[str, dict[str, Any]]], now: datetime,
+    actor_id: str, seen_version: int | None,
 ) -> list[TicketEvent]:
-    """The change's event, the due times and the card redraw; returns the log after the change."""
-    await _append(
-        session,
-        ticket_id=ticket.id,
-        kind=kind,
-        at=now,
-        actor_id=actor_id,
-        data={**data, "agent_id": actor_id, "from_version": seen_version},
-    )
-    await itsm.intend_write(session, ticket_id=ticket.id, version=ticket.version, kind=kind, data=data, now=now)
+    """The change's events (one click may record several facts, in order), the due times and the
+    card redraw; returns the log after the change. Each fact is also meant for the supplier's
+    ticket system, when one is connected (``storage.itsm``)."""
+    for kind, data in facts:
+        await _append(
+            session,
+            ticket_id=ticket.id,
+            kind=kind,
+            at=now,
+            actor_id=actor_id,
+            data={**data, "agent_id": actor_id, "from_version": seen_version},
+        )
+        await itsm.intend_write(session, ticket_id=ticket.id, version=ticket.version, kind=kind, data=data, now=now)
     events = await _refresh_due(session, ticket, policy)
     await _card_changed(session, ticket, now)
     return events
@@ -421,13 +476,18 @@ async def _transition(
     data: dict[str, Any],
     tell: dict[str, Any] | None,
     followers: bool = True,
+    unowned: bool = False,
 ) -> ChangeResult:
     """The shape of every servicedesk action: compare-and-set the row, or say why not; then the
     event, the due times, the card redraw and the message to the reporter, in one transaction."""
-    ticket = await _compare_and_set(session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values=values)
+    ticket = await _compare_and_set(
+        session, ticket_id=ticket_id, seen_version=seen_version, statuses=statuses, values=values, unowned=unowned
+    )
     if ticket is None:
         return await _why_not(session, ticket_id, kind=kind, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
-    events = await _record(session, ticket, policy, kind=kind, now=now, actor_id=agent_id, seen_version=seen_version, data=data)
+    events = await _record(
+        session, ticket, policy, facts=[(kind, data)], now=now, actor_id=agent_id, seen_version=seen_version
+    )
     if tell is not None:
         await _tell_reporter(session, ticket, now, tell, followers=followers)
     if kind in (ev.WORKAROUND, ev.RESOLVED):
@@ -463,49 +523,77 @@ async def change_priority(
     old_priority = current.priority
     if new_priority == old_priority:
         return ChangeResult(Outcome.INVALID, current, "same priority")
-    values: dict[str, Any] = {"priority": new_priority}
-    if new_priority != "P1":
-        values["uplift"] = False
     ticket = await _compare_and_set(
-        session, ticket_id=ticket_id, seen_version=current.version, statuses=statuses, values=values
+        session, ticket_id=ticket_id, seen_version=current.version, statuses=statuses, values=_priority_values(new_priority)
     )
     if ticket is None:
         return await _why_not(session, ticket_id, kind=ev.PRIORITY_CHANGED, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
     events = await _record(
-        session, ticket, policy, kind=ev.PRIORITY_CHANGED, now=now, actor_id=agent_id, seen_version=seen_version,
-        data={"from": old_priority, "to": new_priority, "reason": reason, "agent_name": agent_name},
+        session, ticket, policy, facts=[_priority_change(old_priority, new_priority, reason, agent_name)], now=now,
+        actor_id=agent_id, seen_version=seen_version,
     )
     await _tell_reporter(
         session, ticket, now,
         {"kind": "priority_changed", "from": old_priority, "to": new_priority, "reason": reason},
     )
-    if new_priority == "P1":
-        # Regie hears of every P1 at once: one notice that says the change and what is already late.
-        await outbox.enqueue(
-            session,
-            dedup_key=f"ticket:{ticket.id}:v{ticket.version}:regie:p1",
-            target=outbox.Target.channel("regie"),
-            payload={"kind": "regie_new_p1", "ticket_id": ticket.id, "changed_from": old_priority, "reason": reason, "by": agent_name},
-            now=now,
-            ticket_id=ticket.id,
-        )
+    await _tell_regie_of_p1(session, ticket, now, old_priority=old_priority, reason=reason, by=agent_name)
     return ChangeResult(Outcome.DONE, ticket, events=events)
+
+
+def _priority_change(old: str, new: str, reason: str | None, agent_name: str) -> tuple[str, dict[str, Any]]:
+    return ev.PRIORITY_CHANGED, {"from": old, "to": new, "reason": reason, "agent_name": agent_name}
+
+
+def _priority_values(new_priority: str) -> dict[str, Any]:
+    """The row's priority after a change; only a P1 can be a P1-uplift."""
+    values: dict[str, Any] = {"priority": new_priority}
+    if new_priority != "P1":
+        values["uplift"] = False
+    return values
+
+
+async def _tell_regie_of_p1(session: AsyncSession, ticket: Ticket, now: datetime, *, old_priority: str, reason: str | None, by: str) -> None:
+    """Regie hears of every P1 at once: one notice that says the change and what is already late."""
+    if ticket.priority != "P1":
+        return
+    await outbox.enqueue(
+        session,
+        dedup_key=f"ticket:{ticket.id}:v{ticket.version}:regie:p1",
+        target=outbox.Target.channel("regie"),
+        payload={"kind": "regie_new_p1", "ticket_id": ticket.id, "changed_from": old_priority, "reason": reason, "by": by},
+        now=now,
+        ticket_id=ticket.id,
+    )
 
 
 async def wait_for_third_party(
     session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
-    party: str | None, reason: str | None, seen_version: int | None,
+    party: str | None, reason: str | None, seen_version: int | None, expected: date | None = None,
 ) -> ChangeResult:
-    """"Wacht op derde": pauses the clocks the policy lets a third party stop (not status updates)."""
+    """"Wacht op derde": who we wait for, why, and (optionally) the date they expect to be done.
+    Which clocks it stops is policy; the wait is always recorded."""
     if not party or not reason:
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "party and reason are required")
+    if expected is not None and not _ahead(policy, now, expected):
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "expected date in the past or too far ahead")
     statuses = ("opgepakt",)
+    data: dict[str, Any] = {"party": party, "reason": reason, "agent_name": agent_name}
+    if expected is not None:
+        data["expected"] = expected.isoformat()
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=statuses, values={"status": "wacht_op_derde"}, kind=ev.PAUSED,
-        data={"party": party, "reason": reason, "agent_name": agent_name},
-        tell={"kind": "waiting", "party": party, "reason": reason},
+        statuses=statuses, values={"status": "wacht_op_derde"}, kind=ev.PAUSED, data=data,
+        tell={"kind": "waiting", "party": party, "reason": reason, "expected": data.get("expected")},
     )
+
+
+MAX_DAYS_AHEAD = 366
+
+
+def _ahead(policy: Policy, now: datetime, day: date) -> bool:
+    """A date someone can promise: today (in the policy's time zone) or later, within a year."""
+    today = now.astimezone(policy.tz).date()
+    return today <= day <= today + timedelta(days=MAX_DAYS_AHEAD)
 
 
 async def resume(
@@ -556,18 +644,19 @@ async def record_workaround(
 
 async def resolve(
     session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
-    solution: str | None, first_time_fix: bool | None, seen_version: int | None,
+    solution: str | None, seen_version: int | None, first_time_fix: bool | None = None,
 ) -> ChangeResult:
-    """"Opgelost" with the solution and whether it was fixed without a hand-off (first-time-fix)."""
+    """"Opgelost" with the solution. The card does not ask whether it was fixed the first time: that
+    follows from the hand-overs between treatment lines in the log. A ticket system that knows it
+    of its own incidents (TOPdesk's "first line") says so in ``first_time_fix``, which the fold
+    counts as it counts that key in old logs."""
     if not solution:
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no solution")
-    if first_time_fix is None:
-        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "first-time-fix not answered")
     statuses = WORKING_STATUSES
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=statuses, values={"status": "opgelost", "resolved_at": now, "update_overdue": False}, kind=ev.RESOLVED,
-        data={"solution": solution, "first_time_fix": bool(first_time_fix), "agent_name": agent_name},
+        data={"solution": solution, "agent_name": agent_name, **({} if first_time_fix is None else {"first_time_fix": first_time_fix})},
         tell={"kind": "resolved", "solution": solution, "agent_name": agent_name},
     )
 
@@ -610,24 +699,40 @@ async def close(
 
 async def hand_over(
     session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
-    to_agent_id: str, to_agent_name: str, seen_version: int | None,
+    to_agent_id: str | None, to_agent_name: str | None, seen_version: int | None, to_line: str | None = None,
+    line_of: Callable[[str | None], str] = lambda owner: FIRST_LINE,
 ) -> ChangeResult:
-    """"Overdragen": another agent becomes the owner (checked as an agent by the caller)."""
+    """"Overdragen": to a colleague (``to_agent_id``, checked as an agent by the caller), or to the
+    queue of a treatment line (``to_agent_id`` None), where any agent can pick it up.
+
+    The event records the line the ticket left and the line it reached: the line it was at (or,
+    for a ticket from before lines were kept, its owner's line by ``line_of``), and ``to_line``, or
+    the same line when the caller does not know one (an operator in the supplier's system).
+    """
     statuses = WORKING_STATUSES
     current = await session.get(Ticket, ticket_id, populate_existing=True)
     if current is None:
         return ChangeResult(Outcome.NOT_FOUND, None)
-    if current.owner_id and current.owner_id.lower() == to_agent_id.lower() and current.version == seen_version:
-        return ChangeResult(Outcome.INVALID, current, "already the owner")
-    previous = (current.owner_id, current.owner_name)
+    if current.version == seen_version:
+        if to_agent_id is not None and (current.owner_id or "").lower() == to_agent_id.lower():
+            return ChangeResult(Outcome.INVALID, current, "already the owner")
+        if to_agent_id is None and current.owner_id is None and current.treatment_line == to_line:
+            return ChangeResult(Outcome.INVALID, current, "already in that queue")
+    from_line = current.treatment_line or line_of(current.owner_id)
+    to_line = to_line or from_line
+    tell = (
+        {"kind": "handed_over", "to_name": to_agent_name}
+        if to_agent_id is not None else {"kind": "handed_to_line", "line": to_line}
+    )
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=statuses, values={"owner_id": to_agent_id, "owner_name": to_agent_name}, kind=ev.HANDED_OVER,
+        statuses=statuses, values={"owner_id": to_agent_id, "owner_name": to_agent_name, "treatment_line": to_line},
+        kind=ev.HANDED_OVER,
         data={
-            "from_agent": previous[0], "from_name": previous[1], "to_agent": to_agent_id, "to_name": to_agent_name,
-            "agent_name": agent_name,
+            "from_agent": current.owner_id, "from_name": current.owner_name, "to_agent": to_agent_id,
+            "to_name": to_agent_name, "from_line": from_line, "to_line": to_line, "agent_name": agent_name,
         },
-        tell={"kind": "handed_over", "to_name": to_agent_name},
+        tell=tell,
         followers=False,
     )
 
@@ -653,11 +758,387 @@ async def set_public_title(
     )
 
 
+# --- the first substantive reaction -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """The annex's "eerste inhoudelijke reactie": the report was assessed, the priority is
+    provisionally set (confirmed, or changed with a reason) and the next step is clear."""
+
+    priority: str
+    next_step: str | None
+    text: str | None = None
+    reason: str | None = None
+
+
+async def react(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    reaction: Reaction, seen_version: int | None, agent_line: str = FIRST_LINE, pick_up: bool = False,
+) -> ChangeResult:
+    """The first substantive reaction to the reporter, told in one message. Picks the ticket up as
+    well when nobody owns it ("Oppakken" and the reaction in one click); with ``pick_up`` only
+    then (the click was "Oppakken")."""
+    if not reaction.next_step:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no next step")
+    if reaction.priority not in policy.priorities:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), f"unknown priority {reaction.priority!r}")
+    current = await session.get(Ticket, ticket_id, populate_existing=True)
+    if current is None:
+        return ChangeResult(Outcome.NOT_FOUND, None)
+    if seen_version is not None and current.version != seen_version:
+        return await _why_not(session, ticket_id, kind=ev.REACTION, actor_id=agent_id, seen_version=seen_version, statuses=OPEN_STATUSES)
+    if pick_up and current.owner_id is not None:
+        return ChangeResult(Outcome.INVALID, current, "already picked up")
+    old_priority = current.priority
+    changed = reaction.priority != old_priority
+    if changed and not reaction.reason:
+        return ChangeResult(Outcome.INVALID, current, "a changed priority needs a reason")
+    values: dict[str, Any] = {}
+    facts: list[tuple[str, dict[str, Any]]] = []
+    if current.owner_id is None:
+        values.update(owner_id=agent_id, owner_name=agent_name, treatment_line=agent_line)
+        if current.status == "nieuw":
+            values["status"] = "opgepakt"
+        if current.first_response_at is None:
+            values["first_response_at"] = now  # as "Oppakken" does
+        facts.append((ev.ACKNOWLEDGED, {"agent_name": agent_name, "note": None}))
+    if changed:
+        values.update(_priority_values(reaction.priority))
+        facts.append(_priority_change(old_priority, reaction.priority, reaction.reason, agent_name))
+    facts.append(
+        (ev.REACTION, {"priority": reaction.priority, "next_step": reaction.next_step, "text": reaction.text, "agent_name": agent_name})
+    )
+    ticket = await _compare_and_set(session, ticket_id=ticket_id, seen_version=current.version, statuses=OPEN_STATUSES, values=values)
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=ev.REACTION, actor_id=agent_id, seen_version=seen_version, statuses=OPEN_STATUSES)
+    events = await _record(session, ticket, policy, facts=facts, now=now, actor_id=agent_id, seen_version=seen_version)
+    await _tell_reporter(
+        session, ticket, now,
+        {
+            "kind": "reaction", "agent_name": agent_name, "priority": reaction.priority,
+            "from": old_priority if changed else None, "reason": reaction.reason if changed else None,
+            "next_step": reaction.next_step, "text": reaction.text,
+        },
+        followers=False,  # the reaction may speak to the reporter alone ("ik bel je om 10:00")
+    )
+    if changed:
+        await _tell_regie_of_p1(session, ticket, now, old_priority=old_priority, reason=reaction.reason, by=agent_name)
+    return ChangeResult(Outcome.DONE, ticket, events=events)
+
+
+def _call(reached: bool, note: str | None, agent_name: str) -> tuple[str, dict[str, Any]]:
+    return ev.CALL_REGISTERED, {"reached": reached, "note": note, "agent_name": agent_name}
+
+
+async def register_call(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    reached: bool | None, note: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Gebeld": the agent phoned the reporter, reached or not. Not reached: the reporter reads
+    that we tried, so they can call back or keep the phone at hand."""
+    if reached is None:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "reached not answered")
+    kind, data = _call(reached, note, agent_name)
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=OPEN_STATUSES, values={}, kind=kind, data=data,
+        tell=None if reached else {"kind": "call_missed", "agent_name": agent_name}, followers=False,
+    )
+
+
+async def set_agreed_date(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    agreed: date | None, seen_version: int | None,
+) -> ChangeResult:
+    """P4 "updates op afgesproken datum": the date agreed with the reporter, told to them with the
+    moment the update is due. Only where the policy's update cadence is the agreed date."""
+    current = await get_ticket(session, ticket_id)
+    if current is None:
+        return ChangeResult(Outcome.NOT_FOUND, None)
+    if agreed is None or not _ahead(policy, now, agreed):
+        return ChangeResult(Outcome.INVALID, current, "no date, or a date in the past or too far ahead")
+    if policy.terms(current.priority).update_cadence != "agreed_date":
+        return ChangeResult(Outcome.INVALID, current, f"{current.priority} has no agreed update date")
+    return await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=OPEN_STATUSES, values={"agreed_date": agreed}, kind=ev.AGREED_DATE_SET,
+        data={"date": agreed.isoformat(), "agent_name": agent_name},
+        tell={"kind": "agreed_date", "date": agreed.isoformat()}, followers=False,
+    )
+
+
+# --- the facts the other clocks need ----------------------------------------------------------
+#
+# Each is an event the card records (sla/events.py names them); which clock it starts or stops and
+# what is due when is the SLA fold's. These functions only keep the facts consistent: a loaner
+# can be delivered only when one was needed, a data breach registered with the authority only
+# when there is one, and so on.
+
+
+async def _record_fact(
+    session: AsyncSession, policy: Policy, *, now: datetime, ticket_id: int, agent_id: str, seen_version: int | None,
+    statuses: Sequence[str], refused: Callable[[Recorded, TicketClocks], str | None], kind: str, data: dict[str, Any],
+    values: dict[str, Any] | None = None, tell: dict[str, Any] | None = None, due_clock: str | None = None,
+) -> ChangeResult:
+    """One fact from the card: refused (INVALID, with the reason ``refused`` gives) when what the
+    ticket's log holds (the SLA fold at ``now``) does not allow it, else recorded as every
+    servicedesk action is (``_transition``). The check reads the ticket at the version the card
+    was drawn at, so the compare-and-set on that version makes check and change one step.
+    ``tell`` goes to the reporter, with the due moment of ``due_clock`` when the fact started it."""
+    current = await session.get(Ticket, ticket_id, populate_existing=True)
+    if current is None:
+        return ChangeResult(Outcome.NOT_FOUND, None)
+    if seen_version is not None and current.version != seen_version:
+        return await _why_not(session, ticket_id, kind=kind, actor_id=agent_id, seen_version=seen_version, statuses=statuses)
+    if current.status not in statuses:
+        return ChangeResult(Outcome.INVALID, current, f"status {current.status}")
+    clocks = fold(policy, await load_events(session, ticket_id), now=now)
+    why = refused(clocks.recorded, clocks)
+    if why:
+        return ChangeResult(Outcome.INVALID, current, why)
+    result = await _transition(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=current.version,
+        statuses=statuses, values=values or {}, kind=kind, data=data, tell=None,
+    )
+    if result.outcome is Outcome.DONE and tell is not None:
+        due = fold(policy, result.events, now=now).due(due_clock) if due_clock else None
+        await _tell_reporter(
+            session, result.ticket, now, {**tell, "due": due.isoformat() if due else None}, followers=False
+        )
+    return result
+
+
+DEVICE_HOW = ("swap", "loaner", "virtual")
+
+
+def _once(state: str | None, what: str) -> str | None:
+    return f"{what} was already registered" if state is not None else None
+
+
+async def need_device_fallback(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    note: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Leentoestel nodig" (PvE §10.1.5): the employee needs a working device; the reporter is
+    told by when they will have one."""
+    return await _record_fact(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=OPEN_STATUSES, refused=lambda facts, clocks: _once(facts.device_fallback, "a device fallback"),
+        kind=ev.DEVICE_FALLBACK_NEEDED, data={"note": note, "agent_name": agent_name},
+        tell={"kind": "device_fallback_needed"}, due_clock=DEVICE_FALLBACK,
+    )
+
+
+async def device_fallback_done(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    how: str | None, note: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Toestel geleverd": the employee has a working device again: a swap, a loaner or a virtual
+    workplace."""
+    if how not in DEVICE_HOW:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "how the device came is not one of " + "/".join(DEVICE_HOW))
+    return await _record_fact(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=ALL_STATUSES, refused=lambda facts, clocks: None if facts.device_fallback == NEEDED else "no device is owed",
+        kind=ev.DEVICE_FALLBACK_DONE, data={"how": how, "note": note, "agent_name": agent_name},
+        tell={"kind": "device_fallback_done", "how": how},
+    )
+
+
+async def need_onsite(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    location: str | None, note: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Monteur op locatie nodig" (PvE §10.1.3): an engineer must come; the reporter is told where
+    and by when."""
+    return await _record_fact(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=OPEN_STATUSES, refused=lambda facts, clocks: _once(facts.onsite, "an engineer on site"),
+        kind=ev.ONSITE_NEEDED, data={"location": location, "note": note, "agent_name": agent_name},
+        tell={"kind": "onsite_needed", "location": location}, due_clock=ONSITE,
+    )
+
+
+async def onsite_done(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    note: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Monteur is ter plaatse": the engineer arrived (the reporter sees them; no message)."""
+    return await _record_fact(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=ALL_STATUSES, refused=lambda facts, clocks: None if facts.onsite == NEEDED else "no engineer is on the way",
+        kind=ev.ONSITE_DONE, data={"note": note, "agent_name": agent_name},
+    )
+
+
+async def flag_security(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    kind: str | None, data_breach: bool | None, privacy_officers: Iterable[str], seen_version: int | None,
+) -> ChangeResult:
+    """"Beveiligingsincident": the ticket is (also) a security incident of ``kind``, a data breach
+    or not; the assessment may change later. A data breach is told to the privacy officer(s) and
+    regie at once (the first time this ticket is one)."""
+    if kind not in SECURITY_KINDS or data_breach is None:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "kind and data breach are required")
+
+    def refused(facts: Recorded, clocks: TicketClocks) -> str | None:
+        if clocks.data_breach and not data_breach:
+            return "a data breach stays one (the privacy officer decides on the report)"
+        return "already flagged so" if (facts.security_kind, clocks.data_breach) == (kind, data_breach) else None
+
+    result = await _record_fact(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=OPEN_STATUSES, refused=refused, kind=ev.SECURITY_FLAGGED,
+        data={"kind": kind, "data_breach": data_breach, "agent_name": agent_name},
+    )
+    if result.outcome is Outcome.DONE and data_breach:
+        await _data_breach_notice(session, result.ticket, now, privacy_officers)
+    return result
+
+
+async def contain(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    note: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Ingedamd" (annex "Containment"): the security incident is bounded; what was done."""
+    if not note:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no description of the containment")
+
+    def refused(facts: Recorded, clocks: TicketClocks) -> str | None:
+        if not clocks.security_incident:
+            return "not a security incident"
+        return "already contained" if facts.contained else None
+
+    return await _record_fact(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=ALL_STATUSES, refused=refused, kind=ev.CONTAINED, data={"note": note, "agent_name": agent_name},
+    )
+
+
+async def report_data_breach(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    note: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Gemeld bij AP": the data breach was reported to the Autoriteit Persoonsgegevens."""
+
+    def refused(facts: Recorded, clocks: TicketClocks) -> str | None:
+        if not clocks.data_breach:
+            return "not a data breach"
+        return "already reported" if facts.breach_reported else None
+
+    return await _record_fact(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=ALL_STATUSES, refused=refused, kind=ev.DATA_BREACH_REPORTED, data={"note": note, "agent_name": agent_name},
+    )
+
+
+async def declare_major(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    title: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Major incident" (annex): the servicedesk declares it, with a title; regie hears at once.
+    Other reports can then be linked to it."""
+    if not title:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no title")
+    result = await _record_fact(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=OPEN_STATUSES, refused=lambda facts, clocks: "already declared" if facts.major_title else None,
+        kind=ev.MAJOR_DECLARED, data={"title": title, "agent_name": agent_name}, values={"major_incident": True},
+    )
+    if result.outcome is Outcome.DONE:
+        await outbox.enqueue(
+            session, dedup_key=f"ticket:{ticket_id}:major", target=outbox.Target.channel("regie"),
+            payload={"kind": "regie_major", "ticket_id": ticket_id, "title": title, "by": agent_name}, now=now,
+            ticket_id=ticket_id,
+        )
+    return result
+
+
+async def link_to_major(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    major_id: int | None, seen_version: int | None,
+) -> ChangeResult:
+    """"Koppelen aan major incident": this report belongs to the major incident ``major_id``. The
+    major incident's log records the link (TICKET_LINKED); this ticket remembers it
+    (``linked_to_ticket_id``), and its reporter follows the major incident's updates from now on.
+    Both cards are redrawn."""
+    current = await session.get(Ticket, ticket_id, populate_existing=True)
+    if current is None:
+        return ChangeResult(Outcome.NOT_FOUND, None)
+    if seen_version is not None and current.version != seen_version:
+        return await _why_not(session, ticket_id, kind=ev.TICKET_LINKED, actor_id=agent_id, seen_version=seen_version, statuses=OPEN_STATUSES)
+    major = await session.get(Ticket, major_id, populate_existing=True) if major_id is not None else None
+    if major is None or major.id == ticket_id or major.status not in OPEN_STATUSES:
+        return ChangeResult(Outcome.INVALID, current, "no open major incident with that number")
+    if not fold(policy, await load_events(session, major.id), now=now).recorded.major_title:
+        return ChangeResult(Outcome.INVALID, current, "that ticket is not a declared major incident")
+    if current.linked_to_ticket_id is not None or current.status not in OPEN_STATUSES:
+        return ChangeResult(Outcome.INVALID, current, "already linked, or not open")
+    ticket = await _compare_and_set(
+        session, ticket_id=ticket_id, seen_version=current.version, statuses=OPEN_STATUSES,
+        values={"linked_to_ticket_id": major.id},
+    )
+    if ticket is None:
+        return await _why_not(session, ticket_id, kind=ev.TICKET_LINKED, actor_id=agent_id, seen_version=seen_version, statuses=OPEN_STATUSES)
+    # The major incident was open a moment ago; resolved since, the link is still true. Its card
+    # changes (a new version), whatever its status now.
+    major = await _compare_and_set(session, ticket_id=major.id, seen_version=None, statuses=ALL_STATUSES, values={})
+    events = await _refresh_due(session, ticket, policy)
+    await _card_changed(session, ticket, now)
+    await _record(
+        session, major, policy, facts=[(ev.TICKET_LINKED, {"ticket": ticket_label(ticket.id), "agent_name": agent_name})],
+        now=now, actor_id=agent_id, seen_version=None,
+    )
+    await session.execute(
+        _FOLLOW, {"ticket_id": major.id, "user_id": ticket.reporter_id, "user_name": ticket.reporter_name, "linked_at": now}
+    )
+    await _tell_reporter(session, ticket, now, {"kind": "linked_to_major", "major": ticket_label(major.id)}, followers=False)
+    return ChangeResult(Outcome.DONE, ticket, events=events)
+
+
+# The reporter of a linked ticket follows the major incident (known-outage followers, storage.employee);
+# a second link of the same person adds nothing. Their own description stays on their own ticket.
+_FOLLOW = insert_unless_exists(
+    TicketFollower.__table__, ("ticket_id", "user_id", "user_name", "linked_at"), ("ticket_id", "user_id")
+)
+
+
+async def share_rca(
+    session: AsyncSession, *, policy: Policy, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    summary: str | None, link: str | None, seen_version: int | None,
+) -> ChangeResult:
+    """"RCA gedeeld" (annex T2: "RCA/leerpunten gedocumenteerd en gedeeld", ≤ 10 working days after
+    closure): after a major incident is resolved, its root-cause analysis goes to regie."""
+    if not summary:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no summary")
+
+    def refused(facts: Recorded, clocks: TicketClocks) -> str | None:
+        if not facts.major_title:
+            return "not a declared major incident"
+        return "already shared" if facts.rca_shared else None
+
+    result = await _record_fact(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
+        statuses=("opgelost", "gesloten"), refused=refused, kind=ev.RCA_SHARED,
+        data={"summary": summary, "link": link, "agent_name": agent_name},
+    )
+    if result.outcome is Outcome.DONE:
+        await outbox.enqueue(
+            session, dedup_key=f"ticket:{ticket_id}:rca", target=outbox.Target.channel("regie"),
+            payload={"kind": "regie_rca", "ticket_id": ticket_id, "summary": summary, "link": link, "by": agent_name},
+            now=now, ticket_id=ticket_id,
+        )
+    return result
+
+
 async def known_agents(session: AsyncSession, *, limit: int = 500) -> dict[str, str]:
     """Object id -> name of people who acted on tickets recently (the hand-over choices)."""
     rows = await session.execute(
         select(TicketEventRow.actor_id, TicketEventRow.data)
-        .where(TicketEventRow.kind.in_((ev.ACKNOWLEDGED, ev.AGENT_UPDATE, ev.RESOLVED, ev.HANDED_OVER, ev.PAUSED, ev.WORKAROUND)))
+        .where(TicketEventRow.kind.in_(
+            (ev.ACKNOWLEDGED, ev.REACTION, ev.AGENT_UPDATE, ev.RESOLVED, ev.HANDED_OVER, ev.PAUSED, ev.WORKAROUND)
+        ))
         .order_by(TicketEventRow.id.desc())
         .limit(limit)
     )
@@ -671,6 +1152,26 @@ async def known_agents(session: AsyncSession, *, limit: int = 500) -> dict[str, 
     return names
 
 
+@dataclass(frozen=True)
+class Lines:
+    """The treatment lines beyond the servicedesk (the first line): the agents of each, by Entra
+    object id (lower case). An agent in none of them works in the first line."""
+
+    agents: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def line_of(self, object_id: str | None) -> str:
+        key = (object_id or "").lower()
+        return next((line for line, ids in sorted(self.agents.items()) if key in ids), FIRST_LINE)
+
+    @property
+    def queues(self) -> tuple[str, ...]:
+        """The lines a ticket can be handed to: the servicedesk, and every line with agents."""
+        return (FIRST_LINE, *sorted(line for line, ids in self.agents.items() if ids))
+
+    def __contains__(self, object_id: object) -> bool:
+        return isinstance(object_id, str) and any(object_id.lower() in ids for ids in self.agents.values())
+
+
 class KnownAgents:
     """``known_agents``, read at most once per ``ttl`` seconds: only an optimisation.
 
@@ -682,7 +1183,10 @@ class KnownAgents:
     configured agents at the click, never against this list.
     """
 
-    def __init__(self, *, ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic, lines: Lines = Lines()
+    ) -> None:
+        self.lines = lines  # each agent's treatment line, for the hand-over choices
         self._ttl = ttl
         self._monotonic = monotonic
         self._names: dict[str, str] | None = None

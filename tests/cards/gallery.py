@@ -20,7 +20,7 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ from dialogs.intake import IntakeDialog, UPLIFT_QUESTIONS, decision_of
 from sla import events as ev
 from sla.deadlines import deadlines_from_events
 from sla.escalation import escalation_level
+from sla.fold import DATA_BREACH, fold
 from sla.events import TicketEvent
 from sla.kpi import compute_kpis
 from sla.policy import load_policy
@@ -54,6 +55,8 @@ BUILDERS = (
     "bot.cards.regie_new_p1_card",
     "bot.cards.regie_notice_card",
     "bot.cards.piket_alert_card",
+    "bot.cards.data_breach_card",
+    "bot.cards.regie_major_card",
     "bot.summary.weekly_summary_card",
     "bot.summary.low_csat_card",
     "bot.feedback_cards.mttp_question_card",
@@ -88,9 +91,15 @@ def _reported(when: datetime, ticket_id: int, answers: dict[str, Any], motivatio
             "ticket": ticket_label(ticket_id), "priority": decision.priority, "uplift": decision.uplift,
             "motivation": motivation, "category": answers["category"], "scope": answers["scope"],
             "reasons": list(decision.reasons), "major_incident": decision.major_incident,
-            "intake": {"work": answers["work"]} if "work" in answers else {},
+            "security_incident": decision.security_incident, "data_breach": decision.data_breach,
+            "intake": {key: answers[key] for key in ("security", "work") if key in answers},
         },
     )
+
+
+def _fact(kind: str, when: datetime, agent: tuple[str, str] = AGENT, **data: Any) -> TicketEvent:
+    """A fact an agent recorded on the card, as storage logs it."""
+    return TicketEvent(kind, when, {"agent_id": agent[0], "agent_name": agent[1], **data})
 
 
 def sample_ticket(
@@ -101,15 +110,21 @@ def sample_ticket(
     reporter: tuple[str, str] = REPORTER,
     phone: str | None = None,
     update_overdue: bool = False,
+    linked_to_ticket_id: int | None = None,
 ) -> Ticket:
     """The ticket row storage would hold after ``events`` (status, owner, cached deadlines)."""
     first = events[0].data
     status, owner, first_response_at, resolved_at, priority = "nieuw", None, None, None, first["priority"]
+    line, agreed, major = None, None, bool(first.get("major_incident"))
     for event in events[1:]:
         data = event.data
         if event.kind == ev.ACKNOWLEDGED:
-            status, owner = "opgepakt", (data.get("agent_id"), data.get("agent_name"))
+            status, owner, line = "opgepakt", (data.get("agent_id"), data.get("agent_name")), line or "1"
             first_response_at = first_response_at or event.at
+        elif event.kind == ev.AGREED_DATE_SET:
+            agreed = date.fromisoformat(data["date"])
+        elif event.kind == ev.MAJOR_DECLARED:
+            major = True
         elif event.kind == ev.PAUSED:
             status = "wacht_op_derde"
         elif event.kind in (ev.RESUMED, ev.REOPENED):
@@ -117,7 +132,8 @@ def sample_ticket(
         elif event.kind == ev.RESOLVED:
             status, resolved_at = "opgelost", event.at
         elif event.kind == ev.HANDED_OVER:
-            owner = (data.get("to_agent"), data.get("to_name"))
+            owner = (data.get("to_agent"), data.get("to_name")) if data.get("to_agent") else None
+            line = data.get("to_line") or line
         elif event.kind == ev.PRIORITY_CHANGED:
             priority = data["to"]
     due = deadlines_from_events(POLICY, events)
@@ -130,8 +146,8 @@ def sample_ticket(
         first_response_due=due.first_response_due, resolution_due=due.resolution_due,
         definitive_resolution_due=due.definitive_resolution_due,
         next_update_due=due.next_update_due if status in OPEN_STATUSES else None,
-        version=len(events), major_incident=bool(first.get("major_incident")), update_overdue=update_overdue,
-        channel="teams", external_number=None,
+        version=len(events), major_incident=major, update_overdue=update_overdue, treatment_line=line,
+        agreed_date=agreed, linked_to_ticket_id=linked_to_ticket_id, channel="teams", external_number=None,
     )
 
 
@@ -149,6 +165,32 @@ OUTAGE_TEXT = "Op de hele tweede verdieping van het stadskantoor is er geen wifi
 OUTAGE_TITLE = "Storing wifi en netwerk stadskantoor"
 PRINTER = {"category": "printen", "scope": "meerdere_teams", "work": "omweg"}
 PRINTER_TEXT = "De printer bij Burgerzaken drukt alles scheef af; Vergunningen heeft hetzelfde."
+
+
+BREACH = {"category": "beveiliging", "security": "datalek", "scope": "alleen_ik"}
+BREACH_TEXT = "Ik heb een mail met het dossier van een jongere naar de verkeerde ouder gestuurd."
+breach_reporter = ("e2c4a6b8-1d3f-4a5b-9c7d-0e1f2a3b4c5d", "Ilse Hendriks")
+DEVICE_TEXT = "Ik heb een nieuwe docking nodig: de oude geeft geen beeld meer, ik werk nu op het kleine laptopscherm."
+device_reporter = ("f3a5c7e9-2b4d-4e6f-8a0b-1c2d3e4f5a6b", "Mark de Boer")
+
+
+def breach_events() -> list[TicketEvent]:
+    return [
+        _reported(at(28, 9, 0), 221, BREACH),
+        _ack(at(28, 9, 8)),
+        _fact(ev.REACTION, at(28, 9, 8), priority="P1", next_step="Ik bel je nu en vraag de ouder de mail te verwijderen.", text=None),
+    ]
+
+
+def major_events() -> list[TicketEvent]:
+    return [
+        _reported(at(28, 9, 5), 216, OUTAGE),
+        _ack(at(28, 9, 12), "Netwerkbeheer is onderweg naar de tweede verdieping."),
+        _fact(ev.CALL_REGISTERED, at(28, 9, 14), reached=True, note=None),
+        _fact(ev.REACTION, at(28, 9, 15), priority="P1", next_step="Netwerkbeheer herstart de switch op de tweede verdieping.", text=None),
+        _fact(ev.MAJOR_DECLARED, at(28, 9, 20), title="Storing netwerk stadskantoor"),
+        _fact(ev.TICKET_LINKED, at(28, 9, 30), ticket=ticket_label(223)),
+    ]
 
 
 def p3_new() -> Ticket:
@@ -245,12 +287,24 @@ def servicedesk_cards() -> list[Entry]:
     waiting = picked + [TicketEvent(ev.PAUSED, at(28, 11, 20), {"agent_id": AGENT[0], "agent_name": AGENT[1], "party": "leverancier Dell", "reason": "Moederbord besteld, levering donderdag."})]
     resolved = waiting + [
         TicketEvent(ev.RESUMED, at(30, 10, 5), {"agent_id": AGENT[0], "agent_name": AGENT[1]}),
-        TicketEvent(ev.RESOLVED, at(30, 11, 30), {"agent_id": AGENT[0], "agent_name": AGENT[1], "solution": "Moederbord vervangen; de laptop start weer op en alle bestanden staan er nog.", "first_time_fix": True}),
+        TicketEvent(ev.RESOLVED, at(30, 11, 30), {"agent_id": AGENT[0], "agent_name": AGENT[1], "solution": "Moederbord vervangen; de laptop start weer op en alle bestanden staan er nog."}),
     ]
     overdue = [_reported(at(28, 9, 0), 217, PRINTER), _ack(at(28, 10, 15), None, COLLEAGUE),
                TicketEvent(ev.HOLDING_SENT, at(29, 10, 15), {"due": at(29, 9, 0).isoformat()})]
     late_new = [_reported(at(27, 15, 30), 218, {"category": "m365", "scope": "alleen_ik", "work": "omweg"})]
     outage_events = [_reported(at(28, 9, 5), 216, OUTAGE)]
+    queued = picked + [_fact(ev.HANDED_OVER, at(28, 10, 0), from_agent=AGENT[0], from_name=AGENT[1], to_agent=None,
+                             to_name=None, from_line="1", to_line="2")]
+    breach = breach_events()
+    device = [
+        _reported(at(28, 10, 0), 222, {"category": "vraag", "scope": "alleen_ik"}),
+        _ack(at(28, 10, 10)),
+        _fact(ev.REACTION, at(28, 10, 10), priority="P4", next_step="Ik bestel een nieuwe docking en stuur een monteur.", text=None),
+        _fact(ev.AGREED_DATE_SET, at(28, 10, 20), date="2026-05-04"),
+        _fact(ev.DEVICE_FALLBACK_NEEDED, at(28, 10, 25), note="Leenlaptop met docking, koerier"),
+        _fact(ev.ONSITE_NEEDED, at(28, 10, 30), location="Halt Utrecht, Catharijnesingel, 3e verdieping", note=None),
+    ]
+    major = major_events()
     return [
         e("servicedesk-melding-nieuw", "new P3 ticket: first message to the reporter, Oppakken, Prioriteit wijzigen",
           sample_ticket(214, new_events, description=LAPTOP_TEXT), new_events, at(28, 9, 1)),
@@ -267,6 +321,14 @@ def servicedesk_cards() -> list[Entry]:
           sample_ticket(214, waiting, description=LAPTOP_TEXT), waiting, at(28, 11, 21)),
         e("servicedesk-melding-opgelost", "resolved: only Heropenen",
           sample_ticket(214, resolved, description=LAPTOP_TEXT), resolved, at(30, 11, 31)),
+        e("servicedesk-melding-wachtrij", "handed to the second line's queue: Oppakken for whoever takes it",
+          sample_ticket(214, queued, description=LAPTOP_TEXT), queued, at(28, 10, 1)),
+        e("servicedesk-melding-beveiliging", "a data breach the employee reported: what the first response still needs, containment, the AP",
+          sample_ticket(221, breach, description=BREACH_TEXT, phone="06 23456789", reporter=breach_reporter), breach, at(28, 9, 9)),
+        e("servicedesk-melding-leentoestel", "a loaner and an engineer on site are owed; the update date agreed (P4)",
+          sample_ticket(222, device, description=DEVICE_TEXT, reporter=device_reporter), device, at(28, 10, 31)),
+        e("servicedesk-melding-major-incident", "a major incident declared by the servicedesk, another report linked to it",
+          sample_ticket(216, major, description=OUTAGE_TEXT, phone="020 555 0142", reporter=outage_reporter), major, at(28, 9, 31)),
         e("servicedesk-melding-update-te-laat", "the reporter got an update without news: the \"Let op\" flag (update overdue)",
           sample_ticket(217, overdue, description=PRINTER_TEXT, reporter=("7a9c1e3b-4d5f-4a28-b6c0-8e2f1d3a5b17", "Joost van Dijk"), update_overdue=True),
           overdue, at(29, 10, 16)),
@@ -334,6 +396,24 @@ def regie_cards() -> list[Entry]:
             cards.regie_notice_card(ticket, now=now, tz=TZ, kind="breach", clock=clock, priority=ticket.priority, due=due,
                                     escalation=regie._escalation(POLICY, level, regie._why(reasons), now=now)),
         ))
+    breach = sample_ticket(221, breach_events()[:1], description=BREACH_TEXT, phone="06 23456789", reporter=breach_reporter)
+    entries.append(Entry("regie-datalek", "regie channel and the privacy officer(s)", "a data breach, at once: report to the AP within 72 hours",
+                         "bot.cards.data_breach_card",
+                         cards.data_breach_card(breach, now=at(28, 9, 1), tz=TZ, kind="datalek",
+                                                due=fold(POLICY, breach_events()[:1], now=at(28, 9, 1)).due(DATA_BREACH))))
+    major = sample_ticket(216, major_events(), description=OUTAGE_TEXT, phone="020 555 0142", reporter=outage_reporter)
+    entries.append(Entry("regie-major-incident", "regie channel", "the servicedesk declared a major incident",
+                         "bot.cards.regie_major_card",
+                         cards.regie_major_card(major, now=at(28, 9, 21), tz=TZ, title="Storing netwerk stadskantoor", by=AGENT[1])))
+    resolved_major = sample_ticket(
+        216, major_events() + [_fact(ev.RESOLVED, at(28, 11, 40), solution="Switch vervangen.")], description=OUTAGE_TEXT,
+        phone="020 555 0142", reporter=outage_reporter,
+    )
+    entries.append(Entry("regie-rca", "regie channel", "the root-cause analysis of a major incident, shared after closure",
+                         "bot.cards.regie_major_card",
+                         cards.regie_major_card(resolved_major, now=at(30, 15, 0), tz=TZ, title="Storing netwerk stadskantoor", by=AGENT[1],
+                                                summary="Een defecte voeding in de switch op de tweede verdieping. Leerpunt: een reserveswitch op locatie.",
+                                                link="https://intranet.example/rca/m-216")))
     night = sample_ticket(220, [_reported(at(28, 22, 40), 220, OUTAGE)], description="Niemand kan inloggen op het zaaksysteem; de nachtdienst van Handhaving ligt stil.",
                           phone="06 98765432", reporter=("d1e3f5a7-6b8c-4d9e-a0f1-2b3c4d5e6f78", "Mohammed Aziz"))
     entries.append(Entry("regie-piket", "regie channel and the on-call person", "a new P1 out of hours: the on-call (piket) alert",

@@ -33,7 +33,7 @@ async def _resolve(harness, ticket_id: int) -> None:
     harness.clock.advance(timedelta(minutes=30))
     current = await ticket(harness, ticket_id)
     status, _ = await harness.execute(
-        "opgelost", {"ticket": ticket_id, "versie": current.version, "oplossing": "Nieuwe voeding.", "eerste_keer_goed": "ja"}
+        "opgelost", {"ticket": ticket_id, "versie": current.version, "oplossing": "Nieuwe voeding."}
     )
     assert status == 200
 
@@ -78,7 +78,7 @@ async def test_a_low_score_reaches_the_servicedesk_and_counts_once_per_resolutio
     await harness.execute("heropenen", {"ticket": ticket_id, "versie": current.version, "heropen_reden": "Weer kapot."})
     current = await ticket(harness, ticket_id)
     await harness.execute(
-        "opgelost", {"ticket": ticket_id, "versie": current.version, "oplossing": "Moederbord.", "eerste_keer_goed": "nee"}
+        "opgelost", {"ticket": ticket_id, "versie": current.version, "oplossing": "Moederbord."}
     )
     await harness.say(None, value={"feedback": "csat", "ticket": ticket_id, "score": 8})
     scores = [e.data["score"] for e in await events(harness, ticket_id) if e.kind == ev.CSAT]

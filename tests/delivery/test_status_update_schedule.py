@@ -51,7 +51,7 @@ async def _resolve(desk, ticket_id: int) -> None:
         assert done.outcome is tickets.Outcome.DONE
         done = await tickets.resolve(
             session, policy=policy, now=now, ticket_id=ticket_id, agent_id="agent-1", agent_name="Karim",
-            solution="Router herstart.", first_time_fix=True, seen_version=None,
+            solution="Router herstart.", seen_version=None,
         )
         assert done.outcome is tickets.Outcome.DONE
 

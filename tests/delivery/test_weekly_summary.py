@@ -43,7 +43,7 @@ async def _pick_up_and_resolve(harness, ticket_id: int, *, after: timedelta, res
     harness.clock.set(opened + resolve_after)
     current = await ticket(harness, ticket_id)
     await harness.execute(
-        "opgelost", {"ticket": ticket_id, "versie": current.version, "oplossing": "Opgelost.", "eerste_keer_goed": "ja"}
+        "opgelost", {"ticket": ticket_id, "versie": current.version, "oplossing": "Opgelost."}
     )
 
 

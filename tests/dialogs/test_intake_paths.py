@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from sla import events as ev
 from storage.models import OutboxMessage, Ticket, TicketEventRow
-from tests.dialogs.chat import Chat, render_card
+from tests.dialogs.chat import Chat, make_services, render_card
 
 DESCRIPTION = "mijn laptop start niet op en ik moet om 10 uur lesgeven"
 
@@ -99,8 +99,15 @@ async def test_p1_broad_outage(chat: Chat, services):
     assert "Brede storing van M365, netwerk, VPN of kernapplicatie" in ticket.priority_reasons["reasons"]
 
 
+PRIVACY_OFFICER = "99999999-0000-0000-0000-00000000009a"
+
+
 @pytest.mark.transcript("P1 beveiliging: datalek")
-async def test_p1_security_datalek(chat: Chat, services):
+async def test_p1_security_datalek(database, clock, transcript):
+    """PvE P1 row: a data breach is a security incident with high risk; the privacy officer and
+    regie hear of it at once (AVG art. 33: the authority within 72 hours)."""
+    services = make_services(database, clock, privacy_officers=frozenset({PRIVACY_OFFICER}))
+    chat = Chat(services, transcript=transcript)
     await chat.say("ik heb een mail met leerlinggegevens naar de verkeerde ouder gestuurd")
     asked = await chat.say("beveiliging")
     assert "Wat is er gebeurd?" in asked
@@ -114,8 +121,63 @@ async def test_p1_security_datalek(chat: Chat, services):
     assert "prioriteit P1 (kritiek)" in done and "belt je op 0612345678" in done
     [ticket] = await tickets_in(services)
     assert (ticket.category, ticket.priority, ticket.phone) == ("beveiliging", "P1", "0612345678")
-    assert ticket.priority_reasons["reasons"] == ["Security-incident met hoog risico"]
-    assert (await reported_event(services, ticket.id))["intake"] == {"security": "datalek"}
+    assert ticket.priority_reasons["reasons"] == ["Security-incident met hoog risico: datalek"]
+    reported = await reported_event(services, ticket.id)
+    assert reported["intake"] == {"security": "datalek"}
+    assert (reported["security_incident"], reported["data_breach"]) == (True, True)
+    kinds = await outbox_kinds(services)
+    assert ("regie", "send", "data_breach") in kinds and (PRIVACY_OFFICER, "send", "data_breach") in kinds
+
+
+@pytest.mark.transcript("P1 beveiliging: iemand anders zit in mijn account")
+async def test_p1_security_account_hacked(chat: Chat, services):
+    """A hacked account is an active attack on that account: P1 (decided in sla/priority.py)."""
+    await chat.say("er worden mails verstuurd vanuit mijn account die ik niet heb gestuurd")
+    await chat.say("beveiliging")
+    told = await chat.say("iemand anders zit in mijn account")
+    assert "hoogste prioriteit (P1)" in told and "verander meteen je wachtwoord" in told
+    await chat.say("alleen ik")
+    summary = await chat.say("0612345678")
+    assert "Wat er gebeurde: Iemand anders zit in je account" in summary and "Prioriteit: P1 (kritiek)" in summary
+    done = await chat.tap("ja")
+    assert "prioriteit P1 (kritiek)" in done
+    [ticket] = await tickets_in(services)
+    assert ticket.priority_reasons["reasons"] == ["Security-incident met hoog risico: account gehackt (actieve aanval)"]
+    reported = await reported_event(services, ticket.id)
+    assert (reported["security_incident"], reported["data_breach"]) == (True, False)
+    assert not any(kind == "data_breach" for _, _, kind in await outbox_kinds(services))
+    assert ("regie", "send", "regie_new_p1") in await outbox_kinds(services)
+
+
+@pytest.mark.transcript("P1 beveiliging: virus of ransomware")
+async def test_p1_security_active_attack(chat: Chat, services):
+    await chat.say("op mijn scherm staat dat al mijn bestanden versleuteld zijn")
+    await chat.say("beveiliging")
+    told = await chat.say("ransomware")
+    assert "hoogste prioriteit (P1)" in told and "zet wifi uit" in told and "niet uit" in told
+    await chat.say("mijn team")
+    await chat.say("0612345678")
+    await chat.tap("ja")
+    [ticket] = await tickets_in(services)
+    assert (ticket.priority, ticket.priority_reasons["reasons"]) == ("P1", ["Security-incident met hoog risico: actieve aanval"])
+    assert (await reported_event(services, ticket.id))["security_incident"] is True
+
+
+@pytest.mark.transcript("Beveiliging: iets anders, niet aangeklikt")
+async def test_security_other_is_classified_by_who_is_affected(chat: Chat, services):
+    """Annex O1: a security incident is classified P1-P4 by impact; nothing the employee says
+    shows a high risk, so it is not P1, and the servicedesk assesses it."""
+    await chat.say("ik vond een usb-stick op de gang en heb hem in mijn laptop gestopt")
+    await chat.say("beveiliging")
+    asked = await chat.say("iets anders")
+    assert "Wie heeft er last van?" in asked
+    await chat.say("alleen ik")
+    await chat.say("ja, het is alleen lastig")
+    done = await chat.tap("ja")
+    assert "prioriteit P3 (normaal)" in done
+    [ticket] = await tickets_in(services)
+    assert ticket.priority_reasons["reasons"][0] == "Security-incident; de servicedesk beoordeelt het risico"
+    assert (await reported_event(services, ticket.id))["security_incident"] is True
 
 
 @pytest.mark.transcript("P1 beveiliging: telefoon kwijt")
@@ -207,7 +269,8 @@ async def test_p4_question(chat: Chat, services):
     # One working day is one full service window: 08:00 + 10 working hours is the close today.
     assert "reageert uiterlijk vandaag om 18:00." in done
     assert "uiterlijk maandag 4 mei om 18:00 opgelost" in done
-    assert "Je hoort van ons op de afgesproken datum." in done
+    # PvE P4 "updates op afgesproken datum": no date is agreed yet, so none is promised.
+    assert "afgesproken datum" not in done and "De servicedesk spreekt met je af wanneer je weer van ons hoort." in done
     [ticket] = await tickets_in(services)
     assert (ticket.category, ticket.priority) == ("vraag", "P4")
 

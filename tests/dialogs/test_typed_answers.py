@@ -68,7 +68,7 @@ async def resolved(chat: Chat, services, clock, *, workaround: bool = False) -> 
         else:
             result = await tickets.resolve(
                 session, policy=services.policy, now=clock.now(), ticket_id=ticket.id, agent_id=AGENT_ID,
-                agent_name=AGENT_NAME, solution=SOLUTION, first_time_fix=True, seen_version=None,
+                agent_name=AGENT_NAME, solution=SOLUTION, seen_version=None,
             )
     ticket = result.ticket
     queued = [m.payload["kind"] for m in await stored(services, OutboxMessage, OutboxMessage.target_key == SANNE.object_id)]

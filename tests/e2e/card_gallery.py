@@ -50,12 +50,20 @@ STATES = {
     "wacht op een derde partij": "wacht-op-derde",
     "opgelost": "opgelost",
 }
+FACT_LINES = (  # a line on a servicedesk card -> its type (the first that applies)
+    ("Major incident: ", "servicedesk-melding-major-incident"),
+    ("Beveiligingsincident: ", "servicedesk-melding-beveiliging"),
+    ("Vervangend toestel: ", "servicedesk-melding-leentoestel"),
+)
 REGIE_TITLES = (  # the first words of a regie card's title -> its type
     ("Nieuwe P1-uplift", "regie-nieuwe-p1-uplift"),
     ("Nieuwe P1", "regie-nieuwe-p1"),
     ("Prioriteit verhoogd naar P1", "regie-prioriteit-verhoogd-naar-p1"),
     ("Dreigt te laat", "regie-dreigt-te-laat"),
     ("Piket", "regie-piket"),
+    ("Datalek", "regie-datalek"),
+    ("Major incident", "regie-major-incident"),
+    ("RCA major incident", "regie-rca"),
 )
 
 
@@ -81,10 +89,15 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
         state = STATES.get(texts[texts.index("Status: ") + 1], "onbekend")
         if "Let op: " in texts:
             return "servicedesk-melding-update-te-laat"
+        for label, name in FACT_LINES:  # a card showing one of the facts recorded on it
+            if label in texts and state in ("opgepakt", "wacht-op-derde"):
+                return name
         if state == "nieuw" and any(t.startswith("Eerste inhoudelijke reactie") and texts[i + 1].endswith("te laat)") for i, t in enumerate(texts[:-1])):
             return "servicedesk-melding-reactie-te-laat"
         if state == "nieuw" and "Publieke titel: " in texts:
             return "servicedesk-melding-nieuw-storing"
+        if any(t.startswith("nog niemand: in de wachtrij") for t in texts):
+            return "servicedesk-melding-wachtrij"
         uplift = state == "nieuw" and "P1-uplift" in first
         return f"servicedesk-melding-{state}" + ("-p1-uplift" if uplift else "")
     if "je antwoord is binnen" in first:

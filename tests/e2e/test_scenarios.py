@@ -4,14 +4,15 @@ One story, in order, in the real UI, against the bot in local development mode:
 
 1. an admin links the servicedesk channel, the regie channel and the overleg chat;
 2. an employee reports a P3 laptop problem in the personal chat, clicking and typing answers;
-3. an agent picks it up from the card in the servicedesk channel, with a note; the card changes;
-4. the reporter gets the agent's note, and a day later the scheduled status update;
-5. the agent resolves it from the card ("Opgelost", solution, first-time-fix); the card changes;
+3. an agent picks it up from the card in the servicedesk channel with the first substantive
+   reaction (the priority, the next step, a note); the card changes;
+4. the reporter gets the reaction, and a day later the scheduled status update;
+5. the agent resolves it from the card ("Opgelost", solution); the card changes;
 6. the reporter gets "Kun je weer verder met je werk?" and the 1-10 score card, and types instead
    of tapping: "bedankt!" (the bot asks the open question again), "ja hoor" and "een 8";
 7. a P1-uplift report: regie hears of it at once;
-8. the agent picks the P1-uplift up, waits for a third party ("Wacht op derde") and resumes
-   ("Hervat"); the card and the reporter follow;
+8. the agent picks the P1-uplift up, registers the phone call ("Gebeld"), waits for a third party
+   ("Meer", "Wacht op derde") and resumes ("Hervat"); the card and the reporter follow;
 9. on Monday the weekly SLA summary appears in the overleg;
 10. the agent resolves the P1-uplift; the reporter types "werkt nog steeds niet": the ticket opens
     again, the bot asks what still fails, the answer goes to the ticket, and the servicedesk card
@@ -42,6 +43,7 @@ pytestmark = pytest.mark.e2e
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOTE = "Ik kom om 11:00 langs met een vervangende laptop."
+NEXT_STEP = "Ik zet een vervangende laptop voor je klaar."
 SOLUTION = "Moederbord vervangen; de laptop start weer op."
 SCORE = "8"
 MOTIVATION = "om 10:00 lesgeven aan groep 8"
@@ -107,7 +109,8 @@ def test_agent_picks_up_the_ticket_from_the_card_and_the_card_changes(ui: Ui, pr
     ui.begin("03-oppakken")
     ui.go(SERVICEDESK_CHANNEL)
     since = ui.mark()
-    ui.fill(NOTE, card_text="Melding M-1")
+    ui.fill(NEXT_STEP, card_text="Melding M-1", label="Volgende stap")
+    ui.fill(NOTE, card_text="Melding M-1", label="Bericht aan de melder")
     ui.shot("notitie-ingevuld")
     ui.click("Oppakken", card_text="Melding M-1")
     invoke = next(iter(ui.invokes(since=since)), None)
@@ -116,8 +119,10 @@ def test_agent_picks_up_the_ticket_from_the_card_and_the_card_changes(ui: Ui, pr
     assert body.get("type") == "application/vnd.microsoft.card.adaptive", body
     user = ui.stack.user["name"]
     assert ui.see(f"door {user} vandaag om"), "the card did not change to 'opgepakt'"
-    assert (invoke.get("request") or {}).get("value", {}).get("action", {}).get("data", {}).get("notitie") == NOTE, invoke
+    data = (invoke.get("request") or {}).get("value", {}).get("action", {}).get("data", {})
+    assert (data.get("notitie"), data.get("vervolgstap"), data.get("prioriteit_voorlopig")) == (NOTE, NEXT_STEP, "P3"), invoke
     assert "Oppakken" not in json.dumps(body["value"]), "the new card still offers 'Oppakken'"
+    assert f"Eerste reactie van {user}: prioriteit P3, volgende stap: {NEXT_STEP}" in json.dumps(body["value"], ensure_ascii=False)
     ui.shot("kaart-opgepakt", doc=True)
     progress.passed.add("ack")
 
@@ -127,7 +132,8 @@ def test_reporter_receives_the_note_and_a_scheduled_status_update(ui: Ui, progre
     ui.begin("04-bericht-en-statusupdate")
     ui.go(PERSONAL)
     user = ui.stack.user["name"]
-    assert ui.see(f"opgepakt door {user}"), "the reporter did not hear that the ticket was picked up"
+    assert ui.see(f"{user} heeft je melding M-1 bekeken"), "the reporter did not get the first reaction"
+    assert ui.see(f"Volgende stap: {NEXT_STEP}"), "the next step did not reach the reporter"
     assert ui.see(NOTE), "the agent's note did not reach the reporter"
     ui.shot("bericht-van-servicedesk")
 
@@ -158,13 +164,12 @@ def test_agent_resolves_the_ticket_from_the_card_and_the_card_changes(ui: Ui, pr
     card = "Melding M-1"
     ui.click("Opgelost", card_text=card, expect_turn=False)  # opens the form under the card
     ui.fill(SOLUTION, card_text=card, label="Oplossing (de melder")
-    ui.fill("Ja", card_text=card, label="Opgelost zonder doorzetten")
     ui.shot("oplossing-ingevuld", reveal=SOLUTION)
     since = ui.mark()
     ui.click("Opgelost", card_text=card, last=True)  # the form's own button
     answer = _card_answer(ui, since)
     user = ui.stack.user["name"]
-    assert f"Opgelost door {user}: {SOLUTION} (in één keer opgelost: ja)" in json.dumps(answer, ensure_ascii=False)
+    assert f"Opgelost door {user}: {SOLUTION}" in json.dumps(answer, ensure_ascii=False)
     assert ui.see(f"Opgelost door {user}: {SOLUTION}"), "the card did not change to 'opgelost'"
     buttons = card_buttons(answer)
     assert "Heropenen" in buttons and "Opgelost" not in buttons and "Noodoplossing" not in buttons, buttons
@@ -252,6 +257,13 @@ def test_agent_waits_for_a_third_party_and_resumes(ui: Ui, progress):
     ui.click("Oppakken", card_text=card)
     assert f"Opgepakt door {user}" in json.dumps(_card_answer(ui, since), ensure_ascii=False), "M-2 was not picked up"
 
+    ui.click("Gebeld", card_text=card, expect_turn=False)  # PvE P1: telephone contact is required
+    ui.fill("Ja, gesproken", card_text=card, label="Melder bereikt?")
+    since = ui.mark()
+    ui.click("Gesprek vastleggen", card_text=card)
+    assert f"{user} belde de melder: bereikt" in json.dumps(_card_answer(ui, since), ensure_ascii=False)
+
+    ui.click("Meer", card_text=card, expect_turn=False)  # the rarer actions, one per row
     ui.click("Wacht op derde", card_text=card, expect_turn=False)
     ui.fill(PARTY, card_text=card, label="Op wie wachten we")
     ui.fill(WAIT_REASON, card_text=card, label="Waarom?")
@@ -300,9 +312,9 @@ def test_reporter_types_nog_niet_after_the_resolution_and_the_ticket_opens_again
     ui.begin("10-nog-niet-na-oplossing")
     ui.go(SERVICEDESK_CHANNEL)
     card = "Melding M-2"
+    ui.click("Meer", card_text=card, expect_turn=False)  # a P1 still owes its reaction: that comes first
     ui.click("Opgelost", card_text=card, expect_turn=False)
     ui.fill(SOLUTION_P1, card_text=card, label="Oplossing (de melder")
-    ui.fill("Ja", card_text=card, label="Opgelost zonder doorzetten")
     since = ui.mark()
     ui.click("Opgelost", card_text=card, last=True)
     assert "Heropenen" in card_buttons(_card_answer(ui, since)), "M-2 was not resolved"

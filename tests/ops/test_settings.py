@@ -45,6 +45,9 @@ HONOURED = {
     "REGIE_MEMBERS": ("cc-1", "regie", frozenset({"cc-1"})),
     "PIKET_CONTACT": ("Piketdienst ICT, 088 123 4567", "piket_contact", "Piketdienst ICT, 088 123 4567"),
     "PIKET_USER_ID": ("DD-1", "piket_user_id", "dd-1"),
+    "SECOND_LINE_AGENTS": ("EE-1, ee-2", "second_line_agents", frozenset({"ee-1", "ee-2"})),
+    "THIRD_LINE_AGENTS": ("ff-1", "third_line_agents", frozenset({"ff-1"})),
+    "PRIVACY_OFFICERS": ("GG-1", "privacy_officers", frozenset({"gg-1"})),
     "WEEKLY_SUMMARY_DAY": ("friday", "weekly_summary_day", "fri"),
     "WEEKLY_SUMMARY_TIME": ("9:05", "weekly_summary_time", "09:05"),
     "RETENTION_DAYS": ("30", "retention_days", 30),
@@ -134,12 +137,21 @@ def test_booleans_accept_the_usual_spellings(spelling, enabled):
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
         ({"OPENID_METADATA_URL": "http://login.example.net/meta"}, "OPENID_METADATA_URL"),
         ({"TZ_NAME": "Amsterdam"}, "TZ_NAME"),
+        ({"SECOND_LINE_AGENTS": "dd-4", "THIRD_LINE_AGENTS": "DD-4"}, "SECOND_LINE_AGENTS and THIRD_LINE_AGENTS"),
     ],
 )
 def test_a_bad_setting_is_refused_in_one_line_with_its_name(env, name):
     with pytest.raises(SettingsError, match=name) as refused:
         Settings.from_env(env)
     assert "\n" not in str(refused.value)
+
+
+def test_agents_of_the_second_and_third_line_are_agents_of_their_line():
+    settings = Settings.from_env({"SERVICEDESK_AGENTS": "aa-1", "SECOND_LINE_AGENTS": "BB-2", "THIRD_LINE_AGENTS": "cc-3"})
+    assert [settings.lines.line_of(agent) for agent in ("aa-1", "bb-2", "CC-3")] == ["1", "2", "3"]
+    assert settings.is_agent("bb-2") and settings.is_agent("cc-3") and not settings.is_agent("dd-4")
+    assert settings.lines.queues == ("1", "2", "3")
+    assert Settings.from_env({"SECOND_LINE_AGENTS": "bb-2"}).lines.queues == ("1", "2")
 
 
 def _servicedesk(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:

@@ -31,7 +31,7 @@ from storage.models import (
     TicketEventRow,
     TicketFollower,
 )
-from storage.privacy import REMOVED, erase_user, export_user, purge
+from storage.privacy import REMOVED, erase_user, export_user, purge, scrub_event_data
 
 RETENTION = 365
 # Week 2025-W17: Monday 21 April 2025 00:00 Amsterdam (UTC+2) .. Monday 28 April.
@@ -272,3 +272,24 @@ def test_cli_privacy_commands(tmp_path, monkeypatch, capsys):
     assert app_module.main(["privacy", "erase", "--user", FOLLOWER[0], "--by", "fg"]) == 0
     assert json.loads(capsys.readouterr().out)["subject"] == FOLLOWER[0]
     assert app_module.main(["privacy", "erase", "--user", " "]) == 2
+
+
+@pytest.mark.parametrize(
+    "data, kept, removed",
+    [
+        ({"priority": "P2", "next_step": "Ik bel je om 10:00, Sanne", "text": "Groet"}, {"priority": "P2"}, ("next_step", "text")),
+        ({"reached": False, "note": "voicemail van Sanne"}, {"reached": False}, ("note",)),
+        ({"party": "Dell", "reason": "onderdeel", "expected": "2026-04-30"}, {"party": "Dell", "expected": "2026-04-30"}, ("reason",)),
+        ({"from_line": "1", "to_line": "2", "to_agent": None}, {"from_line": "1", "to_line": "2", "to_agent": None}, ()),
+        ({"how": "loaner", "note": "bij de balie"}, {"how": "loaner"}, ("note",)),
+        ({"location": "Dorpsstraat 1, Utrecht"}, {}, ("location",)),
+        ({"kind": "datalek", "data_breach": True}, {"kind": "datalek", "data_breach": True}, ()),
+        ({"title": "Storing Outlook"}, {}, ("title",)),
+        ({"summary": "Certificaat verlopen", "link": "https://intranet.example/rca"}, {}, ("summary",)),
+    ],
+)
+def test_purge_keeps_the_codes_of_recorded_facts_and_removes_their_words(data, kept, removed):
+    """The clocks and figures need the codes (line, how, kind, dates); people's words go."""
+    clean = scrub_event_data(data)
+    assert {key: clean[key] for key in kept} == kept
+    assert all(clean[key] == REMOVED for key in removed)

@@ -117,3 +117,22 @@ def local(harness, text: str) -> datetime:
     """An Amsterdam wall-clock time such as "2026-04-28 17:41" as an aware instant."""
     policy = harness.app[app_module.POLICY]
     return datetime.fromisoformat(text).replace(tzinfo=policy.tz)
+
+
+def line(card: dict[str, Any], label: str) -> str | None:
+    """The value of the card's "Label: value" line (``bot.cards.labelled``), or None."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            inlines = node.get("inlines")
+            if node.get("type") == "RichTextBlock" and inlines and inlines[0].get("text") == f"{label}: ":
+                found.append("".join(run.get("text", "") for run in inlines[1:]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found[0] if found else None
