@@ -913,7 +913,15 @@ DEVICE_HOW = ("swap", "loaner", "virtual")
 
 
 def _once(state: str | None, what: str) -> str | None:
+    """A fact that starts a clock: once per ticket (the fold keeps the first)."""
     return f"{what} was already registered" if state is not None else None
+
+
+def _ends(started: bool, ended: bool, *, what: str) -> str | None:
+    """A fact that ends what another started: refused before the start and after the end."""
+    if not started:
+        return f"no {what} was started"
+    return f"{what} already ended" if ended else None
 
 
 async def need_device_fallback(
@@ -940,7 +948,8 @@ async def device_fallback_done(
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "how the device came is not one of " + "/".join(DEVICE_HOW))
     return await _record_fact(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=ALL_STATUSES, refused=lambda facts, clocks: None if facts.device_fallback == NEEDED else "no device is owed",
+        statuses=ALL_STATUSES,
+        refused=lambda facts, clocks: _ends(facts.device_fallback is not None, facts.device_fallback != NEEDED, what="device fallback"),
         kind=ev.DEVICE_FALLBACK_DONE, data={"how": how, "note": note, "agent_name": agent_name},
         tell={"kind": "device_fallback_done", "how": how},
     )
@@ -967,7 +976,8 @@ async def onsite_done(
     """"Monteur is ter plaatse": the engineer arrived (the reporter sees them; no message)."""
     return await _record_fact(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=ALL_STATUSES, refused=lambda facts, clocks: None if facts.onsite == NEEDED else "no engineer is on the way",
+        statuses=ALL_STATUSES,
+        refused=lambda facts, clocks: _ends(facts.onsite is not None, facts.onsite != NEEDED, what="engineer on site"),
         kind=ev.ONSITE_DONE, data={"note": note, "agent_name": agent_name},
     )
 
@@ -1004,15 +1014,10 @@ async def contain(
     """"Ingedamd" (annex "Containment"): the security incident is bounded; what was done."""
     if not note:
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no description of the containment")
-
-    def refused(facts: Recorded, clocks: TicketClocks) -> str | None:
-        if not clocks.security_incident:
-            return "not a security incident"
-        return "already contained" if facts.contained else None
-
     return await _record_fact(
-        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=ALL_STATUSES, refused=refused, kind=ev.CONTAINED, data={"note": note, "agent_name": agent_name},
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version, statuses=ALL_STATUSES,
+        refused=lambda facts, clocks: _ends(clocks.security_incident, facts.contained, what="security incident"),
+        kind=ev.CONTAINED, data={"note": note, "agent_name": agent_name},
     )
 
 
@@ -1021,15 +1026,10 @@ async def report_data_breach(
     note: str | None, seen_version: int | None,
 ) -> ChangeResult:
     """"Gemeld bij AP": the data breach was reported to the Autoriteit Persoonsgegevens."""
-
-    def refused(facts: Recorded, clocks: TicketClocks) -> str | None:
-        if not clocks.data_breach:
-            return "not a data breach"
-        return "already reported" if facts.breach_reported else None
-
     return await _record_fact(
-        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=ALL_STATUSES, refused=refused, kind=ev.DATA_BREACH_REPORTED, data={"note": note, "agent_name": agent_name},
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version, statuses=ALL_STATUSES,
+        refused=lambda facts, clocks: _ends(clocks.data_breach, facts.breach_reported, what="data breach"),
+        kind=ev.DATA_BREACH_REPORTED, data={"note": note, "agent_name": agent_name},
     )
 
 
@@ -1113,14 +1113,11 @@ async def share_rca(
     if not summary:
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no summary")
 
-    def refused(facts: Recorded, clocks: TicketClocks) -> str | None:
-        if not facts.major_title:
-            return "not a declared major incident"
-        return "already shared" if facts.rca_shared else None
-
     result = await _record_fact(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=("opgelost", "gesloten"), refused=refused, kind=ev.RCA_SHARED,
+        statuses=("opgelost", "gesloten"),
+        refused=lambda facts, clocks: _ends(bool(facts.major_title), facts.rca_shared, what="major incident's RCA"),
+        kind=ev.RCA_SHARED,
         data={"summary": summary, "link": link, "agent_name": agent_name},
     )
     if result.outcome is Outcome.DONE:

@@ -12,6 +12,7 @@ from sla.priority import PriorityDecision
 from storage import tickets
 from storage.models import AuditEntry, Ticket, TicketEventRow
 from tests.support import activities as acts
+from tests.support.harness import BotHarness, harness_settings, start_harness
 
 REGIE = acts.person("Rita Regie", "eeeeeeee-0000-0000-0000-000000000006")
 PIKET = acts.person("Piet Piket", "ffffffff-0000-0000-0000-000000000007")
@@ -136,3 +137,32 @@ def line(card: dict[str, Any], label: str) -> str | None:
 
     walk(card)
     return found[0] if found else None
+
+
+def choices(card: dict[str, Any], input_id: str) -> dict[str, str]:
+    """The choices (value -> title) of the card's ``Input.ChoiceSet`` with ``input_id``."""
+    found: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("id") == input_id:
+                found.update({c["value"]: c["title"] for c in node.get("choices", [])})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
+
+
+async def open_desk(database_url: str, *, people: tuple[dict[str, Any], ...] = (acts.EMPLOYEE,), **settings: Any) -> BotHarness:
+    """The bot with its three channels linked and ``people`` having talked to it (so its messages
+    reach them), nothing sent yet: where a servicedesk test starts."""
+    harness = await start_harness(harness_settings(database_url, **settings))
+    await harness.link_channels()
+    for person in people:
+        await harness.say("help", user=person)
+    harness.connector.clear()
+    return harness

@@ -15,15 +15,12 @@ from sla import events as ev
 from tests.servicedesk import desk
 from tests.servicedesk.desk import card_of, click, message_of, new_ticket
 from tests.support.cards import assert_valid_card
-from tests.support.harness import harness_settings, start_harness, stop_harness
+from tests.support.harness import stop_harness
 
 
 @pytest.fixture
 async def harness(database_url):
-    h = await start_harness(harness_settings(database_url))
-    await h.link_channels()
-    await h.say("help")
-    h.connector.clear()
+    h = await desk.open_desk(database_url)
     yield h
     await stop_harness(h)
 

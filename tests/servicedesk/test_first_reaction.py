@@ -17,7 +17,7 @@ from tests.servicedesk import desk
 from tests.servicedesk.desk import REGIE, card_of, click, message_of, new_ticket
 from tests.support import activities as acts
 from tests.support.cards import assert_valid_card
-from tests.support.harness import harness_settings, start_harness, stop_harness
+from tests.support.harness import stop_harness
 
 MISSING = "Nog nodig voor de eerste reactie"
 CLOCK = "Eerste inhoudelijke reactie"  # the fold's clock on the card
@@ -25,10 +25,7 @@ CLOCK = "Eerste inhoudelijke reactie"  # the fold's clock on the card
 
 @pytest.fixture
 async def harness(database_url):
-    h = await start_harness(harness_settings(database_url, regie=frozenset({REGIE["aadObjectId"]})))
-    await h.link_channels()
-    await h.say("help")  # the reporter has talked to the bot: messages can reach them
-    h.connector.clear()
+    h = await desk.open_desk(database_url, regie=frozenset({REGIE["aadObjectId"]}))
     yield h
     await stop_harness(h)
 

@@ -15,36 +15,16 @@ from tests.servicedesk import desk
 from tests.servicedesk.desk import card_of, click, message_of, new_ticket
 from tests.support import activities as acts
 from tests.support.cards import assert_valid_card
-from tests.support.harness import harness_settings, start_harness, stop_harness
+from tests.support.harness import stop_harness
 
 EVA = acts.OTHER_AGENT
 
 
 @pytest.fixture
 async def harness(database_url):
-    h = await start_harness(harness_settings(database_url, second_line_agents=frozenset({EVA["aadObjectId"]})))
-    await h.link_channels()
-    await h.say("help")
-    h.connector.clear()
+    h = await desk.open_desk(database_url, second_line_agents=frozenset({EVA["aadObjectId"]}))
     yield h
     await stop_harness(h)
-
-
-def _choices(card: dict, input_id: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("id") == input_id:
-                found.update({c["value"]: c["title"] for c in node.get("choices", [])})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
 
 
 async def test_annex_ftf_a_hand_over_to_a_colleague_in_another_line_records_both_lines(harness):
@@ -52,7 +32,7 @@ async def test_annex_ftf_a_hand_over_to_a_colleague_in_another_line_records_both
     ticket_id = await new_ticket(harness)
     status, body = await click(harness, "oppakken", ticket_id)
     card = card_of(body)
-    choices = _choices(card, "overdragen_naar")
+    choices = desk.choices(card, "overdragen_naar")
     assert choices[EVA["aadObjectId"]] == "Eva Jansen (2e lijn)"
     assert choices["lijn:2"] == "Wachtrij 2e lijn" and choices["lijn:1"] == "Wachtrij 1e lijn (servicedesk)"
     assert "lijn:3" not in choices  # no third line configured
@@ -92,7 +72,7 @@ async def test_a_ticket_handed_to_a_lines_queue_is_picked_up_by_an_agent_of_that
     event = (await desk.events(harness, ticket_id))[-1]
     assert (event.data["to_agent"], event.data["from_line"], event.data["to_line"]) == (None, "1", "2")
     assert desk.line(card, "Eigenaar") == "nog niemand: in de wachtrij van de 2e lijn"
-    assert "Oppakken" in desk.strings(card) and "lijn:2" not in _choices(card, "overdragen_naar")
+    assert "Oppakken" in desk.strings(card) and "lijn:2" not in desk.choices(card, "overdragen_naar")
     assert harness.replies_to_employee() == ["Je melding **M-1** is doorgezet naar de 2e lijn. Daar pakt een specialist hem op."]
 
     harness.connector.clear()

@@ -17,7 +17,7 @@ from tests.servicedesk import desk
 from tests.servicedesk.desk import REGIE, card_of, click, message_of, new_ticket
 from tests.support import activities as acts
 from tests.support.cards import assert_valid_card
-from tests.support.harness import harness_settings, start_harness, stop_harness
+from tests.support.harness import stop_harness
 
 PRIVACY = acts.person("Priya Privacy", "99999999-0000-0000-0000-00000000009a")
 COLLEAGUE = acts.person("Joost van Dijk", "aaaaaaaa-0000-0000-0000-000000000011")
@@ -25,13 +25,10 @@ COLLEAGUE = acts.person("Joost van Dijk", "aaaaaaaa-0000-0000-0000-000000000011"
 
 @pytest.fixture
 async def harness(database_url):
-    h = await start_harness(harness_settings(
-        database_url, regie=frozenset({REGIE["aadObjectId"]}), privacy_officers=frozenset({PRIVACY["aadObjectId"]}),
-    ))
-    await h.link_channels()
-    for person in (acts.EMPLOYEE, PRIVACY, COLLEAGUE):  # each has talked to the bot
-        await h.say("help", user=person)
-    h.connector.clear()
+    h = await desk.open_desk(
+        database_url, people=(acts.EMPLOYEE, PRIVACY, COLLEAGUE), regie=frozenset({REGIE["aadObjectId"]}),
+        privacy_officers=frozenset({PRIVACY["aadObjectId"]}),
+    )
     yield h
     await stop_harness(h)
 
