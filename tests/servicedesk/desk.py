@@ -120,41 +120,32 @@ def local(harness, text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=policy.tz)
 
 
+def _objects(node: Any):
+    """Every JSON object in a card, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _objects(value)
+
+
 def line(card: dict[str, Any], label: str) -> str | None:
-    """The value of the card's "Label: value" line (``bot.cards.labelled``), or None."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            inlines = node.get("inlines")
-            if node.get("type") == "RichTextBlock" and inlines and inlines[0].get("text") == f"{label}: ":
-                found.append("".join(run.get("text", "") for run in inlines[1:]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found[0] if found else None
+    """The value of the card's first "Label: value" line (``bot.cards.labelled``), or None."""
+    for node in _objects(card):
+        inlines = node.get("inlines")
+        if node.get("type") == "RichTextBlock" and inlines and inlines[0].get("text") == f"{label}: ":
+            return "".join(run.get("text", "") for run in inlines[1:])
+    return None
 
 
 def choices(card: dict[str, Any], input_id: str) -> dict[str, str]:
     """The choices (value -> title) of the card's ``Input.ChoiceSet`` with ``input_id``."""
-    found: dict[str, str] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("id") == input_id:
-                found.update({c["value"]: c["title"] for c in node.get("choices", [])})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    for node in _objects(card):
+        if node.get("id") == input_id:
+            return {choice["value"]: choice["title"] for choice in node.get("choices", [])}
+    return {}
 
 
 async def open_desk(database_url: str, *, people: tuple[dict[str, Any], ...] = (acts.EMPLOYEE,), **settings: Any) -> BotHarness:
