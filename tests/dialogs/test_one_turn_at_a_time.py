@@ -58,11 +58,16 @@ async def _second_replica(first: BotHarness) -> Replica:
 
 
 async def _until(condition, what: str) -> None:
-    """Yield to the event loop until ``condition()`` holds (bounded: a failure, never a hang)."""
-    for _ in range(20_000):
+    """Let the event loop run until ``condition()`` holds (bounded: a failure, never a hang).
+
+    The bound is a guard against a hang, not a measurement: on a loaded machine a PostgreSQL
+    round trip of the other replica can take longer than thousands of bare yields, so the loop
+    gives the I/O a moment between looks and gives up only after a minute.
+    """
+    for _ in range(60_000):
         if await condition():
             return
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.001)
     raise AssertionError(f"gave up waiting until {what}")
 
 
