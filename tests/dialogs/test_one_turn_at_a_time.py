@@ -71,6 +71,19 @@ async def _until(condition, what: str) -> None:
     raise AssertionError(f"gave up waiting until {what}")
 
 
+# Conversation locks of this test's own database (other tests may share the server meanwhile).
+_ADVISORY_LOCKS = text(
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+
+
+async def _advisory_locks(first: BotHarness, expected: int) -> bool:
+    """Whether ``expected`` turns hold or wait for a conversation lock in PostgreSQL."""
+    async with first.app[app_module.DATABASE].engine.connect() as connection:
+        return (await connection.execute(_ADVISORY_LOCKS)).scalar_one() == expected
+
+
 async def _send_at_once(first: BotHarness, replicas: list, messages: list[tuple[str, str]]) -> tuple[list[int], list[str]]:
     held = first.connector.holds[f"a:personal-{acts.EMPLOYEE['aadObjectId']}"] = asyncio.Event()
     sent: list[asyncio.Task] = []
@@ -85,15 +98,10 @@ async def _send_at_once(first: BotHarness, replicas: list, messages: list[tuple[
             return sum(r.app[app_module.ENDPOINT].turns.queued(CHAT) for r in replicas) == n
 
         await _until(queued, f"message {number + 1} is queued")
-    if len(replicas) > 1:  # the other replica's first waiter is in PostgreSQL's lock queue
-        database = first.app[app_module.DATABASE]
-
-        async def waiting_in_postgres() -> bool:
-            async with database.engine.connect() as connection:
-                query = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-                return (await connection.execute(query)).scalar_one() == 1
-
-        await _until(waiting_in_postgres, "the second replica waits for the lock")
+        if len(replicas) > 1 and number < len(replicas):
+            # A replica's first turn is in line only once its request reached PostgreSQL's lock
+            # queue; counted in-process alone, the next replica's turn could overtake it there.
+            await _until(lambda n=number + 1: _advisory_locks(first, n), f"message {number + 1} is in PostgreSQL's lock queue")
     held.set()  # Teams answers again: the first turn finishes, the others follow
     responses = await asyncio.gather(*sent)
     for replica in replicas:
@@ -218,8 +226,8 @@ async def test_a_turn_that_gives_up_waiting_on_postgresql_leaves_no_lock_and_no_
                 async with ConversationTurns(database, wait_seconds=0.05).one_at_a_time(CHAT):
                     raise AssertionError("ran beside the other replica's turn")
             async with database.engine.connect() as connection:
-                query = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-                assert (await connection.execute(query)).scalar_one() == 0  # the waiter went with its connection
+                waiting = text(_ADVISORY_LOCKS.text + " AND NOT granted")
+                assert (await connection.execute(waiting)).scalar_one() == 0  # the waiter went with its connection
             await holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(CHAT)})
         ran = []
         async with ConversationTurns(database, wait_seconds=5).one_at_a_time(CHAT):
