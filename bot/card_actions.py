@@ -15,6 +15,10 @@ whose ``value`` carries ``verb`` and the card's data). Each click:
    updated in place by the outbox's ``update_card`` intent.
 
 A card drawn at an older version is refused with the fresh card and a line saying so.
+
+An escalation's card (``bot.escalation_cards``) is answered the same way: its verbs are rows of the
+same table, the change is a compare-and-set on the escalation (``storage.escalations``), audited in
+its transaction, and both copies (regie, servicedesk) are redrawn through the outbox.
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ from typing import Any, Awaitable, Callable, Sequence
 from botbuilder.core import CardFactory, InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
-from bot import cards
+from bot import cards, escalation_cards
 from bot.settings import Settings
 from dialogs.services import DeskServices
 from sla.events import TicketEvent
-from storage import audit, tickets
+from dialogs import texts
+from sla.escalation import Level
+from storage import audit, escalations, tickets
 from storage.tickets import Outcome
 
 log = logging.getLogger("servicedesk.card_actions")
@@ -70,6 +76,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     cards.VERB_MAJOR: frozenset({AGENT}),
     cards.VERB_LINK: frozenset({AGENT}),
     cards.VERB_RCA: frozenset({AGENT, REGIE}),
+    # PvE §2.4.3: regie (the ICT Service Manager) assigns an escalation's level and closes it with
+    # an evaluation; the supplier's servicedesk records cause and corrective action.
+    escalation_cards.VERB_LEVEL: frozenset({REGIE}),
+    escalation_cards.VERB_ACTION: frozenset({AGENT}),
+    escalation_cards.VERB_CLOSE: frozenset({REGIE}),
 }
 
 NOT_AGENT = "Alleen medewerkers van de servicedesk kunnen een melding oppakken."
@@ -189,7 +200,7 @@ class CardActions:
     def is_submit(activity: Activity) -> bool:
         """A channel message from the Action.Submit fallback: its value names one of our verbs."""
         value = activity.value
-        return isinstance(value, dict) and value.get("verb") in cards.VERBS
+        return isinstance(value, dict) and value.get("verb") in PERMISSIONS
 
     async def on_submit(self, turn_context: TurnContext) -> None:
         """The Action.Submit fallback: same handling; the card is redrawn in place, words are replied."""
@@ -237,6 +248,8 @@ class CardActions:
         clicker_id = _object_id(turn_context)
         clicker_name = (getattr(clicker, "name", None) or "Servicedesk")[:200]
         now = services.clock.now()
+        if verb in escalation_cards.VERBS:
+            return await self._escalation(verb, data, clicker_id=clicker_id, clicker_name=clicker_name, now=now)
         ticket_id = tickets.number_from(data.get("ticket"))
         if verb not in PERMISSIONS or ticket_id is None:
             log.info("card action with unknown verb or without a ticket")
@@ -281,6 +294,56 @@ class CardActions:
         if result.outcome is Outcome.INVALID:
             return Answer(text=INVALID.get(verb, UNKNOWN_ACTION))
         return Answer(card=card)  # ALREADY or STALE: the fresh card, nothing changed
+
+    async def _escalation(self, verb: str, data: dict[str, Any], *, clicker_id: str | None, clicker_name: str, now: datetime) -> Answer:
+        """A button on an escalation's card: the same steps as a ticket's, on the escalation."""
+        services = self._services
+        escalation_id = tickets.number_from(data.get("escalatie"))
+        if escalation_id is None:
+            await self._audit_alone(now=now, actor_id=clicker_id, action=verb, ticket_id=None, result="unknown_action")
+            return Answer(text=UNKNOWN_ACTION)
+        if not (self.roles_of(clicker_id) & PERMISSIONS[verb]):
+            log.warning("escalation action %s on %s refused: clicker lacks the role", verb, escalation_id)
+            await self._audit_alone(
+                now=now, actor_id=clicker_id, action=verb, ticket_id=None, result="refused_not_authorised",
+                details={"escalation": escalation_id, "name": clicker_name, "roles_needed": sorted(PERMISSIONS[verb])},
+            )
+            return Answer(text=texts.ESCALATION_NOT_ALLOWED[verb])
+        seen_version = tickets.number_from(data.get("versie"))
+        change = _escalation_change(verb, data)
+        role = data.get("rol") if data.get("rol") in escalation_cards.ROLE_VERBS else "regie"  # which buttons to draw
+        async with services.database.sessions.begin() as session:
+            if change is None:
+                row, outcome = await escalations.get(session, escalation_id), Outcome.INVALID
+            else:
+                result, row = await escalations.step(
+                    session, policy=services.policy, escalation_id=escalation_id, change=change, by=clicker_id or "",
+                    by_name=clicker_name, seen_version=-1 if seen_version is None else seen_version, now=now,
+                )
+                outcome = result.outcome
+            if row is None:
+                await audit.append(
+                    session, at=now, actor_id=clicker_id, action=verb, ticket_id=None, result="not_found",
+                    details={"escalation": escalation_id},
+                )
+                return Answer(text=texts.ESCALATION_NOT_FOUND)
+            await audit.append(
+                session, at=now, actor_id=clicker_id, action=verb, ticket_id=row.ticket_id, result=_audit_result(outcome),
+                details={
+                    "escalation": escalation_id, "name": clicker_name, "seen_version": seen_version, "version": row.version,
+                    "level": row.level, "state": row.state,
+                },
+            )
+            ticket = await tickets.get_ticket(session, row.ticket_id) if row.ticket_id is not None else None
+            card = escalation_cards.escalation_card(row, ticket, role=role, now=now, tz=services.policy.tz)
+        if outcome is Outcome.DONE:
+            log.info("escalation action %s on %s done (v%s)", verb, escalation_id, row.version)
+            services.after_commit()
+            return Answer(card=card, changed=True)
+        if outcome is Outcome.INVALID:
+            return Answer(text=texts.ESCALATION_INVALID[verb])
+        card["body"].insert(0, {"type": "TextBlock", "text": STALE, "wrap": True, "color": "Attention", "weight": "Bolder"})
+        return Answer(card=card)
 
     async def _fresh_card(
         self, session, ticket, *, now: datetime, notice: str | None, events: Sequence[TicketEvent] | None = None
@@ -523,6 +586,26 @@ class CardActions:
             cards.VERB_LINK: link,
             cards.VERB_RCA: rca,
         }[verb]
+
+
+def _escalation_change(verb: str, data: dict[str, Any]) -> escalations.Assign | escalations.Action | escalations.Close | None:
+    """The step the form asks for, or None when the form is not filled in as it must be."""
+    text = tickets.clean_text
+    if verb == escalation_cards.VERB_LEVEL:
+        reason = text(data.get(escalation_cards.IN_LEVEL_REASON), limit=1000)
+        try:
+            level = Level(str(data.get(escalation_cards.IN_LEVEL) or "").strip().upper())
+        except ValueError:
+            return None
+        return escalations.Assign(level, reason) if reason else None
+    if verb == escalation_cards.VERB_ACTION:
+        cause = text(data.get(escalation_cards.IN_CAUSE), limit=2000)
+        action = text(data.get(escalation_cards.IN_CORRECTIVE), limit=2000)
+        owner = text(data.get(escalation_cards.IN_OWNER), limit=200)
+        due = _date(data.get(escalation_cards.IN_DUE))
+        return escalations.Action(cause, action, " ".join(owner.split()), due) if cause and action and owner and due else None
+    evaluation = text(data.get(escalation_cards.IN_EVALUATION), limit=2000)
+    return escalations.Close(evaluation) if evaluation else None
 
 
 def _audit_result(outcome: Outcome) -> str:

@@ -864,23 +864,17 @@ def regie_notice_card(
     clock: str,
     priority: str,
     due: datetime,
-    escalation: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A pre-breach warning or a breach notice for one clock; a breach carries its escalation level."""
+    """A pre-breach warning, or a long wait on a third party. (A breach is an escalation, with a
+    card of its own: ``bot.escalation_cards``.)"""
     label = ticket_label(ticket.id)
     what = CLOCK_LABELS.get(clock, clock)
     if kind == NoticeKind.WARNING.value:
         title = f"Dreigt te laat: {label}, {what}"
         when = f"uiterlijk {say_when(due, now=now, tz=tz)} ({time_left(due, now=now)})"
-    elif kind == NoticeKind.WAIT_TOO_LONG.value:
+    else:
         title = f"Wacht te lang op een derde: {label}"
         when = f"langer dan toegestaan sinds {say_when(due, now=now, tz=tz)}"
-    elif clock == UPDATE:
-        title = f"Melder zonder nieuws: {label}, {what}"
-        when = f"was uiterlijk {say_when(due, now=now, tz=tz)}; de servicedesk schreef niets"
-    else:
-        title = f"Overschreden: {label}, {what}"
-        when = f"was uiterlijk {say_when(due, now=now, tz=tz)}"
     body: list[dict[str, Any]] = [
         heading(title),
         labelled("Prioriteit", PRIORITY_LABELS.get(priority, priority) if not ticket.uplift else UPLIFT_LABEL),
@@ -890,14 +884,6 @@ def regie_notice_card(
         labelled("Melder", ticket.reporter_name),
         *supplier_facts(ticket),
     ]
-    if escalation:
-        body.append(subheading(f"Escalatie {escalation['level']} ({escalation['name']})"))
-        body.append(labelled("Waarom", escalation["why"]))
-        body.append(labelled("Actiehouder", escalation["owner"]))
-        if escalation.get("inform"):
-            body.append(labelled("Informeren", escalation["inform"]))
-        body.append(labelled("Start uiterlijk", escalation["start_by_text"]))
-        body.append(labelled("Wat", escalation["action"]))
     body.append(subheading("Omschrijving"))
     body.append(literal(ticket.description))
     return _card(body)

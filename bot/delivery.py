@@ -28,7 +28,7 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity, ConversationReference
 
-from bot import cards, feedback_cards, summary, wire
+from bot import cards, escalation_cards, feedback_cards, summary, wire
 from bot.connector import Connector, ConnectorError
 from bot.metrics import Metrics
 from dialogs import plain, texts
@@ -36,7 +36,7 @@ from dialogs.when import say_when
 from sla.clock import Clock
 from sla.fold import DATA_BREACH, fold
 from sla.policy import Policy
-from storage import outbox, refs, updates
+from storage import escalations, outbox, refs, updates
 from storage.db import Database
 from storage.models import Ticket
 from storage.tickets import KnownAgents, load_events, ticket_label
@@ -64,6 +64,13 @@ class Claimed:
     payload: dict[str, Any]
     ticket_id: int | None
     failing_since: datetime | None = None
+
+    @property
+    def card(self) -> dict[str, int | None]:
+        """Whose card a post or redraw is: an escalation's (its own place), else the ticket's."""
+        if self.payload.get("kind") == escalations.KIND:
+            return {"escalation_id": self.payload.get("escalation_id")}
+        return {"ticket_id": self.ticket_id}
 
 
 @dataclass
@@ -206,9 +213,9 @@ class Delivery:
         activity.channel_id = ref.channel_id
         item.service_url, item.conversation_id, item.body = ref.service_url, conversation_id, wire.serialise(activity)
         if message.op == outbox.UPDATE_CARD:
-            card_ref = await refs.get_card_ref(session, ticket_id=message.ticket_id, role=message.target_key)
+            card_ref = await refs.get_card_ref(session, **message.card, role=message.target_key)
             if card_ref is None:
-                if any(m.op == outbox.SEND_CARD and m.ticket_id == message.ticket_id for m in batch):
+                if any(m.op == outbox.SEND_CARD and m.card == message.card for m in batch):
                     item.outcome = "superseded"
                 else:
                     item.outcome, item.error = "later", "card not posted yet"
@@ -220,7 +227,7 @@ class Delivery:
     def _superseded(message: "Claimed", batch: list["Claimed"]) -> bool:
         """An update is redundant if the same card is posted or updated again later in the batch."""
         return any(
-            other.id > message.id and other.ticket_id == message.ticket_id and other.target_key == message.target_key
+            other.id > message.id and other.card == message.card and other.target_key == message.target_key
             and other.op in (outbox.UPDATE_CARD, outbox.SEND_CARD)
             for other in batch
         )
@@ -282,9 +289,9 @@ class Delivery:
             marked = await outbox.mark_sent(session, message_id=message.id, worker=self._worker, now=sent_at, activity_id=item.activity_id)
             if marked and item.outcome == "sent":  # i16: a holding message is recorded when Teams took it
                 await updates.record_sent(session, payload=message.payload, ticket_id=message.ticket_id, at=sent_at)
-            if message.op == outbox.SEND_CARD and message.ticket_id is not None and item.activity_id:
+            if message.op == outbox.SEND_CARD and any(message.card.values()) and item.activity_id:
                 await refs.save_card_ref(
-                    session, ticket_id=message.ticket_id, role=message.target_key,
+                    session, **message.card, role=message.target_key,
                     conversation_id=item.conversation_id, activity_id=item.activity_id, now=now,
                 )
         elif item.outcome == "later":
@@ -350,6 +357,17 @@ class Delivery:
         tz = self._policy.tz
         if kind == "weekly_summary":
             return _message(card=summary.weekly_summary_card(payload))
+        if kind == escalations.KIND:
+            row = await escalations.get(session, payload["escalation_id"])
+            if row is None:
+                raise Undeliverable(f"escalation {payload.get('escalation_id')} not found")
+            ticket = await session.get(Ticket, row.ticket_id) if row.ticket_id is not None else None
+            return _message(card=escalation_cards.escalation_card(row, ticket, role=payload["role"], now=now, tz=tz))
+        if kind == escalations.REMINDER:
+            rows = await escalations.reminded(session)
+            tickets_of = {row.id: await session.get(Ticket, row.ticket_id) if row.ticket_id else None for row in rows}
+            return _message(card=escalation_cards.reminder_card(
+                [(row, tickets_of[row.id]) for row in rows], week=payload["week"], now=now, tz=tz))
         if kind in ("itsm_outage", "itsm_restored"):  # the supplier's ticket system down, or back
             since = say_when(datetime.fromisoformat(payload["since"]), now=now, tz=tz)
             if kind == "itsm_outage":
@@ -385,7 +403,7 @@ class Delivery:
             return _message(
                 card=cards.regie_notice_card(
                     ticket, now=now, tz=tz, kind=payload["notice"], clock=payload["clock"], priority=payload["priority"],
-                    due=datetime.fromisoformat(payload["due"]), escalation=payload.get("escalation"),
+                    due=datetime.fromisoformat(payload["due"]),
                 )
             )
         if kind == "data_breach":

@@ -11,8 +11,9 @@ module records, words and sends.
 
 * P2-P4 notices go out only while the service window is open; one that falls outside it goes at the
   next opening (the sweep simply does not record it until then). P1 notices go at any hour.
-* Each notice names the action holder, who to inform, and the start-by date in working days
-  (N1 1, N2 3, N3 5 working days).
+* A breach opens an escalation (``storage.escalations``): a record with its level, action holder,
+  who to inform and the start-by date in working days (N1 1, N2 3, N3 5), whose card in the regie
+  and servicedesk channels is the breach notice, updated in place as the escalation moves.
 * Out of hours a new P1 (reported as P1, or raised to P1) alerts the piket contact once: a card in
   the regie channel naming the contact (``PIKET_CONTACT``) and, when ``PIKET_USER_ID`` is set, a
   personal message to that person (who must have the bot installed). A P1 already picked up gets
@@ -30,11 +31,11 @@ from sqlalchemy import and_, or_, select
 
 from sla import events as ev
 from sla.clock import Clock
-from sla.escalation import Due, Escalation, NoticeKind, due_notices, escalation_level
+from sla.escalation import Due, Level, NoticeKind, Trigger, due_notices, escalation_level
 from sla.events import TicketEvent
 from sla.fold import TicketClocks, fold
 from sla.policy import CLOCK_24_7, Policy
-from storage import notices, outbox
+from storage import escalations, notices, outbox
 from storage.db import Database
 from storage.models import Ticket, TicketEventRow
 from storage.tickets import OPEN_STATUSES
@@ -46,61 +47,6 @@ RECENTLY_RESOLVED = timedelta(days=7)
 MAJOR_RESOLVED = timedelta(days=31)
 PIKET_WINDOW = timedelta(hours=2)
 BROAD_SCOPES = ("meerdere_teams", "iedereen")
-
-WHY = {
-    Escalation.SINGLE: "eenmalige overschrijding van de norm",
-    Escalation.REPEATED_NORM: "dezelfde norm is in de afgelopen maand al eerder overschreden",
-    Escalation.BROAD: "de verstoring raakt meerdere processen (meerdere teams of iedereen)",
-    Escalation.CRITICAL: "kritieke verstoring (P1 of P1-uplift) buiten de norm",
-    Escalation.REPEATED_N2: "herhaalde escalatie op niveau N2",
-}
-
-LEVELS: dict[str, dict[str, Any]] = {
-    "N1": {
-        "name": "operationeel",
-        "owner": "Functioneel Beheer Halt",
-        "inform": "intern informeel melden",
-        "working_days": 1,
-        "action": "Start binnen 1 werkdag; handmatige opvolging in het reguliere operationeel overleg.",
-    },
-    "N2": {
-        "name": "tactisch",
-        "owner": "ICT Service Manager (dossiervorming, regie)",
-        "inform": "Informatiemanager betrekken",
-        "working_days": 3,
-        "action": "Overleg met de leverancier binnen 3 werkdagen; wekelijks voortgang en zo nodig contractafspraken aanscherpen.",
-    },
-    "N3": {
-        "name": "strategisch",
-        "owner": "Informatiemanager en/of Directeur Bedrijfsvoering",
-        "inform": "Informatiemanager en Directeur Bedrijfsvoering informeren",
-        "working_days": 5,
-        "action": "Escalatie binnen 5 werkdagen; juridische toetsing en besluit over maatregelen.",
-    },
-}
-
-
-def _why(reasons: tuple[Escalation, ...]) -> str:
-    if reasons[0] is Escalation.REPEATED_N2:
-        return WHY[Escalation.REPEATED_N2] + ": " + "; ".join(WHY[r] for r in reasons[1:])
-    return "; ".join(WHY[r] for r in reasons)
-
-
-def _escalation(policy: Policy, level: str, why: str, *, now: datetime) -> dict[str, Any]:
-    spec = LEVELS[level]
-    start_by = policy.working_calendar.add(now, policy.working_day * spec["working_days"])
-    local = start_by.astimezone(policy.tz)
-    return {
-        "level": level,
-        "name": spec["name"],
-        "why": why,
-        "owner": spec["owner"],
-        "inform": spec["inform"],
-        "start_by": start_by.isoformat(),
-        "start_by_text": f"{local:%d-%m-%Y %H:%M} ({spec['working_days']} werkdag{'en' if spec['working_days'] > 1 else ''})",
-        "action": spec["action"],
-    }
-
 
 @dataclass
 class SweepResult:
@@ -207,8 +153,8 @@ async def notice_sweep(
     return result
 
 
-def _payload(ticket: Ticket, item: Due, escalation: dict[str, Any] | None = None) -> dict[str, Any]:
-    payload: dict[str, Any] = {
+def _payload(ticket: Ticket, item: Due) -> dict[str, Any]:
+    return {
         "kind": "regie_notice",
         "ticket_id": ticket.id,
         "notice": item.kind.value,
@@ -216,16 +162,14 @@ def _payload(ticket: Ticket, item: Due, escalation: dict[str, Any] | None = None
         "priority": item.priority,
         "due": item.due.isoformat(),
     }
-    if escalation is not None:
-        payload["escalation"] = escalation
-    return payload
 
 
 async def _breach(
     session, policy: Policy, ticket: Ticket, item: Due, *, key: str, norm: str, broad: bool, now: datetime, result: SweepResult
 ) -> None:
+    """A breach notice is an escalation: recorded once, its cards posted in regie and servicedesk."""
     same_norm_before = await notices.breaches_since(session, norm_name=norm, since=now - notices.MONTH, exclude_ticket=ticket.id)
-    n2_before = await notices.escalations_since(session, level="N2", since=now - notices.MONTH)
+    n2_before = await escalations.levels_since(session, level=Level.N2, since=now - notices.MONTH)
     level, reasons = escalation_level(
         same_norm_before=same_norm_before,
         broad=broad,
@@ -234,19 +178,9 @@ async def _breach(
     )
     if not await notices.claim(session, key=key, ticket_id=ticket.id, clock=norm, kind=notices.BREACH, at=now, level=level):
         return
-    await notices.claim(
-        session,
-        key=notices.notice_key(ticket.id, item.priority, item.clock, notices.ESCALATION, item.occurrence),
-        ticket_id=ticket.id, clock=norm, kind=notices.ESCALATION, at=now, level=level,
-    )
-    escalation = _escalation(policy, level, _why(reasons), now=now)
-    await outbox.enqueue(
-        session,
-        dedup_key=key,
-        target=outbox.Target.channel("regie"),
-        payload=_payload(ticket, item, escalation),
-        now=now,
-        ticket_id=ticket.id,
+    await escalations.open_escalation(
+        session, policy=policy, key=notices.notice_key(ticket.id, item.priority, item.clock, notices.ESCALATION, item.occurrence),
+        trigger=Trigger.BREACH, norm=norm, level=level, reasons=reasons, now=now, ticket_id=ticket.id, due=item.due,
     )
     result.sent += 1
 

@@ -537,3 +537,94 @@ def delivery_given_up(
         f"Ik kon {thing}{about} niet bezorgen in {where}: Teams weigerde het {refused} (status {status}). "
         f"Werkt het weer? Dan stuurt een beheerder het opnieuw met `servicedesk outbox retry {message_id}`."
     )
+
+
+# -- regie: escalations (PvE §2.4.3), the weekly card and the monthly report --------------------
+# Why an escalation has its level (sla.escalation.Escalation).
+ESCALATION_WHY = {
+    "single": "eenmalige overschrijding van de norm",
+    "repeated_norm": "dezelfde norm is in de afgelopen maand al eerder overschreden",
+    "broad": "de verstoring raakt meerdere processen (meerdere teams of iedereen)",
+    "critical": "kritieke verstoring (P1 of P1-uplift) buiten de norm",
+    "repeated_n2": "herhaalde escalatie op niveau N2",
+    "norm_missed": "de norm is deze maand niet gehaald (structureel probleem)",
+    "norm_missed_again": "de norm is twee maanden achter elkaar niet gehaald (dreigende contractbreuk)",
+}
+
+
+def escalation_why(reasons: list[str]) -> str:
+    """ "herhaalde escalatie op niveau N2: dezelfde norm ..." from the reasons' values."""
+    words = [ESCALATION_WHY.get(reason, reason) for reason in reasons]
+    if reasons and reasons[0] == "repeated_n2" and len(words) > 1:
+        return f"{words[0]}: " + "; ".join(words[1:])
+    return "; ".join(words)
+
+
+# PvE §2.4.3 A and B per level: its name, the action holder, who to inform, what starts by when.
+ESCALATION_LEVELS = {
+    "N1": {
+        "name": "operationeel",
+        "owner": "Functioneel Beheer Halt",
+        "inform": "intern informeel melden",
+        "action": "Start binnen 1 werkdag; handmatige opvolging in het reguliere operationeel overleg.",
+    },
+    "N2": {
+        "name": "tactisch",
+        "owner": "ICT Service Manager (dossiervorming, regie)",
+        "inform": "Informatiemanager betrekken",
+        "action": "Overleg met de leverancier binnen 3 werkdagen; wekelijks voortgang en zo nodig contractafspraken aanscherpen.",
+    },
+    "N3": {
+        "name": "strategisch",
+        "owner": "Informatiemanager en/of Directeur Bedrijfsvoering",
+        "inform": "Informatiemanager en Directeur Bedrijfsvoering informeren",
+        "action": "Escalatie binnen 5 werkdagen; juridische toetsing en besluit over maatregelen.",
+    },
+}
+ESCALATION_STATES = {"open": "wacht op regie (niveau voorgesteld)", "assigned": "niveau vastgesteld door regie", "closed": "afgesloten"}
+ESCALATION_TRIGGERS = {"breach": "normoverschrijding", "norm_missed": "maandnorm niet gehaald"}
+NO_CAUSE = "geen oorzaak opgegeven door de leverancier"
+
+
+def ticket_subject(*, public_title: str | None, category: str, priority: str, uplift: bool = False) -> str:
+    """What a breach or escalation is about, for people the reporter did not write to: the public
+    title the servicedesk set, else the category and priority. Never the reporter's own words."""
+    if public_title:
+        return public_title
+    return f"{CATEGORY_NAMES.get(category, category)}, {UPLIFT_LABEL if uplift else PRIORITY_LABELS.get(priority, priority)}"
+
+
+# The escalation card's buttons and forms (bot.escalation_cards) and the answers to them.
+ESCALATION_ASSIGN = "Niveau vaststellen"
+ESCALATION_ASSIGN_LEVEL = "Niveau"
+ESCALATION_ASSIGN_REASON = "Waarom dit niveau? (komt in het escalatiedossier)"
+ESCALATION_ACTION = "Oorzaak en herstelactie"
+ESCALATION_CAUSE = "Oorzaak (wat ging er mis?)"
+ESCALATION_CORRECTIVE = "Herstelactie (wat gaat de leverancier doen?)"
+ESCALATION_OWNER = "Eigenaar van de actie"
+ESCALATION_DUE = "Klaar op"
+ESCALATION_CLOSE = "Afsluiten"
+ESCALATION_EVALUATION = "Evaluatie: kwaliteit van de oplossing, snelheid en samenwerking"
+ESCALATION_SAVE = "Opslaan"
+ESCALATION_INVALID = {
+    "escalatie_niveau": "Kies N1, N2 of N3 en geef een reden. Dat kan zolang de escalatie open is.",
+    "escalatie_actie": "Vul de oorzaak, de herstelactie, de eigenaar en een datum in. Dat kan zolang de escalatie open is.",
+    "escalatie_afsluiten": "Schrijf een evaluatie. Een afgesloten escalatie kan niet nog eens dicht.",
+}
+ESCALATION_NOT_ALLOWED = {
+    "escalatie_niveau": "Alleen regie kan het niveau van een escalatie vaststellen.",
+    "escalatie_actie": "Alleen de servicedesk legt oorzaak en herstelactie vast.",
+    "escalatie_afsluiten": "Alleen regie kan een escalatie afsluiten.",
+}
+ESCALATION_NOT_FOUND = "Deze escalatie bestaat niet (meer)."
+# The figures over all priorities, by the name sla.kpi gives them.
+FIGURE_NAMES = {
+    "kept_informed": "melder op de hoogte gehouden",
+    "major_incident_updates": "updates bij major incidents",
+    "first_time_fix": "in één keer opgelost",
+    "single_owner": "één eigenaar",
+    "csat": "tevredenheid (CSAT)",
+    "backlog": "achterstand (open > 10 werkdagen)",
+    "data_breach": "datalek gemeld (72 uur)",
+    "rca": "RCA gedeeld",
+}

@@ -20,6 +20,20 @@ choices made where the documents are silent:
   (several teams, everyone, a major incident); N3 a critical disruption (every P1, P1-uplift
   included: PvE §10.1.3 "P1-uplift volgt exact dezelfde communicatie- en escalatieregels als P1"),
   or an N2 that follows another N2 within 30 days.
+* A monthly norm missed (PvE §10.1.3 "Afwijkingen worden in de maandelijkse SLR verklaard en
+  voorzien van concrete verbeteracties met eigenaar en datum") is an escalation of its own: N2
+  ("herhaling/structureel probleem": a month's share is many tickets), N3 when the same norm was
+  missed the month before too (§2.4.3 A N3 "(dreigende) contractbreuk": the contract's monthly
+  measurement failing again).
+
+An escalation is a record with a life cycle (§2.4.3 B): the rules open it with a proposed level
+(step 1, "signalering & registratie"); regie (the ICT Service Manager) assigns the level, confirming
+or changing it with a reason ("wijst het niveau toe"); the supplier records the cause and the
+corrective action with owner and date (steps 2-3, "herstelacties, termijnen en eigenaarschap");
+open N2/N3 escalations are brought up weekly (step 4, "Bij N2/N3: minimaal wekelijkse interne
+update"); regie closes it with an evaluation (step 5, "evaluatie op oplossingskwaliteit, snelheid
+en samenwerking"). ``STEPS`` says in which states each step may be taken; each level's start term
+in working days is ``START_WORKING_DAYS`` (§2.4.3 A "Doorlooptijd start").
 """
 
 from __future__ import annotations
@@ -27,9 +41,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sla.calendar import ONE_US, merge_pauses_us
 from sla.fold import Clock, TicketClocks, clock_rule
+from sla.kpi import KpiReport
+from sla.policy import Policy
 
 UPDATE = "update"  # the norm name of the reporter's status updates
 WAIT = "wait"  # the norm name of a wait on a third party
@@ -42,13 +59,57 @@ class NoticeKind(enum.Enum):
 
 
 class Escalation(enum.Enum):
-    """Why a breach gets its level (``bot.regie`` words it)."""
+    """Why an escalation gets its level (``dialogs.texts.ESCALATION_WHY`` words it)."""
 
     SINGLE = "single"
     REPEATED_NORM = "repeated_norm"
     BROAD = "broad"
     CRITICAL = "critical"
     REPEATED_N2 = "repeated_n2"
+    NORM_MISSED = "norm_missed"
+    NORM_MISSED_AGAIN = "norm_missed_again"
+
+
+class Level(enum.StrEnum):
+    """PvE §2.4.3 A: operationeel, tactisch, strategisch."""
+
+    N1 = "N1"
+    N2 = "N2"
+    N3 = "N3"
+
+
+# §2.4.3 A "Doorlooptijd start": N1 within 1 working day, N2 consultation within 3, N3 within 5.
+START_WORKING_DAYS = {Level.N1: 1, Level.N2: 3, Level.N3: 5}
+# §2.4.3 B4: "Bij N2/N3: minimaal wekelijkse interne update".
+REMINDED_WEEKLY = frozenset({Level.N2, Level.N3})
+
+
+class Trigger(enum.StrEnum):
+    BREACH = "breach"  # a deadline of one ticket passed (a breach notice)
+    NORM_MISSED = "norm_missed"  # a month's share missed its norm
+
+
+class State(enum.StrEnum):
+    OPEN = "open"  # opened by the rules with a proposed level; regie has not assigned it yet
+    ASSIGNED = "assigned"  # regie confirmed or changed the level
+    CLOSED = "closed"  # regie closed it with an evaluation
+
+
+class Step(enum.StrEnum):
+    ASSIGN = "assign"  # regie confirms or changes the level, with a reason
+    ACTION = "action"  # the supplier records cause and corrective action (owner, date)
+    CLOSE = "close"  # regie closes it with an evaluation
+
+
+# Which step may be taken in which state. Regie may assign again (a level can change as things
+# develop) and close without assigning first (closing is the strongest assignment); the supplier
+# may correct its cause and action until the escalation is closed.
+STEPS: dict[Step, frozenset[State]] = {
+    Step.ASSIGN: frozenset({State.OPEN, State.ASSIGNED}),
+    Step.ACTION: frozenset({State.OPEN, State.ASSIGNED}),
+    Step.CLOSE: frozenset({State.OPEN, State.ASSIGNED}),
+}
+AFTER_STEP = {Step.ASSIGN: State.ASSIGNED, Step.CLOSE: State.CLOSED}  # ACTION leaves the state
 
 
 @dataclass(frozen=True)
@@ -126,10 +187,10 @@ def due_notices(ticket: TicketClocks) -> list[Due]:
     return result
 
 
-def escalation_level(*, same_norm_before: int, broad: bool, critical: bool, n2_before: int) -> tuple[str, tuple[Escalation, ...]]:
+def escalation_level(*, same_norm_before: int, broad: bool, critical: bool, n2_before: int) -> tuple[Level, tuple[Escalation, ...]]:
     """(level, why) for a breach, PvE §2.4.3 (see the module docstring)."""
     if critical:
-        return "N3", (Escalation.CRITICAL,)
+        return Level.N3, (Escalation.CRITICAL,)
     reasons = []
     if same_norm_before:
         reasons.append(Escalation.REPEATED_NORM)
@@ -137,6 +198,49 @@ def escalation_level(*, same_norm_before: int, broad: bool, critical: bool, n2_b
         reasons.append(Escalation.BROAD)
     if reasons:
         if n2_before:
-            return "N3", (Escalation.REPEATED_N2, *reasons)
-        return "N2", tuple(reasons)
-    return "N1", (Escalation.SINGLE,)
+            return Level.N3, (Escalation.REPEATED_N2, *reasons)
+        return Level.N2, tuple(reasons)
+    return Level.N1, (Escalation.SINGLE,)
+
+
+def norm_level(*, missed_month_before: bool) -> tuple[Level, tuple[Escalation, ...]]:
+    """(level, why) for a monthly norm missed: structural (N2), or again after last month (N3)."""
+    if missed_month_before:
+        return Level.N3, (Escalation.NORM_MISSED_AGAIN,)
+    return Level.N2, (Escalation.NORM_MISSED,)
+
+
+def start_by(policy: Policy, level: Level, opened: datetime) -> datetime:
+    """When the escalation must have started: ``START_WORKING_DAYS`` working days after it opened."""
+    return policy.working_calendar.add(opened, policy.working_day * START_WORKING_DAYS[level])
+
+
+def may(step: Step, state: State) -> bool:
+    return state in STEPS[step]
+
+
+class MissedNorm(NamedTuple):
+    """One norm a period's figures missed: ``name`` is ``{priority}:{clock}`` or a figure's name."""
+
+    name: str
+    priority: str | None
+    figure: str  # a clock name, or kept_informed, first_time_fix, single_owner, csat, backlog, ...
+
+
+def missed_norms(report: KpiReport) -> list[MissedNorm]:
+    """Every norm the period's figures missed (each verdict exactly as ``sla.kpi`` decided it)."""
+    missed = [
+        MissedNorm(f"{p.priority}:{name}", p.priority, name)
+        for p in report.priorities for name, share in p.clocks.items() if share.met is False
+    ]
+    missed += [MissedNorm(name, None, name) for name, share in report.clocks.items() if share.met is False]
+    shares = {
+        "kept_informed": report.kept_informed, "major_incident_updates": report.major_incident_updates,
+        "first_time_fix": report.first_time_fix, "single_owner": report.single_owner,
+    }
+    missed += [MissedNorm(name, None, name) for name, share in shares.items() if share is not None and share.met is False]
+    if report.csat.average_met is False or report.csat.share_met is False:
+        missed.append(MissedNorm("csat", None, "csat"))
+    if not report.backlog.within_limits:
+        missed.append(MissedNorm("backlog", None, "backlog"))
+    return missed

@@ -277,7 +277,7 @@ class TicketClocks(NamedTuple):
     single_owner: bool | None  # None while open
     could_work: str | None  # the intake answer ("nee", "omweg", "ja"), None when not asked
     productive_us: int | None
-    csat: tuple[int, int] | None  # (at, score) of the reporter's last score
+    csat: tuple[int, int, str | None] | None  # (at, score, remark) of the reporter's last score
     channel: str  # how the report came in: REPORTED's channel, "teams" when it names none
     recorded: Recorded  # what the servicedesk recorded on the card
 
@@ -535,7 +535,7 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
     line = FIRST_LINE
     owner: str | None = None
     owned = False
-    csat: tuple[int, int] | None = None
+    csat: tuple[int, int, str | None] | None = None
     linked: list[str] = []
     spans: list[tuple[int, int | None]] = []
 
@@ -573,7 +573,7 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
             if productive is None:
                 productive = at
         elif kind == CSAT:
-            csat = (at, int(edata["score"]))
+            csat = (at, int(edata["score"]), edata.get("remark") or None)
         elif kind == HOLDING_SENT:
             marks.append((at, _HOLDING, None))
         elif kind == CALL_REGISTERED:

@@ -30,6 +30,12 @@ Which tickets count where
   ``max_count``.
 * **Channels**: tickets reported in the period per channel (REPORTED's ``channel``; missing means
   Teams), so a report that also counts phone, e-mail and portal incidents says how many.
+* **CSAT distribution and remarks**: the same scores per value 1..10, and the remarks given with
+  them (a person's words: shown only through ``dialogs.plain`` or a template's autoescaping).
+* **Waits per third party**: the waits that began in the period, per party as the agent named it.
+* **Ticket lists** for the monthly report: P1 tickets (P1-uplift included) and security incidents
+  reported in the period, and major incidents reported in it or whose RCA fell due in it, each
+  with the state of its clocks as the fold decided it.
 * **Breaches**: every breached clock counted above, each with its cause (``sla.fold``'s CAUSE_*),
   and every run of promised updates that passed without one (the first moment in the period, and
   how many moments of the run fell in it). The bot's own holding messages and the waits on third
@@ -178,7 +184,8 @@ class BacklogFigure:
 
 @dataclass(frozen=True)
 class CsatFigure:
-    """The reporters' last scores: the average (PvE §10.4) and the share of 7 or more (annex O3)."""
+    """The reporters' last scores: the average (PvE §10.4) and the share of 7 or more (annex O3),
+    how many gave each score (1..10), and the remarks given with a score."""
 
     responses: int
     score_total: int
@@ -186,6 +193,8 @@ class CsatFigure:
     average_norm: Fraction | None
     share_norm: Fraction | None
     source: str = ""
+    scores: tuple[int, ...] = (0,) * 10  # scores[n - 1]: how many gave n
+    remarks: tuple[tuple[int, str], ...] = ()  # (score, remark), in the order given
 
     @property
     def average(self) -> float | None:
@@ -215,6 +224,27 @@ class CsatFigure:
             "share_7_or_more_percent": self.share_7_or_more_percent,
             "share_norm_percent": None if self.share_norm is None else float(self.share_norm),
             "share_met": self.share_met, "source": self.source,
+            "scores": {str(n): count for n, count in enumerate(self.scores, start=1)},
+            "remarks": [{"score": score, "remark": remark} for score, remark in self.remarks],
+        }
+
+
+class TicketLine(NamedTuple):
+    """One ticket in a list of the monthly report: when, and how each of its clocks stands."""
+
+    ticket: str | None
+    priority: str
+    uplift: bool
+    reported: datetime
+    resolved: datetime | None
+    clocks: dict[str, str]  # clock name -> ClockState value, for the clocks the ticket has
+    data_breach: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ticket": self.ticket, "priority": self.priority, "uplift": self.uplift,
+            "reported": self.reported.isoformat(), "resolved": self.resolved.isoformat() if self.resolved else None,
+            "clocks": dict(self.clocks), "data_breach": self.data_breach,
         }
 
 
@@ -292,6 +322,10 @@ class KpiReport:
     uplifts: tuple[Uplift, ...]
     breaches: tuple[Breach, ...]
     channels: dict[str, int] = field(default_factory=dict)  # reported in the period, per channel
+    waits_by_party: dict[str, Waits] = field(default_factory=dict)  # the same waits, per third party
+    p1_tickets: tuple[TicketLine, ...] = ()
+    security_incidents: tuple[TicketLine, ...] = ()
+    major_incidents: tuple[TicketLine, ...] = ()
 
     def priority(self, name: str) -> PriorityKpis:
         return next(p for p in self.priorities if p.priority == name)
@@ -321,6 +355,10 @@ class KpiReport:
             "uplifts": [u.to_dict() for u in self.uplifts],
             "breaches": [b.to_dict() for b in self.breaches],
             "channels": dict(sorted(self.channels.items())),
+            "waits_by_party": {party: waits.to_dict() for party, waits in sorted(self.waits_by_party.items())},
+            "p1_tickets": [t.to_dict() for t in self.p1_tickets],
+            "security_incidents": [t.to_dict() for t in self.security_incidents],
+            "major_incidents": [t.to_dict() for t in self.major_incidents],
         }
 
 
@@ -350,8 +388,14 @@ class _Run:
     backlog_open: int = 0
     backlog_old: int = 0
     csat: list[int] = field(default_factory=lambda: [0, 0, 0])
+    csat_scores: list[int] = field(default_factory=lambda: [0] * 10)
+    csat_remarks: list[tuple[int, int, str]] = field(default_factory=list)  # (at, score, remark)
     holding: int = 0
     waits: list[int] = field(default_factory=lambda: [0, 0, 0])
+    parties: dict[str, list[int]] = field(default_factory=dict)
+    p1: list[TicketLine] = field(default_factory=list)
+    security: list[TicketLine] = field(default_factory=list)
+    major: list[TicketLine] = field(default_factory=list)
     uplifts: list[Uplift] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
     channels: dict[str, int] = field(default_factory=dict)
@@ -368,11 +412,20 @@ class _Run:
         if tally is None:
             raise ValueError(f"ticket {ticket.ticket or '?'}: priority {ticket.priority!r} not in policy {self.policy.name}")
         tz = self.policy.tz
-        if start <= ticket.opened_us < end:
+        reported_in = start <= ticket.opened_us < end
+        if reported_in:
             tally.reported += 1
             self.channels[ticket.channel] = self.channels.get(ticket.channel, 0) + 1
             if ticket.uplift:
                 self.uplifts.append(Uplift(ticket.ticket, ticket.opened, ticket.motivation))
+            if ticket.priority == "P1":
+                self.p1.append(_line(ticket))
+            if ticket.security_incident:
+                self.security.append(_line(ticket))
+        if ticket.major_incident:
+            rca = ticket.clocks.get(RCA)
+            if reported_in or (rca is not None and rca.due_us is not None and start <= rca.due_us < end):
+                self.major.append(_line(ticket))
 
         for name, clock in ticket.clocks.items():
             due = clock.due_us
@@ -403,9 +456,12 @@ class _Run:
             self.holding += bisect_left(holding, end) - bisect_left(holding, start)
         for wait in ticket.waits:
             if start <= wait.start_us < end:
-                self.waits[0] += 1
-                self.waits[1] += (wait.end_us if wait.end_us is not None else now) - wait.start_us
-                self.waits[2] += wait.exceeded
+                waited = (wait.end_us if wait.end_us is not None else now) - wait.start_us
+                party = self.parties.setdefault((wait.party or "").strip() or "?", [0, 0, 0])
+                for counts in (self.waits, party):
+                    counts[0] += 1
+                    counts[1] += waited
+                    counts[2] += wait.exceeded
 
         resolved = ticket.resolved_us
         if resolved is not None and start <= resolved < end:
@@ -436,10 +492,14 @@ class _Run:
                 self.backlog_old += 1
 
         if ticket.csat is not None and start <= ticket.csat[0] < end:
-            score = ticket.csat[1]
+            at, score, remark = ticket.csat
             self.csat[0] += 1
             self.csat[1] += score
             self.csat[2] += score >= 7
+            if 1 <= score <= 10:
+                self.csat_scores[score - 1] += 1
+            if remark:
+                self.csat_remarks.append((at, score, remark))
 
     def report(self, start: datetime, end: datetime, now: datetime) -> KpiReport:
         policy = self.policy
@@ -493,7 +553,8 @@ class _Run:
             ),
             csat=CsatFigure(
                 self.csat[0], self.csat[1], self.csat[2], norms.get("csat_average"), norms.get("csat_share_7_or_more"),
-                sources.get("csat", ""),
+                sources.get("csat", ""), tuple(self.csat_scores),
+                tuple((score, remark) for _, score, remark in sorted(self.csat_remarks, key=lambda r: r[0])),
             ),
             kept_informed=share("kept_informed"),
             major_incident_updates=major if policy.major_incident_cadence is not None or major.counted else None,
@@ -504,7 +565,18 @@ class _Run:
             uplifts=tuple(sorted(self.uplifts, key=lambda u: u.reported)),
             breaches=tuple(sorted(self.breaches, key=attrgetter("due_us"))),  # ties: in ticket order
             channels=dict(self.channels),
+            waits_by_party={party: Waits(*counts, sources.get("wait", "")) for party, counts in self.parties.items()},
+            p1_tickets=tuple(sorted(self.p1, key=attrgetter("reported"))),
+            security_incidents=tuple(sorted(self.security, key=attrgetter("reported"))),
+            major_incidents=tuple(sorted(self.major, key=attrgetter("reported"))),
         )
+
+
+def _line(ticket: TicketClocks) -> TicketLine:
+    return TicketLine(
+        ticket.ticket, ticket.priority, ticket.uplift, ticket.opened, ticket.at(ticket.resolved_us),
+        {name: clock.state.value for name, clock in ticket.clocks.items()}, ticket.data_breach,
+    )
 
 
 def compute_kpis(

@@ -61,6 +61,10 @@ SOURCE_KEYS = CLOCK_NAMES + (
     "update", "major_incident_updates", "kept_informed", "first_time_fix", "single_owner", "csat", "backlog",
     "mttr", "mttp", "wait",
 )
+# What [agenda] may name: the requirements the monthly SLR lists (annex "Legenda KPI-tabellen").
+AGENDA_KEYS = SOURCE_KEYS + ("escalations", "security", "improvement_actions", "xla")
+AGENDA_ALWAYS = "altijd"  # annex: "Komt standaard terug op de agenda, ongeacht de score"
+AGENDA_DEVIATION = "afwijking"  # annex: "Alleen bij afwijking: komt op agenda wanneer score onder norm valt"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Years scanned to learn which holiday names the package knows, to reject typos in a policy.
 _NAME_SCAN_YEARS = range(2020, 2041)
@@ -169,6 +173,19 @@ class BacklogLimits:
     max_count: int
 
 
+@dataclass(frozen=True)
+class AgendaItem:
+    """One requirement in the monthly SLR's list (policy table ``[agenda]``).
+
+    ``agenda`` is AGENDA_ALWAYS or AGENDA_DEVIATION; ``minimum`` the priorities for which it is a
+    minimum requirement (annex "Min. eis: Ja", pass/fail), all of them for a figure without one."""
+
+    key: str
+    agenda: str
+    minimum: frozenset[str]
+    section: str
+
+
 @dataclass(frozen=True, eq=False)
 class Policy:
     """One version of a loaded, validated policy with its two calendars ready for use.
@@ -203,6 +220,9 @@ class Policy:
     effective_from: date | None = None
     # sha256 of this version's text as read, so a version that was in force cannot change unseen.
     digest: str = ""
+    # The monthly SLR's list of requirements, in the file's order (``[agenda]``). Not part of the
+    # digest: it says what comes on the agenda, it changes no figure.
+    agenda: tuple[AgendaItem, ...] = ()
     # Every version of the file, oldest first, with the UTC microsecond it takes effect (set once
     # by the loader; see ``in_force``).
     versions: tuple[tuple[int, "Policy"], ...] = field(default=(), repr=False)
@@ -458,7 +478,7 @@ class _Reader:
                     "pause.stops", f"cannot pause {clock_name!r}; use {', '.join(PAUSABLE_CLOCKS)}"
                 )
         # The numbers of this version, wherever in the file it stands (top level or [[earlier]]).
-        body = {key: value for key, value in raw.items() if key not in ("earlier", "name", "description", "timezone")}
+        body = {key: value for key, value in raw.items() if key not in ("earlier", "name", "description", "timezone", "agenda")}
         canonical = json.dumps({"name": name, "timezone": tz.key, "version": body}, sort_keys=True, default=str)
         return Policy(
             name=name,
@@ -480,6 +500,7 @@ class _Reader:
             sources=reader.sources(raw),
             effective_from=effective,
             digest=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+            agenda=reader.agenda(raw),
         )
 
     def effective_from(self, raw: Mapping) -> date | None:
@@ -511,6 +532,27 @@ class _Reader:
                 raise self.fail(f"norms.{key}", f"unknown norm; use {', '.join(TICKET_NORMS)}")
             result[key] = self.fraction(table, key, f"norms.{key}", high=10 if key == "csat_average" else 100)
         return result
+
+    def agenda(self, raw: Mapping) -> tuple[AgendaItem, ...]:
+        table = self.table(raw, "agenda", "agenda", required=False)
+        items = []
+        for key in table:
+            path = f"agenda.{key}"
+            if key not in AGENDA_KEYS:
+                raise self.fail(path, f"unknown requirement; use {', '.join(AGENDA_KEYS)}")
+            entry = self.table(table, key, path)
+            agenda = self.string(entry, "agenda", f"{path}.agenda")
+            if agenda not in (AGENDA_ALWAYS, AGENDA_DEVIATION):
+                raise self.fail(f"{path}.agenda", f"expected {AGENDA_ALWAYS!r} or {AGENDA_DEVIATION!r}, got {agenda!r}")
+            minimum = entry.get("minimum", False)
+            if minimum is True:
+                minimum = list(PRIORITIES)
+            elif minimum is False:
+                minimum = []
+            if not isinstance(minimum, list) or not set(minimum) <= set(PRIORITIES):
+                raise self.fail(f"{path}.minimum", "expected true, false or a list of priorities such as [\"P1\", \"P2\"]")
+            items.append(AgendaItem(key, agenda, frozenset(minimum), self.string(entry, "section", f"{path}.section", "")))
+        return tuple(items)
 
     def sources(self, raw: Mapping) -> dict[str, str]:
         table = self.table(raw, "sources", "sources", required=False)

@@ -9,7 +9,9 @@ UTC and always come back timezone-aware (``UtcDateTime``), on SQLite as on Postg
 - ``ticket_events``: the append-only history; the source of truth for deadlines and KPIs.
 - ``conversation_refs``: where the bot can reach a user (personal chat) or a channel role
   (servicedesk, regie, overleg) proactively.
-- ``card_refs``: which posted message shows a ticket's card, so it can be updated in place.
+- ``card_refs``: which posted message shows a ticket's card (or an escalation's), so it can be
+  updated in place.
+- ``escalations``: regie's escalations (PvE §2.4.3) with their level, cause, action and evaluation.
 - ``outbox``: every outbound message, written in the same transaction as the change that causes it.
 - ``job_runs``: one row per (job, period) so a periodic job runs once, whatever the replica count.
 - ``bot_state``: the dialog state documents with an eTag for optimistic concurrency.
@@ -148,16 +150,67 @@ class ConversationRef(Base):
 
 
 class CardRef(Base):
+    """Where a card was posted, per channel role: a ticket's card (``ticket_id``) or an
+    escalation's (``escalation_id``; then ``ticket_id`` is empty: one ticket can have several)."""
+
     __tablename__ = "card_refs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(20))  # "servicedesk"
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True)
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), nullable=True)
+    role: Mapped[str] = mapped_column(String(20))  # "servicedesk", "regie"
     conversation_id: Mapped[str] = mapped_column(String(300))
     activity_id: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime]
 
-    __table_args__ = (UniqueConstraint("ticket_id", "role", name="uq_card_refs_ticket_role"),)
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "role", name="uq_card_refs_ticket_role"),
+        UniqueConstraint("escalation_id", "role", name="uq_card_refs_escalation_role"),
+    )
+
+
+class EscalationRow(Base):
+    """One escalation (PvE §2.4.3): opened once by its ``key`` (the rules of ``sla.escalation``),
+    then moved by regie and the supplier from its cards (``storage.escalations``). States, levels
+    and triggers are the enums of ``sla.escalation``."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # "Exactly once": a breach's key is its notice's (storage.notices), a missed norm's
+    # "norm:{month}:{norm}". Of two replicas opening the same one, one insert wins.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    trigger: Mapped[str] = mapped_column(String(20))  # sla.escalation.Trigger
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    norm: Mapped[str] = mapped_column(String(40))  # "P2:resolution", "P1:update", "csat", ...
+    period: Mapped[str | None] = mapped_column(String(10), nullable=True)  # a missed norm's month
+    due: Mapped[datetime | None] = mapped_column(nullable=True)  # the deadline a breach concerns
+    figures: Mapped[dict[str, Any]] = mapped_column(default=dict)  # a missed norm's share and norm
+    proposed_level: Mapped[str] = mapped_column(String(2))  # sla.escalation.Level
+    level: Mapped[str] = mapped_column(String(2))
+    reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"why": [Escalation values]}
+    state: Mapped[str] = mapped_column(String(12))  # sla.escalation.State
+    opened_at: Mapped[datetime]
+    start_by: Mapped[datetime]
+    level_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    level_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    level_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    level_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    cause: Mapped[str | None] = mapped_column(Text, nullable=True)
+    action: Mapped[str | None] = mapped_column(Text, nullable=True)
+    action_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    action_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    action_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    action_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    action_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    evaluation: Mapped[str | None] = mapped_column(Text, nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    closed_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Bumped on every step; a card drawn at an older version is stale (as a ticket's).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (Index("ix_escalations_state_level", "state", "level"), Index("ix_escalations_opened", "opened_at"))
 
 
 class OutboxMessage(Base):

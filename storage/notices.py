@@ -7,8 +7,9 @@ a priority change, or a breach already overtook a warning) is recorded with a ``
 so it is neither sent now nor later.
 
 Keys: ``ticket:{id}:{priority}:{clock}:{kind}`` for warnings and breaches (one per clock and
-priority: a priority change brings the new priority's clocks), ``ticket:{id}:{priority}:{clock}:escalation``
-for the escalation level that came with a breach, ``ticket:{id}:piket`` for the on-call alert. A
+priority: a priority change brings the new priority's clocks), ``ticket:{id}:piket`` for the on-call
+alert. The escalation a breach opens (``storage.escalations``) is keyed
+``ticket:{id}:{priority}:{clock}:escalation``. A
 missed update and a long wait can happen more than once: ``{clock}@{moment}`` in their keys.
 The ``clock`` column holds the norm as ``{priority}:{clock}`` ("P2:resolution") so repeated
 breaches of the same norm can be counted for the escalation level.
@@ -79,13 +80,6 @@ async def breaches_since(session: AsyncSession, *, norm_name: str | None = None,
         query = query.where(Notice.clock == norm_name)
     if exclude_ticket is not None:
         query = query.where(Notice.ticket_id != exclude_ticket)
-    return int((await session.execute(query)).scalar_one())
-
-
-async def escalations_since(session: AsyncSession, *, level: str, since: datetime, norm_name: str | None = None) -> int:
-    query = select(func.count(Notice.id)).where(Notice.kind == ESCALATION, Notice.level == level, Notice.at >= since)
-    if norm_name is not None:
-        query = query.where(Notice.clock == norm_name)
     return int((await session.execute(query)).scalar_one())
 
 

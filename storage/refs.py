@@ -58,6 +58,13 @@ _SAVE_CARD_REF = insert_or_update(
     CardRef.__table__, ("ticket_id", "role", "conversation_id", "activity_id", "created_at"), ("ticket_id", "role"),
     keep=("created_at",),
 )
+_ESCALATION_CARD_REF_OF = select(CardRef).where(
+    CardRef.escalation_id == bindparam("card_escalation_id"), CardRef.role == bindparam("card_role")
+)
+_SAVE_ESCALATION_CARD_REF = insert_or_update(
+    CardRef.__table__, ("escalation_id", "role", "conversation_id", "activity_id", "created_at"), ("escalation_id", "role"),
+    keep=("created_at",),
+)
 
 
 async def get_reference(session: AsyncSession, *, kind: str, key: str) -> ConversationRef | None:
@@ -73,14 +80,23 @@ async def deactivate(session: AsyncSession, *, kind: str, key: str, now: datetim
 
 
 async def save_card_ref(
-    session: AsyncSession, *, ticket_id: int, role: str, conversation_id: str, activity_id: str, now: datetime
+    session: AsyncSession, *, ticket_id: int | None = None, escalation_id: int | None = None, role: str,
+    conversation_id: str, activity_id: str, now: datetime,
 ) -> None:
-    """Where the ticket's card for ``role`` was posted (a card posted again replaces the old place)."""
-    await session.execute(
-        _SAVE_CARD_REF,
-        {"ticket_id": ticket_id, "role": role, "conversation_id": conversation_id, "activity_id": activity_id, "created_at": now},
-    )
+    """Where the card of a ticket, or of an escalation, for ``role`` was posted (a card posted
+    again replaces the old place)."""
+    place = {"role": role, "conversation_id": conversation_id, "activity_id": activity_id, "created_at": now}
+    if escalation_id is not None:
+        await session.execute(_SAVE_ESCALATION_CARD_REF, {"escalation_id": escalation_id, **place})
+    else:
+        await session.execute(_SAVE_CARD_REF, {"ticket_id": ticket_id, **place})
 
 
-async def get_card_ref(session: AsyncSession, *, ticket_id: int, role: str) -> CardRef | None:
+async def get_card_ref(
+    session: AsyncSession, *, ticket_id: int | None = None, escalation_id: int | None = None, role: str
+) -> CardRef | None:
+    if escalation_id is not None:
+        return (
+            await session.execute(_ESCALATION_CARD_REF_OF, {"card_escalation_id": escalation_id, "card_role": role})
+        ).scalar_one_or_none()
     return (await session.execute(_CARD_REF_OF, {"card_ticket_id": ticket_id, "card_role": role})).scalar_one_or_none()

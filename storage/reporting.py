@@ -110,17 +110,37 @@ def summary_payload(policy: Policy, *, period: Period, current: KpiReport, previ
     }
 
 
-async def report_with_previous(
-    session: AsyncSession, *, policy: Policy, period: Period, now: datetime
-) -> dict[str, Any]:
-    """The figures of a period and of the one before it (for trends), as JSON-safe dicts.
+def quarter_period(label: str, policy: Policy) -> Period:
+    match = re.fullmatch(r"(\d{4})-Q([1-4])", label.strip().upper())
+    if not match:
+        raise PeriodError(f"quarter must look like 2026-Q4, got {label!r}")
+    year, quarter = int(match.group(1)), int(match.group(2))
+    first = date(year, 3 * quarter - 2, 1)
+    following = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+    return Period(label=f"{year}-Q{quarter}", start=_local_midnight(first, policy), end=_local_midnight(following, policy))
+
+
+def months_back(period: Period, policy: Policy, count: int) -> list[Period]:
+    """``period`` and the ``count - 1`` months before it, oldest first (a trend's months)."""
+    months = [period]
+    while len(months) < count:
+        months.insert(0, months[0].previous(policy))
+    return months
+
+
+async def period_reports(session: AsyncSession, *, policy: Policy, periods: list[Period], now: datetime) -> list[KpiReport]:
+    """The figures of several periods, each ticket folded once (``sla.kpi.compute_periods``).
 
     Refuses (``PolicyChanged``) when a policy version that was in force changed since.
     """
     await check_and_record(session, policy=policy, now=now)
-    before = period.previous(policy)
-    histories = await ticket_histories(session, start=before.start, end=period.end)
-    current, previous = compute_periods(
-        policy, histories, periods=[(period.start, period.end), (before.start, before.end)], now=now
-    )
+    histories = await ticket_histories(session, start=min(p.start for p in periods), end=max(p.end for p in periods))
+    return compute_periods(policy, histories, periods=[(p.start, p.end) for p in periods], now=now)
+
+
+async def report_with_previous(
+    session: AsyncSession, *, policy: Policy, period: Period, now: datetime
+) -> dict[str, Any]:
+    """The figures of a period and of the one before it (for trends), as JSON-safe dicts."""
+    current, previous = await period_reports(session, policy=policy, periods=[period, period.previous(policy)], now=now)
     return summary_payload(policy, period=period, current=current, previous=previous)

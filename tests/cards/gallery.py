@@ -25,18 +25,18 @@ from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from bot import card_actions, cards, feedback_cards, regie, summary
+from bot import card_actions, cards, escalation_cards, feedback_cards, summary
 from dialogs.feedback import answered_card
 from dialogs import addinfo, question, texts
 from dialogs.intake import IntakeDialog, UPLIFT_QUESTIONS, decision_of
 from sla import events as ev
 from sla.deadlines import deadlines_from_events
-from sla.escalation import escalation_level
+from sla.escalation import Level, State, Trigger, escalation_level, start_by
 from sla.fold import DATA_BREACH, fold
 from sla.events import TicketEvent
 from sla.kpi import compute_kpis
 from sla.policy import load_policy
-from storage.models import Ticket
+from storage.models import EscalationRow, Ticket
 from storage.reporting import summary_payload, week_period
 from storage.tickets import OPEN_STATUSES, ticket_label
 
@@ -58,6 +58,8 @@ BUILDERS = (
     "bot.cards.data_breach_card",
     "bot.cards.regie_major_card",
     "bot.summary.weekly_summary_card",
+    "bot.escalation_cards.escalation_card",
+    "bot.escalation_cards.reminder_card",
     "bot.summary.low_csat_card",
     "bot.feedback_cards.mttp_question_card",
     "bot.feedback_cards.csat_question_card",
@@ -354,6 +356,16 @@ def action_response_cards() -> list[Entry]:
     ]
 
 
+def sample_escalation(escalation_id: int, ticket: Ticket, clock: str, level: Level, reasons, *, due: datetime, opened: datetime) -> EscalationRow:
+    """A breach's escalation as the regie sweep opens it (storage.escalations.open_escalation)."""
+    return EscalationRow(
+        id=escalation_id, key=f"ticket:{ticket.id}:{ticket.priority}:{clock}:escalation", trigger=Trigger.BREACH.value,
+        ticket_id=ticket.id, norm=f"{ticket.priority}:{clock}", period=None, due=due, figures={}, proposed_level=level.value,
+        level=level.value, reasons={"why": [r.value for r in reasons]}, state=State.OPEN.value, opened_at=opened,
+        start_by=start_by(POLICY, level, opened), version=1,
+    )
+
+
 def regie_cards() -> list[Entry]:
     uplift = p1_uplift_new()
     outage = p1_outage_new()
@@ -381,6 +393,7 @@ def regie_cards() -> list[Entry]:
         216, [_reported(at(28, 9, 5), 216, OUTAGE), _ack(at(28, 9, 12), "Netwerkbeheer is onderweg naar de tweede verdieping.")],
         description=OUTAGE_TEXT, phone="020 555 0142", reporter=outage_reporter,
     )
+    escalated = []
     for level, ticket, clock, kwargs in (
         ("N1", p3, "resolution", dict(same_norm_before=0, broad=False, critical=False, n2_before=0)),
         ("N2", printer, "resolution", dict(same_norm_before=2, broad=True, critical=False, n2_before=0)),
@@ -390,12 +403,62 @@ def regie_cards() -> list[Entry]:
         now = due + timedelta(minutes=1)
         got, reasons = escalation_level(**kwargs)
         assert got == level, (level, got)
+        row = sample_escalation(len(escalated) + 1, ticket, clock, got, reasons, due=due, opened=now)
+        escalated.append((row, ticket))
         entries.append(Entry(
             f"regie-overschreden-{level.lower()}", "regie channel",
-            f"deadline passed, escalation level {level} ({regie.LEVELS[level]['name']})", "bot.cards.regie_notice_card",
-            cards.regie_notice_card(ticket, now=now, tz=TZ, kind="breach", clock=clock, priority=ticket.priority, due=due,
-                                    escalation=regie._escalation(POLICY, level, regie._why(reasons), now=now)),
+            f"deadline passed: an escalation at level {level} ({texts.ESCALATION_LEVELS[level]['name']}), regie assigns the level",
+            "bot.escalation_cards.escalation_card", escalation_cards.escalation_card(row, ticket, role="regie", now=now, tz=TZ),
         ))
+    n1, ticket = escalated[0]
+    entries.append(Entry(
+        "servicedesk-escalatie", "servicedesk channel", "the same escalation, where the supplier records cause and corrective action",
+        "bot.escalation_cards.escalation_card", escalation_cards.escalation_card(n1, ticket, role="servicedesk", now=n1.opened_at, tz=TZ),
+    ))
+    n2, ticket = escalated[1]
+    later = n2.opened_at + timedelta(days=1)
+    for name, value in dict(
+        state=State.ASSIGNED.value, level=Level.N3.value, level_by=AGENT[0], level_by_name="Rita de Regie",
+        level_reason="Derde keer deze maand dat printers op de tweede verdieping te laat worden opgelost.", level_at=later,
+        start_by=start_by(POLICY, Level.N3, n2.opened_at), version=3,
+        cause="Onderdeel niet op voorraad bij de printerleverancier.",
+        action="Voorraad toner en fusers op locatie aanleggen.", action_owner="Servicemanager MSP",
+        action_due=(later + timedelta(days=14)).date(), action_by=COLLEAGUE[0], action_by_name=COLLEAGUE[1], action_at=later,
+    ).items():
+        setattr(n2, name, value)
+    entries.append(Entry(
+        "regie-escalatie-vastgesteld", "regie and servicedesk channels",
+        "an escalation after regie raised its level (with the reason) and the supplier recorded cause and action",
+        "bot.escalation_cards.escalation_card", escalation_cards.escalation_card(n2, ticket, role="regie", now=later, tz=TZ),
+    ))
+    closed = sample_escalation(9, p3, "first_response", Level.N1, (reasons[0],), due=p3.first_response_due, opened=later)
+    for name, value in dict(
+        state=State.CLOSED.value, cause="Drukte na de storing van maandag.", action="Extra dienst op maandagochtend.",
+        action_owner="Teamleider servicedesk", action_due=later.date(), action_by_name=AGENT[1], evaluation=(
+            "Oorzaak helder, actie snel uitgevoerd; de samenwerking was goed."), closed_by_name="Rita de Regie", closed_at=later,
+    ).items():
+        setattr(closed, name, value)
+    entries.append(Entry(
+        "regie-escalatie-afgesloten", "regie and servicedesk channels", "an escalation regie closed with its evaluation",
+        "bot.escalation_cards.escalation_card", escalation_cards.escalation_card(closed, p3, role="regie", now=later, tz=TZ),
+    ))
+    missed = EscalationRow(
+        id=12, key="norm:2026-04:P2:resolution", trigger=Trigger.NORM_MISSED.value, ticket_id=None, norm="P2:resolution",
+        period="2026-04", due=None, figures={"result": "93,1% ✗ (norm 95%, 27/29)"}, proposed_level="N2", level="N2",
+        reasons={"why": ["norm_missed"]}, state=State.OPEN.value, opened_at=at(4, 9, 0, month=5),
+        start_by=start_by(POLICY, Level.N2, at(4, 9, 0, month=5)), version=1,
+    )
+    entries.append(Entry(
+        "regie-escalatie-maandnorm", "regie and servicedesk channels",
+        "the first working day of a month: a norm the month missed becomes an escalation (PvE §10.1.3)",
+        "bot.escalation_cards.escalation_card", escalation_cards.escalation_card(missed, None, role="regie", now=missed.opened_at, tz=TZ),
+    ))
+    entries.append(Entry(
+        "regie-escalaties-herinnering", "regie channel", "every week: the open N2/N3 escalations until regie closes them (PvE §2.4.3 B4)",
+        "bot.escalation_cards.reminder_card",
+        escalation_cards.reminder_card([(n2, escalated[1][1]), (escalated[2][0], escalated[2][1]), (missed, None)], week="2026-W20",
+                                       now=at(11, 9, 0, month=5), tz=TZ),
+    ))
     breach = sample_ticket(221, breach_events()[:1], description=BREACH_TEXT, phone="06 23456789", reporter=breach_reporter)
     entries.append(Entry("regie-datalek", "regie channel and the privacy officer(s)", "a data breach, at once: report to the AP within 72 hours",
                          "bot.cards.data_breach_card",

@@ -106,9 +106,20 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
         return "servicedesk-lage-tevredenheid"
     if "SLA-overzicht" in first:
         return "overleg-weekoverzicht"
-    if first.startswith("Overschreden"):
+    if first.startswith(("Overschreden", "Melder zonder nieuws", "Maandnorm niet gehaald")):
+        buttons = [str(d.get("verb")) for d in data]
+        if "Evaluatie" in texts:
+            return "regie-escalatie-afgesloten"
+        if "escalatie_actie" in buttons and "escalatie_niveau" not in buttons:
+            return "servicedesk-escalatie"
+        if first.startswith("Maandnorm"):
+            return "regie-escalatie-maandnorm"
+        if any(t.startswith("Niveau vastgesteld door") for t in texts):
+            return "regie-escalatie-vastgesteld"
         level = next((t.split()[1] for t in texts if t.startswith("Escalatie ")), "zonder-escalatie")
         return f"regie-overschreden-{level.lower()}"
+    if first.startswith("Open escalaties"):
+        return "regie-escalaties-herinnering"
     for title, name in REGIE_TITLES:
         if first.startswith(title):
             return name

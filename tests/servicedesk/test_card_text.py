@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import cards
+from bot import cards, escalation_cards
 from sla import events as ev
 from sla.events import TicketEvent
 from sla.policy import load_policy
-from storage.models import Ticket
+from storage.models import EscalationRow, Ticket
 from tests.servicedesk.desk import REGIE, card_of, click, new_ticket
 from tests.support.cards import assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
@@ -47,10 +47,11 @@ def assert_literal_only(card: dict, marker: str = "evil.example") -> None:
             raise AssertionError(f"unexpected link action {element}")
         for key, value in element.items():
             if isinstance(value, str) and marker in value:
-                # TextRun text and choice titles are plain text in Adaptive Cards (no markdown).
+                # TextRun text, choice titles and an input's value are plain text in Adaptive Cards.
                 is_run = element.get("type") == "TextRun" and key == "text"
                 is_choice = parent in ("choices",) and key == "title"
-                assert is_run or is_choice, element
+                is_input = str(element.get("type")).startswith("Input.") and key == "value"
+                assert is_run or is_choice or is_input, element
                 found = True
     assert found, "the description is shown"
 
@@ -100,13 +101,26 @@ def test_regie_and_piket_cards_are_valid_and_literal():
     ticket = _ticket()
     assert_literal_only(cards.regie_new_p1_card(ticket, now=NOW, tz=TZ))
     assert_literal_only(cards.regie_new_p1_card(ticket, now=NOW, tz=TZ, changed_from="P3", reason=EVIL, by="Karim"))
-    escalation = {"level": "N1", "name": "operationeel", "why": "x", "owner": "FB", "inform": "y", "start_by_text": "z", "action": "a"}
-    for kind in ("warning", "breach"):
-        card = cards.regie_notice_card(
-            ticket, now=NOW, tz=TZ, kind=kind, clock="resolution", priority="P1", due=NOW, escalation=escalation
-        )
+    for kind in ("warning", "wait_too_long"):
+        card = cards.regie_notice_card(ticket, now=NOW, tz=TZ, kind=kind, clock="resolution", priority="P1", due=NOW)
         assert_literal_only(card)
     assert_literal_only(cards.piket_alert_card(ticket, now=NOW, tz=TZ, contact="Piket 088"))
+
+
+def test_an_escalation_card_shows_what_regie_and_the_supplier_typed_literally():
+    ticket = _ticket()
+    ticket.public_title = EVIL
+    row = EscalationRow(
+        id=4, key="k", trigger="breach", ticket_id=ticket.id, norm="P1:resolution", due=NOW, figures={}, proposed_level="N1",
+        level="N3", reasons={"why": ["critical"]}, state="closed", opened_at=NOW, start_by=NOW, version=5,
+        level_by_name=EVIL, level_reason=EVIL, cause=EVIL, action=EVIL, action_owner=EVIL, action_due=NOW.date(),
+        action_by_name=EVIL, evaluation=EVIL, closed_by_name=EVIL,
+    )
+    for state in ("open", "closed"):
+        row.state = state
+        for role in ("regie", "servicedesk"):
+            assert_literal_only(escalation_cards.escalation_card(row, ticket, role=role, now=NOW, tz=TZ))
+    assert_literal_only(escalation_cards.reminder_card([(row, ticket)], week="2026-W18", now=NOW, tz=TZ))
 
 
 def test_time_left_in_words():

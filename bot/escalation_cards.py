@@ -1,0 +1,190 @@
+"""Cards of regie's escalations (PvE §2.4.3): the escalation itself, and the weekly reminder.
+
+The escalation's card is the breach notice: posted in the regie channel and in the servicedesk
+channel, drawn from the record (``storage.escalations``) each time it is sent, so both copies show
+the same state. Its buttons depend on the channel: regie assigns the level (with a reason) and
+closes with an evaluation; the servicedesk records cause and corrective action (owner, date).
+Who may press them is decided on the server (``bot.card_actions``), never by the card. What the
+supplier and regie typed is shown as ``TextRun``s (``dialogs.plain.run``): literally.
+
+The card names what the escalation is about by the ticket's subject (``texts.ticket_subject``):
+the public title the servicedesk set, or its category and priority, never the reporter's words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Sequence
+from zoneinfo import ZoneInfo
+
+from bot.cards import CARD_SCHEMA, CLOCK_LABELS, _choice_input, _show, _text_input, heading, labelled, subheading
+from dialogs import texts
+from dialogs.when import say_when
+from sla.escalation import Level, State, Trigger
+from storage.models import EscalationRow, Ticket
+from storage.tickets import ticket_label
+
+VERB_LEVEL = "escalatie_niveau"
+VERB_ACTION = "escalatie_actie"
+VERB_CLOSE = "escalatie_afsluiten"
+VERBS = (VERB_LEVEL, VERB_ACTION, VERB_CLOSE)
+
+IN_LEVEL = "escalatie_niveau_keuze"
+IN_LEVEL_REASON = "escalatie_niveau_reden"
+IN_CAUSE = "escalatie_oorzaak"
+IN_CORRECTIVE = "escalatie_herstelactie"
+IN_OWNER = "escalatie_eigenaar"
+IN_DUE = "escalatie_datum"
+IN_EVALUATION = "escalatie_evaluatie"
+
+# Which buttons each channel's copy shows (what the clicker may do is decided on the server).
+ROLE_VERBS = {"regie": (VERB_LEVEL, VERB_CLOSE), "servicedesk": (VERB_ACTION,)}
+
+
+def _execute(title: str, verb: str, row: EscalationRow, role: str) -> dict[str, Any]:
+    """Action.Execute with its Action.Submit fallback; the data names the escalation, the version
+    it was drawn at and the channel copy (for the fresh card's buttons), nothing that grants."""
+    data = {"escalatie": row.id, "versie": row.version, "rol": role}
+    return {
+        "type": "Action.Execute", "title": title, "verb": verb, "data": data, "associatedInputs": "auto",
+        "fallback": {"type": "Action.Submit", "title": title, "data": {"verb": verb, **data}, "associatedInputs": "auto"},
+    }
+
+
+def title_of(row: EscalationRow, ticket: Ticket | None) -> str:
+    if row.trigger == Trigger.NORM_MISSED.value:
+        return f"Maandnorm niet gehaald ({row.period}): {norm_label(row.norm)}"
+    priority, _, clock = row.norm.partition(":")
+    what = CLOCK_LABELS.get(clock, clock)
+    label = ticket_label(row.ticket_id) if row.ticket_id is not None else "?"
+    if clock == "update":
+        return f"Melder zonder nieuws: {label}, {what}"
+    return f"Overschreden: {label}, {what}"
+
+
+def norm_label(norm: str) -> str:
+    """ "P2 oplostermijn", "CSAT": a norm's name as people read it."""
+    priority, _, clock = norm.partition(":")
+    if not clock:
+        return texts.FIGURE_NAMES.get(priority, priority)
+    return f"{priority} {CLOCK_LABELS.get(clock, clock)}"
+
+
+def subject(ticket: Ticket | None) -> str:
+    if ticket is None:
+        return "-"
+    return texts.ticket_subject(public_title=ticket.public_title, category=ticket.category, priority=ticket.priority, uplift=ticket.uplift)
+
+
+def start_by_text(row: EscalationRow, tz: ZoneInfo) -> str:
+    days = {"N1": 1, "N2": 3, "N3": 5}.get(row.level, 0)
+    return f"{row.start_by.astimezone(tz):%d-%m-%Y %H:%M} ({days} werkdag{'en' if days > 1 else ''})"
+
+
+def escalation_card(row: EscalationRow, ticket: Ticket | None, *, role: str, now: datetime, tz: ZoneInfo) -> dict[str, Any]:
+    """The escalation as it stands, with the buttons for ``role``'s channel while it is open."""
+    level = texts.ESCALATION_LEVELS[row.level]
+    body: list[dict[str, Any]] = [heading(title_of(row, ticket))]
+    if ticket is not None:
+        body += [
+            labelled("Onderwerp", subject(ticket)),
+            labelled("Prioriteit", texts.UPLIFT_LABEL if ticket.uplift else texts.PRIORITY_LABELS.get(ticket.priority, ticket.priority)),
+        ]
+        if row.due is not None:
+            body.append(labelled("Termijn", f"was uiterlijk {say_when(row.due, now=now, tz=tz)}", attention=True))
+        body += [
+            labelled("Status melding", texts.STATUS_LABELS.get(ticket.status, ticket.status)),
+            labelled("Eigenaar melding", ticket.owner_name or "nog niemand"),
+        ]
+    figures = row.figures or {}
+    if figures.get("result"):
+        body.append(labelled("Resultaat", figures["result"], attention=True))
+    body.append(subheading(f"Escalatie {row.level} ({level['name']})"))
+    body.append(labelled("Stand", texts.ESCALATION_STATES[row.state]))
+    body.append(labelled("Waarom", texts.escalation_why((row.reasons or {}).get("why") or [])))
+    if row.level_by_name:
+        changed = f" (voorgesteld: {row.proposed_level})" if row.proposed_level != row.level else ""
+        body.append(labelled(f"Niveau vastgesteld door {row.level_by_name}{changed}", row.level_reason))
+    body += [
+        labelled("Actiehouder", level["owner"]),
+        labelled("Informeren", level["inform"]),
+        labelled("Start uiterlijk", start_by_text(row, tz), attention=row.state == State.OPEN.value and now > row.start_by),
+        labelled("Wat", level["action"]),
+        subheading(texts.ESCALATION_ACTION),
+    ]
+    if row.cause:
+        body += [
+            labelled("Oorzaak", row.cause),
+            labelled("Herstelactie", row.action),
+            labelled("Eigenaar", row.action_owner),
+            labelled("Klaar op", row.action_due.strftime("%d-%m-%Y") if row.action_due else "-",
+                     attention=row.state != State.CLOSED.value and row.action_due is not None and row.action_due < now.astimezone(tz).date()),
+            labelled("Vastgelegd door", row.action_by_name or "-"),
+        ]
+    else:
+        body.append(labelled("Oorzaak", texts.NO_CAUSE, attention=True))
+    if row.state == State.CLOSED.value:
+        body += [subheading("Evaluatie"), labelled(f"Afgesloten door {row.closed_by_name or 'regie'}", row.evaluation)]
+        return _card(body)
+    actions = [_form(verb, row, role, today=now.astimezone(tz).date()) for verb in ROLE_VERBS.get(role, ())]
+    return _card(body, actions)
+
+
+def _form(verb: str, row: EscalationRow, role: str, *, today: date) -> dict[str, Any]:
+    if verb == VERB_LEVEL:
+        choices = [(lv.value, f"{lv.value} ({texts.ESCALATION_LEVELS[lv.value]['name']})") for lv in Level]
+        return _show(texts.ESCALATION_ASSIGN, [
+            _choice_input(IN_LEVEL, texts.ESCALATION_ASSIGN_LEVEL, choices, value=row.level),
+            _text_input(IN_LEVEL_REASON, texts.ESCALATION_ASSIGN_REASON),
+        ], _execute(texts.ESCALATION_ASSIGN, verb, row, role))
+    if verb == VERB_ACTION:
+        due = {"type": "Input.Date", "id": IN_DUE, "label": texts.ESCALATION_DUE, "isRequired": True, "errorMessage": "Kies een datum."}
+        due["value"] = (row.action_due or today).isoformat()
+        cause = _text_input(IN_CAUSE, texts.ESCALATION_CAUSE)
+        corrective = _text_input(IN_CORRECTIVE, texts.ESCALATION_CORRECTIVE)
+        owner = _text_input(IN_OWNER, texts.ESCALATION_OWNER, multiline=False, max_length=200)
+        for element, value in ((cause, row.cause), (corrective, row.action), (owner, row.action_owner)):
+            if value:
+                element["value"] = value
+        return _show(texts.ESCALATION_ACTION, [cause, corrective, owner, due], _execute(texts.ESCALATION_SAVE, verb, row, role))
+    return _show(texts.ESCALATION_CLOSE, [_text_input(IN_EVALUATION, texts.ESCALATION_EVALUATION)],
+                 _execute(texts.ESCALATION_CLOSE, verb, row, role), secondary=True)
+
+
+def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def reminder_card(rows: Sequence[tuple[EscalationRow, Ticket | None]], *, week: str, now: datetime, tz: ZoneInfo) -> dict[str, Any]:
+    """PvE §2.4.3 B4: the open N2/N3 escalations, every week until regie closes them."""
+    body: list[dict[str, Any]] = [
+        heading(f"Open escalaties N2/N3, week {week}: {len(rows)}"),
+        {"type": "TextBlock", "wrap": True, "isSubtle": True,
+         "text": "Wekelijkse voortgang (PvE §2.4.3 B4). Sluit een escalatie af op haar eigen kaart, met een evaluatie."},
+    ]
+    for row, ticket in rows:
+        since = (now - row.opened_at).days
+        body.append(subheading(f"{row.level} · {title_of(row, ticket)}"))
+        if ticket is not None:
+            body.append(labelled("Onderwerp", subject(ticket)))
+        body.append(labelled("Open sinds", f"{row.opened_at.astimezone(tz):%d-%m-%Y} ({since} dagen)"))
+        body.append(labelled("Stand", texts.ESCALATION_STATES[row.state]))
+        if row.action:
+            due = row.action_due.strftime("%d-%m-%Y") if row.action_due else "-"
+            late = row.action_due is not None and row.action_due < now.astimezone(tz).date()
+            body.append(labelled("Herstelactie", f"{row.action} (eigenaar {row.action_owner}, klaar op {due})", attention=late))
+        else:
+            body.append(labelled("Herstelactie", texts.NO_CAUSE, attention=True))
+    return _card(body)
+
+
+def action_state(row: EscalationRow, today: date) -> str:
+    """An improvement action's state for the reports: "gereed" once its escalation is closed."""
+    if row.state == State.CLOSED.value:
+        return "gereed"
+    if row.action_due is not None and row.action_due < today:
+        return "te laat"
+    return "open"
