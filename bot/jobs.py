@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -17,19 +18,26 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.delivery import Delivery
 from bot.metrics import Metrics
 from bot.regie import notice_sweep
+from bot.report_links import ReportLinks
+from bot.summary import share_text
 from itsm.sync import ItsmSync
 from storage.privacy import purge
 from sla.clock import Clock
 from sla.policy import Policy
+from sla.escalation import Trigger, missed_norms, norm_level
+from storage import escalations
 from storage import jobs as job_claims
 from storage import outbox
 from storage.db import Database
-from storage.reporting import last_complete_week, report_with_previous
+from storage.reporting import last_complete_week, month_period, period_reports, report_with_previous, summary_payload
 from storage.updates import send_due_updates
 
 log = logging.getLogger("servicedesk.jobs")
 
 WEEKLY_SUMMARY = "weekly_summary"
+ESCALATION_REMINDER = "escalation_reminder"
+MONTHLY_REPORT = "monthly_report"
+MONTHLY_REPORT_HOUR = 9  # the first working day of the month at 09:00 (issue 17)
 PRIVACY_PURGE = "privacy_purge"
 SWEEP_BATCH = 1000
 
@@ -41,6 +49,7 @@ class JobOptions:
     piket_contact: str = ""
     piket_user_id: str = ""
     retention_days: int = 365
+    report_links: ReportLinks | None = None  # the monthly card's link to the full report, when set up
 
 
 class Jobs:
@@ -122,6 +131,84 @@ class Jobs:
         return True
 
 
+    async def escalation_reminder(self) -> bool:
+        """The open N2/N3 escalations to the regie channel, once per ISO week (PvE §2.4.3 B4)."""
+        now = self._clock.now()
+        year, week, _ = now.astimezone(self._policy.tz).isocalendar()
+        label = f"{year}-W{week:02d}"
+        async with self._db.sessions.begin() as session:
+            if not await job_claims.claim_period(session, job=ESCALATION_REMINDER, period=label, worker=self._worker, now=now):
+                return False
+            if await escalations.reminded(session):
+                await outbox.enqueue(
+                    session, dedup_key=f"{ESCALATION_REMINDER}:{label}", target=outbox.Target.channel("regie"),
+                    payload={"kind": escalations.REMINDER, "week": label}, now=now,
+                )
+        await self._delivery.drain()
+        return True
+
+    async def monthly_report(self) -> bool:
+        """On the first working day of a month from 09:00: last month's missed norms become
+        escalations, and regie gets the key figures with a link to the full report; once per month
+        whatever the replicas (and still that month after downtime)."""
+        now = self._clock.now()
+        if now < first_working_morning(self._policy, now):
+            return False
+        local = now.astimezone(self._policy.tz)
+        month = month_period(f"{local.year}-{local.month:02d}", self._policy).previous(self._policy)
+        async with self._db.sessions.begin() as session:
+            if not await job_claims.claim_period(session, job=MONTHLY_REPORT, period=month.label, worker=self._worker, now=now):
+                return False
+            before = month.previous(self._policy)
+            current, previous = await period_reports(session, policy=self._policy, periods=[month, before], now=now)
+            missed_before = {norm.name for norm in missed_norms(previous)}
+            figures = summary_payload(self._policy, period=month, current=current, previous=previous)
+            opened = 0
+            for norm in missed_norms(current):
+                level, reasons = norm_level(missed_month_before=norm.name in missed_before)
+                opened += await escalations.open_escalation(
+                    session, policy=self._policy, key=escalations.norm_key(month.label, norm.name), trigger=Trigger.NORM_MISSED,
+                    norm=norm.name, level=level, reasons=reasons, now=now, period=month.label,
+                    figures={"result": _result_text(figures["report"], norm)},
+                ) is not None
+            link = None
+            if self._options.report_links is not None:
+                link = self._options.report_links.url(month.label, expires=now + self._options.report_links.valid_for)
+            await outbox.enqueue(
+                session, dedup_key=f"{MONTHLY_REPORT}:{month.label}", target=outbox.Target.channel("regie"),
+                payload={"kind": MONTHLY_REPORT, **figures, "open_escalations": len(await escalations.reminded(session)),
+                         "norms_missed": opened, "link": link},
+                now=now,
+            )
+        log.info("monthly report %s queued (%d missed norm(s) escalated)", month.label, opened)
+        await self._delivery.drain()
+        return True
+
+
+def first_working_morning(policy: Policy, now: datetime) -> datetime:
+    """09:00 on the first working day of ``now``'s month (local time)."""
+    local = now.astimezone(policy.tz)
+    day = local.date().replace(day=1)
+    while policy.working_calendar.close_on(day) is None:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, MONTHLY_REPORT_HOUR, tzinfo=policy.tz)
+
+
+def _result_text(report: dict, norm) -> str:
+    """The missed figure as the cards show it ("93,1% ✗ (norm 95%, 27/29)")."""
+    if norm.priority is not None:
+        figure = next(p for p in report["priorities"] if p["priority"] == norm.priority)[norm.figure]
+        return share_text(figure)
+    if norm.figure in report.get("clocks", {}):
+        return share_text(report["clocks"][norm.figure])
+    if norm.figure == "csat":
+        return f"gemiddeld {report['csat']['average']}, {report['csat']['share_7_or_more_percent']}% een 7 of hoger"
+    if norm.figure == "backlog":
+        backlog = report["backlog"]
+        return f"{backlog['older_count']} van {backlog['open_count']} open ouder dan {backlog['age_working_days']} werkdagen"
+    return share_text(report[norm.figure])
+
+
 def schedule_itsm(scheduler: AsyncIOScheduler, sync: ItsmSync, *, poll_seconds: int, metrics: Metrics | None = None) -> None:
     """The supplier's ticket system: read its changes every ``poll_seconds``, send what waits for
     it every 15 s (new tickets and card changes are also sent right after their commit)."""
@@ -135,7 +222,9 @@ def build_scheduler(
     *, jobs: Jobs, policy: Policy, weekly_day: str, weekly_time: str, metrics: Metrics | None = None
 ) -> AsyncIOScheduler:
     """Every minute: status updates and regie notices; every 15 s: the outbox; daily at 03:30:
-    the privacy purge; weekly: the SLA summary. Each run is counted in ``metrics``.
+    the privacy purge; weekly: the SLA summary and regie's reminder of open N2/N3 escalations;
+    monthly (from 09:00 on the first working day): the missed norms' escalations and regie's card
+    of the month's report. Each run is counted in ``metrics``.
 
     No job is scheduled between 02:00 and 03:00 local time, where DST switches skip or repeat
     the hour (settings refuse such a weekly time).
@@ -156,12 +245,18 @@ def build_scheduler(
         misfire_grace_time=6 * 3600,
     )
     hour, minute = (int(p) for p in weekly_time.split(":"))
+    for name, job in ((WEEKLY_SUMMARY, jobs.weekly_summary), (ESCALATION_REMINDER, jobs.escalation_reminder)):
+        scheduler.add_job(
+            counted(name, job),
+            CronTrigger(day_of_week=weekly_day, hour=hour, minute=minute, timezone=policy.tz),
+            id=name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=6 * 3600,
+        )
+    # Every 10 minutes: it does nothing before the first working day's 09:00 and, claimed per
+    # month, nothing after the report went (so a report missed during downtime still goes).
     scheduler.add_job(
-        counted(WEEKLY_SUMMARY, jobs.weekly_summary),
-        CronTrigger(day_of_week=weekly_day, hour=hour, minute=minute, timezone=policy.tz),
-        id=WEEKLY_SUMMARY,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=6 * 3600,
+        counted(MONTHLY_REPORT, jobs.monthly_report), IntervalTrigger(minutes=10), id=MONTHLY_REPORT, **common
     )
     return scheduler

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import timedelta
 import uuid
 from typing import Annotated, Any, Literal, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.auth import AuthSettings
+from bot.report_links import ReportLinks
 from bot.service_urls import TEAMS_SERVICE_HOSTS
 from storage.db import default_database_url
 from storage.tickets import Lines
@@ -154,6 +156,11 @@ class Settings(BaseModel):
     otel_endpoint: Text = Field(
         "", validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
     )
+    # --- the monthly report's link on regie's card (bot.report_links, issue 17) ---
+    # Where Teams users reach this bot (https://bot.example.nl); with the secret it turns the link on.
+    public_base_url: ServiceUrl = Field("", alias="PUBLIC_BASE_URL")
+    report_link_secret: str = Field("", alias="REPORT_LINK_SECRET", repr=False)
+    report_link_days: int = Field(31, ge=1, le=366, alias="REPORT_LINK_DAYS")
 
     @field_validator("weekly_summary_day", mode="before")
     @classmethod
@@ -208,6 +215,10 @@ class Settings(BaseModel):
         missing = [name for name, value in zip(ITSM_BACKENDS[self.itsm_backend], self.itsm_account) if not value]
         if missing:
             raise ValueError(f"{', '.join(missing)} must be set when ITSM_BACKEND={self.itsm_backend}")
+        if bool(self.public_base_url) != bool(self.report_link_secret):
+            raise ValueError("PUBLIC_BASE_URL and REPORT_LINK_SECRET go together: set both for the report link, or neither")
+        if self.report_link_secret and len(self.report_link_secret) < 32:
+            raise ValueError("REPORT_LINK_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         if not self.allowed_tenants and self.app_tenant_id:
             object.__setattr__(self, "allowed_tenants", frozenset({self.app_tenant_id.lower()}))
         return self
@@ -218,6 +229,13 @@ class Settings(BaseModel):
         if self.itsm_backend == "servicenow":
             return self.servicenow_url, self.servicenow_user, self.servicenow_password
         return self.topdesk_url, self.topdesk_user, self.topdesk_app_password
+
+    @property
+    def report_links(self) -> ReportLinks | None:
+        """The signed links to the monthly report, when PUBLIC_BASE_URL and its secret are set."""
+        if not self.public_base_url:
+            return None
+        return ReportLinks(self.public_base_url, self.report_link_secret.encode(), timedelta(days=self.report_link_days))
 
     @property
     def dev_mode(self) -> bool:

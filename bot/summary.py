@@ -66,7 +66,7 @@ def _verdict(met: Any) -> str:
     return "✓" if met is True else ("✗" if met is False else "·")
 
 
-def _minutes(value: Any) -> str:
+def minutes_text(value: Any) -> str:
     if value is None:
         return NONE
     minutes = int(round(float(value)))
@@ -125,14 +125,14 @@ def general_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
     csat = report["csat"]
     rows = [(_first_up(CLOCK_NAMES[name]), share_text(figure)) for name, figure in (report.get("clocks") or {}).items()]
     rows += [
-        ("MTTR (tot opgelost)", f"{_minutes(report.get('mttr_minutes'))} (geen norm)"),
-        ("MTTP (tot weer aan het werk)", f"{_minutes(report.get('mttp_minutes'))} (geen norm)"),
+        ("MTTR (tot opgelost)", f"{minutes_text(report.get('mttr_minutes'))} (geen norm)"),
+        ("MTTP (tot weer aan het werk)", f"{minutes_text(report.get('mttp_minutes'))} (geen norm)"),
         (
             "Achterstand (open > 10 werkdagen)",
             f"{backlog['older_count']} van {backlog['open_count']} open ({_pct(backlog['older_share_percent'], up=True)})"
             f" {_verdict(backlog['within_limits'])} (max {backlog['max_share_percent']:g}% en {backlog['max_count']})",
         ),
-        ("Tevredenheid (CSAT)", _csat_text(csat)),
+        ("Tevredenheid (CSAT)", csat_text(csat)),
         ("Melder op de hoogte gehouden", share_text(report["kept_informed"])),
     ]
     if report.get("major_incident_updates"):
@@ -142,7 +142,7 @@ def general_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
         ("In één keer opgelost", share_text(report["first_time_fix"])),
         ("Eén eigenaar", share_text(report["single_owner"])),
         ("Automatische berichten zonder nieuws", f"{report['holding_messages']} (tellen niet als update)"),
-        ("Wacht op derde", f"{waits['count']} keer, {_minutes(waits['minutes'])}, {waits['too_long']} te lang"),
+        ("Wacht op derde", f"{waits['count']} keer, {minutes_text(waits['minutes'])}, {waits['too_long']} te lang"),
     ]
     channels = channel_text(report)
     if channels:
@@ -155,7 +155,7 @@ def _first_up(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _csat_text(csat: dict[str, Any]) -> str:
+def csat_text(csat: dict[str, Any]) -> str:
     if not csat["responses"]:
         return f"{NONE} (0 antwoorden)"
     average = _number(float(csat["average"]))

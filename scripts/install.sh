@@ -10,6 +10,18 @@ cd "$(dirname "$0")/.."
 
 extras="${1:-}"
 PYTHON="${PYTHON:-python3}"
+
+# The monthly report's PDF (WeasyPrint) draws text with pango; Debian ships it as a library, not on
+# PyPI. Installed with apt-get when missing and this runs as root; otherwise one line says what to do.
+if ! ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" || ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install: pango is missing (the report's PDF needs it): apt-get install" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+  else
+    echo "install: pango is missing; the PDF report needs it: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core" >&2
+  fi
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
