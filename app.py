@@ -27,6 +27,7 @@ from bot.connector import AppTokenSource, Connector
 from bot.delivery import Delivery
 from bot.devtools import add_dev_routes, dev_clock
 from bot.http import MessageEndpoint
+from bot.report_links import report_handler
 from bot.logging_setup import configure_logging
 from bot.jobs import JobOptions, Jobs, build_scheduler, schedule_itsm
 from bot.metrics import Metrics, metrics_handler
@@ -232,6 +233,7 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
             piket_contact=settings.piket_contact,
             piket_user_id=settings.piket_user_id,
             retention_days=settings.retention_days,
+            report_links=settings.report_links,
         ),
     )
     app[DELIVERY] = delivery
@@ -296,6 +298,16 @@ async def _given_up(database) -> dict[str, int]:
         }
 
 
+async def _report_pdf(app: web.Application, month: str) -> bytes:
+    """The month's SLR as PDF, from the figures as they are now; drawn on a worker thread."""
+    from reports.render import pdf
+    from reports.slr import monthly_slr_for
+
+    async with app[DATABASE].sessions.begin() as session:
+        slr = await monthly_slr_for(session, policy=app[POLICY], month=month, now=app[CLOCK].now())
+    return await asyncio.to_thread(pdf, slr)
+
+
 def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy | None = None) -> web.Application:
     """The bot as an aiohttp application; tests pass a FixedClock and their own settings."""
     tracing = tracing_from(settings)  # before the Application is built: it instruments the class
@@ -311,6 +323,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy
     app.router.add_get("/readyz", _readyz)
     if settings.metrics_token:
         app.router.add_get("/metrics", metrics_handler(app[METRICS], token=settings.metrics_token))
+    if settings.report_links is not None:  # the monthly report behind the signed link on regie's card
+        app.router.add_get(
+            "/rapport/{month}.pdf",
+            report_handler(settings.report_links, now=app[CLOCK].now, render=lambda month: _report_pdf(app, month)),
+        )
     add_dev_routes(app, settings=settings, clock=app[CLOCK], jobs=lambda: app[JOBS])  # only dev mode + SERVICEDESK_DEV_TOOLS=1
     return app
 

@@ -357,6 +357,8 @@ class Delivery:
         tz = self._policy.tz
         if kind == "weekly_summary":
             return _message(card=summary.weekly_summary_card(payload))
+        if kind == summary.MONTHLY_REPORT:
+            return _message(card=summary.monthly_report_card(payload))
         if kind == escalations.KIND:
             row = await escalations.get(session, payload["escalation_id"])
             if row is None:

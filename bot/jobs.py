@@ -19,7 +19,7 @@ from bot.delivery import Delivery
 from bot.metrics import Metrics
 from bot.regie import notice_sweep
 from bot.report_links import ReportLinks
-from bot.summary import share_text
+from bot.summary import MONTHLY_REPORT, share_text
 from itsm.sync import ItsmSync
 from storage.privacy import purge
 from sla.clock import Clock
@@ -29,14 +29,14 @@ from storage import escalations
 from storage import jobs as job_claims
 from storage import outbox
 from storage.db import Database
-from storage.reporting import last_complete_week, month_period, period_reports, report_with_previous, summary_payload
+from reports.slr import weekly_overleg
+from storage.reporting import last_complete_week, month_period, period_reports, summary_payload
 from storage.updates import send_due_updates
 
 log = logging.getLogger("servicedesk.jobs")
 
 WEEKLY_SUMMARY = "weekly_summary"
 ESCALATION_REMINDER = "escalation_reminder"
-MONTHLY_REPORT = "monthly_report"
 MONTHLY_REPORT_HOUR = 9  # the first working day of the month at 09:00 (issue 17)
 PRIVACY_PURGE = "privacy_purge"
 SWEEP_BATCH = 1000
@@ -118,7 +118,7 @@ class Jobs:
         async with self._db.sessions.begin() as session:
             if not await job_claims.claim_period(session, job=WEEKLY_SUMMARY, period=period.label, worker=self._worker, now=now):
                 return False
-            figures = await report_with_previous(session, policy=self._policy, period=period, now=now)
+            figures = await weekly_overleg(session, policy=self._policy, period=period, now=now)
             await outbox.enqueue(
                 session,
                 dedup_key=f"{WEEKLY_SUMMARY}:{period.label}",

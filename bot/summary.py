@@ -19,11 +19,12 @@ from datetime import date, datetime
 from typing import Any
 
 from dialogs import plain
-from dialogs.texts import CHANNEL_NAMES
+from dialogs.texts import CHANNEL_NAMES, NO_CAUSE
 from storage.models import Ticket
 from storage.tickets import ticket_label
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+MONTHLY_REPORT = "monthly_report"  # the outbox kind of regie's monthly card (bot.jobs writes it)
 MAX_BREACHES_ON_CARD = 15
 # Not "-": Teams reads a lone dash in a fact as a markdown list item and shows a bullet.
 NONE = "n.v.t."
@@ -176,13 +177,35 @@ def _policy(report: dict[str, Any]) -> str:
 
 
 def _breach_line(breach: dict[str, Any]) -> str:
+    """One breach as the overleg reads it: ticket, norm, deadline, subject, owner and the
+    supplier's cause (or that it has none); the clocks' own cause in brackets. Holds people's
+    words (a title, a name, a cause): shown as a TextRun on the card, through plain.line in text."""
     due = datetime.fromisoformat(breach["due"])
     count = breach.get("count", 1)
     times = f" en daarna nog {count - 1} keer" if count > 1 else ""
-    return (
+    line = (
         f"{breach.get('ticket') or '?'} {breach['priority']} {CLOCK_NAMES.get(breach['clock'], breach['clock'])}: "
-        f"uiterlijk {due:%d-%m %H:%M}{times}, oorzaak: {breach['cause']}"
+        f"uiterlijk {due:%d-%m %H:%M}{times}"
     )
+    if "subject" not in breach:  # the figures alone (sla.kpi), not yet set beside the escalations
+        return f"{line}, oorzaak: {breach['cause']}"
+    cause = breach.get("supplier_cause") or NO_CAUSE
+    action = f"; actie: {breach['action']} ({breach['action_owner']}, {breach['action_due']})" if breach.get("action") else ""
+    return f"{line} · {breach['subject']} · eigenaar {breach['owner']} · oorzaak: {cause} (klok: {breach['cause']}){action}"
+
+
+def _breaches(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The breaches with subject, owner and cause when the payload has them (reports.slr)."""
+    return payload.get("breaches") or payload["report"].get("breaches") or []
+
+
+def _escalation_line(escalation: dict[str, Any]) -> str:
+    where = f", {escalation['ticket']}" if escalation.get("ticket") else ""
+    return f"{escalation['level']} {escalation['norm_text']}{where} · {escalation['subject']} · {escalation['state_text']}"
+
+
+def _action_line(escalation: dict[str, Any]) -> str:
+    return f"{escalation['action']} · {escalation['action_owner']} · klaar op {escalation['action_due']} · {escalation['action_state']}"
 
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
@@ -197,24 +220,75 @@ def period_dates(payload: dict[str, Any]) -> str:
     return f"{first.day} {MONTHS[first.month - 1]} t/m {last.day} {MONTHS[last.month - 1]}"
 
 
+def _cell(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TableCell", "items": [{"type": "TextBlock", "text": text, "wrap": True, "size": "Small", **style}]}
+
+
+def count_facts(payload: dict[str, Any]) -> dict[str, Any]:
+    """Per priority how many were reported and resolved in the period."""
+    facts = [
+        {"title": p["priority"], "value": f"{p['reported']} gemeld, {p['resolved']} opgelost"}
+        for p in payload["report"].get("priorities") or [] if p["reported"] or p["resolved"]
+    ]
+    return {"type": "FactSet", "facts": facts or [{"title": "Meldingen", "value": "geen"}]}
+
+
+def norm_table(payload: dict[str, Any]) -> dict[str, Any]:
+    """Per priority and norm: this period, the one before, the norm and the verdict (an Adaptive
+    Cards ``Table`` of four narrow columns, readable at phone width)."""
+    current = _by_priority(payload["report"])
+    previous = _by_priority(payload.get("previous") or {})
+    rows = [{"type": "TableRow", "style": "accent", "cells": [_cell(t, weight="Bolder") for t in ("Norm", "Nu", "Vorige", "Oordeel")]}]
+    for priority in ("P1", "P2", "P3", "P4"):
+        figures = current.get(priority) or {}
+        before = previous.get(priority) or {}
+        for clock, label in CLOCK_NAMES.items():
+            figure = figures.get(clock)
+            if not figure or not (clock in ALWAYS_SHOWN or figure["counted"]):
+                continue
+            earlier = (before.get(clock) or {}).get("share_percent")
+            now_text = NONE if figure["share_percent"] is None else f"{_pct(figure['share_percent'])} ({figure['within']}/{figure['counted']})"
+            norm = "geen norm" if figure.get("norm_percent") is None else f"norm {_pct(figure['norm_percent'])}"
+            verdict = _verdict(figure["met"]) + _trend(figure["share_percent"], earlier)
+            colour = {True: "Good", False: "Attention"}.get(figure["met"], "Default")
+            rows.append({"type": "TableRow", "cells": [
+                _cell(f"{priority} {label}"), _cell(now_text), _cell(_pct(earlier)), _cell(f"{verdict} ({norm})", color=colour),
+            ]})
+    return {
+        "type": "Table", "firstRowAsHeader": True, "showGridLines": True, "gridStyle": "default",
+        "columns": [{"width": 3}, {"width": 3}, {"width": 2}, {"width": 3}], "rows": rows,
+    }
+
+
 def weekly_summary_card(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the overleg discusses (PvE §2.4.2): per priority and norm against last week, the other
+    figures, the breaches with subject, owner and cause, the open escalations and open actions."""
     report = payload["report"]
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": f"SLA-overzicht week {payload['period']} ({period_dates(payload)})", "weight": "Bolder", "size": "Medium", "wrap": True},
         {"type": "TextBlock", "text": f"Beleid {_policy(report)}; trend t.o.v. {payload.get('previous_period', 'vorige week')}.", "isSubtle": True, "wrap": True},
-        {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in priority_rows(payload)] or [{"title": "Meldingen", "value": "geen"}]},
+        count_facts(payload),
+        norm_table(payload),
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in general_rows(payload)]},
     ]
     uplifts = report.get("uplifts") or []
     body.append({"type": "TextBlock", "text": f"P1-uplifts: {len(uplifts)}", "weight": "Bolder", "wrap": True})
     for uplift in uplifts:
         body.append({"type": "RichTextBlock", "inlines": [plain.run(f"{uplift.get('ticket') or '?'}: {uplift.get('motivation') or '(geen motivatie)'}")]})
-    breaches = report.get("breaches") or []
-    body.append({"type": "TextBlock", "text": f"Normoverschrijdingen: {len(breaches)}", "weight": "Bolder", "wrap": True})
+    breaches = _breaches(payload)
+    without = sum(1 for b in breaches if "subject" in b and not b.get("supplier_cause"))
+    body.append({"type": "TextBlock", "text": f"Normoverschrijdingen: {len(breaches)}" + (f" ({without} zonder oorzaak)" if without else ""), "weight": "Bolder", "wrap": True})
     for breach in breaches[:MAX_BREACHES_ON_CARD]:
-        body.append({"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": _breach_line(breach)}]})
+        body.append({"type": "RichTextBlock", "inlines": [plain.run(_breach_line(breach))]})
     if len(breaches) > MAX_BREACHES_ON_CARD:
         body.append({"type": "TextBlock", "text": f"… en {len(breaches) - MAX_BREACHES_ON_CARD} meer (zie `report weekly`).", "wrap": True})
+    for title, items, line in (
+        ("Open escalaties", payload.get("open_escalations"), _escalation_line), ("Open acties", payload.get("open_actions"), _action_line),
+    ):
+        if items is None:
+            continue
+        body.append({"type": "TextBlock", "text": f"{title}: {len(items)}", "weight": "Bolder", "wrap": True})
+        body += [{"type": "RichTextBlock", "inlines": [plain.run(line(item))]} for item in items[:MAX_BREACHES_ON_CARD]]
     return {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
 
 
@@ -228,10 +302,42 @@ def summary_lines(payload: dict[str, Any], *, title: str = "SLA-overzicht week")
     uplifts = report.get("uplifts") or []
     lines += ["", f"P1-uplifts: {len(uplifts)}"]
     lines += [f"- {u.get('ticket') or '?'}: {plain.line(u.get('motivation') or '(geen motivatie)')}" for u in uplifts]
-    breaches = report.get("breaches") or []
+    breaches = _breaches(payload)
     lines += ["", f"Normoverschrijdingen: {len(breaches)}"]
-    lines += [f"- {_breach_line(b)}" for b in breaches]
+    lines += [f"- {plain.line(_breach_line(b))}" for b in breaches]
+    for heading, items, line in (
+        ("Open escalaties", payload.get("open_escalations"), _escalation_line), ("Open acties", payload.get("open_actions"), _action_line),
+    ):
+        if items is not None:
+            lines += ["", f"{heading}: {len(items)}", *(f"- {plain.line(line(item))}" for item in items)]
     return lines
+
+
+def monthly_report_card(payload: dict[str, Any]) -> dict[str, Any]:
+    """Regie's card on the first working day of a month: the month's key figures, how many norms
+    were missed and escalated, the open N2/N3 escalations, and the way to the full report."""
+    report = payload["report"]
+    first = date.fromisoformat(payload["first_day"])
+    body: list[dict[str, Any]] = [
+        {"type": "TextBlock", "text": f"Servicelevelrapport {MONTHS[first.month - 1]} {first.year}", "weight": "Bolder", "size": "Medium", "wrap": True},
+        {"type": "TextBlock", "text": f"Beleid {_policy(report)}; trend t.o.v. {payload['previous_period']}.", "isSubtle": True, "wrap": True},
+        count_facts(payload),
+        norm_table(payload),
+        {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in general_rows(payload)[:6]]},
+        {"type": "FactSet", "facts": [
+            {"title": "Normoverschrijdingen", "value": str(len(report.get("breaches") or []))},
+            {"title": "Maandnormen gemist (nu escalatie)", "value": str(payload.get("norms_missed", 0))},
+            {"title": "Open escalaties N2/N3", "value": str(payload.get("open_escalations", 0))},
+        ]},
+    ]
+    card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
+    if payload.get("link"):
+        body.append({"type": "TextBlock", "text": "Het volledige rapport (PDF) opent met de knop; de link werkt een maand.", "wrap": True, "isSubtle": True})
+        card["actions"] = [{"type": "Action.OpenUrl", "title": "Volledig rapport (PDF)", "url": payload["link"]}]
+    else:
+        body.append({"type": "TextBlock", "wrap": True, "isSubtle": True,
+                     "text": f"Het volledige rapport: `servicedesk report monthly --month {payload['period']} --format pdf --out rapport.pdf`."})
+    return card
 
 
 def _literal(label: str, value: str) -> dict[str, Any]:

@@ -124,12 +124,13 @@ def _write(fmt: str, out: Path | None, figures: dict[str, Any], text: Callable[[
 
 def run_weekly(args: argparse.Namespace) -> int:
     from bot.summary import priority_rows, summary_lines
-    from storage.reporting import report_with_previous, week_period
+    from reports.slr import weekly_overleg
+    from storage.reporting import week_period
 
     fmt, out = _target(args)
 
     async def build(session, policy, period, now):
-        return await report_with_previous(session, policy=policy, period=period, now=now)
+        return await weekly_overleg(session, policy=policy, period=period, now=now)
 
     figures = _figures(lambda policy: week_period(args.week, policy), build)
 

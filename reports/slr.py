@@ -39,7 +39,7 @@ from sla.kpi import KpiReport
 from sla.policy import AGENDA_ALWAYS, CLOCK_NAMES, Policy
 from storage import escalations
 from storage.models import EscalationRow, Ticket
-from storage.reporting import Period, month_period, months_back, period_reports, summary_payload
+from storage.reporting import Period, month_period, months_back, period_reports, report_with_previous, summary_payload
 from storage.tickets import parse_ticket_label, ticket_label
 
 TREND_MONTHS = 6
@@ -181,6 +181,48 @@ async def xla_section(session: AsyncSession, *, policy: Policy, period: Period) 
     return None
 
 
+async def enriched_breaches(session: AsyncSession, breaches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each breach of ``sla.kpi`` with what the overleg and regie discuss: the ticket's subject and
+    owner, the escalation it opened, and the supplier's cause and corrective action, if recorded."""
+    ids = [parse_ticket_label(b["ticket"]) for b in breaches if b["ticket"]]
+    tickets = await _tickets(session, [], ids)
+    by_ticket: dict[int, list[EscalationRow]] = {}
+    for row in await escalations.for_tickets(session, [i for i in ids if i is not None]):
+        by_ticket.setdefault(row.ticket_id, []).append(row)
+    result = []
+    for breach in breaches:
+        ticket_id = parse_ticket_label(breach["ticket"]) if breach["ticket"] else None
+        ticket = tickets.get(ticket_id)
+        escalation = _cause_of(breach, ticket_id, by_ticket)
+        result.append({
+            **breach, "clock_text": CLOCK_TITLES.get(breach["clock"], breach["clock"]), "subject": _subject(ticket),
+            "owner": (ticket.owner_name if ticket is not None else None) or "niemand",
+            "level": escalation.level if escalation else None,
+            "supplier_cause": escalation.cause if escalation and escalation.cause else None,
+            "action": escalation.action if escalation else None,
+            "action_owner": escalation.action_owner if escalation else None,
+            "action_due": escalation.action_due.isoformat() if escalation and escalation.action_due else None,
+        })
+    return result
+
+
+async def weekly_overleg(session: AsyncSession, *, policy: Policy, period: Period, now: datetime) -> dict[str, Any]:
+    """What the operational overleg discusses (PvE §2.4.2): the week's figures against last week's,
+    the breaches with subject, owner and cause, the open escalations and the open actions."""
+    payload = await report_with_previous(session, policy=policy, period=period, now=now)
+    tz = policy.tz
+    rows = [r for r in await escalations.in_period(session, start=period.start, end=period.end) if r.closed_at is None or r.closed_at >= period.end]
+    tickets = await _tickets(session, [], [r.ticket_id for r in rows])
+    today = min(now, period.end).astimezone(tz).date()
+    open_rows = [_escalation_dict(row, tickets.get(row.ticket_id), today=today, tz=tz) for row in rows if row.opened_at < period.end]
+    return {
+        **payload,
+        "breaches": await enriched_breaches(session, payload["report"]["breaches"]),
+        "open_escalations": open_rows,
+        "open_actions": [e for e in open_rows if e["action"]],
+    }
+
+
 async def monthly_slr(session: AsyncSession, *, policy: Policy, period: Period, now: datetime) -> dict[str, Any]:
     """The SLR of ``period`` (a calendar month) as the figures are known at ``now``."""
     tz = policy.tz
@@ -190,28 +232,10 @@ async def monthly_slr(session: AsyncSession, *, policy: Policy, period: Period, 
     payload = summary_payload(policy, period=period, current=current, previous=previous)
     report = payload["report"]
     rows = await escalations.in_period(session, start=period.start, end=period.end)
-    breach_rows = await escalations.for_tickets(session, [parse_ticket_label(b["ticket"]) for b in report["breaches"] if b["ticket"]])
-    labels = [b["ticket"] for b in report["breaches"]] + [t["ticket"] for key in ("p1_tickets", "security_incidents", "major_incidents") for t in report[key]]
+    labels = [t["ticket"] for key in ("p1_tickets", "security_incidents", "major_incidents") for t in report[key]]
     tickets = await _tickets(session, labels, [r.ticket_id for r in rows])
     today = min(now, period.end).astimezone(tz).date()
-
-    by_ticket: dict[int, list[EscalationRow]] = {}
-    for row in breach_rows:
-        by_ticket.setdefault(row.ticket_id, []).append(row)
-    breaches = []
-    for breach in report["breaches"]:
-        ticket_id = parse_ticket_label(breach["ticket"]) if breach["ticket"] else None
-        ticket = tickets.get(ticket_id)
-        escalation = _cause_of(breach, ticket_id, by_ticket)
-        breaches.append({
-            **breach, "clock_text": CLOCK_TITLES.get(breach["clock"], breach["clock"]), "subject": _subject(ticket),
-            "owner": (ticket.owner_name if ticket is not None else None) or "niemand",
-            "level": escalation.level if escalation else None,
-            "supplier_cause": escalation.cause if escalation and escalation.cause else None,
-            "action": escalation.action if escalation else None,
-            "action_owner": escalation.action_owner if escalation else None,
-            "action_due": escalation.action_due.isoformat() if escalation and escalation.action_due else None,
-        })
+    breaches = await enriched_breaches(session, report["breaches"])
 
     def listed(key: str) -> list[dict[str, Any]]:
         uplifts = {u["ticket"]: u["motivation"] for u in report["uplifts"]}

@@ -61,6 +61,7 @@ BUILDERS = (
     "bot.escalation_cards.escalation_card",
     "bot.escalation_cards.reminder_card",
     "bot.summary.low_csat_card",
+    "bot.summary.monthly_report_card",
     "bot.feedback_cards.mttp_question_card",
     "bot.feedback_cards.csat_question_card",
     "dialogs.feedback.answered_card",
@@ -522,7 +523,31 @@ def weekly_payload() -> dict[str, Any]:
     now = at(4, 8, 0, month=5)
     current = compute_kpis(POLICY, week + last_week, start=period.start, end=period.end, now=now)
     before = compute_kpis(POLICY, week + last_week, start=previous.start, end=previous.end, now=now)
-    return summary_payload(POLICY, period=period, current=current, previous=before)
+    payload = summary_payload(POLICY, period=period, current=current, previous=before)
+    # As the weekly job sets them beside the escalations (reports.slr.weekly_overleg): the subject,
+    # the owner, the supplier's cause and action; the open escalations and actions.
+    causes = {"M-217": ("Onderdeel niet op voorraad bij de printerleverancier.", "Voorraad fusers op locatie.", "Servicemanager MSP", "2026-05-15")}
+    printer = "printer of multifunctional, P3 (normaal)"
+    payload["breaches"] = [
+        {**b, "subject": {"M-217": printer, "M-216": "Storing netwerk tweede verdieping"}.get(b["ticket"], "laptop of computer, P3 (normaal)"),
+         "owner": COLLEAGUE[1] if b["ticket"] == "M-217" else AGENT[1],
+         **dict(zip(("supplier_cause", "action", "action_owner", "action_due"), causes.get(b["ticket"], (None,) * 4)))}
+        for b in payload["report"]["breaches"]
+    ]
+    open_n2 = {
+        "level": "N2", "norm_text": "P3 oplostermijn", "ticket": "M-217", "subject": printer,
+        "state_text": texts.ESCALATION_STATES["assigned"], "action": causes["M-217"][1], "action_owner": causes["M-217"][2],
+        "action_due": causes["M-217"][3], "action_state": "open",
+    }
+    payload["open_escalations"], payload["open_actions"] = [open_n2], [open_n2]
+    return payload
+
+
+def monthly_payload() -> dict[str, Any]:
+    """April 2026 as regie's first-working-day card gets it (bot.jobs.Jobs.monthly_report)."""
+    weekly = weekly_payload()
+    return {**weekly, "period": "2026-04", "first_day": "2026-04-01", "last_day": "2026-04-30", "previous_period": "2026-03",
+            "norms_missed": 1, "open_escalations": 2, "link": "https://servicedesk.example.nl/rapport/2026-04.pdf?verloopt=1780000000&handtekening=…"}
 
 
 def other_cards() -> list[Entry]:
@@ -539,8 +564,12 @@ def other_cards() -> list[Entry]:
         Entry("servicedesk-lage-tevredenheid", "servicedesk channel", "a reporter gave a score below 6, with the remark",
               "bot.summary.low_csat_card",
               summary.low_csat_card(printer, score=5, remark="Het duurde drie dagen en niemand liet iets weten.")),
-        Entry("overleg-weekoverzicht", "overleg channel", "the weekly SLA summary (Monday morning)",
+        Entry("overleg-weekoverzicht", "overleg channel",
+              "the weekly SLA summary (Monday morning): a table per priority and norm against last week, breaches with subject, owner and cause, open escalations and actions",
               "bot.summary.weekly_summary_card", summary.weekly_summary_card(weekly_payload())),
+        Entry("regie-maandrapport", "regie channel",
+              "the first working day of the month, 09:00: last month's key figures and a signed link to the full report (PDF)",
+              "bot.summary.monthly_report_card", summary.monthly_report_card(monthly_payload())),
     ]
 
 

@@ -16,7 +16,8 @@ from tests.delivery.desk import local
 from tests.servicedesk.desk import new_ticket, ticket
 from sla import events as ev
 from tests.support import facts
-from tests.support.cards import assert_valid_card
+from tests.support.cards import assert_valid_card, table_rows
+from tests.support import activities as acts
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
 
@@ -65,16 +66,25 @@ async def test_weekly_summary_shows_norms_uplifts_and_breaches_and_matches_the_r
     assert_valid_card(posted.cards[0])
     text = posted.card_text()
     assert "SLA-overzicht week 2026-W40" in text
-    facts = {f["title"]: f["value"] for block in posted.cards[0]["body"] if block["type"] == "FactSet" for f in block["facts"]}
-    assert facts["P3"].startswith("2 gemeld, 2 opgelost · reactie 50% ✗ (norm 90%, 1/2) · oplossing 100% ✓")
-    assert facts["P1"].startswith("1 gemeld, 1 opgelost · reactie 100% ✓ (norm 98%, 1/1) · oplossing 100% ✓")
+    # Per priority and norm a row of an Adaptive Cards Table: this week, last week, verdict and norm.
+    rows = table_rows(posted.cards[0])
+    assert rows["Norm"] == ["Nu", "Vorige", "Oordeel"]
+    assert rows["P3 reactie"] == ["50% (1/2)", "n.v.t.", "✗ (norm 90%)"]
+    assert rows["P3 oplossing"] == ["100% (2/2)", "n.v.t.", "✓ (norm 90%)"]
+    assert rows["P1 reactie"] == ["100% (1/1)", "n.v.t.", "✓ (norm 98%)"]
     assert "Om 14:00 zitting bij de rechtbank" in text
     # The late one was reported at 12:00 (after the first was resolved): due at 16:00, picked up 18:00.
-    assert f"M-{late} P3 reactie: uiterlijk 29-09 16:00, oorzaak: te laat" in text
+    # Its subject is the category and priority (never the reporter's words), with the owner; the
+    # supplier recorded no cause yet, which the card says.
+    assert (
+        f"M-{late} P3 reactie: uiterlijk 29-09 16:00 · laptop of computer, P3 (normaal) · eigenaar {acts.AGENT['name']} · "
+        "oorzaak: geen oorzaak opgegeven door de leverancier (klok: te laat)"
+    ) in text
+    assert "Outlook crasht" not in text
     # The P1-uplift's reporter heard nothing between the reaction at 19:10 and the solution at 21:00:
     # every 30 minutes an update was owed (PvE §10.1): one run of three missed updates.
     assert "Normoverschrijdingen: 2" in text
-    assert f"M-{uplift} P1 update aan melder: uiterlijk 29-09 19:40 en daarna nog 2 keer, oorzaak: geen update door de servicedesk" in text
+    assert f"M-{uplift} P1 update aan melder: uiterlijk 29-09 19:40 en daarna nog 2 keer · " in text
 
     # The command line prints exactly the figures of the card.
     async with harness.app[app_module.DATABASE].sessions() as session:

@@ -106,6 +106,8 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
         return "servicedesk-lage-tevredenheid"
     if "SLA-overzicht" in first:
         return "overleg-weekoverzicht"
+    if first.startswith("Servicelevelrapport"):
+        return "regie-maandrapport"
     if first.startswith(("Overschreden", "Melder zonder nieuws", "Maandnorm niet gehaald")):
         buttons = [str(d.get("verb")) for d in data]
         if "Evaluatie" in texts:

@@ -17,7 +17,7 @@ from tests.delivery.desk import local
 from tests.itsm.desk import start_itsm_desk, stop_itsm_desk
 from tests.servicedesk import desk as servicedesk
 from tests.servicedesk.desk import click, new_ticket
-from tests.support.cards import assert_valid_card
+from tests.support.cards import assert_valid_card, table_rows
 
 
 @pytest.fixture
@@ -90,7 +90,9 @@ async def test_phone_incidents_imported_with_their_history_change_the_weekly_fig
     assert_valid_card(posted.cards[0])
     facts = {f["title"]: f["value"] for block in posted.cards[0]["body"] if block["type"] == "FactSet" for f in block["facts"]}
     assert facts["Gemeld per kanaal"] == "Teams 1, e-mail 1, telefoon 2"
-    assert facts["P2"].startswith("1 gemeld, 1 opgelost · reactie 0% ✗ (norm 95%, 0/1)")
+    assert facts["P2"] == "1 gemeld, 1 opgelost"
+    rows = table_rows(posted.cards[0])
+    assert rows["P2 reactie"] == ["0% (0/1)", "n.v.t.", "✗ (norm 95%)"]
     assert facts["P3"].startswith("2 gemeld")
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from jsonschema import Draft6Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-__all__ = ["ADAPTIVE_CARD", "MAX_VERSION", "validate_card", "assert_valid_card", "cards_in_activity"]
+__all__ = ["ADAPTIVE_CARD", "MAX_VERSION", "validate_card", "assert_valid_card", "cards_in_activity", "table_rows"]
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 MAX_VERSION = (1, 5)  # the highest version Teams renders, desktop and mobile
@@ -147,3 +147,10 @@ def cards_in_activity(activity: Any) -> list[dict]:
         if isinstance(body, dict):
             cards.extend(cards_in_activity(body))
     return cards
+
+
+def table_rows(card: dict) -> dict[str, list[str]]:
+    """The card's one ``Table`` as {first cell's text: the other cells' texts}, row by row."""
+    (table,) = [block for block in card["body"] if block.get("type") == "Table"]
+    rows = ([cell["items"][0]["text"] for cell in row["cells"]] for row in table["rows"])
+    return {cells[0]: cells[1:] for cells in rows}
