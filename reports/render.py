@@ -53,7 +53,8 @@ class Chart:
 
 
 def _pct(value: float | None) -> str:
-    return "geen meting" if value is None else f"{value:.1f}%".replace(".", ",")
+    """A share in the alt text exactly as the tables print it (cut by sla.kpi, never rounded here)."""
+    return "geen meting" if value is None else f"{_nl(value)}%"
 
 
 def _png(figure: Figure) -> str:
@@ -91,7 +92,8 @@ def trend_charts(slr: dict[str, Any]) -> list[Chart]:
         axes.set_ylim(0, 105)
         axes.set_ylabel("% binnen norm")
         axes.set_title(f"{priority}: binnen de norm per maand", fontsize=10)
-        axes.legend(loc="lower left", fontsize=7, frameon=False)
+        if axes.get_legend_handles_labels()[0]:
+            axes.legend(loc="lower left", fontsize=7, frameon=False)
         norm_words = f"; norm {norm:g}%" if norm is not None else ""
         charts.append(Chart(
             f"trend-{priority.lower()}", f"{priority}: zes maanden",
@@ -109,7 +111,8 @@ def trend_charts(slr: dict[str, Any]) -> list[Chart]:
     axes.set_xticks(range(len(labels)), labels)
     axes.set_ylabel("uren")
     axes.set_title("MTTR en MTTP per maand (gemiddeld, klokuren)", fontsize=10)
-    axes.legend(loc="upper left", fontsize=7, frameon=False)
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(loc="upper left", fontsize=7, frameon=False)
     charts.append(Chart("mttr-mttp", "MTTR en MTTP", "Lijngrafiek, gemiddelde tijden per maand. " + ". ".join(words) + ".", _png(figure)))
 
     scores = slr["report"]["csat"]["scores"]
