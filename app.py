@@ -300,8 +300,8 @@ async def _given_up(database) -> dict[str, int]:
 
 async def _report_pdf(app: web.Application, month: str) -> bytes:
     """The month's SLR as PDF, from the figures as they are now; drawn on a worker thread."""
-    from reports.render import pdf
-    from reports.slr import monthly_slr_for
+    from bot.reports.render import pdf
+    from bot.reports.slr import monthly_slr_for
 
     async with app[DATABASE].sessions.begin() as session:
         slr = await monthly_slr_for(session, policy=app[POLICY], month=month, now=app[CLOCK].now())

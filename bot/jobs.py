@@ -29,7 +29,7 @@ from storage import escalations
 from storage import jobs as job_claims
 from storage import outbox
 from storage.db import Database
-from reports.slr import weekly_overleg
+from bot.reports.slr import weekly_overleg
 from storage.reporting import last_complete_week, month_period, period_reports, summary_payload
 from storage.updates import send_due_updates
 

@@ -9,7 +9,7 @@ from the figures as they are then (the same as ``servicedesk report monthly``).
 The link is ``{PUBLIC_BASE_URL}/rapport/{month}.pdf?verloopt={unix time}&handtekening={hex}``, the
 signature an HMAC-SHA256 of the month and the expiry under ``REPORT_LINK_SECRET``. Whoever holds
 the link can open that month's report until it expires (``REPORT_LINK_DAYS``): it names no
-reporter and holds no reporter's description (``reports.slr``), only the figures, the supplier's
+reporter and holds no reporter's description (``bot.reports.slr``), only the figures, the supplier's
 causes and actions, regie's evaluations and the employees' anonymous CSAT remarks. A link that
 is forged, altered or for another month gets 403; an expired one 410 with a line saying how to
 get the report another way. Neither changes anything.

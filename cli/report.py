@@ -1,7 +1,7 @@
 """`report weekly|monthly|quarterly` and `export tickets`: the SLA figures outside Teams.
 
 The weekly report prints exactly the figures of the overleg's weekly card; the monthly report is
-the service level report (SLR) over a calendar month, a document with charts (``reports``); the
+the service level report (SLR) over a calendar month, a document with charts (``bot.reports``); the
 quarterly report is the supplier's scorecard (PvE §2.4.3 C) from the same figures; the export is
 one CSV row per ticket with its SLA figures, for Power BI or Qlik.
 
@@ -94,11 +94,11 @@ def _figures(make_period, build) -> Any:
 
 def _write(fmt: str, out: Path | None, figures: dict[str, Any], text: Callable[[dict[str, Any]], list[str]], rows, columns) -> int:
     if fmt == "pdf":
-        from reports.render import pdf
+        from bot.reports.render import pdf
 
         data: bytes | str = pdf(figures)
     elif fmt == "html":
-        from reports.render import html
+        from bot.reports.render import html
 
         data = html(figures)
     elif fmt == "json":
@@ -124,7 +124,7 @@ def _write(fmt: str, out: Path | None, figures: dict[str, Any], text: Callable[[
 
 def run_weekly(args: argparse.Namespace) -> int:
     from bot.summary import priority_rows, summary_lines
-    from reports.slr import weekly_overleg
+    from bot.reports.slr import weekly_overleg
     from storage.reporting import week_period
 
     fmt, out = _target(args)
@@ -141,8 +141,8 @@ def run_weekly(args: argparse.Namespace) -> int:
 
 
 def run_monthly(args: argparse.Namespace) -> int:
-    from reports.render import CSV_COLUMNS, csv_rows, text_lines
-    from reports.slr import monthly_slr
+    from bot.reports.render import CSV_COLUMNS, csv_rows, text_lines
+    from bot.reports.slr import monthly_slr
     from storage.reporting import month_period
 
     fmt, out = _target(args)
@@ -155,8 +155,8 @@ def run_monthly(args: argparse.Namespace) -> int:
 
 
 def run_quarterly(args: argparse.Namespace) -> int:
-    from reports.render import CSV_COLUMNS, csv_rows, text_lines
-    from reports.slr import quarterly_scorecard
+    from bot.reports.render import CSV_COLUMNS, csv_rows, text_lines
+    from bot.reports.slr import quarterly_scorecard
     from storage.reporting import quarter_period
 
     fmt, out = _target(args)

@@ -524,7 +524,7 @@ def weekly_payload() -> dict[str, Any]:
     current = compute_kpis(POLICY, week + last_week, start=period.start, end=period.end, now=now)
     before = compute_kpis(POLICY, week + last_week, start=previous.start, end=previous.end, now=now)
     payload = summary_payload(POLICY, period=period, current=current, previous=before)
-    # As the weekly job sets them beside the escalations (reports.slr.weekly_overleg): the subject,
+    # As the weekly job sets them beside the escalations (bot.reports.slr.weekly_overleg): the subject,
     # the owner, the supplier's cause and action; the open escalations and actions.
     causes = {"M-217": ("Onderdeel niet op voorraad bij de printerleverancier.", "Voorraad fusers op locatie.", "Servicemanager MSP", "2026-05-15")}
     printer = "printer of multifunctional, P3 (normaal)"

@@ -71,6 +71,9 @@ HONOURED = {
     "ITSM_ALERT_MINUTES": ("5", "itsm_alert_minutes", 5),
     "ITSM_TIMEOUT_SECONDS": ("7.5", "itsm_timeout_seconds", 7.5),
     "METRICS_TOKEN": ("s3cret", "metrics_token", "s3cret"),
+    "PUBLIC_BASE_URL": ("https://bot.example.nl/", "public_base_url", "https://bot.example.nl"),
+    "REPORT_LINK_SECRET": ("k" * 32, "report_link_secret", "k" * 32),
+    "REPORT_LINK_DAYS": ("14", "report_link_days", 14),
     "METRICS_PORT": ("9464", "metrics_port", 9464),
     "METRICS_HOST": ("0.0.0.0", "metrics_host", "0.0.0.0"),
     "OTEL_EXPORTER_OTLP_ENDPOINT": ("http://127.0.0.1:4318", "otel_endpoint", "http://127.0.0.1:4318"),
@@ -86,6 +89,8 @@ def test_readme_documents_exactly_the_variables_the_bot_reads():
 # Settings that are only accepted together with others.
 COMPANIONS = {
     "MICROSOFT_APP_ID": {"MICROSOFT_APP_PASSWORD": "geheim"},
+    "PUBLIC_BASE_URL": {"REPORT_LINK_SECRET": "k" * 32},
+    "REPORT_LINK_SECRET": {"PUBLIC_BASE_URL": "https://bot.example.nl"},
     "ITSM_BACKEND": {"TOPDESK_URL": "https://halt.topdesk.net", "TOPDESK_USER": "bot", "TOPDESK_APP_PASSWORD": "pw"},
 }
 

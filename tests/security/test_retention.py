@@ -193,12 +193,16 @@ async def test_personal_data_is_kept_until_the_retention_period_ends_then_remove
             assert entry.action == "privacy.purge" and entry.details["tickets"] == 2
             assert (await audit.verify(session)).ok
 
-        # The weekly figures are the same; only the uplift's motivation text reads "verwijderd".
+        # The weekly figures are the same; only the texts read "verwijderd": the uplift's motivation
+        # and the reporters' CSAT remarks (the scores stay).
         after = await _weekly_figures(database, policy, report_now)
         assert [u["motivation"] for u in after["uplifts"]] == [REMOVED]
+        assert {r["remark"] for r in after["csat"]["remarks"]} <= {REMOVED}
         for figures in (before, after):
             for uplift in figures["uplifts"]:
                 uplift["motivation"] = "<text>"
+            for remark in figures["csat"]["remarks"]:
+                remark["remark"] = "<text>"
         assert after == before
 
         # Running it again changes nothing.

@@ -1,6 +1,6 @@
 """The monthly service level report (SLR) and the quarterly scorecard, as one JSON-safe dict each.
 
-Every format (``reports.render``: text, CSV, HTML, PDF; regie's monthly card) is drawn from this
+Every format (``bot.reports.render``: text, CSV, HTML, PDF; regie's monthly card) is drawn from this
 dict, and the dict from the figures of ``sla.kpi`` (one fold per ticket for all months at once,
 ``storage.reporting.period_reports``) and the escalation records (``storage.escalations``).
 Nothing is computed twice: a share, a verdict, a breach's fold cause are ``sla.kpi``'s; a

@@ -1,9 +1,9 @@
-"""The SLR and the scorecard (``reports.slr``'s dicts) as charts, HTML, PDF, text and CSV.
+"""The SLR and the scorecard (``bot.reports.slr``'s dicts) as charts, HTML, PDF, text and CSV.
 
 * **Charts**: matplotlib on its Agg canvas through the object API (a ``Figure`` per chart, no
   ``pyplot`` and its global state, no display), as PNG in the document. Every chart has alt text
   that says in words what it shows, figures included, so a screen reader user misses nothing.
-* **HTML**: a Jinja2 template (``reports/templates``) with autoescaping on: every person's words
+* **HTML**: a Jinja2 template (``bot/reports/templates``) with autoescaping on: every person's words
   (motivations, causes, actions, evaluations, CSAT remarks) are shown as text, never as markup.
   Accessible: ``lang="nl"``, one ``h1`` and real ``h2``/``h3`` headings, tables with a caption and
   header cells (``scope``), verdicts in words beside ✓/✗.
@@ -26,10 +26,10 @@ from weasyprint import HTML
 
 from bot.summary import csat_text, general_rows, minutes_text, priority_rows, share_text, summary_lines
 from dialogs import plain
-from reports.slr import CLOCK_TITLES
+from bot.reports.slr import CLOCK_TITLES
 
 NORM_COLOUR, LINES = "#b00020", ("#1f4e79", "#2e8540")
-_ENV = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+_ENV = Environment(loader=PackageLoader("bot.reports", "templates"), autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
 
 
 def _nl(value: float) -> str:
