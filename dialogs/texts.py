@@ -596,7 +596,7 @@ def ticket_subject(*, public_title: str | None, category: str, priority: str, up
 
 # The escalation card's buttons and forms (bot.escalation_cards) and the answers to them.
 ESCALATION_ASSIGN = "Niveau vaststellen"
-ESCALATION_ASSIGN_LEVEL = "Niveau"
+ESCALATION_ASSIGN_LEVEL = "Welk niveau?"
 ESCALATION_ASSIGN_REASON = "Waarom dit niveau? (komt in het escalatiedossier)"
 ESCALATION_ACTION = "Oorzaak en herstelactie"
 ESCALATION_CAUSE = "Oorzaak (wat ging er mis?)"

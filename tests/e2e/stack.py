@@ -183,6 +183,7 @@ class Stack:
             SERVICEDESK_DEV_CLOCK_START=CLOCK_START,
             SERVICEDESK_ADMINS=self.user["aadObjectId"],
             SERVICEDESK_AGENTS=self.user["aadObjectId"],
+            REGIE_MEMBERS=self.user["aadObjectId"],  # also regie: assigns an escalation's level
             SCHEDULER_ENABLED="0",
             PYTHONUNBUFFERED="1",
         )

@@ -16,7 +16,10 @@ One story, in order, in the real UI, against the bot in local development mode:
 9. on Monday the weekly SLA summary appears in the overleg;
 10. the agent resolves the P1-uplift; the reporter types "werkt nog steeds niet": the ticket opens
     again, the bot asks what still fails, the answer goes to the ticket, and the servicedesk card
-    says at the top that the reporter reopened it.
+    says at the top that the reporter reopened it;
+11. the reopened P1-uplift is past its resolution term: regie's sweep opens an escalation whose
+    card appears in the regie channel (and the servicedesk's); regie assigns the level with a reason
+    on the card; the first working day's job posts April's service level report card to regie.
 
 Time moves through the bot's dev tools (``/_dev/clock/advance``, ``/_dev/jobs/...``), so nothing
 waits for real deadlines. Each step leaves a screenshot in test-artifacts/e2e/screenshots/; the
@@ -345,6 +348,39 @@ def test_reporter_types_nog_niet_after_the_resolution_and_the_ticket_opens_again
     progress.passed.add("not-yet")
 
 
+def test_a_breach_becomes_an_escalation_regie_assigns_its_level_and_gets_the_monthly_report(ui: Ui, progress):
+    progress.needs("not-yet")
+    ui.begin("11-escalatie-en-maandrapport")
+    assert ui.stack.run_job("regie_sweep") >= 1  # M-2 (P1-uplift, 4 h) opened again days later
+    ui.go(REGIE_CHANNEL)
+    card = "Overschreden: M-2"
+    assert ui.see(card), "no escalation card for M-2 in the regie channel"
+    escalation = _latest(ui.messages(REGIE_CHANNEL), r"Overschreden: M-2")
+    assert escalation is not None and "Escalatie N3 (strategisch)" in escalation.all_text
+    assert "Niveau vaststellen" in escalation.buttons, escalation.buttons
+    ui.shot("escalatie", doc=True, reveal="Escalatie N3")
+    ui.click("Niveau vaststellen", card_text=card, expect_turn=False)
+    ui.fill("N2 (tactisch)", card_text=card, label="Welk niveau")
+    ui.fill("Lesgeven hersteld met een leenlaptop; tactisch opvolgen.", card_text=card, label="Waarom dit niveau")
+    since = ui.mark()
+    ui.click("Niveau vaststellen", card_text=card, last=True)
+    answer = json.dumps(_card_answer(ui, since), ensure_ascii=False)
+    user = ui.stack.user["name"]
+    assert "Escalatie N2 (tactisch)" in answer and f"Niveau vastgesteld door {user} (voorgesteld: N3)" in answer, answer
+    assert ui.see("Escalatie N2 (tactisch)")
+    ui.shot("niveau-vastgesteld", reveal="Escalatie N2")
+    ui.go(SERVICEDESK_CHANNEL)
+    assert ui.see("Oorzaak en herstelactie"), "the servicedesk's copy of the escalation is missing"
+
+    assert ui.stack.run_job("monthly_report") is True  # after the first working day of May, 09:00
+    ui.go(REGIE_CHANNEL)
+    assert ui.see("Servicelevelrapport april 2026"), "no monthly report card in the regie channel"
+    report = _latest(ui.messages(REGIE_CHANNEL), r"Servicelevelrapport april 2026")
+    assert report is not None and report.cards and "report monthly --month 2026-04" in report.all_text
+    ui.shot("maandrapport", doc=True, reveal="Servicelevelrapport april 2026")
+    progress.passed.add("monthly")
+
+
 def test_every_card_the_bot_sent_is_valid_adaptive_card_1_5_and_renders(ui: Ui, progress):
     if not progress.passed:
         pytest.skip("no scenario passed, so there are no cards to check")
@@ -380,7 +416,8 @@ def test_every_card_the_bot_sent_is_valid_adaptive_card_1_5_and_renders(ui: Ui, 
         ("servicedesk-melding-nieuw", {"p3"}), ("servicedesk-melding-opgepakt", {"ack"}),
         ("servicedesk-melding-opgelost", {"resolved"}), ("servicedesk-melding-wacht-op-derde", {"wait"}),
         ("melder-weer-aan-het-werk", {"feedback"}), ("melder-tevredenheid", {"feedback"}),
-        ("overleg-weekoverzicht", {"weekly"}),
+        ("overleg-weekoverzicht", {"weekly"}), ("regie-maandrapport", {"monthly"}), ("regie-escalatie-vastgesteld", {"monthly"}),
+        ("servicedesk-escalatie", {"monthly"}),
     ):
         if scenarios <= progress.passed:
             assert needed in files, f"no {needed} card captured; got {sorted(files)}"
