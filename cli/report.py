@@ -140,32 +140,32 @@ def run_weekly(args: argparse.Namespace) -> int:
     return _write(fmt, out, figures, lambda p: summary_lines(p, title="SLA-overzicht week"), rows, ("period", "name", "result"))
 
 
-def run_monthly(args: argparse.Namespace) -> int:
+def _document(args: argparse.Namespace, make_period, build) -> int:
+    """The SLR or the scorecard (``bot.reports``) in the format asked."""
     from bot.reports.render import CSV_COLUMNS, csv_rows, text_lines
-    from bot.reports.slr import monthly_slr
-    from storage.reporting import month_period
 
     fmt, out = _target(args)
+    return _write(fmt, out, _figures(make_period, build), text_lines, csv_rows, CSV_COLUMNS)
+
+
+def run_monthly(args: argparse.Namespace) -> int:
+    from bot.reports.slr import monthly_slr
+    from storage.reporting import month_period
 
     async def build(session, policy, period, now):
         return await monthly_slr(session, policy=policy, period=period, now=now)
 
-    figures = _figures(lambda policy: month_period(args.month, policy), build)
-    return _write(fmt, out, figures, text_lines, csv_rows, CSV_COLUMNS)
+    return _document(args, lambda policy: month_period(args.month, policy), build)
 
 
 def run_quarterly(args: argparse.Namespace) -> int:
-    from bot.reports.render import CSV_COLUMNS, csv_rows, text_lines
     from bot.reports.slr import quarterly_scorecard
     from storage.reporting import quarter_period
-
-    fmt, out = _target(args)
 
     async def build(session, policy, period, now):
         return await quarterly_scorecard(session, policy=policy, quarter=period, now=now)
 
-    figures = _figures(lambda policy: quarter_period(args.quarter, policy), build)
-    return _write(fmt, out, figures, text_lines, csv_rows, CSV_COLUMNS)
+    return _document(args, lambda policy: quarter_period(args.quarter, policy), build)
 
 
 def run_export_tickets(args: argparse.Namespace) -> int:

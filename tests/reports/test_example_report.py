@@ -186,3 +186,43 @@ async def test_a_report_link_opens_the_pdf_and_a_forged_or_expired_one_does_not(
     finally:
         await stop_harness(h)
     await asyncio.sleep(0)
+
+
+def test_the_quarterly_scorecard_reads_the_same_figures(example, tmp_path, monkeypatch, capsys):
+    slr, _, _ = example
+    monkeypatch.setenv("DATABASE_URL", slr_database(example))
+    assert app_module.main(["report", "quarterly", "--quarter", "2026-Q3", "--format", "json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["months"] == ["2026-07", "2026-08", "2026-09"]
+    whole = {p["priority"]: p for p in card["report"]["priorities"]}
+    months = [{p["priority"]: p for p in m["priorities"]} for m in card["monthly"]]
+    for priority in ("P3", "P4"):  # the quarter adds up its months
+        for clock in ("first_response", "resolution"):
+            assert whole[priority][clock]["counted"] == sum(m[priority][clock]["counted"] for m in months)
+            assert whole[priority][clock]["within"] == sum(m[priority][clock]["within"] for m in months)
+    assert app_module.main(["report", "quarterly", "--quarter", "2026-Q3"]) == 0
+    text = capsys.readouterr().out
+    for part in ("Leveranciersscorecard 2026-Q3", "Aard en ernst van de issues:", "Reageren en oplossen:", "Communicatie:",
+                 "Herhaling en verbeterpotentieel:"):
+        assert part in text
+    out = tmp_path / "scorecard.pdf"
+    assert app_module.main(["report", "quarterly", "--quarter", "2026-Q3", "--format", "pdf", "--out", str(out)]) == 0
+    assert "Herhaling en verbeterpotentieel" in _pdf_text(out)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["report", "monthly", "--month", "2026-10", "--format", "pdf"], "a PDF goes to a file: add --out FILE.pdf"),
+    (["report", "monthly", "--month", "2026-10", "--json", "--format", "csv"], "--json and --format csv contradict each other"),
+    (["report", "quarterly", "--quarter", "2026-Q5"], "quarter must look like 2026-Q4"),
+    (["report", "monthly", "--month", "2026-10", "--format", "pdf", "--out", "/no/such/folder/r.pdf"], "there is no folder /no/such/folder"),
+])
+def test_a_report_command_mistake_is_one_line_and_exit_2(example, tmp_path, monkeypatch, capsys, argv, message):
+    monkeypatch.setenv("DATABASE_URL", slr_database(example))
+    assert app_module.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("servicedesk: ") and message in err and err.count("\n") == 1
+
+
+def slr_database(example) -> str:
+    """The example month's database (the fixture's folder holds it beside the report files)."""
+    return f"sqlite:///{example[2].parent / 'example.sqlite3'}"

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 import app as app_module
+from bot.regie import notice_sweep
 from sla.priority import PriorityDecision
 from storage import tickets
 from storage.models import AuditEntry, Ticket, TicketEventRow
@@ -157,3 +158,19 @@ async def open_desk(database_url: str, *, people: tuple[dict[str, Any], ...] = (
         await harness.say("help", user=person)
     harness.connector.clear()
     return harness
+
+
+async def sweep(harness) -> int:
+    """Regie's sweep now (as the scheduler runs it every minute); how many notices it sent."""
+    app = harness.app
+    settings = app[app_module.SETTINGS]
+    result = await notice_sweep(
+        database=app[app_module.DATABASE],
+        policy=app[app_module.POLICY],
+        clock=harness.clock,
+        piket_contact=settings.piket_contact,
+        piket_user_id=settings.piket_user_id,
+        after_commit=app[app_module.DELIVERY].kick,
+    )
+    await harness.settle()
+    return result.sent

@@ -18,7 +18,7 @@ from storage.models import AuditEntry
 from tests.servicedesk import desk
 from tests.servicedesk.desk import REGIE, card_of, click, message_of, new_ticket
 from tests.support import activities as acts
-from tests.support.cards import assert_valid_card
+from tests.support.cards import actions_in, assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
 
@@ -171,7 +171,7 @@ async def test_a_stale_card_is_refused_with_the_fresh_card(harness):
     card = card_of(body)
     assert_valid_card(card)
     assert "verouderd" in card["body"][0]["text"]
-    executes = [a for a in _actions(card) if a.get("type") == "Action.Execute"]
+    executes = [a for a in actions_in(card) if a.get("type") == "Action.Execute"]
     assert executes and all(a["data"]["versie"] == current.version for a in executes)
     after = await desk.ticket(harness, ticket_id)
     assert after.version == current.version
@@ -183,21 +183,6 @@ async def test_a_stale_card_is_refused_with_the_fresh_card(harness):
     assert "verouderd" in card_of(body)["body"][0]["text"]
 
 
-def _actions(card: dict) -> list[dict]:
-    found: list[dict] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Action."):
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
 
 
 async def test_a_double_click_changes_the_ticket_once(harness):

@@ -11,12 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 import app as app_module
-from bot.regie import notice_sweep
 from sla.escalation import State
 from storage.models import AuditEntry, CardRef, EscalationRow, OutboxMessage
-from tests.servicedesk.desk import REGIE, audit_rows, card_of, local, message_of, new_ticket, strings
+from tests.servicedesk.desk import REGIE, audit_rows, card_of, local, message_of, new_ticket, strings, sweep
 from tests.support import activities as acts
-from tests.support.cards import assert_valid_card
+from tests.support.cards import actions_in, assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
 
@@ -36,16 +35,6 @@ async def harness(database_url):
     h = await _start(database_url)
     yield h
     await stop_harness(h)
-
-
-async def sweep(harness) -> int:
-    app = harness.app
-    result = await notice_sweep(
-        database=app[app_module.DATABASE], policy=app[app_module.POLICY], clock=harness.clock,
-        after_commit=app[app_module.DELIVERY].kick,
-    )
-    await harness.settle()
-    return result.sent
 
 
 async def escalations(harness) -> list[EscalationRow]:
@@ -256,20 +245,7 @@ async def test_a_missed_monthly_norm_becomes_an_escalation_on_the_first_working_
 
 
 def _verbs(card: dict) -> set[str]:
-    found = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                found.add(node["verb"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return {action["verb"] for action in actions_in(card) if action["type"] == "Action.Execute"}
 
 
 def test_the_escalation_steps_are_allowed_only_in_open_states():

@@ -9,11 +9,10 @@ from datetime import timedelta
 import pytest
 
 import app as app_module
-from bot.regie import notice_sweep
 from sla import events as ev
 from sla.escalation import escalation_level
 from storage.models import Notice
-from tests.servicedesk.desk import PIKET, click, local, new_ticket
+from tests.servicedesk.desk import PIKET, click, local, new_ticket, sweep
 from tests.support import activities as acts
 from tests.support import facts
 from tests.support.cards import assert_valid_card
@@ -33,21 +32,6 @@ async def harness(database_url):
     h = await _start(database_url)
     yield h
     await stop_harness(h)
-
-
-async def sweep(harness) -> int:
-    app = harness.app
-    settings = app[app_module.SETTINGS]
-    result = await notice_sweep(
-        database=app[app_module.DATABASE],
-        policy=app[app_module.POLICY],
-        clock=harness.clock,
-        piket_contact=settings.piket_contact,
-        piket_user_id=settings.piket_user_id,
-        after_commit=app[app_module.DELIVERY].kick,
-    )
-    await harness.settle()
-    return result.sent
 
 
 def regie_cards(harness) -> list[str]:

@@ -23,7 +23,7 @@ from typing import Any
 from jsonschema import Draft6Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-__all__ = ["ADAPTIVE_CARD", "MAX_VERSION", "validate_card", "assert_valid_card", "cards_in_activity", "table_rows"]
+__all__ = ["ADAPTIVE_CARD", "MAX_VERSION", "validate_card", "assert_valid_card", "cards_in_activity", "table_rows", "actions_in"]
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 MAX_VERSION = (1, 5)  # the highest version Teams renders, desktop and mobile
@@ -154,3 +154,21 @@ def table_rows(card: dict) -> dict[str, list[str]]:
     (table,) = [block for block in card["body"] if block.get("type") == "Table"]
     rows = ([cell["items"][0]["text"] for cell in row["cells"]] for row in table["rows"])
     return {cells[0]: cells[1:] for cells in rows}
+
+
+def actions_in(card: Any) -> list[dict]:
+    """Every action on the card (``Action.*``), in show cards too, in order."""
+    found: list[dict] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Action."):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
