@@ -872,9 +872,12 @@ def regie_notice_card(
     if kind == NoticeKind.WARNING.value:
         title = f"Dreigt te laat: {label}, {what}"
         when = f"uiterlijk {say_when(due, now=now, tz=tz)} ({time_left(due, now=now)})"
-    else:
+    elif kind == NoticeKind.WAIT_TOO_LONG.value:
         title = f"Wacht te lang op een derde: {label}"
         when = f"langer dan toegestaan sinds {say_when(due, now=now, tz=tz)}"
+    else:  # a breach queued before breaches became escalations (an upgrade with messages pending)
+        title = f"Overschreden: {label}, {what}"
+        when = f"was uiterlijk {say_when(due, now=now, tz=tz)}"
     body: list[dict[str, Any]] = [
         heading(title),
         labelled("Prioriteit", PRIORITY_LABELS.get(priority, priority) if not ticket.uplift else UPLIFT_LABEL),

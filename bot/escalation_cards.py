@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.cards import CARD_SCHEMA, CLOCK_LABELS, _choice_input, _show, _text_input, heading, labelled, subheading
 from dialogs import texts
 from dialogs.when import say_when
-from sla.escalation import Level, State, Trigger
+from sla.escalation import START_WORKING_DAYS, Level, State, Trigger
 from storage.models import EscalationRow, Ticket
 from storage.tickets import ticket_label
 
@@ -77,7 +77,7 @@ def subject(ticket: Ticket | None) -> str:
 
 
 def start_by_text(row: EscalationRow, tz: ZoneInfo) -> str:
-    days = {"N1": 1, "N2": 3, "N3": 5}.get(row.level, 0)
+    days = START_WORKING_DAYS[Level(row.level)]
     return f"{row.start_by.astimezone(tz):%d-%m-%Y %H:%M} ({days} werkdag{'en' if days > 1 else ''})"
 
 

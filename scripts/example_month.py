@@ -63,7 +63,7 @@ def working_moment(rng: random.Random, day: date, tz) -> datetime:
     return datetime.combine(day, time(8, 0), tzinfo=tz) + timedelta(minutes=rng.randrange(0, 9 * 60))
 
 
-async def add(session, policy: Policy, ticket_id: int, kind: str, at: datetime, agent=None, **data) -> None:
+async def add(session, ticket_id: int, kind: str, at: datetime, agent=None, **data) -> None:
     if agent is not None:
         data = {"agent_id": agent[0], "agent_name": agent[1], **data}
     session.add(TicketEventRow(ticket_id=ticket_id, kind=kind, at=at, actor_id=agent[0] if agent else None, data=data))
@@ -71,7 +71,6 @@ async def add(session, policy: Policy, ticket_id: int, kind: str, at: datetime, 
 
 async def one_ticket(session, policy: Policy, rng: random.Random, *, at: datetime, priority: str, special: str | None = None) -> int:
     """A ticket and its whole story; returns its id."""
-    tz = policy.tz
     employee = rng.randrange(EMPLOYEES)
     category = rng.choice(CATEGORIES)
     scope = {"P1": "iedereen", "P2": "meerdere_teams"}.get(priority, "alleen_ik")
@@ -97,13 +96,13 @@ async def one_ticket(session, policy: Policy, rng: random.Random, *, at: datetim
     # The first substantive reaction: mostly in time, sometimes late.
     reaction_after = terms.first_response * (rng.uniform(1.1, 2.5) if late else rng.uniform(0.1, 0.8))
     reacted = calendar.add(at, reaction_after)
-    await add(session, policy, tid, ev.ACKNOWLEDGED, reacted, agent, note=None)
-    await add(session, policy, tid, ev.REACTION, reacted, agent, priority=priority, next_step="We zoeken het uit.")
+    await add(session, tid, ev.ACKNOWLEDGED, reacted, agent, note=None)
+    await add(session, tid, ev.REACTION, reacted, agent, priority=priority, next_step="We zoeken het uit.")
     if terms.call_required:
-        await add(session, policy, tid, ev.CALL_REGISTERED, reacted, agent, reached=True)
+        await add(session, tid, ev.CALL_REGISTERED, reacted, agent, reached=True)
     if major:
-        await add(session, policy, tid, ev.MAJOR_DECLARED, reacted, agent, title="Storing Outlook")
-        await add(session, policy, tid, ev.PUBLIC_TITLE_SET, reacted, agent, title="Storing Outlook en Teams")
+        await add(session, tid, ev.MAJOR_DECLARED, reacted, agent, title="Storing Outlook")
+        await add(session, tid, ev.PUBLIC_TITLE_SET, reacted, agent, title="Storing Outlook en Teams")
         ticket.public_title = "Storing Outlook en Teams"
     slow = rng.random() < (0.1 if special is None else 0.0)
     resolve_after = terms.resolution * (rng.uniform(1.1, 1.8) if slow else rng.uniform(0.2, 0.9))
@@ -116,27 +115,27 @@ async def one_ticket(session, policy: Policy, rng: random.Random, *, at: datetim
             if moment >= resolved:
                 break
             if not silent:
-                await add(session, policy, tid, ev.AGENT_UPDATE, moment, agent, text="We werken eraan.")
+                await add(session, tid, ev.AGENT_UPDATE, moment, agent, text="We werken eraan.")
     if rng.random() < 0.1 and priority in ("P3", "P4"):
         start = reacted + (resolved - reacted) * 0.3
-        await add(session, policy, tid, ev.PAUSED, start, agent, party=rng.choice(PARTIES), reason="Onderdeel besteld.")
-        await add(session, policy, tid, ev.RESUMED, start + (resolved - start) * 0.5, agent)
+        await add(session, tid, ev.PAUSED, start, agent, party=rng.choice(PARTIES), reason="Onderdeel besteld.")
+        await add(session, tid, ev.RESUMED, start + (resolved - start) * 0.5, agent)
     if rng.random() < 0.12:
-        await add(session, policy, tid, ev.HANDED_OVER, reacted + timedelta(minutes=20), agent, to_agent=None, to_line="2", from_line="1")
+        await add(session, tid, ev.HANDED_OVER, reacted + timedelta(minutes=20), agent, to_agent=None, to_line="2", from_line="1")
     if special == "security":
-        await add(session, policy, tid, ev.CONTAINED, at + timedelta(hours=2), agent, note="Account geblokkeerd, sessies ingetrokken.")
-        await add(session, policy, tid, ev.DATA_BREACH_REPORTED, at + timedelta(hours=30), agent, note="Gemeld door de privacy-officer.")
+        await add(session, tid, ev.CONTAINED, at + timedelta(hours=2), agent, note="Account geblokkeerd, sessies ingetrokken.")
+        await add(session, tid, ev.DATA_BREACH_REPORTED, at + timedelta(hours=30), agent, note="Gemeld door de privacy-officer.")
     if priority == "P1" and special != "security":
-        await add(session, policy, tid, ev.WORKAROUND, calendar.add(at, terms.resolution * 0.6), agent, note="Noodoplossing.")
-    await add(session, policy, tid, ev.RESOLVED, resolved, agent, solution="Opgelost.")
+        await add(session, tid, ev.WORKAROUND, calendar.add(at, terms.resolution * 0.6), agent, note="Noodoplossing.")
+    await add(session, tid, ev.RESOLVED, resolved, agent, solution="Opgelost.")
     if work == "nee" or uplift:
-        await add(session, policy, tid, ev.PRODUCTIVE_AGAIN, resolved + timedelta(minutes=rng.randrange(5, 120)))
+        await add(session, tid, ev.PRODUCTIVE_AGAIN, resolved + timedelta(minutes=rng.randrange(5, 120)))
     if rng.random() < 0.55:
         score = rng.choices(range(1, 11), weights=(1, 0, 1, 1, 2, 4, 12, 22, 18, 10))[0]
         remark = rng.choice(REMARKS) if rng.random() < 0.15 else None
-        await add(session, policy, tid, ev.CSAT, resolved + timedelta(hours=rng.randrange(1, 30)), score=score, remark=remark)
+        await add(session, tid, ev.CSAT, resolved + timedelta(hours=rng.randrange(1, 30)), score=score, remark=remark)
     if major:
-        await add(session, policy, tid, ev.RCA_SHARED, policy.working_calendar.add(resolved, policy.working_day * 12), agent,
+        await add(session, tid, ev.RCA_SHARED, policy.working_calendar.add(resolved, policy.working_day * 12), agent,
                   summary="Certificaat verlopen op de mailgateway.")
     row = await session.get(Ticket, tid)
     row.status, row.owner_id, row.owner_name = "opgelost", agent[0], agent[1]

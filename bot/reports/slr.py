@@ -30,8 +30,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.escalation_cards import action_state, norm_label
-from bot.summary import csat_text, minutes_text, share_text
+from bot.escalation_cards import action_state, norm_label, subject
+from bot.summary import CLOCK_NAMES as CLOCK_TITLES, csat_text, minutes_text, share_text
 from dialogs import texts
 from sla.escalation import Trigger
 from sla.humanize import MONTHS_NL
@@ -44,11 +44,6 @@ from storage.tickets import parse_ticket_label, ticket_label
 
 TREND_MONTHS = 6
 TREND_CLOCKS = ("first_response", "resolution")  # charted per priority; the others are listed
-CLOCK_TITLES = {
-    "first_response": "reactie", "resolution": "oplossing", "definitive_resolution": "definitieve oplossing",
-    "containment": "containment", "onsite": "monteur op locatie", "device_fallback": "vervangend toestel",
-    "data_breach": "datalek gemeld (72 uur)", "rca": "RCA gedeeld", "update": "update aan melder",
-}
 
 
 def month_name(label: str) -> str:
@@ -59,12 +54,6 @@ def month_name(label: str) -> str:
 
 def _short_month(label: str) -> str:
     return MONTHS_NL[int(label.split("-")[1]) - 1][:3]
-
-
-def _subject(ticket: Ticket | None) -> str:
-    if ticket is None:
-        return "-"
-    return texts.ticket_subject(public_title=ticket.public_title, category=ticket.category, priority=ticket.priority, uplift=ticket.uplift)
 
 
 async def _tickets(session: AsyncSession, labels: Sequence[str | None], ids: Sequence[int | None] = ()) -> dict[int, Ticket]:
@@ -82,7 +71,7 @@ def _escalation_dict(row: EscalationRow, ticket: Ticket | None, *, today: date, 
         "state_text": texts.ESCALATION_STATES[row.state], "trigger": row.trigger,
         "trigger_text": texts.ESCALATION_TRIGGERS[row.trigger], "norm": row.norm, "norm_text": norm_label(row.norm),
         "ticket": ticket_label(row.ticket_id) if row.ticket_id is not None else None,
-        "subject": _subject(ticket) if row.trigger == Trigger.BREACH.value else month_name(row.period or "2000-01"),
+        "subject": subject(ticket) if row.trigger == Trigger.BREACH.value else month_name(row.period),
         "why": texts.escalation_why((row.reasons or {}).get("why") or []),
         "opened": row.opened_at.astimezone(tz).isoformat(), "start_by": row.start_by.astimezone(tz).isoformat(),
         "level_reason": row.level_reason, "level_by": row.level_by_name,
@@ -195,7 +184,7 @@ async def enriched_breaches(session: AsyncSession, breaches: list[dict[str, Any]
         ticket = tickets.get(ticket_id)
         escalation = _cause_of(breach, ticket_id, by_ticket)
         result.append({
-            **breach, "clock_text": CLOCK_TITLES.get(breach["clock"], breach["clock"]), "subject": _subject(ticket),
+            **breach, "clock_text": CLOCK_TITLES.get(breach["clock"], breach["clock"]), "subject": subject(ticket),
             "owner": (ticket.owner_name if ticket is not None else None) or "niemand",
             "level": escalation.level if escalation else None,
             "supplier_cause": escalation.cause if escalation and escalation.cause else None,
@@ -240,7 +229,7 @@ async def monthly_slr(session: AsyncSession, *, policy: Policy, period: Period, 
     def listed(key: str) -> list[dict[str, Any]]:
         uplifts = {u["ticket"]: u["motivation"] for u in report["uplifts"]}
         return [
-            {**item, "subject": _subject(tickets.get(parse_ticket_label(item["ticket"]) if item["ticket"] else None)),
+            {**item, "subject": subject(tickets.get(parse_ticket_label(item["ticket"]) if item["ticket"] else None)),
              "motivation": uplifts.get(item["ticket"]) if item["uplift"] else None}
             for item in report[key]
         ]
