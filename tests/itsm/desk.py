@@ -49,8 +49,11 @@ class ItsmDesk:
         await self.harness.settle()
 
     async def drain(self) -> int:
+        # A commit kicks the app's own worker; a drain of ours beside it could find its intents
+        # leased and send nothing, so the worker finishes first.
+        await self.sync.wait_idle()
         sent = await self.sync.drain()
-        await self.harness.settle()
+        await self.settle()
         return sent
 
     async def poll(self) -> int:
