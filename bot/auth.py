@@ -256,10 +256,6 @@ class AuthFailureMonitor:
     def window_total(self) -> int:
         return sum(self._reasons.values())
 
-    @property
-    def window_reasons(self) -> dict[str, int]:
-        return dict(self._reasons)
-
     def record(self, reason: str, status: int = 401) -> None:
         now = self._clock.now()
         self._roll(now)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs import plain
-from dialogs.texts import MTTP_QUESTION
+from dialogs.texts import MTTP_QUESTION, YES
 from storage.feedback import CSAT, MTTP
 from storage.models import Ticket
 from storage.tickets import ticket_label
@@ -36,7 +36,7 @@ def mttp_question_card(ticket: Ticket) -> dict[str, Any]:
             {"type": "TextBlock", "text": MTTP_QUESTION, "wrap": True},
         ],
         "actions": [
-            {"type": "Action.Submit", "title": "Ja", "data": answer("ja")},
+            {"type": "Action.Submit", "title": YES, "data": answer("ja")},
             {"type": "Action.Submit", "title": "Nog niet", "data": answer("nog_niet")},
         ],
     }

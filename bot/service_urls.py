@@ -22,12 +22,8 @@ from urllib.parse import urlsplit
 # organisations use): https://smba.trafficmanager.net/{emea,amer,apac,...}/
 TEAMS_SERVICE_HOSTS: tuple[str, ...] = ("smba.trafficmanager.net",)
 
-# Sovereign clouds; not allowed by default, add them to the settings if the tenant lives there.
-TEAMS_GOVERNMENT_SERVICE_HOSTS: tuple[str, ...] = (
-    "smba.infra.gcc.teams.microsoft.com",
-    "smba.infra.gov.teams.microsoft.us",
-    "smba.infra.dod.teams.microsoft.us",
-)
+# Sovereign clouds are not allowed by default; a tenant there adds its hosts to ALLOWED_SERVICE_HOSTS
+# (smba.infra.gcc.teams.microsoft.com, smba.infra.gov.teams.microsoft.us, smba.infra.dod.teams.microsoft.us).
 
 _LOOPBACK_NAMES = frozenset({"localhost"})
 _MAX_URL_LENGTH = 2048

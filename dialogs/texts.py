@@ -356,8 +356,6 @@ def ticket_created(
 
 MY_TICKETS_HEADER = "Je open meldingen:"
 FOLLOWED_HEADER = "Storingen die je volgt:"
-NEXT_UPDATE_LINE = "Je volgende update krijg je uiterlijk {when}."
-STATUS_PRIORITY_LINE = "Prioriteit: {priority}."
 
 
 def acknowledged(*, label: str, agent_name: str, note: str | None) -> str:

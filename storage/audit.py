@@ -175,10 +175,3 @@ async def verify(session: AsyncSession) -> VerifyResult:
         expected_prev = row.hash
         checked += 1
     return VerifyResult(True, checked)
-
-
-async def entries_for(session: AsyncSession, *, ticket_id: int | None = None) -> list[AuditEntry]:
-    query = select(AuditEntry).order_by(AuditEntry.id)
-    if ticket_id is not None:
-        query = query.where(AuditEntry.ticket_id == ticket_id)
-    return list((await session.execute(query)).scalars())

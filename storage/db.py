@@ -43,11 +43,6 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def sync_url(url: str) -> str:
-    """The same database for Alembic's synchronous side (run through the async engine)."""
-    return normalise_url(url)
-
-
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets another process (the CLI) read while the bot writes. Lock waits are not SQLite's

@@ -121,11 +121,6 @@ async def add_attachments(
     return len(cleaned)
 
 
-async def attachments_of(session: AsyncSession, *, ticket_id: int) -> Sequence[TicketAttachment]:
-    query = select(TicketAttachment).where(TicketAttachment.ticket_id == ticket_id).order_by(TicketAttachment.id)
-    return list((await session.execute(query)).scalars())
-
-
 async def add_information(
     session: AsyncSession,
     *,

@@ -31,8 +31,6 @@ FAILED = Status.FAILED
 RUNNING = "running"
 PAUSED = "paused"
 BREACHED = "breached"
-CLOCK_STATES = (RUNNING, PAUSED, BREACHED)
-CLOCKS = ("first_response", "resolution")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, exists, func, select, update
+from sqlalchemy import Row, and_, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
@@ -145,19 +145,6 @@ async def give_up(session: AsyncSession, *, message_id: int, worker: str, error:
         update(_OUTBOX).where(_MINE).values(status=outbox.Status.FAILED, attempts=_OUTBOX.c.attempts + 1, lease_until=None, last_error=error[:300]),
         {"message_id": message_id, "worker": worker},
     )
-
-
-async def pending_count(session: AsyncSession) -> int:
-    query = select(func.count()).select_from(_OUTBOX).where(_OUTBOX.c.target_kind == outbox.ITSM, _OUTBOX.c.status == outbox.Status.PENDING)
-    return (await session.execute(query)).scalar_one()
-
-
-async def has_pending_write(session: AsyncSession, ticket_id: int) -> bool:
-    """Whether a card's change of this ticket is still on its way to the ticket system."""
-    query = select(_OUTBOX.c.id).where(
-        _OUTBOX.c.target_kind == outbox.ITSM, _OUTBOX.c.status == outbox.Status.PENDING, _OUTBOX.c.ticket_id == ticket_id
-    )
-    return (await session.execute(query.limit(1))).first() is not None
 
 
 # -- links ---------------------------------------------------------------------------------------

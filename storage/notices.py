@@ -83,9 +83,4 @@ async def breaches_since(session: AsyncSession, *, norm_name: str | None = None,
     return int((await session.execute(query)).scalar_one())
 
 
-async def for_ticket(session: AsyncSession, ticket_id: int) -> list[Notice]:
-    rows = await session.execute(select(Notice).where(Notice.ticket_id == ticket_id).order_by(Notice.id))
-    return list(rows.scalars())
-
-
 MONTH = timedelta(days=30)

@@ -67,8 +67,6 @@ KEPT_EVENT_KEYS = frozenset(
         "kind", "how", "expected", "from_line", "to_line", "data_breach", "reached",
     }
 )
-# Kept in a purged ticket's REPORTED event as a marker, so "uplift with motivation" still counts.
-MARKED_KEYS = frozenset({"motivation"})
 BATCH = 200
 PROCESSED_ACTIVITY_KEEP = timedelta(days=2)
 ACTIVE_STATE_GRACE = timedelta(days=1)
