@@ -36,6 +36,7 @@ import app as app_module  # noqa: E402
 from bench.sweep_bench import NOW, PRIORITIES, _ticket, with_database  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from sla.clock import FixedClock  # noqa: E402
+from sla.status import TicketStatus  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.models import OutboxMessage, Ticket  # noqa: E402
 
@@ -50,12 +51,12 @@ def _tickets(rng: random.Random) -> list[dict]:
     for i in range(1, TICKETS + 1):
         opened = NOW - timedelta(days=rng.uniform(0, 365))
         priority = rng.choice(PRIORITIES)
-        row = _ticket(i, opened=opened, priority=priority, due=None, status="gesloten")
+        row = _ticket(i, opened=opened, priority=priority, due=None, status=TicketStatus.CLOSED)
         if i <= OPEN:
-            row["status"] = rng.choice(("nieuw", "opgepakt", "opgepakt", "wacht_op_derde"))
+            row["status"] = rng.choice((TicketStatus.NEW, TicketStatus.PICKED_UP, TicketStatus.PICKED_UP, TicketStatus.WAITING))
             row["first_response_due"] = NOW + timedelta(hours=rng.uniform(-8, 8))
-            row["resolution_due"] = None if row["status"] == "wacht_op_derde" else NOW + timedelta(hours=rng.uniform(-24, 48))
-            row["first_response_at"] = None if row["status"] == "nieuw" else opened + timedelta(minutes=20)
+            row["resolution_due"] = None if row["status"] == TicketStatus.WAITING else NOW + timedelta(hours=rng.uniform(-24, 48))
+            row["first_response_at"] = None if row["status"] == TicketStatus.NEW else opened + timedelta(minutes=20)
         else:
             row["first_response_at"] = opened + timedelta(minutes=20)
             row["resolved_at"] = row["closed_at"] = opened + timedelta(hours=5)

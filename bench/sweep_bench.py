@@ -31,6 +31,7 @@ from sla import events as ev  # noqa: E402
 from sla.deadlines import deadlines_from_events  # noqa: E402
 from sla.events import TicketEvent  # noqa: E402
 from sla.policy import load_policy  # noqa: E402
+from sla.status import TicketStatus  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Ticket, TicketEventRow  # noqa: E402
@@ -42,7 +43,7 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
 PRIORITIES = ["P1"] * 5 + ["P2"] * 15 + ["P3"] * 50 + ["P4"] * 30
 
 
-def _ticket(i: int, *, opened: datetime, priority: str, due: datetime | None, status: str = "opgepakt") -> dict:
+def _ticket(i: int, *, opened: datetime, priority: str, due: datetime | None, status: TicketStatus = TicketStatus.PICKED_UP) -> dict:
     return dict(
         id=i, reporter_id=f"user-{i % 300}", reporter_name=f"Medewerker {i % 300}", category="laptop", scope="alleen_ik",
         description="Het werkt niet", priority=priority, uplift=False, uplift_motivation=None, priority_reasons={},
@@ -133,7 +134,7 @@ def _year_of_tickets(rng: random.Random, policy) -> tuple[list[dict], list[dict]
                     log.append(TicketEvent(ev.CSAT, resolved + timedelta(hours=1), {"score": rng.randint(4, 10)}))
             else:
                 resolved = None
-        row = _ticket(i, opened=opened, priority=priority, due=None, status="opgelost" if resolved else "opgepakt")
+        row = _ticket(i, opened=opened, priority=priority, due=None, status=TicketStatus.RESOLVED if resolved else TicketStatus.PICKED_UP)
         row["resolved_at"] = resolved
         tickets.append(row)
         events += [dict(ticket_id=i, kind=e.kind, at=e.at, actor_id=None, data=dict(e.data)) for e in log]

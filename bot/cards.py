@@ -22,6 +22,7 @@ from sla.fold import (
 from sla.humanize import humanize_day
 from sla.policy import Policy
 from sla.priority import SECURITY_KINDS
+from sla.status import OPEN_STATUSES, WORKING_STATUSES, TicketStatus
 from dialogs import plain
 from dialogs.texts import (
     CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
@@ -579,10 +580,10 @@ def _actions(
         rest = [name for name in dict.fromkeys(rest) if name not in first]
         return [*(forms[name] for name in first), *([_more([forms[name] for name in rest])] if rest else [])]
 
-    if status == "nieuw":  # the reaction's inputs under the card: "Oppakken" gives both at once
+    if status == TicketStatus.NEW:  # the reaction's inputs under the card: "Oppakken" gives both at once
         return _reaction_inputs(ticket, picking_up=True), row(["take", *(["call"] if p1 else [])], ["priority", *security, *major])
-    if status in ("opgepakt", "wacht_op_derde"):
-        waiting = status == "wacht_op_derde"
+    if status in WORKING_STATUSES:
+        waiting = status == TicketStatus.WAITING
         likely = [
             *(["take"] if ticket.owner_id is None else []),  # in a line's queue: whoever takes it
             "update" if facts.reacted else "react",
@@ -601,7 +602,7 @@ def _actions(
         ]
         return [], row(likely[:PRIMARY_ACTIONS], rest)
     # resolved or closed: reopen, the RCA of a major incident, and what is still owed
-    first = [*(["rca"] if facts.major_title and not facts.rca_shared else []), *(["reopen"] if status == "opgelost" else [])]
+    first = [*(["rca"] if facts.major_title and not facts.rca_shared else []), *(["reopen"] if status == TicketStatus.RESOLVED else [])]
     return [], row(first, [*owed, *security[1:]])
 
 
@@ -672,7 +673,7 @@ def ticket_card(
     if may_be_known_outage(ticket):
         body.extend(_public_title(ticket))
     body.extend(_fact_lines(ticket, facts, breach=breach))
-    if ticket.update_overdue and ticket.status in ("nieuw", "opgepakt", "wacht_op_derde"):
+    if ticket.update_overdue and ticket.status in OPEN_STATUSES:
         body.append(labelled("Let op", "de melder kreeg een update zonder nieuws: stuur een update", attention=True))
 
     missing = _first_reaction_missing(ticket, facts, call_required=call_required)
@@ -765,7 +766,7 @@ FIRST_REACTION_MISSING = "Nog nodig voor de eerste reactie"
 def _first_reaction_missing(ticket: Ticket, facts: Recorded, *, call_required: bool) -> str | None:
     """What the servicedesk still owes for the first response to count, in words; None when
     nothing (annex "eerste inhoudelijke reactie"; PvE P1 "telefonisch contact verplicht")."""
-    if ticket.status not in ("nieuw", "opgepakt", "wacht_op_derde"):
+    if ticket.status not in OPEN_STATUSES:
         return None
     needed = [] if facts.reacted else ["de prioriteit voorlopig vaststellen en de volgende stap aan de melder laten weten (Reageren)"]
     if call_required and not facts.called:
@@ -789,7 +790,7 @@ def _fact_lines(ticket: Ticket, facts: Recorded, *, breach: bool) -> list[dict[s
         rows.append(labelled("Beveiligingsincident", ", ".join(state), attention=not facts.contained))
     if ticket.agreed_date is not None:
         rows.append(labelled("Update afgesproken op", humanize_day(ticket.agreed_date)))
-    elif ticket.priority == "P4" and ticket.status in ("opgepakt", "wacht_op_derde"):
+    elif ticket.priority == "P4" and ticket.status in WORKING_STATUSES:
         rows.append(labelled("Update afgesproken op", "nog niet: spreek een datum af met de melder", attention=True))
     return rows
 

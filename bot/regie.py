@@ -35,10 +35,10 @@ from sla.escalation import Due, Level, NoticeKind, Trigger, due_notices, escalat
 from sla.events import TicketEvent
 from sla.fold import TicketClocks, fold
 from sla.policy import CLOCK_24_7, Policy
+from sla.status import OPEN_STATUSES
 from storage import escalations, notices, outbox
 from storage.db import Database
 from storage.models import Ticket, TicketEventRow
-from storage.tickets import OPEN_STATUSES
 
 log = logging.getLogger("servicedesk.regie")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dialogs import plain
 from sla import events as ev
+from sla.status import TicketStatus
 
 WELCOME = (
     "Hoi! Ik ben de servicedesk-bot. Hier meld je een IT-storing. "
@@ -324,11 +325,11 @@ PRIORITY_LABELS = {
 UPLIFT_LABEL = "P1-uplift (één medewerker)"
 
 STATUS_LABELS = {
-    "nieuw": "nieuw, nog niet opgepakt",
-    "opgepakt": "opgepakt",
-    "wacht_op_derde": "wacht op een derde partij",
-    "opgelost": "opgelost",
-    "gesloten": "gesloten",
+    TicketStatus.NEW: "nieuw, nog niet opgepakt",
+    TicketStatus.PICKED_UP: "opgepakt",
+    TicketStatus.WAITING: "wacht op een derde partij",
+    TicketStatus.RESOLVED: "opgelost",
+    TicketStatus.CLOSED: "gesloten",
 }
 
 CADENCE_SENTENCES = {

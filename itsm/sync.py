@@ -49,6 +49,7 @@ from sla import events as ev
 from sla.clock import Clock
 from sla.policy import Policy
 from sla.priority import PriorityDecision
+from sla.status import TicketStatus
 from storage import itsm as store
 from storage import outbox, tickets
 from storage.db import Database
@@ -377,7 +378,7 @@ class ItsmSync:
         an answer or a completion on a ticket nobody picked up yet is its first reaction too."""
         ticket = await session.get(Ticket, ticket_id, populate_existing=True)
         common = dict(policy=self._policy, now=step.at, ticket_id=ticket_id, agent_id=step.agent_key, agent_name=step.agent, seen_version=None)
-        if step.kind in ("respond", "update", "resolve") and ticket.status == "nieuw":
+        if step.kind in ("respond", "update", "resolve") and ticket.status == TicketStatus.NEW:
             await tickets.acknowledge(session, note=step.text if step.kind == "update" else None, **common)
             if step.kind != "resolve":
                 return

@@ -20,9 +20,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sla import events as ev
+from sla.status import OPEN_STATUSES
 from storage import outbox
 from storage.models import Ticket, TicketAttachment, TicketEventRow, TicketFollower
-from storage.tickets import OPEN_STATUSES
 
 BROAD_PRIORITIES = ("P1", "P2")
 BROAD_SCOPES = ("meerdere_teams", "iedereen")

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sla import events as ev
 from sla.policy import Policy
+from sla.status import OPEN_STATUSES
 from storage import outbox, tickets
 from storage.models import Ticket, TicketEventRow
 
@@ -137,7 +138,7 @@ async def record_productive_again(
         return FeedbackOutcome.ALREADY
     if can_work:
         session.add(TicketEventRow(ticket_id=ticket_id, kind=ev.PRODUCTIVE_AGAIN, at=now, actor_id=reporter_id, data={}))
-    elif ticket.status not in tickets.OPEN_STATUSES:
+    elif ticket.status not in OPEN_STATUSES:
         reopened = await tickets.reopen(
             session, policy=policy, now=now, ticket_id=ticket_id, agent_id=reporter_id,
             agent_name=ticket.reporter_name, reason=not_yet_note, seen_version=None, by=ev.BY_REPORTER,

@@ -19,10 +19,10 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sla.status import OPEN_STATUSES
 from storage import refs
 from storage.models import ConversationRef, JobRun, OutboxMessage, Ticket
 from storage.outbox import Status
-from storage.tickets import OPEN_STATUSES
 
 PENDING = Status.PENDING
 FAILED = Status.FAILED

@@ -42,6 +42,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from sla.status import TicketStatus
+
 
 class UtcDateTime(TypeDecorator):
     """An aware UTC datetime on every backend (SQLite drops the offset otherwise)."""
@@ -65,6 +67,22 @@ class UtcDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+class StatusType(TypeDecorator):
+    """A ticket's status (``sla.status.TicketStatus``): stored as its value, read back as the member.
+
+    A value that is no status is refused when it is written, not discovered when it is read.
+    """
+
+    impl = String(20)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect) -> str | None:
+        return None if value is None else TicketStatus(value).value
+
+    def process_result_value(self, value: str | None, dialect) -> TicketStatus | None:
+        return None if value is None else TicketStatus(value)
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON}
 
@@ -83,7 +101,7 @@ class Ticket(Base):
     uplift_motivation: Mapped[str | None] = mapped_column(Text, nullable=True)
     priority_reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), default="nieuw")
+    status: Mapped[TicketStatus] = mapped_column(StatusType, default=TicketStatus.NEW)
     owner_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     owner_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # The treatment line ("1" servicedesk, "2", "3") of the owner, or of the queue the ticket was

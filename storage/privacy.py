@@ -42,6 +42,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sla.status import OPEN_STATUSES
 from storage import audit
 from storage.db import Database
 from storage.models import (
@@ -55,7 +56,6 @@ from storage.models import (
     TicketEventRow,
     TicketFollower,
 )
-from storage.tickets import OPEN_STATUSES
 
 REMOVED = "verwijderd"
 # Event data the SLA engine, the KPIs and the cards read, and nothing personal: kept as it is.

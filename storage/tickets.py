@@ -25,11 +25,12 @@ from sla.fold import DEVICE_FALLBACK, FIRST_LINE, NEEDED, ONSITE, Recorded, Tick
 from sla.events import TicketEvent
 from sla.policy import Policy
 from sla.priority import SECURITY_KINDS, PriorityDecision
+from sla.status import ALL_STATUSES, OPEN_STATUSES, WORKING_STATUSES, TicketStatus
 from storage import itsm, outbox
 from storage.models import Ticket, TicketEventRow, TicketFollower
 from storage.statements import insert_unless_exists
+from storage.updates import queue_feedback_questions
 
-OPEN_STATUSES = ("nieuw", "opgepakt", "wacht_op_derde")
 
 
 # The largest number an Integer column holds on PostgreSQL (SQLite's holds more). A larger number
@@ -167,7 +168,7 @@ async def create_ticket(
         reporter_id=reporter_id, reporter_name=reporter_name, category=category, scope=scope,
         description=description, priority=decision.priority, uplift=decision.uplift,
         uplift_motivation=motivation, priority_reasons={"reasons": list(decision.reasons)}, phone=phone,
-        status="nieuw", owner_id=None, owner_name=None, treatment_line=None, opened_at=now, first_response_at=None,
+        status=TicketStatus.NEW, owner_id=None, owner_name=None, treatment_line=None, opened_at=now, first_response_at=None,
         resolved_at=None, first_response_due=due.first_response_due, resolution_due=due.resolution_due,
         definitive_resolution_due=due.definitive_resolution_due, next_update_due=due.next_update_due,
         version=1, agreed_date=None, major_incident=major_incident, update_overdue=False,
@@ -249,13 +250,13 @@ async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:
 
 _ACKNOWLEDGE = (
     update(_TICKETS)
-    .where(_TICKETS.c.id == bindparam("ticket_id"), _TICKETS.c.first_response_at.is_(None), _TICKETS.c.status == "nieuw")
+    .where(_TICKETS.c.id == bindparam("ticket_id"), _TICKETS.c.first_response_at.is_(None), _TICKETS.c.status == TicketStatus.NEW)
     .values(
         first_response_at=bindparam("now"),
         owner_id=bindparam("agent_id"),
         owner_name=bindparam("agent_name"),
         treatment_line=bindparam("agent_line"),
-        status="opgepakt",
+        status=TicketStatus.PICKED_UP,
         version=_TICKETS.c.version + 1,
     )
 )
@@ -354,8 +355,6 @@ async def open_tickets_of(session: AsyncSession, *, reporter_id: str) -> Sequenc
 #   * INVALID: the version matches but the status does not allow the action.
 # Authorisation (who may click) is the caller's job (bot.card_actions), by Entra object id.
 
-ALL_STATUSES = ("nieuw", "opgepakt", "wacht_op_derde", "opgelost", "gesloten")
-WORKING_STATUSES = ("opgepakt", "wacht_op_derde")
 MAX_TEXT = 2000
 
 
@@ -491,8 +490,6 @@ async def _transition(
     if tell is not None:
         await _tell_reporter(session, ticket, now, tell, followers=followers)
     if kind in (ev.WORKAROUND, ev.RESOLVED):
-        from storage.updates import queue_feedback_questions  # updates imports this module
-
         await queue_feedback_questions(session, ticket=ticket, event_kind=kind, cause=f"{kind}:v{ticket.version}", now=now)
     return ChangeResult(Outcome.DONE, ticket, events=events)
 
@@ -576,13 +573,13 @@ async def wait_for_third_party(
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "party and reason are required")
     if expected is not None and not _ahead(policy, now, expected):
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "expected date in the past or too far ahead")
-    statuses = ("opgepakt",)
+    statuses = (TicketStatus.PICKED_UP,)
     data: dict[str, Any] = {"party": party, "reason": reason, "agent_name": agent_name}
     if expected is not None:
         data["expected"] = expected.isoformat()
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=statuses, values={"status": "wacht_op_derde"}, kind=ev.PAUSED, data=data,
+        statuses=statuses, values={"status": TicketStatus.WAITING}, kind=ev.PAUSED, data=data,
         tell={"kind": "waiting", "party": party, "reason": reason, "expected": data.get("expected")},
     )
 
@@ -601,10 +598,10 @@ async def resume(
     seen_version: int | None,
 ) -> ChangeResult:
     """"Hervat": the third party is done; the paused clocks run again."""
-    statuses = ("wacht_op_derde",)
+    statuses = (TicketStatus.WAITING,)
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=statuses, values={"status": "opgepakt"}, kind=ev.RESUMED,
+        statuses=statuses, values={"status": TicketStatus.PICKED_UP}, kind=ev.RESUMED,
         data={"agent_name": agent_name},
         tell={"kind": "resumed"},
     )
@@ -655,7 +652,7 @@ async def resolve(
     statuses = WORKING_STATUSES
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=statuses, values={"status": "opgelost", "resolved_at": now, "update_overdue": False}, kind=ev.RESOLVED,
+        statuses=statuses, values={"status": TicketStatus.RESOLVED, "resolved_at": now, "update_overdue": False}, kind=ev.RESOLVED,
         data={"solution": solution, "agent_name": agent_name, **({} if first_time_fix is None else {"first_time_fix": first_time_fix})},
         tell={"kind": "resolved", "solution": solution, "agent_name": agent_name},
     )
@@ -672,11 +669,11 @@ async def reopen(
     """
     if not reason:
         return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no reason")
-    statuses = ("opgelost",)
+    statuses = (TicketStatus.RESOLVED,)
     current = await session.get(Ticket, ticket_id, populate_existing=True)
     if current is None:
         return ChangeResult(Outcome.NOT_FOUND, None)
-    back_to = "opgepakt" if current.owner_id else "nieuw"
+    back_to = TicketStatus.PICKED_UP if current.owner_id else TicketStatus.NEW
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=statuses, values={"status": back_to, "resolved_at": None}, kind=ev.REOPENED,
@@ -692,7 +689,7 @@ async def close(
     """Closed for good after its resolution (the supplier's ticket system closed the incident)."""
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=("opgelost",), values={"status": "gesloten", "closed_at": now}, kind=ev.CLOSED,
+        statuses=(TicketStatus.RESOLVED,), values={"status": TicketStatus.CLOSED, "closed_at": now}, kind=ev.CLOSED,
         data={"agent_name": agent_name}, tell=None,
     )
 
@@ -798,8 +795,8 @@ async def react(
     facts: list[tuple[str, dict[str, Any]]] = []
     if current.owner_id is None:
         values.update(owner_id=agent_id, owner_name=agent_name, treatment_line=agent_line)
-        if current.status == "nieuw":
-            values["status"] = "opgepakt"
+        if current.status == TicketStatus.NEW:
+            values["status"] = TicketStatus.PICKED_UP
         if current.first_response_at is None:
             values["first_response_at"] = now  # as "Oppakken" does
         facts.append((ev.ACKNOWLEDGED, {"agent_name": agent_name, "note": None}))
@@ -1115,7 +1112,7 @@ async def share_rca(
 
     result = await _record_fact(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=("opgelost", "gesloten"),
+        statuses=(TicketStatus.RESOLVED, TicketStatus.CLOSED),
         refused=lambda facts, clocks: _ends(bool(facts.major_title), facts.rca_shared, what="major incident's RCA"),
         kind=ev.RCA_SHARED,
         data={"summary": summary, "link": link, "agent_name": agent_name},

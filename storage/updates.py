@@ -28,9 +28,9 @@ from sla import events as ev
 from sla.events import TicketEvent
 from sla.fold import fold
 from sla.policy import Policy
+from sla.status import OPEN_STATUSES
 from storage import outbox
 from storage.models import Ticket, TicketEventRow, TicketFollower
-from storage.tickets import OPEN_STATUSES
 
 STATUS_UPDATE = "status_update"  # the outbox payload kind of a holding message
 

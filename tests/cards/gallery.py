@@ -38,7 +38,8 @@ from sla.kpi import compute_kpis
 from sla.policy import load_policy
 from storage.models import EscalationRow, Ticket
 from storage.reporting import summary_payload, week_period
-from storage.tickets import OPEN_STATUSES, ticket_label
+from sla.status import OPEN_STATUSES
+from storage.tickets import ticket_label
 
 POLICY = load_policy("halt")
 TZ: ZoneInfo = POLICY.tz
