@@ -31,6 +31,7 @@ from dialogs.texts import (
 from dialogs.when import say_when
 from storage.employee import may_be_known_outage
 from storage.models import Ticket
+from storage.outbox import Kind
 from storage.tickets import DEVICE_HOW, PUBLIC_TITLE_MAX, Lines, ticket_label
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -1069,38 +1070,38 @@ def _linked_to_major(ticket: Ticket, p: Mapping[str, Any], label: str, now: date
 # What the reporter reads after a servicedesk action, per message kind: (ticket, payload, label,
 # now, tz) -> text. Plain chat text (markdown only in the bot's own words); the agent's words are
 # quoted after a colon, as the agent typed them.
-REPORTER_TEXTS: dict[str, Callable[[Ticket, Mapping[str, Any], str, datetime, ZoneInfo], str]] = {
-    "priority_changed": _priority_changed,
-    "reaction": _reaction,
-    "call_missed": lambda t, p, label, now, tz: (
+REPORTER_TEXTS: dict[Kind, Callable[[Ticket, Mapping[str, Any], str, datetime, ZoneInfo], str]] = {
+    Kind.PRIORITY_CHANGED: _priority_changed,
+    Kind.REACTION: _reaction,
+    Kind.CALL_MISSED: lambda t, p, label, now, tz: (
         f"{_said(p, 'agent_name', 'De servicedesk')} belde je over je melding {label}, maar kreeg je niet te pakken. "
         "Houd je telefoon bij de hand: we bellen je opnieuw."
     ),
-    "waiting": _waiting,
-    "resumed": lambda t, p, label, now, tz: f"We werken weer aan je melding {label}.",
-    "agent_update": lambda t, p, label, now, tz: (
+    Kind.WAITING: _waiting,
+    Kind.RESUMED: lambda t, p, label, now, tz: f"We werken weer aan je melding {label}.",
+    Kind.AGENT_UPDATE: lambda t, p, label, now, tz: (
         f"Bericht van {_said(p, 'agent_name', 'de servicedesk')} over je melding {label}:\n\n{_said(p, 'text', '')}"
     ),
-    "workaround": lambda t, p, label, now, tz: (
+    Kind.WORKAROUND: lambda t, p, label, now, tz: (
         f"Er is een noodoplossing voor je melding {label}: {_said(p, 'note')}\n\n"
         "Dit is tijdelijk; we werken verder aan een echte oplossing."
     ),
-    "resolved": lambda t, p, label, now, tz: (
+    Kind.RESOLVED: lambda t, p, label, now, tz: (
         f"Je melding {label} is opgelost: {_said(p, 'solution')}\n\n"
         "Werkt het toch nog niet? Laat het ons weten, dan kijken we opnieuw."
     ),
-    "reopened": lambda t, p, label, now, tz: (
+    Kind.REOPENED: lambda t, p, label, now, tz: (
         f"Je melding {label} is weer geopend: {_said(p, 'reason')}\n\nWe gaan er opnieuw mee aan de slag."
     ),
-    "handed_over": lambda t, p, label, now, tz: (
+    Kind.HANDED_OVER: lambda t, p, label, now, tz: (
         f"Je melding {label} is overgedragen aan {_said(p, 'to_name', 'een collega')} van de servicedesk."
     ),
-    "handed_to_line": _handed_to_line,
-    "agreed_date": _agreed_date,
-    "device_fallback_needed": _device_needed,
-    "device_fallback_done": _device_done,
-    "onsite_needed": _onsite_needed,
-    "linked_to_major": _linked_to_major,
+    Kind.HANDED_TO_LINE: _handed_to_line,
+    Kind.AGREED_DATE: _agreed_date,
+    Kind.DEVICE_FALLBACK_NEEDED: _device_needed,
+    Kind.DEVICE_FALLBACK_DONE: _device_done,
+    Kind.ONSITE_NEEDED: _onsite_needed,
+    Kind.LINKED_TO_MAJOR: _linked_to_major,
 }
 REPORTER_TEXT_KINDS = frozenset(REPORTER_TEXTS)
 

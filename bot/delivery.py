@@ -23,10 +23,11 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Awaitable, Callable, Mapping
 
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity, ConversationReference
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import cards, escalation_cards, feedback_cards, summary, wire
 from bot.connector import Connector, ConnectorError
@@ -38,6 +39,7 @@ from sla.fold import DATA_BREACH, fold
 from sla.policy import Policy
 from storage import escalations, outbox, refs, updates
 from storage.db import Database
+from storage.outbox import Kind
 from storage.models import Ticket
 from storage.tickets import KnownAgents, load_events, ticket_label
 
@@ -45,7 +47,6 @@ log = logging.getLogger("servicedesk.delivery")
 
 
 SERVICEDESK = "servicedesk"
-GIVEN_UP = "delivery_given_up"  # the kind of the servicedesk's message about one that gave up
 FINAL = frozenset({400, 413})  # retrying the same message will not help
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
@@ -68,7 +69,7 @@ class Claimed:
     @property
     def card(self) -> dict[str, int | None]:
         """Whose card a post or redraw is: an escalation's (its own place), else the ticket's."""
-        if self.payload.get("kind") == escalations.KIND:
+        if self.payload.get("kind") == Kind.ESCALATION:
             return {"escalation_id": self.payload.get("escalation_id")}
         return {"ticket_id": self.ticket_id}
 
@@ -317,7 +318,7 @@ class Delivery:
                     session,
                     dedup_key=f"ticket:{message.ticket_id}:unreachable:{message.target_key}",
                     target=outbox.Target.channel("servicedesk"),
-                    payload={"kind": "reporter_unreachable", "ticket_id": message.ticket_id},
+                    payload={"kind": Kind.REPORTER_UNREACHABLE, "ticket_id": message.ticket_id},
                     now=now,
                     ticket_id=message.ticket_id,
                 )
@@ -341,7 +342,7 @@ class Delivery:
             dedup_key=f"outbox:{message.id}:given-up:{(message.failing_since or now).isoformat()}",
             target=outbox.Target.channel(SERVICEDESK),
             payload={
-                "kind": GIVEN_UP, "message_id": message.id, "what": message.payload.get("kind"), "ticket_id": message.ticket_id,
+                "kind": Kind.DELIVERY_GIVEN_UP, "message_id": message.id, "what": message.payload.get("kind"), "ticket_id": message.ticket_id,
                 "target_kind": message.target_kind, "target_key": message.target_key, "status": item.status, "hours": hours,
             },
             now=now,
@@ -350,105 +351,222 @@ class Delivery:
         log.warning("outbox message %s given up (status %s); reported in the servicedesk channel", message.id, item.status)
         self._again = True
 
-    # -- rendering -------------------------------------------------------------------------
-    async def _render(self, session, payload: dict[str, Any]) -> Activity:
-        kind = payload.get("kind")
-        now = self._clock.now()
-        tz = self._policy.tz
-        if kind == "weekly_summary":
-            return _message(card=summary.weekly_summary_card(payload))
-        if kind == summary.MONTHLY_REPORT:
-            return _message(card=summary.monthly_report_card(payload))
-        if kind == escalations.KIND:
-            row = await escalations.get(session, payload["escalation_id"])
-            if row is None:
-                raise Undeliverable(f"escalation {payload.get('escalation_id')} not found")
-            ticket = await session.get(Ticket, row.ticket_id) if row.ticket_id is not None else None
-            return _message(card=escalation_cards.escalation_card(row, ticket, role=payload["role"], now=now, tz=tz))
-        if kind == escalations.REMINDER:
-            rows = await escalations.reminded(session)
-            tickets_of = {row.id: await session.get(Ticket, row.ticket_id) if row.ticket_id else None for row in rows}
-            return _message(card=escalation_cards.reminder_card(
-                [(row, tickets_of[row.id]) for row in rows], week=payload["week"], now=now, tz=tz))
-        if kind in ("itsm_outage", "itsm_restored"):  # the supplier's ticket system down, or back
-            since = say_when(datetime.fromisoformat(payload["since"]), now=now, tz=tz)
-            if kind == "itsm_outage":
-                return _message(texts.itsm_outage(system=payload["system"], since=since, fault=payload["fault"]))
-            return _message(texts.itsm_restored(system=payload["system"], since=since))
-        if kind == GIVEN_UP:
-            ticket = await session.get(Ticket, payload["ticket_id"]) if payload.get("ticket_id") is not None else None
-            return _message(
-                texts.delivery_given_up(
-                    what=payload.get("what"), target_kind=payload.get("target_kind"), target_key=payload.get("target_key"),
-                    label=ticket_label(ticket.id) if ticket is not None else None, status=payload.get("status"),
-                    hours=payload.get("hours"), message_id=payload["message_id"],
-                )
-            )
+    # -- rendering ------------------------------------------------------------------------
+    async def _render(self, session: AsyncSession, payload: dict[str, Any]) -> Activity:
+        return await render(session, payload, now=self._clock.now(), policy=self._policy, agent_names=self._agent_names)
+
+
+# -- the renderers: one per message kind ------------------------------------------------------------
+@dataclass(frozen=True)
+class Render:
+    """What a renderer reads: the payload, the session, the moment of sending, and its ticket."""
+
+    session: AsyncSession
+    payload: Mapping[str, Any]
+    now: datetime
+    policy: Policy
+    agent_names: KnownAgents
+    ticket: Ticket | None = None  # loaded for kinds registered with ticket=True
+
+    @property
+    def tz(self):
+        return self.policy.tz
+
+    @property
+    def label(self) -> str:
+        return ticket_label(self.ticket.id)
+
+
+Renderer = Callable[[Render], Awaitable[Activity]]
+RENDERERS: dict[Kind, tuple[Renderer, bool]] = {}
+
+
+def renders(*kinds: Kind, ticket: bool = False) -> Callable[[Renderer], Renderer]:
+    """Register the renderer of ``kinds`` (see ``storage.outbox.Kind`` for adding a kind).
+
+    With ``ticket=True`` the payload's ``ticket_id`` is loaded into ``Render.ticket`` first; a
+    ticket that is gone makes the message undeliverable.
+    """
+
+    def register(function: Renderer) -> Renderer:
+        for kind in kinds:
+            if kind in RENDERERS:
+                raise RuntimeError(f"two renderers for {kind!r}")
+            RENDERERS[kind] = (function, ticket)
+        return function
+
+    return register
+
+
+async def render(session: AsyncSession, payload: Mapping[str, Any], *, now: datetime, policy: Policy, agent_names: KnownAgents) -> Activity:
+    """The activity of one outbox message, drawn from the state at this moment."""
+    try:
+        function, needs_ticket = RENDERERS[Kind(payload.get("kind"))]
+    except (ValueError, KeyError):
+        raise Undeliverable(f"unknown message kind {payload.get('kind')!r}") from None
+    ticket = None
+    if needs_ticket:
         ticket = await session.get(Ticket, payload.get("ticket_id"))
         if ticket is None:
             raise Undeliverable(f"ticket {payload.get('ticket_id')} not found")
-        label = ticket_label(ticket.id)
-        if kind == "ticket_card":
-            events = await load_events(session, ticket.id)
-            agents = await self._agent_names.get(session)
-            return _message(card=cards.ticket_card(
-                ticket, now=now, policy=self._policy, events=events, agents=agents, lines=self._agent_names.lines
-            ))
-        if kind == "regie_new_p1":
-            return _message(
-                card=cards.regie_new_p1_card(
-                    ticket, now=now, tz=tz,
-                    changed_from=payload.get("changed_from"), reason=payload.get("reason"), by=payload.get("by"),
-                )
-            )
-        if kind == "regie_notice":
-            return _message(
-                card=cards.regie_notice_card(
-                    ticket, now=now, tz=tz, kind=payload["notice"], clock=payload["clock"], priority=payload["priority"],
-                    due=datetime.fromisoformat(payload["due"]),
-                )
-            )
-        if kind == "data_breach":
-            clocks = fold(self._policy, await load_events(session, ticket.id), now=now)
-            return _message(card=cards.data_breach_card(
-                ticket, now=now, tz=tz, kind=clocks.recorded.security_kind, due=clocks.due(DATA_BREACH)
-            ))
-        if kind in ("regie_major", "regie_rca"):
-            return _message(card=cards.regie_major_card(
-                ticket, now=now, tz=tz, title=payload.get("title"), by=payload.get("by"),
-                summary=payload.get("summary"), link=payload.get("link"),
-            ))
-        if kind == "piket_alert":
-            return _message(card=cards.piket_alert_card(ticket, now=now, tz=tz, contact=payload.get("contact")))
-        if kind in cards.REPORTER_TEXT_KINDS:
-            return _message(cards.reporter_text(ticket, payload, now=now, tz=tz))
-        if kind == "itsm_linked":
-            return _message(texts.itsm_linked(label=label, number=ticket.external_number or "-"))
-        if kind == "acknowledged":
-            return _message(texts.acknowledged(label=label, agent_name=payload.get("agent_name") or "de servicedesk", note=payload.get("note")))
-        if kind == "status_update":
-            next_update = say_when(ticket.next_update_due, now=now, tz=tz) if ticket.next_update_due else None
-            if payload.get("holding"):
-                return _message(texts.status_update_holding(label=label, status=ticket.status, next_update=next_update))
-            return _message(
-                texts.status_update(
-                    label=label,
-                    status=ticket.status,
-                    owner=ticket.owner_name,
-                    latest_note=payload.get("note"),
-                    next_update=next_update,
-                )
-            )
-        if kind == "reporter_unreachable":
-            phone = f" Bel de melder op {plain.markdown(ticket.phone)}." if ticket.phone else " Neem op een andere manier contact op."
-            return _message(
-                f"De melder van **{label}** ({plain.markdown(ticket.reporter_name)}) is niet bereikbaar via Teams: "
-                f"de bot is verwijderd of geblokkeerd.{phone}"
-            )
-        if kind == "mttp_question":
-            return _message(card=feedback_cards.mttp_question_card(ticket))
-        if kind == "csat_question":
-            return _message(card=feedback_cards.csat_question_card(ticket))
-        if kind == "low_csat":
-            return _message(card=summary.low_csat_card(ticket, score=payload.get("score"), remark=payload.get("remark")))
-        raise Undeliverable(f"unknown message kind {kind!r}")
+    return await function(Render(session, payload, now, policy, agent_names, ticket))
+
+
+@renders(Kind.WEEKLY_SUMMARY)
+async def _weekly_summary(r: Render) -> Activity:
+    return _message(card=summary.weekly_summary_card(r.payload))
+
+
+@renders(Kind.MONTHLY_REPORT)
+async def _monthly_report(r: Render) -> Activity:
+    return _message(card=summary.monthly_report_card(r.payload))
+
+
+@renders(Kind.ESCALATION)
+async def _escalation(r: Render) -> Activity:
+    row = await escalations.get(r.session, r.payload["escalation_id"])
+    if row is None:
+        raise Undeliverable(f"escalation {r.payload.get('escalation_id')} not found")
+    ticket = await r.session.get(Ticket, row.ticket_id) if row.ticket_id is not None else None
+    return _message(card=escalation_cards.escalation_card(row, ticket, role=r.payload["role"], now=r.now, tz=r.tz))
+
+
+@renders(Kind.ESCALATION_REMINDER)
+async def _escalation_reminder(r: Render) -> Activity:
+    rows = await escalations.reminded(r.session)
+    tickets_of = {row.id: await r.session.get(Ticket, row.ticket_id) if row.ticket_id else None for row in rows}
+    return _message(card=escalation_cards.reminder_card(
+        [(row, tickets_of[row.id]) for row in rows], week=r.payload["week"], now=r.now, tz=r.tz))
+
+
+@renders(Kind.ITSM_OUTAGE)
+async def _itsm_outage(r: Render) -> Activity:
+    since = say_when(datetime.fromisoformat(r.payload["since"]), now=r.now, tz=r.tz)
+    return _message(texts.itsm_outage(system=r.payload["system"], since=since, fault=r.payload["fault"]))
+
+
+@renders(Kind.ITSM_RESTORED)
+async def _itsm_restored(r: Render) -> Activity:
+    since = say_when(datetime.fromisoformat(r.payload["since"]), now=r.now, tz=r.tz)
+    return _message(texts.itsm_restored(system=r.payload["system"], since=since))
+
+
+@renders(Kind.DELIVERY_GIVEN_UP)
+async def _given_up(r: Render) -> Activity:
+    payload = r.payload
+    ticket = await r.session.get(Ticket, payload["ticket_id"]) if payload.get("ticket_id") is not None else None
+    return _message(
+        texts.delivery_given_up(
+            what=payload.get("what"), target_kind=payload.get("target_kind"), target_key=payload.get("target_key"),
+            label=ticket_label(ticket.id) if ticket is not None else None, status=payload.get("status"),
+            hours=payload.get("hours"), message_id=payload["message_id"],
+        )
+    )
+
+
+@renders(Kind.TICKET_CARD, ticket=True)
+async def _ticket_card(r: Render) -> Activity:
+    events = await load_events(r.session, r.ticket.id)
+    agents = await r.agent_names.get(r.session)
+    return _message(card=cards.ticket_card(
+        r.ticket, now=r.now, policy=r.policy, events=events, agents=agents, lines=r.agent_names.lines
+    ))
+
+
+@renders(Kind.REGIE_NEW_P1, ticket=True)
+async def _regie_new_p1(r: Render) -> Activity:
+    return _message(
+        card=cards.regie_new_p1_card(
+            r.ticket, now=r.now, tz=r.tz,
+            changed_from=r.payload.get("changed_from"), reason=r.payload.get("reason"), by=r.payload.get("by"),
+        )
+    )
+
+
+@renders(Kind.REGIE_NOTICE, ticket=True)
+async def _regie_notice(r: Render) -> Activity:
+    payload = r.payload
+    return _message(
+        card=cards.regie_notice_card(
+            r.ticket, now=r.now, tz=r.tz, kind=payload["notice"], clock=payload["clock"], priority=payload["priority"],
+            due=datetime.fromisoformat(payload["due"]),
+        )
+    )
+
+
+@renders(Kind.DATA_BREACH, ticket=True)
+async def _data_breach(r: Render) -> Activity:
+    clocks = fold(r.policy, await load_events(r.session, r.ticket.id), now=r.now)
+    return _message(card=cards.data_breach_card(
+        r.ticket, now=r.now, tz=r.tz, kind=clocks.recorded.security_kind, due=clocks.due(DATA_BREACH)
+    ))
+
+
+@renders(Kind.REGIE_MAJOR, Kind.REGIE_RCA, ticket=True)
+async def _regie_major(r: Render) -> Activity:
+    return _message(card=cards.regie_major_card(
+        r.ticket, now=r.now, tz=r.tz, title=r.payload.get("title"), by=r.payload.get("by"),
+        summary=r.payload.get("summary"), link=r.payload.get("link"),
+    ))
+
+
+@renders(Kind.PIKET_ALERT, ticket=True)
+async def _piket_alert(r: Render) -> Activity:
+    return _message(card=cards.piket_alert_card(r.ticket, now=r.now, tz=r.tz, contact=r.payload.get("contact")))
+
+
+@renders(*cards.REPORTER_TEXT_KINDS, ticket=True)
+async def _reporter_text(r: Render) -> Activity:
+    return _message(cards.reporter_text(r.ticket, r.payload, now=r.now, tz=r.tz))
+
+
+@renders(Kind.ITSM_LINKED, ticket=True)
+async def _itsm_linked(r: Render) -> Activity:
+    return _message(texts.itsm_linked(label=r.label, number=r.ticket.external_number or "-"))
+
+
+@renders(Kind.ACKNOWLEDGED, ticket=True)
+async def _acknowledged(r: Render) -> Activity:
+    return _message(texts.acknowledged(label=r.label, agent_name=r.payload.get("agent_name") or "de servicedesk", note=r.payload.get("note")))
+
+
+@renders(Kind.STATUS_UPDATE, ticket=True)
+async def _status_update(r: Render) -> Activity:
+    ticket = r.ticket
+    next_update = say_when(ticket.next_update_due, now=r.now, tz=r.tz) if ticket.next_update_due else None
+    if r.payload.get("holding"):
+        return _message(texts.status_update_holding(label=r.label, status=ticket.status, next_update=next_update))
+    return _message(
+        texts.status_update(
+            label=r.label,
+            status=ticket.status,
+            owner=ticket.owner_name,
+            latest_note=r.payload.get("note"),
+            next_update=next_update,
+        )
+    )
+
+
+@renders(Kind.REPORTER_UNREACHABLE, ticket=True)
+async def _reporter_unreachable(r: Render) -> Activity:
+    ticket = r.ticket
+    phone = f" Bel de melder op {plain.markdown(ticket.phone)}." if ticket.phone else " Neem op een andere manier contact op."
+    return _message(
+        f"De melder van **{r.label}** ({plain.markdown(ticket.reporter_name)}) is niet bereikbaar via Teams: "
+        f"de bot is verwijderd of geblokkeerd.{phone}"
+    )
+
+
+@renders(Kind.MTTP_QUESTION, ticket=True)
+async def _mttp_question(r: Render) -> Activity:
+    return _message(card=feedback_cards.mttp_question_card(r.ticket))
+
+
+@renders(Kind.CSAT_QUESTION, ticket=True)
+async def _csat_question(r: Render) -> Activity:
+    return _message(card=feedback_cards.csat_question_card(r.ticket))
+
+
+@renders(Kind.LOW_CSAT, ticket=True)
+async def _low_csat(r: Render) -> Activity:
+    return _message(card=summary.low_csat_card(r.ticket, score=r.payload.get("score"), remark=r.payload.get("remark")))

@@ -19,7 +19,7 @@ from bot.delivery import Delivery
 from bot.metrics import Metrics
 from bot.regie import notice_sweep
 from bot.report_links import ReportLinks
-from bot.summary import MONTHLY_REPORT, share_text
+from bot.summary import share_text
 from itsm.sync import ItsmSync
 from storage.privacy import purge
 from sla.clock import Clock
@@ -29,6 +29,7 @@ from storage import escalations
 from storage import jobs as job_claims
 from storage import outbox
 from storage.db import Database
+from storage.outbox import Kind
 from bot.reports.slr import weekly_overleg
 from storage.reporting import last_complete_week, month_period, period_reports, summary_payload
 from storage.updates import send_due_updates
@@ -37,6 +38,7 @@ log = logging.getLogger("servicedesk.jobs")
 
 WEEKLY_SUMMARY = "weekly_summary"
 ESCALATION_REMINDER = "escalation_reminder"
+MONTHLY_REPORT = "monthly_report"
 MONTHLY_REPORT_HOUR = 9  # the first working day of the month at 09:00 (issue 17)
 PRIVACY_PURGE = "privacy_purge"
 SWEEP_BATCH = 1000
@@ -123,7 +125,7 @@ class Jobs:
                 session,
                 dedup_key=f"{WEEKLY_SUMMARY}:{period.label}",
                 target=outbox.Target.channel("overleg"),
-                payload={"kind": "weekly_summary", **figures},
+                payload={"kind": Kind.WEEKLY_SUMMARY, **figures},
                 now=now,
             )
         log.info("weekly summary %s queued", period.label)
@@ -142,7 +144,7 @@ class Jobs:
             if await escalations.reminded(session):
                 await outbox.enqueue(
                     session, dedup_key=f"{ESCALATION_REMINDER}:{label}", target=outbox.Target.channel("regie"),
-                    payload={"kind": escalations.REMINDER, "week": label}, now=now,
+                    payload={"kind": Kind.ESCALATION_REMINDER, "week": label}, now=now,
                 )
         await self._delivery.drain()
         return True
@@ -176,7 +178,7 @@ class Jobs:
                 link = self._options.report_links.url(month.label, expires=now + self._options.report_links.valid_for)
             await outbox.enqueue(
                 session, dedup_key=f"{MONTHLY_REPORT}:{month.label}", target=outbox.Target.channel("regie"),
-                payload={"kind": MONTHLY_REPORT, **figures, "open_escalations": len(await escalations.reminded(session)),
+                payload={"kind": Kind.MONTHLY_REPORT, **figures, "open_escalations": len(await escalations.reminded(session)),
                          "norms_missed": opened, "link": link},
                 now=now,
             )

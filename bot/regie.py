@@ -38,6 +38,7 @@ from sla.policy import CLOCK_24_7, Policy
 from sla.status import OPEN_STATUSES
 from storage import escalations, notices, outbox
 from storage.db import Database
+from storage.outbox import Kind
 from storage.models import Ticket, TicketEventRow
 
 log = logging.getLogger("servicedesk.regie")
@@ -155,7 +156,7 @@ async def notice_sweep(
 
 def _payload(ticket: Ticket, item: Due) -> dict[str, Any]:
     return {
-        "kind": "regie_notice",
+        "kind": Kind.REGIE_NOTICE,
         "ticket_id": ticket.id,
         "notice": item.kind.value,
         "clock": item.clock,
@@ -202,7 +203,7 @@ async def _piket(
     recorded.add(key)
     if not await notices.claim(session, key=key, ticket_id=ticket.id, clock="P1:piket", kind=notices.PIKET, at=now):
         return
-    payload = {"kind": "piket_alert", "ticket_id": ticket.id, "contact": contact or None}
+    payload = {"kind": Kind.PIKET_ALERT, "ticket_id": ticket.id, "contact": contact or None}
     await outbox.enqueue(
         session, dedup_key=key, target=outbox.Target.channel("regie"), payload=payload, now=now, ticket_id=ticket.id
     )

@@ -24,7 +24,6 @@ from storage.models import Ticket
 from storage.tickets import ticket_label
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-MONTHLY_REPORT = "monthly_report"  # the outbox kind of regie's monthly card (bot.jobs writes it)
 MAX_BREACHES_ON_CARD = 15
 # Not "-": Teams reads a lone dash in a fact as a markdown list item and shows a bullet.
 NONE = "n.v.t."

@@ -53,6 +53,7 @@ from sla.status import TicketStatus
 from storage import itsm as store
 from storage import outbox, tickets
 from storage.db import Database
+from storage.outbox import Kind
 from storage.models import Ticket
 
 log = logging.getLogger("servicedesk.itsm")
@@ -193,7 +194,7 @@ class ItsmSync:
 
     async def _send(self, row) -> None:
         payload = row.payload
-        if payload.get("kind") == store.CREATE:
+        if payload.get("kind") == Kind.ITSM_CREATE:
             await self._create(row)
         else:
             await self._write(row)
@@ -420,7 +421,7 @@ class ItsmSync:
             return False
         await outbox.enqueue(
             session, dedup_key=f"itsm:outage:{outage['since']}", target=outbox.Target.channel("servicedesk"),
-            payload={"kind": "itsm_outage", "system": self.display_name, "since": outage["since"], "fault": outage["fault"]},
+            payload={"kind": Kind.ITSM_OUTAGE, "system": self.display_name, "since": outage["since"], "fault": outage["fault"]},
             now=now,
         )
         outage["notified"] = True
@@ -439,7 +440,7 @@ class ItsmSync:
             if outage.get("notified"):
                 await outbox.enqueue(
                     session, dedup_key=f"itsm:restored:{outage['since']}", target=outbox.Target.channel("servicedesk"),
-                    payload={"kind": "itsm_restored", "system": self.display_name, "since": outage["since"]},
+                    payload={"kind": Kind.ITSM_RESTORED, "system": self.display_name, "since": outage["since"]},
                     now=now,
                 )
             await store.write_state(session, OUTAGE, {}, now=now)

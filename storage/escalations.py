@@ -35,8 +35,6 @@ from storage.tickets import ChangeResult, Outcome
 
 # Both channels show the escalation: regie assigns and closes, the servicedesk records the action.
 CARD_ROLES = ("regie", "servicedesk")
-KIND = "escalation"  # the outbox payload's kind of an escalation's card
-REMINDER = "escalation_reminder"  # the weekly card of open N2/N3 escalations in the regie channel
 
 _COLUMNS = (
     "key", "trigger", "ticket_id", "norm", "period", "due", "figures", "proposed_level", "level", "reasons", "state",
@@ -57,7 +55,7 @@ def card(escalation_id: int, role: str, *, ticket_id: int | None, version: int |
     else:
         key, op = f"escalation:{escalation_id}:v{version}:card:{role}", outbox.UPDATE_CARD
     return outbox.Intent(
-        dedup_key=key, target=outbox.Target.channel(role), payload={"kind": KIND, "escalation_id": escalation_id, "role": role},
+        dedup_key=key, target=outbox.Target.channel(role), payload={"kind": outbox.Kind.ESCALATION, "escalation_id": escalation_id, "role": role},
         op=op, ticket_id=ticket_id,
     )
 

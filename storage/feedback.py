@@ -27,6 +27,7 @@ from sla.policy import Policy
 from sla.status import OPEN_STATUSES
 from storage import outbox, tickets
 from storage.models import Ticket, TicketEventRow
+from storage.outbox import Kind
 
 MTTP = "mttp"
 CSAT = "csat"
@@ -183,7 +184,7 @@ async def record_csat(
             session,
             dedup_key=f"ticket:{ticket_id}:low-csat:{last_resolved}",
             target=outbox.Target.channel("servicedesk"),
-            payload={"kind": "low_csat", "ticket_id": ticket_id, "score": score, "remark": remark},
+            payload={"kind": Kind.LOW_CSAT, "ticket_id": ticket_id, "score": score, "remark": remark},
             now=now,
             ticket_id=ticket_id,
         )

@@ -29,14 +29,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
 from storage.db import Database
+from storage.outbox import Kind
 from storage.models import ItsmLink, ItsmState, OutboxMessage, Ticket
 from storage.statements import insert_unless_exists
 
 SYSTEM = "itsm_system"  # session.info: the connected system's name
 FROM_TICKET_SYSTEM = "itsm_from_ticket_system"  # session.info: applying the system's own changes
 
-CREATE = "itsm_create"
-WRITE = "itsm_write"
 
 
 def connect_sessions(database: Database, system: str) -> None:
@@ -63,7 +62,7 @@ async def intend_create(session: AsyncSession, *, ticket_id: int, now: datetime)
     if target is not None:
         await outbox.enqueue(
             session, dedup_key=f"itsm:ticket:{ticket_id}:create", target=target,
-            payload={"kind": CREATE, "ticket_id": ticket_id}, now=now, ticket_id=ticket_id,
+            payload={"kind": Kind.ITSM_CREATE, "ticket_id": ticket_id}, now=now, ticket_id=ticket_id,
         )
 
 
@@ -75,7 +74,7 @@ async def intend_write(
     if target is not None:
         await outbox.enqueue(
             session, dedup_key=f"itsm:ticket:{ticket_id}:v{version}:{kind}", target=target,
-            payload={"kind": WRITE, "ticket_id": ticket_id, "event": kind, "at": now.isoformat(), "data": data},
+            payload={"kind": Kind.ITSM_WRITE, "ticket_id": ticket_id, "event": kind, "at": now.isoformat(), "data": data},
             now=now, ticket_id=ticket_id,
         )
 
@@ -170,7 +169,7 @@ async def link(
     await outbox.redraw_card(session, ticket_id=ticket_id, version=f"{ticket.version}-linked", now=now)
     await outbox.enqueue(
         session, dedup_key=f"ticket:{ticket_id}:itsm-linked", target=outbox.Target.user(ticket.reporter_id),
-        payload={"kind": "itsm_linked", "ticket_id": ticket_id}, now=now, ticket_id=ticket_id,
+        payload={"kind": Kind.ITSM_LINKED, "ticket_id": ticket_id}, now=now, ticket_id=ticket_id,
     )
     return True
 

@@ -56,6 +56,73 @@ SEND_CARD = "send_card"
 UPDATE_CARD = "update_card"
 
 
+class Kind(enum.StrEnum):
+    """What a message is: its payload's ``kind``, the one list of them.
+
+    A Teams message is rendered when it is sent by the renderer registered for its kind in
+    ``bot.delivery`` (``@renders(Kind.X)``). Adding a kind is three steps, each in one place:
+
+    1. a member here (its value is stored in the outbox's payload; never change a value once
+       written);
+    2. where its cause is recorded, ``enqueue(..., payload={"kind": Kind.X, ...})`` in the same
+       transaction, with a dedup key that names the cause;
+    3. ``@renders(Kind.X)`` (``ticket=True`` when the payload carries ``ticket_id``) on one function
+       in ``bot/delivery.py`` that builds the activity from the state at sending time; Dutch copy
+       comes from ``dialogs.texts``, a card from its own builder module.
+
+    ``tests/delivery/test_kinds.py`` fails while a Teams kind has no renderer.
+    """
+
+    # -- to the servicedesk channel
+    TICKET_CARD = "ticket_card"  # a ticket's card, posted and then redrawn in place
+    DELIVERY_GIVEN_UP = "delivery_given_up"  # a message the outbox gave up on
+    REPORTER_UNREACHABLE = "reporter_unreachable"  # the reporter removed or blocked the bot
+    LOW_CSAT = "low_csat"  # a low score, with the remark
+    ITSM_OUTAGE = "itsm_outage"  # the supplier's ticket system cannot be reached
+    ITSM_RESTORED = "itsm_restored"  # ... and is back
+    # -- to regie (and the piket, the privacy officer)
+    REGIE_NEW_P1 = "regie_new_p1"
+    REGIE_NOTICE = "regie_notice"  # pre-breach, breach, no news, a long wait
+    DATA_BREACH = "data_breach"
+    REGIE_MAJOR = "regie_major"
+    REGIE_RCA = "regie_rca"
+    PIKET_ALERT = "piket_alert"
+    ESCALATION = "escalation"  # an escalation's card, in regie's and the servicedesk's channel
+    ESCALATION_REMINDER = "escalation_reminder"  # the weekly card of open N2/N3 escalations
+    MONTHLY_REPORT = "monthly_report"  # regie's monthly card with the report's link
+    # -- to the overleg
+    WEEKLY_SUMMARY = "weekly_summary"
+    # -- to the reporter (and who follows the ticket)
+    ACKNOWLEDGED = "acknowledged"
+    STATUS_UPDATE = "status_update"  # the scheduled update; ``holding``: the bot's holding message
+    ITSM_LINKED = "itsm_linked"  # the ticket's number in the supplier's system
+    MTTP_QUESTION = "mttp_question"
+    CSAT_QUESTION = "csat_question"
+    # what changed on the card, told in one sentence (``bot.cards.REPORTER_TEXTS``)
+    PRIORITY_CHANGED = "priority_changed"
+    REACTION = "reaction"
+    CALL_MISSED = "call_missed"
+    WAITING = "waiting"
+    RESUMED = "resumed"
+    AGENT_UPDATE = "agent_update"
+    WORKAROUND = "workaround"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    HANDED_OVER = "handed_over"
+    HANDED_TO_LINE = "handed_to_line"
+    AGREED_DATE = "agreed_date"
+    DEVICE_FALLBACK_NEEDED = "device_fallback_needed"
+    DEVICE_FALLBACK_DONE = "device_fallback_done"
+    ONSITE_NEEDED = "onsite_needed"
+    LINKED_TO_MAJOR = "linked_to_major"
+    # -- to the supplier's ticket system (target ``itsm``; ``storage.itsm`` and ``itsm.sync`` send them)
+    ITSM_CREATE = "itsm_create"
+    ITSM_WRITE = "itsm_write"
+
+
+ITSM_KINDS = frozenset({Kind.ITSM_CREATE, Kind.ITSM_WRITE})
+
+
 @dataclass(frozen=True)
 class Target:
     kind: str  # USER or CHANNEL
@@ -140,7 +207,7 @@ def card_redraw(ticket_id: int, version: int | str) -> Intent:
     return Intent(
         dedup_key=f"ticket:{ticket_id}:v{version}:card",
         target=Target.channel("servicedesk"),
-        payload={"kind": "ticket_card", "ticket_id": ticket_id},
+        payload={"kind": Kind.TICKET_CARD, "ticket_id": ticket_id},
         op=UPDATE_CARD,
         ticket_id=ticket_id,
     )

@@ -28,6 +28,7 @@ from sla.priority import SECURITY_KINDS, PriorityDecision
 from sla.status import ALL_STATUSES, OPEN_STATUSES, WORKING_STATUSES, TicketStatus
 from storage import itsm, outbox
 from storage.models import Ticket, TicketEventRow, TicketFollower
+from storage.outbox import Kind
 from storage.statements import insert_unless_exists
 from storage.updates import queue_feedback_questions
 
@@ -189,7 +190,7 @@ async def create_ticket(
         session,
         dedup_key=f"ticket:{ticket.id}:card",
         target=outbox.Target.channel("servicedesk"),
-        payload={"kind": "ticket_card", "ticket_id": ticket.id},
+        payload={"kind": Kind.TICKET_CARD, "ticket_id": ticket.id},
         op=outbox.SEND_CARD,
         now=now,
         ticket_id=ticket.id,
@@ -200,7 +201,7 @@ async def create_ticket(
             session,
             dedup_key=f"ticket:{ticket.id}:regie:new-p1",
             target=outbox.Target.channel("regie"),
-            payload={"kind": "regie_new_p1", "ticket_id": ticket.id},
+            payload={"kind": Kind.REGIE_NEW_P1, "ticket_id": ticket.id},
             now=now,
             ticket_id=ticket.id,
         )
@@ -213,7 +214,7 @@ async def _data_breach_notice(session: AsyncSession, ticket: Ticket, now: dateti
     """A data breach is told at once, once per ticket: to regie in its channel (always reachable)
     and to each privacy officer personally, who decides on the report to the authority (AVG art.
     33: within 72 hours)."""
-    payload = {"kind": "data_breach", "ticket_id": ticket.id}
+    payload = {"kind": Kind.DATA_BREACH, "ticket_id": ticket.id}
     key = f"ticket:{ticket.id}:data_breach"
     await outbox.enqueue_many(
         session,
@@ -312,7 +313,7 @@ async def acknowledge(
         session,
         dedup_key=f"ticket:{ticket_id}:acknowledged:reporter",
         target=outbox.Target.user(ticket.reporter_id),
-        payload={"kind": "acknowledged", "ticket_id": ticket_id, "agent_name": agent_name, "note": note},
+        payload={"kind": Kind.ACKNOWLEDGED, "ticket_id": ticket_id, "agent_name": agent_name, "note": note},
         now=now,
         ticket_id=ticket_id,
     )
@@ -329,7 +330,7 @@ async def _take_from_queue(
         seen_version=ticket.version if seen_version is None else seen_version, statuses=WORKING_STATUSES,
         values={"owner_id": agent_id, "owner_name": agent_name, "treatment_line": agent_line},
         kind=ev.ACKNOWLEDGED, data={"agent_name": agent_name, "note": None},
-        tell={"kind": "acknowledged", "agent_name": agent_name, "note": None}, followers=False,
+        tell={"kind": Kind.ACKNOWLEDGED, "agent_name": agent_name, "note": None}, followers=False,
         unowned=True,
     )
 
@@ -531,7 +532,7 @@ async def change_priority(
     )
     await _tell_reporter(
         session, ticket, now,
-        {"kind": "priority_changed", "from": old_priority, "to": new_priority, "reason": reason},
+        {"kind": Kind.PRIORITY_CHANGED, "from": old_priority, "to": new_priority, "reason": reason},
     )
     await _tell_regie_of_p1(session, ticket, now, old_priority=old_priority, reason=reason, by=agent_name)
     return ChangeResult(Outcome.DONE, ticket, events=events)
@@ -557,7 +558,7 @@ async def _tell_regie_of_p1(session: AsyncSession, ticket: Ticket, now: datetime
         session,
         dedup_key=f"ticket:{ticket.id}:v{ticket.version}:regie:p1",
         target=outbox.Target.channel("regie"),
-        payload={"kind": "regie_new_p1", "ticket_id": ticket.id, "changed_from": old_priority, "reason": reason, "by": by},
+        payload={"kind": Kind.REGIE_NEW_P1, "ticket_id": ticket.id, "changed_from": old_priority, "reason": reason, "by": by},
         now=now,
         ticket_id=ticket.id,
     )
@@ -580,7 +581,7 @@ async def wait_for_third_party(
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=statuses, values={"status": TicketStatus.WAITING}, kind=ev.PAUSED, data=data,
-        tell={"kind": "waiting", "party": party, "reason": reason, "expected": data.get("expected")},
+        tell={"kind": Kind.WAITING, "party": party, "reason": reason, "expected": data.get("expected")},
     )
 
 
@@ -603,7 +604,7 @@ async def resume(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=statuses, values={"status": TicketStatus.PICKED_UP}, kind=ev.RESUMED,
         data={"agent_name": agent_name},
-        tell={"kind": "resumed"},
+        tell={"kind": Kind.RESUMED},
     )
 
 
@@ -619,7 +620,7 @@ async def post_update(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=statuses, values={"update_overdue": False}, kind=ev.AGENT_UPDATE,
         data={"text": text, "agent_name": agent_name},
-        tell={"kind": "agent_update", "text": text, "agent_name": agent_name},
+        tell={"kind": Kind.AGENT_UPDATE, "text": text, "agent_name": agent_name},
     )
 
 
@@ -635,7 +636,7 @@ async def record_workaround(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=statuses, values={"update_overdue": False}, kind=ev.WORKAROUND,
         data={"note": note, "agent_name": agent_name},
-        tell={"kind": "workaround", "note": note, "agent_name": agent_name},
+        tell={"kind": Kind.WORKAROUND, "note": note, "agent_name": agent_name},
     )
 
 
@@ -654,7 +655,7 @@ async def resolve(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=statuses, values={"status": TicketStatus.RESOLVED, "resolved_at": now, "update_overdue": False}, kind=ev.RESOLVED,
         data={"solution": solution, "agent_name": agent_name, **({} if first_time_fix is None else {"first_time_fix": first_time_fix})},
-        tell={"kind": "resolved", "solution": solution, "agent_name": agent_name},
+        tell={"kind": Kind.RESOLVED, "solution": solution, "agent_name": agent_name},
     )
 
 
@@ -678,7 +679,7 @@ async def reopen(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=statuses, values={"status": back_to, "resolved_at": None}, kind=ev.REOPENED,
         data={"reason": reason, "agent_name": agent_name, "by": by},
-        tell={"kind": "reopened", "reason": reason} if by == ev.BY_AGENT else None,
+        tell={"kind": Kind.REOPENED, "reason": reason} if by == ev.BY_AGENT else None,
     )
 
 
@@ -718,8 +719,8 @@ async def hand_over(
     from_line = current.treatment_line or line_of(current.owner_id)
     to_line = to_line or from_line
     tell = (
-        {"kind": "handed_over", "to_name": to_agent_name}
-        if to_agent_id is not None else {"kind": "handed_to_line", "line": to_line}
+        {"kind": Kind.HANDED_OVER, "to_name": to_agent_name}
+        if to_agent_id is not None else {"kind": Kind.HANDED_TO_LINE, "line": to_line}
     )
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
@@ -813,7 +814,7 @@ async def react(
     await _tell_reporter(
         session, ticket, now,
         {
-            "kind": "reaction", "agent_name": agent_name, "priority": reaction.priority,
+            "kind": Kind.REACTION, "agent_name": agent_name, "priority": reaction.priority,
             "from": old_priority if changed else None, "reason": reaction.reason if changed else None,
             "next_step": reaction.next_step, "text": reaction.text,
         },
@@ -840,7 +841,7 @@ async def register_call(
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=OPEN_STATUSES, values={}, kind=kind, data=data,
-        tell=None if reached else {"kind": "call_missed", "agent_name": agent_name}, followers=False,
+        tell=None if reached else {"kind": Kind.CALL_MISSED, "agent_name": agent_name}, followers=False,
     )
 
 
@@ -861,7 +862,7 @@ async def set_agreed_date(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=OPEN_STATUSES, values={"agreed_date": agreed}, kind=ev.AGREED_DATE_SET,
         data={"date": agreed.isoformat(), "agent_name": agent_name},
-        tell={"kind": "agreed_date", "date": agreed.isoformat()}, followers=False,
+        tell={"kind": Kind.AGREED_DATE, "date": agreed.isoformat()}, followers=False,
     )
 
 
@@ -931,7 +932,7 @@ async def need_device_fallback(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=OPEN_STATUSES, refused=lambda facts, clocks: _once(facts.device_fallback, "a device fallback"),
         kind=ev.DEVICE_FALLBACK_NEEDED, data={"note": note, "agent_name": agent_name},
-        tell={"kind": "device_fallback_needed"}, due_clock=DEVICE_FALLBACK,
+        tell={"kind": Kind.DEVICE_FALLBACK_NEEDED}, due_clock=DEVICE_FALLBACK,
     )
 
 
@@ -948,7 +949,7 @@ async def device_fallback_done(
         statuses=ALL_STATUSES,
         refused=lambda facts, clocks: _ends(facts.device_fallback is not None, facts.device_fallback != NEEDED, what="device fallback"),
         kind=ev.DEVICE_FALLBACK_DONE, data={"how": how, "note": note, "agent_name": agent_name},
-        tell={"kind": "device_fallback_done", "how": how},
+        tell={"kind": Kind.DEVICE_FALLBACK_DONE, "how": how},
     )
 
 
@@ -962,7 +963,7 @@ async def need_onsite(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
         statuses=OPEN_STATUSES, refused=lambda facts, clocks: _once(facts.onsite, "an engineer on site"),
         kind=ev.ONSITE_NEEDED, data={"location": location, "note": note, "agent_name": agent_name},
-        tell={"kind": "onsite_needed", "location": location}, due_clock=ONSITE,
+        tell={"kind": Kind.ONSITE_NEEDED, "location": location}, due_clock=ONSITE,
     )
 
 
@@ -1046,7 +1047,7 @@ async def declare_major(
     if result.outcome is Outcome.DONE:
         await outbox.enqueue(
             session, dedup_key=f"ticket:{ticket_id}:major", target=outbox.Target.channel("regie"),
-            payload={"kind": "regie_major", "ticket_id": ticket_id, "title": title, "by": agent_name}, now=now,
+            payload={"kind": Kind.REGIE_MAJOR, "ticket_id": ticket_id, "title": title, "by": agent_name}, now=now,
             ticket_id=ticket_id,
         )
     return result
@@ -1090,7 +1091,7 @@ async def link_to_major(
     await session.execute(
         _FOLLOW, {"ticket_id": major.id, "user_id": ticket.reporter_id, "user_name": ticket.reporter_name, "linked_at": now}
     )
-    await _tell_reporter(session, ticket, now, {"kind": "linked_to_major", "major": ticket_label(major.id)}, followers=False)
+    await _tell_reporter(session, ticket, now, {"kind": Kind.LINKED_TO_MAJOR, "major": ticket_label(major.id)}, followers=False)
     return ChangeResult(Outcome.DONE, ticket, events=events)
 
 
@@ -1120,7 +1121,7 @@ async def share_rca(
     if result.outcome is Outcome.DONE:
         await outbox.enqueue(
             session, dedup_key=f"ticket:{ticket_id}:rca", target=outbox.Target.channel("regie"),
-            payload={"kind": "regie_rca", "ticket_id": ticket_id, "summary": summary, "link": link, "by": agent_name},
+            payload={"kind": Kind.REGIE_RCA, "ticket_id": ticket_id, "summary": summary, "link": link, "by": agent_name},
             now=now, ticket_id=ticket_id,
         )
     return result

@@ -31,8 +31,8 @@ from sla.policy import Policy
 from sla.status import OPEN_STATUSES
 from storage import outbox
 from storage.models import Ticket, TicketEventRow, TicketFollower
+from storage.outbox import Kind
 
-STATUS_UPDATE = "status_update"  # the outbox payload kind of a holding message
 
 
 async def send_due_updates(session: AsyncSession, *, policy: Policy, now: datetime, limit: int = 1000) -> int:
@@ -97,7 +97,7 @@ async def send_due_updates(session: AsyncSession, *, policy: Policy, now: dateti
                     dedup_key=f"ticket:{row.id}:status:{owed.isoformat()}:{user_id}",
                     target=outbox.Target.user(user_id),
                     payload={
-                        "kind": STATUS_UPDATE, "ticket_id": row.id, "due": owed.isoformat(), "holding": True,
+                        "kind": Kind.STATUS_UPDATE, "ticket_id": row.id, "due": owed.isoformat(), "holding": True,
                         # The reporter's copy records HOLDING_SENT when Teams accepts it (record_sent).
                         "to_reporter": user_id == row.reporter_id,
                     },
@@ -121,7 +121,7 @@ async def send_due_updates(session: AsyncSession, *, policy: Policy, now: dateti
 async def record_sent(session: AsyncSession, *, payload: Mapping[str, Any], ticket_id: int | None, at: datetime) -> None:
     """The delivery's hook for a message Teams accepted: the reporter's holding message becomes
     HOLDING_SENT at that moment (``due``: the moment it was owed), in the delivery's transaction."""
-    if payload.get("kind") != STATUS_UPDATE or not payload.get("to_reporter") or ticket_id is None:
+    if payload.get("kind") != Kind.STATUS_UPDATE or not payload.get("to_reporter") or ticket_id is None:
         return
     await session.execute(
         TicketEventRow.__table__.insert(),
@@ -143,7 +143,7 @@ async def queue_feedback_questions(
             session,
             dedup_key=f"ticket:{ticket.id}:feedback:mttp:{cause}",
             target=outbox.Target.user(ticket.reporter_id),
-            payload={"kind": "mttp_question", "ticket_id": ticket.id},
+            payload={"kind": Kind.MTTP_QUESTION, "ticket_id": ticket.id},
             now=now,
             ticket_id=ticket.id,
         )
@@ -152,7 +152,7 @@ async def queue_feedback_questions(
             session,
             dedup_key=f"ticket:{ticket.id}:feedback:csat:{cause}",
             target=outbox.Target.user(ticket.reporter_id),
-            payload={"kind": "csat_question", "ticket_id": ticket.id},
+            payload={"kind": Kind.CSAT_QUESTION, "ticket_id": ticket.id},
             now=now,
             ticket_id=ticket.id,
         )
