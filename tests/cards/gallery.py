@@ -48,7 +48,7 @@ AGENT = ("8d2e4b17-1c9a-4f6e-a0b3-2e5d9c7f4a22", "Karim Bouali")
 COLLEAGUE = ("b6a93e0c-5d21-4c7f-8e14-9f0a3b6d2c55", "Lisa Bakker")
 AGENTS = {AGENT[0]: AGENT[1], COLLEAGUE[0]: COLLEAGUE[1]}
 
-# Which functions build the cards the bot sends (bot/delivery.py::_render, the intake's questions,
+# Which functions build the cards the bot sends (the renderers in bot/delivery.py, the intake's questions,
 # the Action.Execute answer in bot/card_actions.py). The test checks each is in the gallery.
 BUILDERS = (
     "dialogs.question.question_card",
