@@ -22,7 +22,8 @@ import aiohttp
 from aiohttp import web
 
 from bot.adapter import TeamsAdapter
-from bot.auth import InboundAuthenticator, KeyFetchError
+from bot.auth import InboundAuthenticator
+from bot.signing_keys import KeyFetchError
 from bot.connector import AppTokenSource, Connector
 from bot.delivery import Delivery
 from bot.devtools import add_dev_routes, dev_clock

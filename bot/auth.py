@@ -33,22 +33,9 @@ anything unexpected         401     ``internal_error`` (logged with the exceptio
 The tenant is checked last, so an unauthenticated caller always gets 401 and learns nothing about
 the allow-list.
 
-Signing keys
-------------
-``start()`` fetches the OpenID metadata and then its ``jwks_uri`` within ``key_fetch_timeout``
-(both requests together) and raises :class:`KeyFetchError` if that fails; either way it starts a
-background task that refreshes the keys every ``key_refresh_interval`` (measured with the injected
-clock) and retries while no keys are loaded. Only one fetch runs at a time; everybody who needs it
-shares it. A failed refresh keeps the cached keys.
-
-- A token with a known ``kid`` never waits for the network.
-- A token with an unknown ``kid`` triggers one refresh, at most once per
-  ``UNKNOWN_KID_REFRESH_GAP`` (1 minute); that request (and any other arriving while the fetch
-  runs) waits for that single fetch, which is bounded by ``key_fetch_timeout``. Within the gap an
-  unknown ``kid`` is rejected at once, so random kids cannot hammer the key endpoint.
-- While no keys are loaded at all, ``authenticate`` answers 401 ``keys_unavailable`` at once
-  (it never waits) and nudges a background fetch, at most once per ``KEYS_UNAVAILABLE_RETRY_GAP``.
-  ``/readyz`` should report ``ready`` so a load balancer sends no traffic until keys are there.
+Signing keys come from :mod:`bot.signing_keys` (fetched, cached, refreshed in the background;
+``start()`` loads them and ``ready`` says whether any are there). Repeated failures become one
+alert line per window (:mod:`bot.auth_alerts`).
 
 Tenants
 -------
@@ -60,42 +47,36 @@ allow-list in production).
 Logging
 -------
 Never the token, never the Authorization header, never claim values: only reason codes, key ids
-and counts. Each failure is logged at DEBUG; :class:`AuthFailureMonitor` turns repeated failures
-into one WARNING alert line per window.
+and counts. Each failure is logged at DEBUG; ``bot.auth_alerts.AuthFailureMonitor`` turns repeated
+failures into one WARNING alert line per window.
 """
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import json
 import logging
-import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 import jwt
+
+from bot.auth_alerts import AuthFailureMonitor
 
 from bot.service_urls import (
     TEAMS_SERVICE_HOSTS,
     same_service_url,
     service_url_allowed,
 )
+from bot.signing_keys import SigningKeys
 
 __all__ = [
     "AuthError",
-    "AuthFailureMonitor",
     "AuthSettings",
     "Claims",
     "InboundAuthenticator",
-    "KeyFetchError",
-    "service_url_allowed",
     "tenant_allowed",
     "tenant_id_of",
 ]
@@ -104,10 +85,7 @@ logger = logging.getLogger(__name__)
 
 TEAMS_CHANNEL_ID = "msteams"
 SERVICE_URL_CLAIM = "serviceurl"
-UNKNOWN_KID_REFRESH_GAP = timedelta(minutes=1)
-KEYS_UNAVAILABLE_RETRY_GAP = timedelta(seconds=10)
 MAX_AUTHORIZATION_LENGTH = 16 * 1024
-MAX_KEY_DOCUMENT_BYTES = 1024 * 1024
 
 
 class AuthError(Exception):
@@ -121,14 +99,6 @@ class AuthError(Exception):
             raise ValueError("AuthError status must be 401 or 403")
         super().__init__(f"{status} {reason}")
         self.status = status
-        self.reason = reason
-
-
-class KeyFetchError(Exception):
-    """The OpenID metadata or the signing keys could not be fetched."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
         self.reason = reason
 
 
@@ -218,112 +188,6 @@ def tenant_allowed(
     return tenant_id is not None and tenant_id.lower() in allowed
 
 
-_REASON_SAFE = re.compile(r"[^a-z0-9_]")
-
-
-class AuthFailureMonitor:
-    """Counts authentication failures and raises one alert line per window, not one per request.
-
-    The first time the number of failures in the current window reaches ``threshold`` it logs one
-    WARNING (``auth_failure_alert``) with the count and the reason codes; later failures in the
-    same window are only counted. When a failure arrives after the window has ended (or
-    :meth:`flush` is called after it ended), the window closes: if failures were counted after the
-    alert, one INFO line gives the window's final total; then a new window starts.
-    Time comes from the injected clock.
-    """
-
-    def __init__(
-        self,
-        clock: Any,
-        *,
-        window: timedelta = timedelta(seconds=60),
-        threshold: int = 10,
-        log: logging.Logger | None = None,
-    ) -> None:
-        if window <= timedelta(0):
-            raise ValueError("window must be positive")
-        if threshold < 1:
-            raise ValueError("threshold must be at least 1")
-        self._clock = clock
-        self._window = window
-        self._threshold = threshold
-        self._log = log or logging.getLogger(__name__ + ".alerts")
-        self._window_start: datetime | None = None
-        self._reasons: Counter[str] = Counter()
-        self._alerted_at_count: int | None = None
-
-    @property
-    def window_total(self) -> int:
-        return sum(self._reasons.values())
-
-    def record(self, reason: str, status: int = 401) -> None:
-        now = self._clock.now()
-        self._roll(now)
-        if self._window_start is None:
-            self._window_start = now
-        code = _REASON_SAFE.sub("_", str(reason).lower())[:40] or "unknown"
-        self._reasons[f"{status}:{code}"] += 1
-        total = self.window_total
-        if self._alerted_at_count is None and total >= self._threshold:
-            self._alerted_at_count = total
-            self._log.warning(
-                "auth_failure_alert: %d inbound authentication failures within %ds "
-                "(threshold %d); reasons: %s",
-                total,
-                int(self._window.total_seconds()),
-                self._threshold,
-                self._format_reasons(),
-            )
-
-    def flush(self) -> None:
-        """Close the current window if it has ended (call it from a periodic job if you like)."""
-        self._roll(self._clock.now())
-
-    def _roll(self, now: datetime) -> None:
-        if self._window_start is None or now < self._window_start + self._window:
-            return
-        total = self.window_total
-        if self._alerted_at_count is not None and total > self._alerted_at_count:
-            self._log.info(
-                "auth_failure_window_closed: %d inbound authentication failures in the window "
-                "that alerted; reasons: %s",
-                total,
-                self._format_reasons(),
-            )
-        self._window_start = None
-        self._reasons.clear()
-        self._alerted_at_count = None
-
-    def _format_reasons(self) -> str:
-        return ", ".join(f"{reason}={n}" for reason, n in sorted(self._reasons.items()))
-
-
-@dataclass(frozen=True)
-class _SigningKey:
-    kid: str
-    jwk: jwt.PyJWK
-    endorsements: frozenset[str] | None  # None: the key carries no endorsements list
-
-
-@dataclass
-class _KeyCache:
-    keys: Mapping[str, _SigningKey] = field(default_factory=dict)
-    loaded_at: datetime | None = None
-
-
-def _is_loopback_url(url: str) -> bool:
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _bearer_token(authorization: object) -> str:
     if authorization is None:
         raise AuthError(401, "missing_auth")
@@ -348,41 +212,6 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
-def parse_jwks(document: object) -> dict[str, _SigningKey]:
-    """The usable RS256 signing keys of a JWKS document, by ``kid``; unusable entries are skipped."""
-    if not isinstance(document, Mapping):
-        raise KeyFetchError("bad_jwks", "the JWKS document is not a JSON object")
-    entries = document.get("keys")
-    if not isinstance(entries, list):
-        raise KeyFetchError("bad_jwks", "the JWKS document has no 'keys' list")
-    keys: dict[str, _SigningKey] = {}
-    for entry in entries:
-        if not isinstance(entry, Mapping):
-            continue
-        kid = entry.get("kid")
-        if not isinstance(kid, str) or not kid:
-            continue
-        if entry.get("kty") != "RSA" or entry.get("use", "sig") != "sig":
-            continue
-        if entry.get("alg", "RS256") != "RS256":
-            continue
-        try:
-            jwk = jwt.PyJWK(dict(entry), algorithm="RS256")
-        except Exception:  # noqa: BLE001 - a broken key entry must not break the others
-            logger.warning("signing key %s skipped: not a usable RSA key", kid[:64])
-            continue
-        raw = entry.get("endorsements")
-        endorsements: frozenset[str] | None
-        if raw is None:
-            endorsements = None
-        elif isinstance(raw, list):
-            endorsements = frozenset(e for e in raw if isinstance(e, str))
-        else:  # present but malformed: endorses nothing (fail closed)
-            endorsements = frozenset()
-        keys[kid] = _SigningKey(kid=kid, jwk=jwk, endorsements=endorsements)
-    return keys
-
-
 class InboundAuthenticator:
     """Authenticates inbound Bot Framework requests; see the module documentation."""
 
@@ -395,201 +224,28 @@ class InboundAuthenticator:
         monitor: AuthFailureMonitor | None = None,
         poll_interval: float = 30.0,
     ) -> None:
-        """``poll_interval`` (real seconds) is how often the background task wakes up to compare
-        the injected clock with the refresh schedule, and how often it retries while no keys are
-        loaded; tests shorten it."""
+        """``poll_interval``: see :class:`bot.signing_keys.SigningKeys` (tests shorten it)."""
         self._settings = settings
         self._clock = clock
-        self._session = session
         self.monitor = monitor if monitor is not None else AuthFailureMonitor(clock)
-        self._poll_interval = poll_interval
-        self._cache = _KeyCache()
-        self._inflight: asyncio.Task[None] | None = None
-        self._background: asyncio.Task[None] | None = None
-        self._last_unknown_kid_refresh: datetime | None = None
-        self._last_nudge: datetime | None = None
-        self._last_error: str | None = None
-        self._closed = False
+        self.keys = SigningKeys(
+            openid_metadata_url=settings.openid_metadata_url, fetch_timeout=settings.key_fetch_timeout,
+            refresh_interval=settings.key_refresh_interval, clock=clock, session=session, poll_interval=poll_interval,
+        )
 
-    # -- key management ---------------------------------------------------------------------
+    # -- its signing keys (bot.signing_keys) -----------------------------------------------------
 
     @property
     def ready(self) -> bool:
         """True once signing keys are loaded."""
-        return bool(self._cache.keys)
-
-    @property
-    def keys_loaded_at(self) -> datetime | None:
-        return self._cache.loaded_at
-
-    @property
-    def last_key_error(self) -> str | None:
-        """Why the last key fetch failed (no secrets in it), or None after a success."""
-        return self._last_error
-
-    @property
-    def key_ids(self) -> frozenset[str]:
-        return frozenset(self._cache.keys)
+        return self.keys.ready
 
     async def start(self) -> None:
-        """Fetch the keys (bounded by ``key_fetch_timeout``) and start the background refresh.
-
-        Raises :class:`KeyFetchError` when the first fetch fails; the background task keeps
-        retrying every ``poll_interval`` seconds, so ``ready`` turns True once the endpoint
-        recovers. Calling ``start()`` again retries at once.
-        """
-        if self._closed:
-            raise RuntimeError("InboundAuthenticator is closed")
-        if self._background is None or self._background.done():
-            self._background = asyncio.create_task(self._refresh_loop(), name="auth-key-refresh")
-        await asyncio.shield(self._refresh("startup"))
-
-    async def refresh_keys(self) -> None:
-        """Fetch the keys now (sharing a fetch already under way); raises KeyFetchError."""
-        await asyncio.shield(self._refresh("manual"))
+        """Load the signing keys and start their refresh (raises KeyFetchError, keeps retrying)."""
+        await self.keys.start()
 
     async def close(self) -> None:
-        """Stop the background refresh and any fetch under way."""
-        self._closed = True
-        tasks = [t for t in (self._background, self._inflight) if t is not None and not t.done()]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            try:
-                await task
-            except (asyncio.CancelledError, KeyFetchError):
-                pass
-        self._background = None
-        self._inflight = None
-
-    def _refresh(self, reason: str) -> asyncio.Task[None]:
-        """The single key fetch under way, started if there is none."""
-        if self._inflight is None or self._inflight.done():
-            task = asyncio.create_task(self._fetch_and_install(reason), name=f"auth-keys-{reason}")
-            task.add_done_callback(self._fetch_done)
-            self._inflight = task
-        return self._inflight
-
-    def _fetch_done(self, task: asyncio.Task[None]) -> None:
-        if task.cancelled():
-            return
-        error = task.exception()
-        if error is None:
-            return
-        if isinstance(error, KeyFetchError):
-            self._last_error = str(error)
-            logger.warning(
-                "signing key fetch failed (%s): %s; %s",
-                error.reason,
-                error,
-                "keeping %d cached keys" % len(self._cache.keys) if self.ready else "no keys loaded",
-            )
-        else:  # pragma: no cover - _fetch_and_install wraps everything in KeyFetchError
-            logger.error("signing key fetch failed unexpectedly (%s)", type(error).__name__)
-
-    async def _refresh_loop(self) -> None:
-        interval = self._settings.key_refresh_interval
-        while True:
-            await asyncio.sleep(self._poll_interval)
-            loaded_at = self._cache.loaded_at
-            due = (
-                not self.ready
-                or loaded_at is None
-                or self._clock.now() - loaded_at >= interval
-            )
-            if not due:
-                continue
-            try:
-                await asyncio.shield(self._refresh("scheduled" if self.ready else "retry"))
-            except KeyFetchError:
-                pass  # logged by _fetch_done; try again next round
-
-    async def _fetch_and_install(self, reason: str) -> None:
-        timeout = self._settings.key_fetch_timeout
-        url = self._settings.openid_metadata_url
-        try:
-            async with asyncio.timeout(timeout):
-                metadata = await self._get_json(url)
-                jwks_uri = self._jwks_uri(metadata)
-                document = await self._get_json(jwks_uri)
-        except TimeoutError:
-            raise KeyFetchError(
-                "timeout", f"signing keys not fetched from {url} within {timeout:g} s"
-            ) from None
-        except KeyFetchError:
-            raise
-        except (aiohttp.ClientError, OSError) as exc:
-            raise KeyFetchError(
-                "unreachable", f"signing keys not fetched from {url}: {type(exc).__name__}"
-            ) from None
-        except Exception as exc:  # noqa: BLE001
-            raise KeyFetchError(
-                "error", f"signing keys not fetched from {url}: {type(exc).__name__}"
-            ) from None
-        keys = parse_jwks(document)
-        if not keys:
-            raise KeyFetchError("no_keys", f"the JWKS behind {url} holds no usable RS256 key")
-        self._cache = _KeyCache(keys=MappingProxyType(keys), loaded_at=self._clock.now())
-        self._last_error = None
-        logger.info("signing keys loaded (%s): %d keys", reason, len(keys))
-
-    def _jwks_uri(self, metadata: object) -> str:
-        if not isinstance(metadata, Mapping):
-            raise KeyFetchError("bad_metadata", "the OpenID metadata is not a JSON object")
-        jwks_uri = metadata.get("jwks_uri")
-        if not isinstance(jwks_uri, str) or not jwks_uri:
-            raise KeyFetchError("bad_metadata", "the OpenID metadata has no jwks_uri")
-        try:
-            scheme = urlsplit(jwks_uri).scheme.lower()
-        except ValueError:
-            raise KeyFetchError("bad_metadata", "the OpenID metadata's jwks_uri is malformed") from None
-        # https only; plain http only when both metadata and keys are on loopback (tests).
-        if scheme != "https" and not (
-            scheme == "http"
-            and _is_loopback_url(jwks_uri)
-            and _is_loopback_url(self._settings.openid_metadata_url)
-        ):
-            raise KeyFetchError("bad_metadata", "the OpenID metadata's jwks_uri is not https")
-        return jwks_uri
-
-    async def _get_json(self, url: str) -> object:
-        timeout = aiohttp.ClientTimeout(total=self._settings.key_fetch_timeout)
-        async with self._session.get(url, timeout=timeout, allow_redirects=False) as response:
-            if response.status != 200:
-                raise KeyFetchError("http_status", f"{url} answered HTTP {response.status}")
-            body = await response.content.read(MAX_KEY_DOCUMENT_BYTES + 1)
-            if len(body) > MAX_KEY_DOCUMENT_BYTES:
-                raise KeyFetchError("too_large", f"{url} answered more than 1 MiB")
-        try:
-            return json.loads(body)
-        except ValueError:
-            raise KeyFetchError("bad_json", f"{url} did not answer JSON") from None
-
-    def _nudge_when_unavailable(self) -> None:
-        if self._closed or (self._inflight is not None and not self._inflight.done()):
-            return
-        now = self._clock.now()
-        if self._last_nudge is not None and now - self._last_nudge < KEYS_UNAVAILABLE_RETRY_GAP:
-            return
-        self._last_nudge = now
-        self._refresh("keys_unavailable")
-
-    async def _key_for_unknown_kid(self, kid: str) -> _SigningKey:
-        in_flight = self._inflight is not None and not self._inflight.done()
-        if not in_flight:
-            now = self._clock.now()
-            last = self._last_unknown_kid_refresh
-            if self._closed or (last is not None and now - last < UNKNOWN_KID_REFRESH_GAP):
-                raise AuthError(401, "unknown_key")
-            self._last_unknown_kid_refresh = now
-        try:
-            await asyncio.shield(self._refresh("unknown_kid"))
-        except KeyFetchError:
-            pass
-        key = self._cache.keys.get(kid)
-        if key is None:
-            raise AuthError(401, "unknown_key")
-        return key
+        await self.keys.close()
 
     # -- request authentication ---------------------------------------------------------------
 
@@ -629,12 +285,12 @@ class InboundAuthenticator:
         if not isinstance(kid, str) or not kid:
             raise AuthError(401, "missing_kid")
 
-        if not self.ready:
-            self._nudge_when_unavailable()
+        if not self.keys.ready:
+            self.keys.nudge()
             raise AuthError(401, "keys_unavailable")
-        key = self._cache.keys.get(kid)
+        key = self.keys.get(kid) or await self.keys.for_unknown_kid(kid)
         if key is None:
-            key = await self._key_for_unknown_kid(kid)
+            raise AuthError(401, "unknown_key")
 
         try:
             payload = jwt.decode(

@@ -21,7 +21,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.auth import InboundAuthenticator, KeyFetchError
+from bot.auth import InboundAuthenticator
+from bot.signing_keys import KeyFetchError
 from bot.settings import Settings
 from cli.common import EXIT_OK, EXIT_PROBLEM, load_policy_of, opened_database, plural, safe_url
 from sla.clock import SystemClock
@@ -96,7 +97,7 @@ async def _signing_keys(settings) -> dict[str, Any]:
         authenticator = InboundAuthenticator(settings.auth_settings(), clock=SystemClock(), session=session)
         try:
             await authenticator.start()
-            return {"needed": True, "loaded": len(authenticator.key_ids), "from": settings.openid_metadata_url}
+            return {"needed": True, "loaded": len(authenticator.keys.ids), "from": settings.openid_metadata_url}
         except KeyFetchError as error:
             return {"needed": True, "loaded": 0, "from": settings.openid_metadata_url, "error": error.reason}
         finally:

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.auth import AuthError, InboundAuthenticator, KeyFetchError, parse_jwks
+from bot.auth import AuthError, InboundAuthenticator
+from bot.signing_keys import KeyFetchError, parse_jwks
 from tests.auth.tokens import KeyServer, SigningKey
 
 
@@ -37,7 +38,7 @@ async def test_slow_key_endpoint_times_out_then_recovers(token_kit, session):
         assert caught.value.reason == "timeout"
         assert "within 0.2 s" in str(caught.value)
         assert not auth.ready
-        assert "within 0.2 s" in (auth.last_key_error or "")
+        assert "within 0.2 s" in (auth.keys.last_error or "")
 
         # While no keys are loaded, requests are answered at once, never stuck on the fetch.
         started = time.monotonic()
@@ -64,7 +65,7 @@ async def test_start_again_after_outage(token_kit, session):
         token_kit.server.fail_status = None
         await auth.start()
         assert auth.ready
-        assert auth.last_key_error is None
+        assert auth.keys.last_error is None
     finally:
         await auth.close()
 
@@ -92,7 +93,7 @@ async def test_unknown_kid_triggers_one_refresh_and_picks_up_a_rotated_key(auth,
 
     await auth.authenticate(token_kit.authorization(key=rotated), token_kit.activity())
     assert jwks_hits() == 2
-    assert "key-2" in auth.key_ids
+    assert "key-2" in auth.keys.ids
 
     # Another unknown kid within the minute: rejected at once, no new fetch.
     with pytest.raises(AuthError) as caught:
@@ -156,14 +157,14 @@ async def test_scheduled_refresh_follows_the_injected_clock(token_kit, session):
     auth = _make(token_kit, session, poll_interval=0.02)
     await auth.start()
     try:
-        loaded = auth.keys_loaded_at
+        loaded = auth.keys.loaded_at
         await asyncio.sleep(0.1)
-        assert auth.keys_loaded_at == loaded  # the clock has not moved: no refresh
+        assert auth.keys.loaded_at == loaded  # the clock has not moved: no refresh
 
         new_key = SigningKey.generate("key-next")
         token_kit.server.replace_keys([new_key])
         token_kit.clock.advance(timedelta(hours=24))
-        await _wait_until(lambda: auth.key_ids == {"key-next"})
+        await _wait_until(lambda: auth.keys.ids == {"key-next"})
         await auth.authenticate(token_kit.authorization(key=new_key), token_kit.activity())
     finally:
         await auth.close()
@@ -177,7 +178,7 @@ async def test_failed_scheduled_refresh_keeps_cached_keys(token_kit, session):
         token_kit.clock.advance(timedelta(hours=25))
         before = token_kit.server.hits[KeyServer.METADATA_PATH]
         await _wait_until(lambda: token_kit.server.hits[KeyServer.METADATA_PATH] > before)
-        await _wait_until(lambda: auth.last_key_error is not None)
+        await _wait_until(lambda: auth.keys.last_error is not None)
         assert auth.ready
         await auth.authenticate(token_kit.authorization(), token_kit.activity())
     finally:
@@ -226,8 +227,8 @@ def test_parse_jwks_rejects_bad_documents(document):
 async def test_jwks_uri_must_be_https_outside_loopback(token_kit, session):
     auth = _make(token_kit, session)
     with pytest.raises(KeyFetchError):
-        auth._jwks_uri({"jwks_uri": "http://login.botframework.com/v1/keys"})
+        auth.keys._jwks_uri({"jwks_uri": "http://login.botframework.com/v1/keys"})
     with pytest.raises(KeyFetchError):
-        auth._jwks_uri({"jwks_uri": None})
-    assert auth._jwks_uri({"jwks_uri": "https://login.botframework.com/v1/keys"})
-    assert auth._jwks_uri({"jwks_uri": token_kit.server.jwks_url})  # loopback test server
+        auth.keys._jwks_uri({"jwks_uri": None})
+    assert auth.keys._jwks_uri({"jwks_uri": "https://login.botframework.com/v1/keys"})
+    assert auth.keys._jwks_uri({"jwks_uri": token_kit.server.jwks_url})  # loopback test server

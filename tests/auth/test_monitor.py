@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.auth import AuthError, AuthFailureMonitor
+from bot.auth import AuthError
+from bot.auth_alerts import AuthFailureMonitor
 from sla.clock import FixedClock
 from tests.auth.tokens import T0
 

@@ -140,7 +140,7 @@ async def test_a_key_not_endorsed_for_teams_is_refused(auth_harness: AuthHarness
     h = auth_harness
     skype_only = SigningKey.generate("key-skype", endorsements=("skype",))
     h.kit.server.add_key(skype_only)
-    await h.bot.app[app_module.AUTHENTICATOR].refresh_keys()
+    await h.bot.app[app_module.AUTHENTICATOR].keys.refresh()
     token = h.kit.token(key=skype_only, serviceurl=h.bot.service_url)
     before = await row_counts(h.bot)
     assert await _post_raw(h, _msg(h), _bearer(token)) == 401
@@ -176,7 +176,7 @@ async def test_readyz_waits_for_the_signing_keys(sqlite_database_url, token_kit,
         status, _ = await bot.post(activity, headers={"Authorization": token_kit.authorization(serviceurl=bot.service_url)})
         assert status == 401
         token_kit.server.fail_status = None
-        await bot.app[app_module.AUTHENTICATOR].refresh_keys()
+        await bot.app[app_module.AUTHENTICATOR].keys.refresh()
         response = await bot.client.get("/readyz")
         body = await response.json()
         assert response.status == 200 and body["signing_keys"] == "loaded" and body["mode"] == "production"
