@@ -186,7 +186,7 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     from dialogs.conversation import EmployeeConversation
     from dialogs.services import DeskServices
     from storage.bot_state import SqlConversationState, SqlStorage
-    from storage.tickets import KnownAgents
+    from storage.agents import KnownAgents
 
     settings, clock, policy, database = app[SETTINGS], app[CLOCK], app[POLICY], app[DATABASE]
     metrics = app[METRICS]

@@ -37,7 +37,7 @@ from dialogs.services import DeskServices
 from sla.events import TicketEvent
 from dialogs import texts
 from sla.escalation import Level
-from storage import audit, escalations, tickets
+from storage import agents, audit, escalations, labels, reads, tickets
 from storage.tickets import Outcome
 
 log = logging.getLogger("servicedesk.card_actions")
@@ -250,7 +250,7 @@ class CardActions:
         now = services.clock.now()
         if verb in escalation_cards.VERBS:
             return await self._escalation(verb, data, clicker_id=clicker_id, clicker_name=clicker_name, now=now)
-        ticket_id = tickets.number_from(data.get("ticket"))
+        ticket_id = labels.number_from(data.get("ticket"))
         if verb not in PERMISSIONS or ticket_id is None:
             log.info("card action with unknown verb or without a ticket")
             await self._audit_alone(now=now, actor_id=clicker_id, action=str(verb)[:60], ticket_id=ticket_id, result="unknown_action")
@@ -262,7 +262,7 @@ class CardActions:
                 details={"name": clicker_name, "roles_needed": sorted(PERMISSIONS[verb])},
             )
             return Answer(text=NOT_AGENT if verb == cards.VERB_ACKNOWLEDGE else NOT_ALLOWED)
-        seen_version = tickets.number_from(data.get("versie"))
+        seen_version = labels.number_from(data.get("versie"))
         if seen_version is None and verb != cards.VERB_ACKNOWLEDGE:
             seen_version = -1  # a card without its version is treated as stale: never changes anything
         run = self._runner(verb, data)
@@ -298,7 +298,7 @@ class CardActions:
     async def _escalation(self, verb: str, data: dict[str, Any], *, clicker_id: str | None, clicker_name: str, now: datetime) -> Answer:
         """A button on an escalation's card: the same steps as a ticket's, on the escalation."""
         services = self._services
-        escalation_id = tickets.number_from(data.get("escalatie"))
+        escalation_id = labels.number_from(data.get("escalatie"))
         if escalation_id is None:
             await self._audit_alone(now=now, actor_id=clicker_id, action=verb, ticket_id=None, result="unknown_action")
             return Answer(text=UNKNOWN_ACTION)
@@ -309,7 +309,7 @@ class CardActions:
                 details={"escalation": escalation_id, "name": clicker_name, "roles_needed": sorted(PERMISSIONS[verb])},
             )
             return Answer(text=texts.ESCALATION_NOT_ALLOWED[verb])
-        seen_version = tickets.number_from(data.get("versie"))
+        seen_version = labels.number_from(data.get("versie"))
         change = _escalation_change(verb, data)
         role = data.get("rol") if data.get("rol") in escalation_cards.ROLE_VERBS else "regie"  # which buttons to draw
         async with services.database.sessions.begin() as session:
@@ -334,7 +334,7 @@ class CardActions:
                     "level": row.level, "state": row.state,
                 },
             )
-            ticket = await tickets.get_ticket(session, row.ticket_id) if row.ticket_id is not None else None
+            ticket = await reads.get_ticket(session, row.ticket_id) if row.ticket_id is not None else None
             card = escalation_cards.escalation_card(row, ticket, role=role, now=now, tz=services.policy.tz)
         if outcome is Outcome.DONE:
             log.info("escalation action %s on %s done (v%s)", verb, escalation_id, row.version)
@@ -350,7 +350,7 @@ class CardActions:
     ) -> dict:
         """The card as of this transaction; ``events`` is the log when the change has just read it."""
         if events is None:
-            events = await tickets.load_events(session, ticket.id)
+            events = await reads.load_events(session, ticket.id)
         known = await self._services.agent_names.get(session)
         agents = {k: v for k, v in known.items() if self._settings.is_agent(k)}
         card = cards.ticket_card(
@@ -369,7 +369,7 @@ class CardActions:
     def _runner(self, verb: str, data: dict[str, Any]) -> Callable[..., Awaitable[tuple[tickets.ChangeResult, dict]]]:
         policy = self._services.policy
         settings = self._settings
-        text = tickets.clean_text
+        text = labels.clean_text
 
         def common(now, ticket_id, agent_id, agent_name, seen) -> dict[str, Any]:
             return dict(policy=policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name, seen_version=seen)
@@ -415,7 +415,7 @@ class CardActions:
         async def priority(session, now, ticket_id, agent_id, agent_name, seen):
             new = str(data.get(cards.IN_PRIORITY) or "").strip().upper()
             reason = text(data.get(cards.IN_PRIORITY_REASON), limit=1000)
-            before = await tickets.get_ticket(session, ticket_id)
+            before = await reads.get_ticket(session, ticket_id)
             old = before.priority if before is not None else None
             result = await tickets.change_priority(
                 session, policy=policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name,
@@ -434,7 +434,7 @@ class CardActions:
             raw_expected = data.get(cards.IN_WAIT_EXPECTED)
             expected = _date(raw_expected)
             if expected is None and text(raw_expected):  # typed, but not a date: refused, not dropped
-                return tickets.ChangeResult(tickets.Outcome.INVALID, await tickets.get_ticket(session, ticket_id), "expected is not a date"), {}
+                return tickets.ChangeResult(tickets.Outcome.INVALID, await reads.get_ticket(session, ticket_id), "expected is not a date"), {}
             result = await tickets.wait_for_third_party(
                 session, policy=policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name,
                 party=party, reason=reason, expected=expected, seen_version=seen,
@@ -489,9 +489,9 @@ class CardActions:
             elif queue is None and target and settings.is_agent(target):
                 # Only an agent can receive a ticket; the choice on the card is not trusted.
                 to_agent, to_line = target, lines.line_of(target)
-                to_name = (await tickets.known_agents(session)).get(target) or "een collega"
+                to_name = (await agents.known_agents(session)).get(target) or "een collega"
             else:
-                return tickets.ChangeResult(Outcome.INVALID, await tickets.get_ticket(session, ticket_id), "target is not an agent or a line"), {"to": target}
+                return tickets.ChangeResult(Outcome.INVALID, await reads.get_ticket(session, ticket_id), "target is not an agent or a line"), {"to": target}
             result = await tickets.hand_over(
                 session, **common(now, ticket_id, agent_id, agent_name, seen), to_agent_id=to_agent, to_agent_name=to_name,
                 to_line=to_line, line_of=lines.line_of,
@@ -542,7 +542,7 @@ class CardActions:
             return result, {"title_chars": len(title or "")}
 
         async def link(session, now, ticket_id, agent_id, agent_name, seen):
-            major_id = tickets.parse_ticket_label(str(data.get(cards.IN_LINK_TO) or "")[:20])
+            major_id = labels.parse_ticket_label(str(data.get(cards.IN_LINK_TO) or "")[:20])
             result = await tickets.link_to_major(session, **common(now, ticket_id, agent_id, agent_name, seen), major_id=major_id)
             return result, {"major": major_id}
 
@@ -590,7 +590,7 @@ class CardActions:
 
 def _escalation_change(verb: str, data: dict[str, Any]) -> escalations.Assign | escalations.Action | escalations.Close | None:
     """The step the form asks for, or None when the form is not filled in as it must be."""
-    text = tickets.clean_text
+    text = labels.clean_text
     if verb == escalation_cards.VERB_LEVEL:
         reason = text(data.get(escalation_cards.IN_LEVEL_REASON), limit=1000)
         try:

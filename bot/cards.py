@@ -29,10 +29,12 @@ from dialogs.texts import (
     UPLIFT_LABEL,
 )
 from dialogs.when import say_when
+from storage.agents import Lines
 from storage.employee import may_be_known_outage
+from storage.labels import ticket_label
 from storage.models import Ticket
 from storage.outbox import Kind
-from storage.tickets import DEVICE_HOW, PUBLIC_TITLE_MAX, Lines, ticket_label
+from storage.tickets import DEVICE_HOW, PUBLIC_TITLE_MAX
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 

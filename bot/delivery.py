@@ -38,10 +38,12 @@ from sla.clock import Clock
 from sla.fold import DATA_BREACH, fold
 from sla.policy import Policy
 from storage import escalations, outbox, refs, updates
+from storage.agents import KnownAgents
 from storage.db import Database
-from storage.outbox import Kind
+from storage.labels import ticket_label
 from storage.models import Ticket
-from storage.tickets import KnownAgents, load_events, ticket_label
+from storage.outbox import Kind
+from storage.reads import load_events
 
 log = logging.getLogger("servicedesk.delivery")
 

@@ -21,8 +21,8 @@ from bot.cards import CARD_SCHEMA, CLOCK_LABELS, _choice_input, _show, _text_inp
 from dialogs import texts
 from dialogs.when import say_when
 from sla.escalation import START_WORKING_DAYS, Level, State, Trigger
+from storage.labels import ticket_label
 from storage.models import EscalationRow, Ticket
-from storage.tickets import ticket_label
 
 VERB_LEVEL = "escalatie_niveau"
 VERB_ACTION = "escalatie_actie"

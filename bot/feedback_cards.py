@@ -11,8 +11,8 @@ from typing import Any
 from dialogs import plain
 from dialogs.texts import MTTP_QUESTION, YES
 from storage.feedback import CSAT, MTTP
+from storage.labels import ticket_label
 from storage.models import Ticket
-from storage.tickets import ticket_label
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 

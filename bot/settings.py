@@ -29,8 +29,8 @@ from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 from bot.auth import AuthSettings
 from bot.report_links import ReportLinks
 from bot.service_urls import TEAMS_SERVICE_HOSTS
+from storage.agents import Lines
 from storage.db import default_database_url
-from storage.tickets import Lines
 
 
 class SettingsError(ValueError):

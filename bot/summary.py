@@ -20,8 +20,8 @@ from typing import Any
 
 from dialogs import plain
 from dialogs.texts import CHANNEL_NAMES, NO_CAUSE
+from storage.labels import ticket_label
 from storage.models import Ticket
-from storage.tickets import ticket_label
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_BREACHES_ON_CARD = 15

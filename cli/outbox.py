@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable
 from cli.common import EXIT_OK, EXIT_PROBLEM, fail, plural, positive_int, with_database
 from sla.clock import SystemClock
 from storage import audit, outbox
-from storage.tickets import ticket_label
+from storage.labels import ticket_label
 
 
 def register(subparsers) -> argparse.ArgumentParser:

@@ -20,7 +20,7 @@ from dialogs import texts
 from dialogs.intake import QUESTION, reporter_of
 from dialogs.question import choice_question, text_question
 from dialogs.services import DeskServices
-from storage import employee, tickets
+from storage import employee, labels, reads
 
 ADD_INFO_DIALOG = "aanvulling"
 
@@ -68,7 +68,7 @@ class AddInfoDialog(Dialog):
         reporter_id, _ = reporter_of(dialog_context.context.activity)
         if state["ticket_id"] is None:
             async with self._services.database.sessions() as session:
-                mine = await tickets.open_tickets_of(session, reporter_id=reporter_id)
+                mine = await reads.open_tickets_of(session, reporter_id=reporter_id)
             if not mine:
                 await dialog_context.context.send_activity(texts.NO_OPEN_TICKET_TO_ADD)
                 return await dialog_context.end_dialog(None)
@@ -77,7 +77,7 @@ class AddInfoDialog(Dialog):
             else:
                 state["asking"] = "which"
                 choices = [
-                    (str(t.id), f"{tickets.ticket_label(t.id)}: {_short(t.description)}", (tickets.ticket_label(t.id), f"m{t.id}"))
+                    (str(t.id), f"{labels.ticket_label(t.id)}: {_short(t.description)}", (labels.ticket_label(t.id), f"m{t.id}"))
                     for t in reversed(mine)
                 ]
                 return await dialog_context.begin_dialog(
@@ -102,7 +102,7 @@ class AddInfoDialog(Dialog):
 
     async def _next(self, dc: DialogContext) -> DialogTurnResult:
         state: dict[str, Any] = dc.active_dialog.state
-        label = tickets.ticket_label(state["ticket_id"])
+        label = labels.ticket_label(state["ticket_id"])
         if not state["text"] and not state["attachments"]:
             state["asking"] = "text"
             ask = texts.ASK_STILL_FAILING if state.get("still_failing") else texts.ASK_ADD_INFO.format(label=label)
@@ -116,22 +116,22 @@ def stopped(state: dict[str, Any]) -> str:
     """What was and was not done when an aanvulling stops half-way ("stop", or too long idle)."""
     ticket_id = state.get("ticket_id")
     return texts.nothing_added(
-        label=tickets.ticket_label(ticket_id) if ticket_id is not None else None, reopened=bool(state.get("reopened"))
+        label=labels.ticket_label(ticket_id) if ticket_id is not None else None, reopened=bool(state.get("reopened"))
     )
 
 
 async def add_information(turn_context, services: DeskServices, *, ticket_id: int, text: str | None, photos: list[dict[str, Any]]) -> bool:
     """Store the information and tell the employee; False when the ticket is not theirs or closed."""
     reporter_id, _ = reporter_of(turn_context.activity)
-    label = tickets.ticket_label(ticket_id)
-    if tickets.number_from(ticket_id) is None:  # typed, but no ticket can have that number
+    label = labels.ticket_label(ticket_id)
+    if labels.number_from(ticket_id) is None:  # typed, but no ticket can have that number
         await turn_context.send_activity(texts.UNKNOWN_TICKET.format(label=label))
         return False
     async with services.database.sessions.begin() as session:
         ticket = await employee.add_information(
             session, ticket_id=ticket_id, reporter_id=reporter_id, text=text, attachments=photos, now=services.clock.now()
         )
-        existing = None if ticket is not None else await tickets.get_ticket(session, ticket_id)
+        existing = None if ticket is not None else await reads.get_ticket(session, ticket_id)
     if ticket is None:
         if existing is not None and existing.reporter_id == reporter_id:
             await turn_context.send_activity(texts.TICKET_CLOSED_FOR_INFO.format(label=label))

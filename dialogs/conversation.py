@@ -40,7 +40,7 @@ from dialogs.question import QuestionDialog
 from dialogs.recognize import Kind, normalise, read
 from dialogs.services import DeskServices
 from dialogs.when import say_when
-from storage import employee, tickets
+from storage import employee, labels, reads
 from storage.bot_state import SqlConversationState
 
 HELP_WORDS = {"help", "hulp", "wat kan je", "wat kun je", "helpen", "menu"}
@@ -176,7 +176,7 @@ class EmployeeConversation:
         if photos and not text:
             reporter_id, _ = reporter_of(activity)
             async with self._services.database.sessions() as session:
-                mine = await tickets.open_tickets_of(session, reporter_id=reporter_id)
+                mine = await reads.open_tickets_of(session, reporter_id=reporter_id)
             if mine:
                 await dialog_context.begin_dialog(ADD_INFO_DIALOG, {"attachments": photos})
                 return
@@ -212,7 +212,7 @@ class EmployeeConversation:
                 ADD_INFO_DIALOG, {"ticket_id": ticket_id, "still_failing": True, "reopened": answered.reopened}
             )
             return
-        await dialog_context.context.send_activity(texts.ASK_STILL_FAILING_LATER.format(label=tickets.ticket_label(ticket_id)))
+        await dialog_context.context.send_activity(texts.ASK_STILL_FAILING_LATER.format(label=labels.ticket_label(ticket_id)))
         await dialog_context.reprompt_dialog()
 
     def _what_stopped(self, dialog_context: DialogContext) -> str | None:
@@ -262,7 +262,7 @@ class EmployeeConversation:
         reporter_id, _ = reporter_of(turn_context.activity)
         services = self._services
         async with services.database.sessions() as session:
-            mine = await tickets.open_tickets_of(session, reporter_id=reporter_id)
+            mine = await reads.open_tickets_of(session, reporter_id=reporter_id)
             followed = await employee.followed_open_tickets(session, user_id=reporter_id)
         if not mine and not followed:
             await turn_context.send_activity(texts.NO_OPEN_TICKETS)
@@ -275,7 +275,7 @@ class EmployeeConversation:
             lines = [
                 "- "
                 + texts.ticket_line(
-                    label=tickets.ticket_label(t.id),
+                    label=labels.ticket_label(t.id),
                     status=t.status,
                     owner=t.owner_name,
                     next_deadline=self._next_deadline(t, now),
@@ -288,13 +288,13 @@ class EmployeeConversation:
     async def _status(self, turn_context: TurnContext, argument: str) -> None:
         reporter_id, _ = reporter_of(turn_context.activity)
         argument = re.sub(r"^(?:van |melding )", "", argument)
-        ticket_id = tickets.parse_ticket_label(argument)
+        ticket_id = labels.parse_ticket_label(argument)
         services = self._services
         ticket = note = None
         allowed = False
         if ticket_id is not None:
             async with services.database.sessions() as session:
-                ticket = await tickets.get_ticket(session, ticket_id)
+                ticket = await reads.get_ticket(session, ticket_id)
                 if ticket is not None:
                     allowed = ticket.reporter_id == reporter_id or await employee.is_follower(
                         session, ticket_id=ticket_id, user_id=reporter_id
@@ -302,13 +302,13 @@ class EmployeeConversation:
                     note = await employee.latest_note(session, ticket_id=ticket_id) if allowed else None
         if ticket is None or not allowed:
             digits = re.sub(r"\D", "", argument)  # normalised: ASCII only; a label cut when too long
-            shown = tickets.ticket_label(int(digits)) if digits else "?"
+            shown = labels.ticket_label(int(digits)) if digits else "?"
             await turn_context.send_activity(texts.UNKNOWN_TICKET.format(label=shown))
             return
         now = services.clock.now()
         await turn_context.send_activity(
             texts.status_update(
-                label=tickets.ticket_label(ticket.id),
+                label=labels.ticket_label(ticket.id),
                 status=ticket.status,
                 owner=ticket.owner_name,
                 latest_note=note,

@@ -25,7 +25,7 @@ from dialogs.recognize import Kind, Reading
 from dialogs.services import DeskServices
 from storage import employee, feedback
 from storage.feedback import CSAT, MTTP, FeedbackOutcome, OpenQuestion
-from storage.tickets import number_from, ticket_label
+from storage.labels import number_from, ticket_label
 
 FEEDBACK_KEY = "feedback"
 log = logging.getLogger("servicedesk.feedback")

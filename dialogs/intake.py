@@ -35,7 +35,7 @@ from dialogs.question import choice_question, phone_question, text_question, yes
 from dialogs.services import DeskServices
 from dialogs.when import say_when
 from sla.priority import IntakeAnswers, PriorityDecision, decide_priority, uplift_questions_can_change_outcome
-from storage import employee, tickets
+from storage import employee, labels, reads, tickets
 from storage.bot_state import SqlConversationState
 
 INTAKE_DIALOG = "intake"
@@ -379,7 +379,7 @@ class IntakeDialog(Dialog):
         now = services.clock.now()
         reporter_id, reporter_name = reporter_of(dc.context.activity)
         async with services.database.sessions.begin() as session:
-            outage = await tickets.get_ticket(session, ticket_id)
+            outage = await reads.get_ticket(session, ticket_id)
             added = await employee.follow(
                 session,
                 ticket_id=ticket_id,
@@ -391,7 +391,7 @@ class IntakeDialog(Dialog):
             await employee.add_attachments(
                 session, ticket_id=ticket_id, attachments=state["attachments"], added_by=reporter_id, now=now
             )
-        label = tickets.ticket_label(ticket_id)
+        label = labels.ticket_label(ticket_id)
         if added:
             next_update = (
                 say_when(outage.next_update_due, now=now, tz=services.policy.tz) if outage and outage.next_update_due else None
@@ -440,7 +440,7 @@ class IntakeDialog(Dialog):
             return await dc.end_dialog(None)
         services.after_commit()
         tz = services.policy.tz
-        label = tickets.ticket_label(ticket.id)
+        label = labels.ticket_label(ticket.id)
         await dc.context.send_activity(
             texts.ticket_created(
                 label=label,

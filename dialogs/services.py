@@ -7,8 +7,8 @@ from typing import Callable
 
 from sla.clock import Clock
 from sla.policy import Policy
+from storage.agents import KnownAgents
 from storage.db import Database
-from storage.tickets import KnownAgents
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,10 @@ from sla.policy import Policy
 from sla.priority import PriorityDecision
 from sla.status import TicketStatus
 from storage import itsm as store
-from storage import outbox, tickets
+from storage import labels, outbox, reads, tickets
 from storage.db import Database
-from storage.outbox import Kind
 from storage.models import Ticket
+from storage.outbox import Kind
 
 log = logging.getLogger("servicedesk.itsm")
 
@@ -203,7 +203,7 @@ class ItsmSync:
         async with self._db.sessions() as session:
             ticket = await session.get(Ticket, row.ticket_id)
             linked = await store.link_of(session, row.ticket_id) if ticket is not None else None
-            events = await tickets.load_events(session, ticket.id) if ticket is not None and linked is None else []
+            events = await reads.load_events(session, ticket.id) if ticket is not None and linked is None else []
         if ticket is None or linked is not None:
             await self._record_done(row, note=None if ticket is not None else "ticket no longer exists")
             return
@@ -550,7 +550,7 @@ def _new_incident(ticket: Ticket, events) -> NewIncident:
     reported = next((e for e in events if e.kind == ev.REPORTED), None)
     data = dict(reported.data) if reported is not None else {}
     priority = texts.UPLIFT_LABEL if ticket.uplift else texts.PRIORITY_LABELS.get(ticket.priority, ticket.priority)
-    label = tickets.ticket_label(ticket.id)
+    label = labels.ticket_label(ticket.id)
     return NewIncident(
         external_number=label,
         caller=Person(name=ticket.reporter_name, phone=ticket.phone, entra_id=ticket.reporter_id or None),

@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sla.events import TicketEvent
 from sla.fold import TicketClocks, fold
 from sla.policy import CLOCK_NAMES, Policy
+from storage.labels import ticket_label
 from storage.models import Ticket, TicketEventRow
 from storage.policy_versions import check_and_record
-from storage.tickets import ticket_label
 
 CLOCK_COLUMNS = tuple(f"{clock}_{part}" for clock in CLOCK_NAMES for part in ("start", "due", "at", "within_norm"))
 COLUMNS = (

@@ -4,15 +4,18 @@ messages it causes to the outbox, all in the caller's transaction.
 Changes that people race for (acknowledging, sending a due status update) are compare-and-set
 updates on the ticket row: of 50 simultaneous clicks exactly one matches, on SQLite and PostgreSQL
 alike, and only that one writes events and messages.
+
+Beside it: ``storage.labels`` (the "M-12" people see and type), ``storage.reads`` (a ticket, its log,
+a reporter's open ones), ``storage.notify`` (who hears of a change) and ``storage.agents`` (agent names
+and treatment lines).
 """
 
 from __future__ import annotations
 
 import enum
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,45 +29,13 @@ from sla.events import TicketEvent
 from sla.policy import Policy
 from sla.priority import SECURITY_KINDS, PriorityDecision
 from sla.status import ALL_STATUSES, OPEN_STATUSES, WORKING_STATUSES, TicketStatus
-from storage import itsm, outbox
+from storage import itsm, notify, outbox
+from storage.labels import ticket_label
 from storage.models import Ticket, TicketEventRow, TicketFollower
 from storage.outbox import Kind
+from storage.reads import get_ticket, load_events
 from storage.statements import insert_unless_exists
 from storage.updates import queue_feedback_questions
-
-
-
-# The largest number an Integer column holds on PostgreSQL (SQLite's holds more). A larger number
-# from outside cannot name a ticket or a version, and must not reach the database: asyncpg and
-# sqlite3 raise OverflowError on it instead of finding nothing.
-MAX_NUMBER = 2**31 - 1
-LABEL_DIGITS = len(str(MAX_NUMBER))
-
-
-def ticket_label(ticket_id: int) -> str:
-    """The number people see and type: "M-1042" (a number no ticket can have is cut: "M-999999999…")."""
-    digits = str(ticket_id)
-    return f"M-{digits}" if len(digits) <= LABEL_DIGITS else f"M-{digits[:LABEL_DIGITS - 1]}…"
-
-
-def number_from(value: Any) -> int | None:
-    """A ticket id or version from outside (typed, or a card's data): an int, or a string of ASCII
-    digits, within ``MAX_NUMBER``; anything else (a bool, "²", a number past the column) is None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if -MAX_NUMBER <= value <= MAX_NUMBER else None
-    if isinstance(value, str):
-        digits = value.strip()
-        if digits.isascii() and digits.isdigit() and len(digits) <= LABEL_DIGITS and int(digits) <= MAX_NUMBER:
-            return int(digits)
-    return None
-
-
-def parse_ticket_label(text: str) -> int | None:
-    """The ticket id in "M-12", "m12", "#12" or "12"; None when it names no ticket there can be."""
-    cleaned = text.strip().upper().removeprefix("M-").removeprefix("M").removeprefix("#").strip()
-    return number_from(cleaned)
 
 
 # The hot statements of a change, built once (values come with each execution): the ORM's unit of
@@ -72,23 +43,12 @@ def parse_ticket_label(text: str) -> int | None:
 _TICKETS = Ticket.__table__
 _EVENTS = TicketEventRow.__table__
 _INSERT_EVENT = insert(_EVENTS)
-_EVENTS_OF = (
-    select(_EVENTS.c.kind, _EVENTS.c.at, _EVENTS.c.data)
-    .where(_EVENTS.c.ticket_id == bindparam("ticket_id"))
-    .order_by(_EVENTS.c.id)
-)
 _DUE_COLUMNS = ("first_response_due", "resolution_due", "definitive_resolution_due", "next_update_due")
 _SET_DUE = (
     update(_TICKETS)
     .where(_TICKETS.c.id == bindparam("ticket_id"))
     .values({name: bindparam(f"new_{name}") for name in _DUE_COLUMNS})
 )
-
-
-async def load_events(session: AsyncSession, ticket_id: int) -> list[TicketEvent]:
-    """A ticket's log in order: the input of every deadline."""
-    rows = await session.execute(_EVENTS_OF, {"ticket_id": ticket_id})
-    return [TicketEvent(kind=kind, at=at, data=data or {}) for kind, at, data in rows]
 
 
 async def _append(
@@ -206,25 +166,8 @@ async def create_ticket(
             ticket_id=ticket.id,
         )
     if decision.data_breach:
-        await _data_breach_notice(session, ticket, now, privacy_officers)
+        await notify.data_breach(session, ticket, now, privacy_officers)
     return ticket
-
-
-async def _data_breach_notice(session: AsyncSession, ticket: Ticket, now: datetime, privacy_officers: Iterable[str]) -> None:
-    """A data breach is told at once, once per ticket: to regie in its channel (always reachable)
-    and to each privacy officer personally, who decides on the report to the authority (AVG art.
-    33: within 72 hours)."""
-    payload = {"kind": Kind.DATA_BREACH, "ticket_id": ticket.id}
-    key = f"ticket:{ticket.id}:data_breach"
-    await outbox.enqueue_many(
-        session,
-        [outbox.Intent(key, outbox.Target.channel("regie"), payload, ticket_id=ticket.id)]
-        + [
-            outbox.Intent(f"{key}:{officer}", outbox.Target.user(officer), payload, ticket_id=ticket.id)
-            for officer in sorted(privacy_officers)
-        ],
-        now=now,
-    )
 
 
 class Outcome(enum.Enum):
@@ -243,10 +186,6 @@ class ChangeResult:
     reason: str = ""  # for INVALID: what was wrong, in words for the log and the audit trail
     # The ticket's log after a change that read it (DONE), so its card needs no second read.
     events: Sequence[TicketEvent] | None = None
-
-
-async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:
-    return await session.get(Ticket, ticket_id)
 
 
 _ACKNOWLEDGE = (
@@ -335,15 +274,6 @@ async def _take_from_queue(
     )
 
 
-async def open_tickets_of(session: AsyncSession, *, reporter_id: str) -> Sequence[Ticket]:
-    query = (
-        select(Ticket)
-        .where(Ticket.reporter_id == reporter_id, Ticket.status.in_(OPEN_STATUSES))
-        .order_by(Ticket.id)
-    )
-    return list((await session.execute(query)).scalars())
-
-
 # --- agent actions ------------------------------------------------------------------------------
 #
 # Every action below is one compare-and-set on the ticket row: it changes the row only if the row
@@ -355,17 +285,6 @@ async def open_tickets_of(session: AsyncSession, *, reporter_id: str) -> Sequenc
 #   * STALE: the ticket changed since the card was drawn: show the fresh card, ask to try again;
 #   * INVALID: the version matches but the status does not allow the action.
 # Authorisation (who may click) is the caller's job (bot.card_actions), by Entra object id.
-
-MAX_TEXT = 2000
-
-
-def clean_text(value: Any, *, limit: int = MAX_TEXT) -> str | None:
-    """People's own words from a card input: stripped, cut to ``limit``, None when empty."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    return text[:limit] if text else None
-
 
 async def _latest_event(session: AsyncSession, ticket_id: int) -> TicketEventRow | None:
     query = (
@@ -422,24 +341,6 @@ async def _card_changed(session: AsyncSession, ticket: Ticket, now: datetime) ->
     await outbox.redraw_card(session, ticket_id=ticket.id, version=ticket.version, now=now)
 
 
-async def _tell_reporter(session: AsyncSession, ticket: Ticket, now: datetime, payload: dict[str, Any], *, followers: bool = True) -> None:
-    """A message to the reporter (and to employees who follow the ticket), once per version."""
-    recipients = [ticket.reporter_id]
-    if followers:
-        rows = await session.execute(select(TicketFollower.user_id).where(TicketFollower.ticket_id == ticket.id))
-        recipients += [user_id for user_id in rows.scalars() if user_id != ticket.reporter_id]
-    for user_id in recipients:
-        suffix = "" if user_id == ticket.reporter_id else f":{user_id}"
-        await outbox.enqueue(
-            session,
-            dedup_key=f"ticket:{ticket.id}:v{ticket.version}:{payload['kind']}{suffix}",
-            target=outbox.Target.user(user_id),
-            payload={**payload, "ticket_id": ticket.id},
-            now=now,
-            ticket_id=ticket.id,
-        )
-
-
 async def _record(
     session: AsyncSession, ticket: Ticket, policy: Policy, *, facts: Sequence[tuple[str, dict[str, Any]]], now: datetime,
     actor_id: str, seen_version: int | None,
@@ -489,7 +390,7 @@ async def _transition(
         session, ticket, policy, facts=[(kind, data)], now=now, actor_id=agent_id, seen_version=seen_version
     )
     if tell is not None:
-        await _tell_reporter(session, ticket, now, tell, followers=followers)
+        await notify.reporter(session, ticket, now, tell, followers=followers)
     if kind in (ev.WORKAROUND, ev.RESOLVED):
         await queue_feedback_questions(session, ticket=ticket, event_kind=kind, cause=f"{kind}:v{ticket.version}", now=now)
     return ChangeResult(Outcome.DONE, ticket, events=events)
@@ -530,11 +431,11 @@ async def change_priority(
         session, ticket, policy, facts=[_priority_change(old_priority, new_priority, reason, agent_name)], now=now,
         actor_id=agent_id, seen_version=seen_version,
     )
-    await _tell_reporter(
+    await notify.reporter(
         session, ticket, now,
         {"kind": Kind.PRIORITY_CHANGED, "from": old_priority, "to": new_priority, "reason": reason},
     )
-    await _tell_regie_of_p1(session, ticket, now, old_priority=old_priority, reason=reason, by=agent_name)
+    await notify.regie_of_p1(session, ticket, now, old_priority=old_priority, reason=reason, by=agent_name)
     return ChangeResult(Outcome.DONE, ticket, events=events)
 
 
@@ -548,20 +449,6 @@ def _priority_values(new_priority: str) -> dict[str, Any]:
     if new_priority != "P1":
         values["uplift"] = False
     return values
-
-
-async def _tell_regie_of_p1(session: AsyncSession, ticket: Ticket, now: datetime, *, old_priority: str, reason: str | None, by: str) -> None:
-    """Regie hears of every P1 at once: one notice that says the change and what is already late."""
-    if ticket.priority != "P1":
-        return
-    await outbox.enqueue(
-        session,
-        dedup_key=f"ticket:{ticket.id}:v{ticket.version}:regie:p1",
-        target=outbox.Target.channel("regie"),
-        payload={"kind": Kind.REGIE_NEW_P1, "ticket_id": ticket.id, "changed_from": old_priority, "reason": reason, "by": by},
-        now=now,
-        ticket_id=ticket.id,
-    )
 
 
 async def wait_for_third_party(
@@ -811,7 +698,7 @@ async def react(
     if ticket is None:
         return await _why_not(session, ticket_id, kind=ev.REACTION, actor_id=agent_id, seen_version=seen_version, statuses=OPEN_STATUSES)
     events = await _record(session, ticket, policy, facts=facts, now=now, actor_id=agent_id, seen_version=seen_version)
-    await _tell_reporter(
+    await notify.reporter(
         session, ticket, now,
         {
             "kind": Kind.REACTION, "agent_name": agent_name, "priority": reaction.priority,
@@ -821,7 +708,7 @@ async def react(
         followers=False,  # the reaction may speak to the reporter alone ("ik bel je om 10:00")
     )
     if changed:
-        await _tell_regie_of_p1(session, ticket, now, old_priority=old_priority, reason=reaction.reason, by=agent_name)
+        await notify.regie_of_p1(session, ticket, now, old_priority=old_priority, reason=reaction.reason, by=agent_name)
     return ChangeResult(Outcome.DONE, ticket, events=events)
 
 
@@ -901,7 +788,7 @@ async def _record_fact(
     )
     if result.outcome is Outcome.DONE and tell is not None:
         due = fold(policy, result.events, now=now).due(due_clock) if due_clock else None
-        await _tell_reporter(
+        await notify.reporter(
             session, result.ticket, now, {**tell, "due": due.isoformat() if due else None}, followers=False
         )
     return result
@@ -1001,7 +888,7 @@ async def flag_security(
         data={"kind": kind, "data_breach": data_breach, "agent_name": agent_name},
     )
     if result.outcome is Outcome.DONE and data_breach:
-        await _data_breach_notice(session, result.ticket, now, privacy_officers)
+        await notify.data_breach(session, result.ticket, now, privacy_officers)
     return result
 
 
@@ -1091,7 +978,7 @@ async def link_to_major(
     await session.execute(
         _FOLLOW, {"ticket_id": major.id, "user_id": ticket.reporter_id, "user_name": ticket.reporter_name, "linked_at": now}
     )
-    await _tell_reporter(session, ticket, now, {"kind": Kind.LINKED_TO_MAJOR, "major": ticket_label(major.id)}, followers=False)
+    await notify.reporter(session, ticket, now, {"kind": Kind.LINKED_TO_MAJOR, "major": ticket_label(major.id)}, followers=False)
     return ChangeResult(Outcome.DONE, ticket, events=events)
 
 
@@ -1125,75 +1012,3 @@ async def share_rca(
             now=now, ticket_id=ticket_id,
         )
     return result
-
-
-async def known_agents(session: AsyncSession, *, limit: int = 500) -> dict[str, str]:
-    """Object id -> name of people who acted on tickets recently (the hand-over choices)."""
-    rows = await session.execute(
-        select(TicketEventRow.actor_id, TicketEventRow.data)
-        .where(TicketEventRow.kind.in_(
-            (ev.ACKNOWLEDGED, ev.REACTION, ev.AGENT_UPDATE, ev.RESOLVED, ev.HANDED_OVER, ev.PAUSED, ev.WORKAROUND)
-        ))
-        .order_by(TicketEventRow.id.desc())
-        .limit(limit)
-    )
-    names: dict[str, str] = {}
-    for actor_id, data in rows:
-        data = data or {}
-        if actor_id and data.get("agent_name") and actor_id not in names:
-            names[actor_id] = data["agent_name"]
-        if data.get("to_agent") and data.get("to_name") and data["to_agent"] not in names:
-            names[data["to_agent"]] = data["to_name"]
-    return names
-
-
-@dataclass(frozen=True)
-class Lines:
-    """The treatment lines beyond the servicedesk (the first line): the agents of each, by Entra
-    object id (lower case). An agent in none of them works in the first line."""
-
-    agents: Mapping[str, frozenset[str]] = field(default_factory=dict)
-
-    def line_of(self, object_id: str | None) -> str:
-        key = (object_id or "").lower()
-        return next((line for line, ids in sorted(self.agents.items()) if key in ids), FIRST_LINE)
-
-    @property
-    def queues(self) -> tuple[str, ...]:
-        """The lines a ticket can be handed to: the servicedesk, and every line with agents."""
-        return (FIRST_LINE, *sorted(line for line, ids in self.agents.items() if ids))
-
-    def __contains__(self, object_id: object) -> bool:
-        return isinstance(object_id, str) and any(object_id.lower() in ids for ids in self.agents.values())
-
-
-class KnownAgents:
-    """``known_agents``, read at most once per ``ttl`` seconds: only an optimisation.
-
-    Every ticket card lists the agents to hand over to, and drawing one read the last 500 agent
-    events and decoded their JSON: two draws per click on a card (the answer and the redraw for
-    everyone), about a sixth of an acknowledge's CPU (bench/turns.py). An agent acting through
-    this process is in the list at once (``saw``); one who acted through another replica shows up
-    in the hand-over choices within ``ttl``. Who may receive a ticket is checked against the
-    configured agents at the click, never against this list.
-    """
-
-    def __init__(
-        self, *, ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic, lines: Lines = Lines()
-    ) -> None:
-        self.lines = lines  # each agent's treatment line, for the hand-over choices
-        self._ttl = ttl
-        self._monotonic = monotonic
-        self._names: dict[str, str] | None = None
-        self._read_at = 0.0
-
-    async def get(self, session: AsyncSession) -> dict[str, str]:
-        if self._names is None or self._monotonic() - self._read_at >= self._ttl:
-            self._names = await known_agents(session)
-            self._read_at = self._monotonic()
-        return dict(self._names)
-
-    def saw(self, agent_id: str, name: str) -> None:
-        """An agent acted through this process: in the list at once, not after the next read."""
-        if self._names is not None and agent_id not in self._names:
-            self._names[agent_id] = name

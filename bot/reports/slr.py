@@ -38,9 +38,9 @@ from sla.humanize import MONTHS_NL
 from sla.kpi import KpiReport
 from sla.policy import AGENDA_ALWAYS, CLOCK_NAMES, Policy
 from storage import escalations
+from storage.labels import parse_ticket_label, ticket_label
 from storage.models import EscalationRow, Ticket
 from storage.reporting import Period, month_period, months_back, period_reports, report_with_previous, summary_payload
-from storage.tickets import parse_ticket_label, ticket_label
 
 TREND_MONTHS = 6
 TREND_CLOCKS = ("first_response", "resolution")  # charted per priority; the others are listed

@@ -39,7 +39,7 @@ from sla.policy import load_policy
 from storage.models import EscalationRow, Ticket
 from storage.reporting import summary_payload, week_period
 from sla.status import OPEN_STATUSES
-from storage.tickets import ticket_label
+from storage.labels import ticket_label
 
 POLICY = load_policy("halt")
 TZ: ZoneInfo = POLICY.tz

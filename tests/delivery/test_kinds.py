@@ -10,8 +10,8 @@ import pytest
 
 from bot.delivery import RENDERERS, Undeliverable, render, renders
 from sla.policy import load_policy
+from storage.agents import KnownAgents
 from storage.outbox import ITSM_KINDS, Kind
-from storage.tickets import KnownAgents
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("app.py", "bot", "cli", "dialogs", "itsm", "sla", "storage")

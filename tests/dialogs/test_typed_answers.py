@@ -17,7 +17,7 @@ from bot import cards, feedback_cards
 from dialogs import texts
 from sla import events as ev
 from sla.priority import IntakeAnswers, decide_priority
-from storage import tickets
+from storage import reads, tickets
 from storage.models import OutboxMessage, Ticket, TicketEventRow
 from tests.dialogs.chat import SANNE, Chat, render_card
 
@@ -265,7 +265,7 @@ async def test_nog_niet_reopens_the_ticket_and_asks_what_still_fails(chat: Chat,
     [info] = await events_of(services, ev.INFO_ADDED)
     assert info.data["text"] == "de printer geeft nog steeds een papierstoring"
     async with services.database.sessions() as session:
-        log = await tickets.load_events(session, ticket.id)
+        log = await reads.load_events(session, ticket.id)
     card = render_card(cards.ticket_card(await the_ticket(services), now=clock.now(), policy=services.policy, events=log))
     assert card[1] == "> Heropend door de melder: Sanne de Vries kan nog niet verder met het werk."
     assert "Aanvulling: de printer geeft nog steeds een papierstoring" in "\n".join(card)

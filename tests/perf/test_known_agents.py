@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.tickets import KnownAgents
+from storage.agents import KnownAgents
 
 
 class _Session:
@@ -17,7 +17,7 @@ async def test_names_are_read_once_per_minute_and_an_agent_acting_here_is_in_at_
         reads.append(1)
         return dict(stored)
 
-    monkeypatch.setattr("storage.tickets.known_agents", read)
+    monkeypatch.setattr("storage.agents.known_agents", read)
     now = [0.0]
     names = KnownAgents(ttl=60.0, monotonic=lambda: now[0])
 
@@ -37,7 +37,7 @@ async def test_a_caller_changing_its_copy_does_not_change_the_list(monkeypatch):
     async def read(session, *, limit: int = 500):
         return {"agent-1": "Ahmet Yilmaz"}
 
-    monkeypatch.setattr("storage.tickets.known_agents", read)
+    monkeypatch.setattr("storage.agents.known_agents", read)
     names = KnownAgents(monotonic=lambda: 0.0)
     copy = await names.get(_Session())
     copy.clear()
