@@ -1,4 +1,4 @@
-"""The app's two icons: a headset glyph, drawn and checked with the standard library only.
+"""The app's two icons: a headset glyph, drawn here and written and read with Pillow.
 
 Teams wants a colour icon of 192x192 pixels and an outline icon of 32x32 pixels that is white on a
 transparent background. The committed PNGs were made by this module:
@@ -10,19 +10,17 @@ icons the JSON schema cannot see (size, transparency, colour).
 """
 from __future__ import annotations
 
+import io
 import math
-import struct
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image, UnidentifiedImageError
+
 COLOR_SIZE = 192
 OUTLINE_SIZE = 32
-# Background of the colour icon; also the manifest's accentColor.
+# Background of the colour icon; the manifest's accentColor (manifest.template.json) is the same.
 ACCENT = (0x1E, 0x5A, 0xA8)
-ACCENT_HEX = "#%02X%02X%02X" % ACCENT
-
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 # --- PNG reading and writing ------------------------------------------------------------------
@@ -39,117 +37,42 @@ class PngError(ValueError):
     pass
 
 
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
 def write_png(width: int, height: int, rgba: list[tuple[int, int, int, int]]) -> bytes:
     """Encode 8-bit RGBA pixels (row by row) as a PNG."""
     if len(rgba) != width * height:
         raise ValueError("pixel count does not match the size")
-    raw = bytearray()
-    for y in range(height):
-        raw.append(0)  # filter: none
-        for px in rgba[y * width:(y + 1) * width]:
-            raw.extend(px)
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (_PNG_SIGNATURE + _chunk(b"IHDR", ihdr)
-            + _chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + _chunk(b"IEND", b""))
+    image = Image.frombytes("RGBA", (width, height), bytes(channel for pixel in rgba for channel in pixel))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _open(data: bytes) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError):
+        raise PngError("not a PNG file") from None
+    if image.format != "PNG":
+        raise PngError("not a PNG file")
+    return image
 
 
 def png_size(data: bytes) -> tuple[int, int]:
-    """Width and height from the IHDR chunk, without decoding the image."""
-    if not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR":
-        raise PngError("not a PNG file")
-    return struct.unpack(">II", data[16:24])
-
-
-def _paeth(a: int, b: int, c: int) -> int:
-    p = a + b - c
-    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-    if pa <= pb and pa <= pc:
-        return a
-    return b if pb <= pc else c
+    """Width and height from the PNG's header, without decoding the image."""
+    return _open(data).size
 
 
 def read_png(data: bytes) -> Png:
-    """Decode a non-interlaced 8-bit PNG (grey, RGB, palette, grey+alpha, RGBA) to RGBA pixels.
-
-    Enough for app icons; other variants raise PngError saying which, so a validator can report it.
-    """
-    if not data.startswith(_PNG_SIGNATURE):
-        raise PngError("not a PNG file")
-    pos, idat, palette, trns = 8, bytearray(), None, None
-    header = None
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", body)
-        elif kind == b"PLTE":
-            palette = [tuple(body[i:i + 3]) for i in range(0, len(body), 3)]
-        elif kind == b"tRNS":
-            trns = bytes(body)
-        elif kind == b"IDAT":
-            idat.extend(body)
-        elif kind == b"IEND":
-            break
-    if header is None:
-        raise PngError("PNG without IHDR")
-    width, height, depth, ctype, _comp, _filt, interlace = header
-    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(ctype)
-    if channels is None or depth != 8 or interlace:
-        raise PngError(f"unsupported PNG variant (colour type {ctype}, bit depth {depth}, "
-                       f"interlace {interlace}); save it as 8-bit RGBA")
+    """Decode a PNG (any colour type, depth, filter or interlacing Pillow reads) to RGBA pixels."""
+    image = _open(data)
     try:
-        raw = zlib.decompress(bytes(idat))
-    except zlib.error as exc:
-        raise PngError(f"corrupt image data: {exc}") from None
-    stride = width * channels
-    if len(raw) < height * (stride + 1):
-        raise PngError("image data shorter than its size says")
-    rows, prev = [], bytearray(stride)
-    for y in range(height):
-        ftype = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - channels] if i >= channels else 0
-            b = prev[i]
-            c = prev[i - channels] if i >= channels else 0
-            if ftype == 1:
-                line[i] = (line[i] + a) & 0xFF
-            elif ftype == 2:
-                line[i] = (line[i] + b) & 0xFF
-            elif ftype == 3:
-                line[i] = (line[i] + ((a + b) >> 1)) & 0xFF
-            elif ftype == 4:
-                line[i] = (line[i] + _paeth(a, b, c)) & 0xFF
-            elif ftype != 0:
-                raise PngError(f"unknown filter type {ftype}")
-        rows.append(line)
-        prev = line
-    pixels: list[tuple[int, int, int, int]] = []
-    for line in rows:
-        for x in range(width):
-            s = line[x * channels:(x + 1) * channels]
-            if ctype == 6:
-                pixels.append((s[0], s[1], s[2], s[3]))
-            elif ctype == 4:
-                pixels.append((s[0], s[0], s[0], s[1]))
-            elif ctype == 2:
-                rgb = (s[0], s[1], s[2])
-                opaque = trns is None or len(trns) < 6 or rgb != struct.unpack(">HHH", trns[:6])
-                pixels.append((*rgb, 255 if opaque else 0))
-            elif ctype == 0:
-                opaque = trns is None or len(trns) < 2 or s[0] != struct.unpack(">H", trns[:2])[0]
-                pixels.append((s[0], s[0], s[0], 255 if opaque else 0))
-            else:  # palette
-                if palette is None or s[0] >= len(palette):
-                    raise PngError("palette index out of range")
-                alpha = trns[s[0]] if trns is not None and s[0] < len(trns) else 255
-                pixels.append((*palette[s[0]], alpha))
-    return Png(width, height, pixels, has_alpha=ctype in (4, 6) or trns is not None)
+        image.load()
+    except (OSError, ValueError, SyntaxError) as error:  # Pillow's words for a corrupt image
+        raise PngError(f"corrupt image data: {error}") from None
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    raw = image.convert("RGBA").tobytes()
+    pixels = [tuple(raw[i:i + 4]) for i in range(0, len(raw), 4)]
+    return Png(image.width, image.height, pixels, has_alpha=has_alpha)
 
 
 # --- checks the manifest schema cannot make -------------------------------------------------------
