@@ -627,3 +627,75 @@ FIGURE_NAMES = {
     "data_breach": "datalek gemeld (72 uur)",
     "rca": "RCA gedeeld",
 }
+
+
+# -- reach: announcements to many employees (reach, bot.reach_cards) -----------------------------
+ANNOUNCEMENT_KINDS = {
+    "verstoring": "Storing",
+    "wijziging": "Wijziging",
+    "onderhoud": "Gepland onderhoud",
+    "vervolg": "Update",
+    "opgelost": "Opgelost",
+    "enquete": "Enquête",
+    "herinnering": "Herinnering enquête",
+}
+AUDIENCE_NAMES = {"iedereen": "iedereen", "locatie": "locatie {value}", "team": "team {value}", "storing": "wie {value} meldde of volgt"}
+CAMPAIGN_STATES = {
+    "regie": "wacht op goedkeuring van regie",
+    "versturen": "wordt verstuurd",
+    "klaar": "verstuurd",
+    "geannuleerd": "geannuleerd",
+}
+REFUSALS = {
+    "minder_dan_48_uur": "Gepland onderhoud kondig je minstens 48 uur van tevoren aan.",
+    "binnen_kantoortijd": "Gepland onderhoud valt buiten kantoortijd (ma-vr 08:00-18:00).",
+}
+CAMPAIGN_PROGRESS = (
+    ("sent", "Verstuurd"), ("pending", "Nog te versturen"), ("failed", "Mislukt"),
+    ("unreachable", "Niet bereikbaar (app niet geïnstalleerd)"), ("skipped", "Overgeslagen (al genoeg berichten deze week)"),
+)
+
+
+def audience_name(kind: str, value: str) -> str:
+    return AUDIENCE_NAMES.get(kind, kind).format(value=plain.markdown(value))
+
+
+def announcement(*, kind: str, what: str, period: str | None, meanwhile: str | None, outage: str | None) -> str:
+    """The personal message of an announcement. ``what`` and ``meanwhile`` are the servicedesk's
+    words: shown as plain text."""
+    lines = [f"**{ANNOUNCEMENT_KINDS.get(kind, kind)}**: {plain.markdown(what)}"]
+    if period:
+        lines.append(f"Wanneer: {period}.")
+    if meanwhile:
+        lines.append(f"Wat kun je doen: {plain.markdown(meanwhile)}")
+    if outage:
+        lines.append(f"Dit hoort bij storing **{outage}**. Je hoeft dit niet zelf te melden.")
+    return "\n\n".join(lines)
+
+
+def announcement_follow_up(*, kind: str, about: str, text: str | None) -> str:
+    head = f"**{ANNOUNCEMENT_KINDS.get(kind, kind)}** over: {plain.markdown(about)}"
+    return f"{head}\n\n{plain.markdown(text)}" if text else head
+
+
+def announcement_period(start: str | None, end: str | None) -> str | None:
+    if start and end:
+        return f"van {start} tot {end}"
+    if start:
+        return f"vanaf {start}"
+    return f"tot {end}" if end else None
+
+
+def campaign_unreachable(*, number: str, what: str, names: list[str], total: int) -> str:
+    shown = ", ".join(plain.markdown(name) for name in names)
+    more = f" en {total - len(names)} anderen" if total > len(names) else ""
+    return (
+        f"**{number}** ({plain.markdown(what)}) kon {total} {'medewerker' if total == 1 else 'medewerkers'} niet bereiken: "
+        f"de app is niet voor hen geïnstalleerd, of ze hebben de bot verwijderd of geblokkeerd. "
+        f"Informeer ze op een andere manier: {shown}{more}."
+    )
+CAMPAIGN_NEEDS_REGIE = "Regie kan de aankondiging toch laten versturen. Dat wordt vastgelegd."
+CAMPAIGN_APPROVE = "Toch versturen (regie)"
+CAMPAIGN_FOLLOW_UP = "Vervolgbericht"
+CAMPAIGN_FOLLOW_UP_TEXT = "Wat wil je de medewerkers laten weten?"
+CAMPAIGN_RESOLVED = "Opgelost"
