@@ -116,19 +116,25 @@ class Jobs:
         return await self._delivery.drain()
 
     async def reach_sweep(self) -> int:
-        """Queue the next send slots of every campaign that is sending (``reach``), redraw their
-        sender cards, then send what is due; returns how many recipients were queued."""
-        queued = 0
+        """Queue the next send slots of every campaign that is sending (``reach``), send what is
+        due, then redraw their sender cards with those outcomes (and finish those with nobody
+        left); returns how many recipients it handled."""
+        handled = await self._pump()
+        await self._delivery.drain()
+        handled += await self._pump()
+        await self._delivery.drain()
+        return handled
+
+    async def _pump(self) -> int:
+        handled = 0
         while True:
             async with self._db.sessions.begin() as session:
                 batch = await reach.pump(
                     session, calendar=self._policy.working_calendar, options=self._options.reach, now=self._clock.now()
                 )
-            queued += batch
+            handled += batch
             if batch == 0:
-                break
-        await self._delivery.drain()
-        return queued
+                return handled
 
     async def weekly_summary(self) -> bool:
         """Post last week's SLA summary to the overleg channel, once per ISO week."""

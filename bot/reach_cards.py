@@ -138,6 +138,14 @@ def campaign_card(campaign: Campaign, progress: service.Progress, *, now: dateti
     return card
 
 
+def notice_card(text: str) -> dict[str, Any]:
+    """What replaces the servicedesk's form once it was sent: one line (the campaign's own card
+    follows in the channel)."""
+    return {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": [
+        {"type": "TextBlock", "text": text, "wrap": True},
+    ]}
+
+
 RENDERERS: dict[str, Callable[..., Awaitable[Rendered]]] = {
     ANNOUNCEMENT: announcement,
     service.CARD: sender_card,

@@ -699,3 +699,47 @@ CAMPAIGN_APPROVE = "Toch versturen (regie)"
 CAMPAIGN_FOLLOW_UP = "Vervolgbericht"
 CAMPAIGN_FOLLOW_UP_TEXT = "Wat wil je de medewerkers laten weten?"
 CAMPAIGN_RESOLVED = "Opgelost"
+# The servicedesk's announcement form (bot.announcements) and the answers to it.
+ANNOUNCE_COMMAND = "aankondiging"
+ANNOUNCE_TITLE = "Nieuwe aankondiging"
+ANNOUNCE_INTRO = (
+    "Laat medewerkers weten wat er speelt. Iedereen krijgt het bericht persoonlijk van de bot. "
+    "Gepland onderhoud kondig je minstens 48 uur vooraf aan, en het valt buiten kantoortijd."
+)
+ANNOUNCE_KIND = "Wat kondig je aan?"
+ANNOUNCE_WHAT = "Wat is er aan de hand? (medewerkers lezen dit)"
+ANNOUNCE_AUDIENCE = "Voor wie?"
+ANNOUNCE_AUDIENCE_VALUE = "Welke locatie, welk team of welke storing (bijvoorbeeld M-12)?"
+AUDIENCE_CHOICES = {"iedereen": "Iedereen", "locatie": "Eén locatie", "team": "Eén team", "storing": "Wie een storing meldde of volgt"}
+ANNOUNCE_FROM = "Vanaf"
+ANNOUNCE_UNTIL = "Tot"
+ANNOUNCE_TIME = "Tijd"
+ANNOUNCE_MEANWHILE = "Wat kunnen medewerkers intussen doen?"
+ANNOUNCE_CATEGORY = "Over welk onderwerp? (wie daarover iets meldt, krijgt deze aankondiging eerst te zien)"
+ANNOUNCE_P1 = "P1-verstoring: meteen versturen, ook 's avonds en in het weekend"
+ANNOUNCE_SEND = "Versturen"
+ANNOUNCE_INVALID = {
+    "kind": "Kies wat je aankondigt: een storing, een wijziging of gepland onderhoud.",
+    "what": "Schrijf kort wat er aan de hand is.",
+    "outage": "Vul het nummer van een bestaande melding in, bijvoorbeeld M-12.",
+    "locatie": "Die locatie staat niet in de medewerkerslijst. Controleer de naam.",
+    "team": "Dat team staat niet in de medewerkerslijst. Controleer de naam.",
+    "period": "Kies een datum en tijd. Het einde ligt na het begin.",
+    "maintenance_period": "Vul bij gepland onderhoud in van wanneer tot wanneer het duurt.",
+    "p1": "Alleen een storing kan P1 zijn.",
+}
+ANNOUNCE_NOT_ALLOWED = "Alleen medewerkers van de servicedesk kunnen een aankondiging versturen."
+ANNOUNCE_APPROVE_NOT_ALLOWED = "Alleen regie kan een geweigerde aankondiging toch laten versturen."
+ANNOUNCE_NOT_FOUND = "Deze aankondiging bestaat niet (meer)."
+ANNOUNCE_NOT_WAITING = "Deze aankondiging wacht niet (meer) op regie. Je ziet nu de actuele stand."
+ANNOUNCE_FOLLOW_UP_INVALID = "Schrijf wat je de medewerkers wilt laten weten."
+
+
+def announce_created(*, number: str, refused: bool) -> str:
+    if refused:
+        return f"Aankondiging **{number}** is nog niet verstuurd. Op de kaart staat waarom. Regie kan hem toch laten versturen."
+    return f"Aankondiging **{number}** wordt verstuurd. Op de kaart zie je hoeveel medewerkers hem al hebben."
+
+
+def announce_follow_up_created(*, number: str) -> str:
+    return f"Het bericht wordt verstuurd aan dezelfde medewerkers. De voortgang zie je op de kaart van **{number}**."
