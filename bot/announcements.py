@@ -44,6 +44,7 @@ IN_FROM_DATE, IN_FROM_TIME = "aankondiging_van_datum", "aankondiging_van_tijd"
 IN_UNTIL_DATE, IN_UNTIL_TIME = "aankondiging_tot_datum", "aankondiging_tot_tijd"
 IN_MEANWHILE = "aankondiging_intussen"
 IN_P1 = "aankondiging_p1"
+IN_TICKET = "aankondiging_melding"
 MAX_WHAT = 300
 MAX_MEANWHILE = 1000
 
@@ -71,6 +72,7 @@ def form_card(*, today: date) -> dict[str, Any]:
         moment(IN_UNTIL_DATE, IN_UNTIL_TIME, texts.ANNOUNCE_UNTIL),
         _text_input(IN_MEANWHILE, texts.ANNOUNCE_MEANWHILE, required=False, max_length=MAX_MEANWHILE),
         _choice_input(IN_CATEGORY, texts.ANNOUNCE_CATEGORY, categories, required=False),
+        _text_input(IN_TICKET, texts.ANNOUNCE_TICKET, required=False, multiline=False, max_length=20),
         {"type": "Input.Toggle", "id": IN_P1, "title": texts.ANNOUNCE_P1, "valueOn": "ja", "valueOff": "nee", "value": "nee"},
     ]
     action = {
@@ -126,11 +128,13 @@ async def check(session: AsyncSession, data: dict[str, Any], *, now: datetime, t
     if not what:
         return texts.ANNOUNCE_INVALID["what"]
     value = (text(data.get(IN_AUDIENCE_VALUE), limit=100) or "").strip()
+    linked = (text(data.get(IN_TICKET), limit=20) or "").strip()
     ticket_id = None
-    if audience_kind is Audience.OUTAGE:
-        ticket_id = tickets.number_from(value.upper().removeprefix("M-"))
+    if linked or audience_kind is Audience.OUTAGE:
+        ticket_id = tickets.number_from((value if audience_kind is Audience.OUTAGE else linked).upper().removeprefix("M-"))
         if ticket_id is None or await session.get(Ticket, ticket_id) is None:
             return texts.ANNOUNCE_INVALID["outage"]
+    if audience_kind is Audience.OUTAGE:
         value = str(ticket_id)
     elif audience_kind in (Audience.LOCATION, Audience.TEAM):
         column = DirectoryEmployee.location if audience_kind is Audience.LOCATION else DirectoryEmployee.team

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cards import CARD_SCHEMA, facts, heading, labelled
 from dialogs import plain, texts
-from dialogs.when import say_when
+from dialogs.when import say_period, say_when
 from reach import service
 from reach.enums import FOLLOW_UPS, State
 from storage.models import Campaign
@@ -36,12 +36,8 @@ def number(campaign_id: int) -> str:
     return f"A-{campaign_id}"
 
 
-def _when(value: str | None, *, now: datetime, tz: ZoneInfo) -> str | None:
-    return say_when(datetime.fromisoformat(value), now=now, tz=tz) if value else None
-
-
 def period_of(payload: dict[str, Any], *, now: datetime, tz: ZoneInfo) -> str | None:
-    return texts.announcement_period(_when(payload.get("starts"), now=now, tz=tz), _when(payload.get("ends"), now=now, tz=tz))
+    return say_period(payload.get("starts"), payload.get("ends"), now=now, tz=tz)
 
 
 async def _campaign(session: AsyncSession, payload: dict[str, Any]) -> Campaign | None:

@@ -678,14 +678,6 @@ def announcement_follow_up(*, kind: str, about: str, text: str | None) -> str:
     return f"{head}\n\n{plain.markdown(text)}" if text else head
 
 
-def announcement_period(start: str | None, end: str | None) -> str | None:
-    if start and end:
-        return f"van {start} tot {end}"
-    if start:
-        return f"vanaf {start}"
-    return f"tot {end}" if end else None
-
-
 def campaign_unreachable(*, number: str, what: str, names: list[str], total: int) -> str:
     shown = ", ".join(plain.markdown(name) for name in names)
     more = f" en {total - len(names)} anderen" if total > len(names) else ""
@@ -716,6 +708,7 @@ ANNOUNCE_UNTIL = "Tot"
 ANNOUNCE_TIME = "Tijd"
 ANNOUNCE_MEANWHILE = "Wat kunnen medewerkers intussen doen?"
 ANNOUNCE_CATEGORY = "Over welk onderwerp? (wie daarover iets meldt, krijgt deze aankondiging eerst te zien)"
+ANNOUNCE_TICKET = "Hoort bij melding (bijvoorbeeld M-12; wie erover meldt, kan die volgen)"
 ANNOUNCE_P1 = "P1-verstoring: meteen versturen, ook 's avonds en in het weekend"
 ANNOUNCE_SEND = "Versturen"
 ANNOUNCE_INVALID = {
@@ -743,3 +736,20 @@ def announce_created(*, number: str, refused: bool) -> str:
 
 def announce_follow_up_created(*, number: str) -> str:
     return f"Het bericht wordt verstuurd aan dezelfde medewerkers. De voortgang zie je op de kaart van **{number}**."
+
+
+def announcement_offer(*, kind: str, what: str, period: str | None, meanwhile: str | None, outage: str | None) -> str:
+    """During an intake: the servicedesk announced something that may be this (its words as plain text)."""
+    lines = [f"De servicedesk heeft hier al iets over laten weten. {ANNOUNCEMENT_KINDS.get(kind, kind)}: **{plain.markdown(what)}**"]
+    if period:
+        lines.append(f"Wanneer: {period}.")
+    if meanwhile:
+        lines.append(f"Wat kun je doen: {plain.markdown(meanwhile)}")
+    if outage:
+        lines.append(f"Gaat het om hetzelfde? Dan koppel ik je aan storing **{outage}**. Je krijgt dan de updates en hoeft niets te melden.")
+    else:
+        lines.append("Gaat het om hetzelfde? Dan hoef je niets te melden. Je hoort het van ons als het is opgelost.")
+    return "\n\n".join(lines)
+
+
+ANNOUNCEMENT_ACCEPTED = "Fijn dat je het laat weten. Je hoeft niets te melden: je hoort het van ons als het is opgelost."

@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reach import rules
 from reach.audience import Target, object_ids, without
-from reach.enums import Excess, Kind, Recipient, State
+from reach.enums import ANNOUNCEMENTS, Excess, Kind, Recipient, State
 from sla.calendar import BusinessCalendar
 from storage import outbox, refs
 from storage.models import Campaign, CampaignRecipient, ConversationRef, DirectoryEmployee, ReachPace
@@ -332,3 +332,33 @@ async def unreachable_names(session: AsyncSession, campaign_id: int, *, limit: i
         )
     ).scalars().all()
     return list(rows), int(total)
+
+
+# -- what an employee who reports something should see first ------------------------------------
+
+async def announced(session: AsyncSession, *, category: str, object_id: str, now: datetime) -> Campaign | None:
+    """The announcement for ``category`` whose window holds ``now`` and whose audience holds
+    ``object_id`` (whether or not it reached them), not yet resolved; the most recent one.
+
+    The window: from its start (or when it was made) until its end (or, without one, until
+    "opgelost"). Only announcements that went (not one waiting for regie)."""
+    resolved = select(Campaign.parent_id).where(Campaign.kind == Kind.RESOLVED, Campaign.parent_id.is_not(None))
+    candidates = (
+        await session.execute(
+            select(Campaign)
+            .join(CampaignRecipient, and_(CampaignRecipient.campaign_id == Campaign.id, CampaignRecipient.object_id == object_id))
+            .where(
+                Campaign.kind.in_([kind.value for kind in ANNOUNCEMENTS]), Campaign.state.in_((State.SENDING, State.DONE)),
+                Campaign.parent_id.is_(None), Campaign.id.not_in(resolved), Campaign.created_at <= now,
+            )
+            .order_by(Campaign.id.desc())
+            .limit(20)
+        )
+    ).scalars().all()
+    for campaign in candidates:
+        data = campaign.payload
+        starts = datetime.fromisoformat(data["starts"]) if data.get("starts") else campaign.created_at
+        ends = datetime.fromisoformat(data["ends"]) if data.get("ends") else None
+        if data.get("category") == category and starts <= now and (ends is None or now <= ends):
+            return campaign
+    return None
