@@ -403,7 +403,8 @@ class CardActions:
                         return Answer(card=card)
                     answer_card = card
                 else:
-                    text = tickets.clean_text(data.get(reach_cards.IN_TEXT), limit=1000)
+                    field = reach_cards.IN_TEXT if verb == reach_cards.VERB_FOLLOW_UP else reach_cards.IN_RESOLVED_TEXT
+                    text = tickets.clean_text(data.get(field), limit=1000)
                     if verb == reach_cards.VERB_FOLLOW_UP and not text:
                         await audit.append(session, at=now, actor_id=clicker_id, action=verb, ticket_id=None, result="refused_invalid", details=details)
                         return Answer(text=texts.ANNOUNCE_FOLLOW_UP_INVALID)

@@ -27,7 +27,8 @@ ANNOUNCEMENT = "announcement"  # the outbox payload kind of an announcement's pe
 VERB_APPROVE = "aankondiging_goedkeuren"
 VERB_FOLLOW_UP = "aankondiging_vervolg"
 VERB_RESOLVED = "aankondiging_opgelost"
-IN_TEXT = "aankondiging_tekst"
+IN_TEXT = "aankondiging_tekst"  # a follow-up's text
+IN_RESOLVED_TEXT = "aankondiging_opgelost_tekst"  # "opgelost"'s (optional)
 
 Rendered = tuple[str | None, dict[str, Any] | None] | None
 
@@ -125,9 +126,11 @@ def campaign_card(campaign: Campaign, progress: service.Progress, *, now: dateti
     elif campaign.approved_by_name:
         body.append(labelled("Goedgekeurd door regie", plain.markdown(campaign.approved_by_name)))
     if campaign.state in (State.SENDING, State.DONE) and campaign.parent_id is None and campaign.kind in ("verstoring", "wijziging", "onderhoud"):
-        text_input = {"type": "Input.Text", "id": IN_TEXT, "label": texts.CAMPAIGN_FOLLOW_UP_TEXT, "isMultiline": True, "maxLength": 1000}
-        actions.append(_execute(texts.CAMPAIGN_FOLLOW_UP, VERB_FOLLOW_UP, campaign, [{**text_input, "isRequired": True}]))
-        actions.append(_execute(texts.CAMPAIGN_RESOLVED, VERB_RESOLVED, campaign, [text_input]))
+        text_input = {"type": "Input.Text", "label": texts.CAMPAIGN_FOLLOW_UP_TEXT, "isMultiline": True, "maxLength": 1000}
+        actions.append(_execute(texts.CAMPAIGN_FOLLOW_UP, VERB_FOLLOW_UP, campaign, [
+            {**text_input, "id": IN_TEXT, "isRequired": True, "errorMessage": texts.ANNOUNCE_FOLLOW_UP_INVALID},
+        ]))
+        actions.append(_execute(texts.CAMPAIGN_RESOLVED, VERB_RESOLVED, campaign, [{**text_input, "id": IN_RESOLVED_TEXT}]))
     card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
     if actions:
         card["actions"] = actions

@@ -71,7 +71,7 @@ async def test_the_form_in_the_servicedesk_channel_and_an_announcement_everyone_
 
     # "Opgelost" and a follow-up go to the same people.
     await harness.execute(VERB_FOLLOW_UP, {"campagne": 1, "versie": 1, IN_TEXT: "Het duurt een uur langer."})
-    await harness.execute(VERB_RESOLVED, {"campagne": 1, "versie": 1, IN_TEXT: ""})
+    await harness.execute(VERB_RESOLVED, {"campagne": 1, "versie": 1})
     await deliver(harness)
     assert harness.replies_to_employee(COLLEAGUE)[1:] == [
         "**Update** over: Nieuwe VPN-server \\<b\\>vpn2\\</b\\>\n\nHet duurt een uur langer.",

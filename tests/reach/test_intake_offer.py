@@ -103,7 +103,7 @@ async def test_saying_no_continues_the_report(harness):
 
 async def test_after_opgelost_nobody_is_offered_it(harness):
     await announce(harness)
-    await harness.execute("aankondiging_opgelost", {"campagne": 1, "versie": 1, "aankondiging_tekst": ""})
+    await harness.execute("aankondiging_opgelost", {"campagne": 1, "versie": 1})
     harness.connector.clear()
     await harness.say("de wifi doet het niet")
     await harness.say("netwerk")
