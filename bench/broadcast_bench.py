@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -37,7 +37,6 @@ from sqlalchemy import text  # noqa: E402
 from bot.connector import Connector, RetryPolicy  # noqa: E402
 from bot.delivery import Delivery  # noqa: E402
 from bot.jobs import JobOptions, Jobs  # noqa: E402
-from bot.reach_cards import ANNOUNCEMENT  # noqa: E402
 from reach import service  # noqa: E402
 from reach.audience import Target  # noqa: E402
 from reach.enums import Audience, Kind  # noqa: E402
@@ -47,6 +46,7 @@ from storage import refs  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Campaign, ConversationRef, DirectoryEmployee  # noqa: E402
+from storage.outbox import Kind as MessageKind  # noqa: E402
 from tests.support.connector import StubConnector  # noqa: E402
 from tests.support.databases import create_postgres_database, drop_postgres_database  # noqa: E402
 
@@ -113,7 +113,7 @@ async def run_case(url: str, label: str, employees: int, sqlite_path: Path | Non
             wall, cpu = time.perf_counter(), time.process_time()
             async with database.sessions.begin() as db_session:
                 campaign = await service.start(
-                    db_session, kind=Kind.DISRUPTION, message_kind=ANNOUNCEMENT, audience=Target(Audience.EVERYONE),
+                    db_session, kind=Kind.DISRUPTION, message_kind=MessageKind.ANNOUNCEMENT, audience=Target(Audience.EVERYONE),
                     payload={"what": "Outlook werkt traag", "meanwhile": "Gebruik Outlook op het web."},
                     created_by="agent", created_by_name="Servicedesk", now=clock.now(),
                 )

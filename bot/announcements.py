@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import reach_cards
 from bot.cards import CARD_SCHEMA, _choice_input, _text_input, heading
 from dialogs import texts
 from reach import rules, service
@@ -33,6 +32,7 @@ from reach.enums import ANNOUNCEMENTS, Audience, Kind
 from sla.calendar import BusinessCalendar
 from storage import tickets
 from storage.models import Campaign, DirectoryEmployee, Ticket
+from storage.outbox import Kind as MessageKind
 
 VERB_CREATE = "aankondiging_maken"
 IN_KIND = "aankondiging_soort"
@@ -121,9 +121,9 @@ async def check(session: AsyncSession, data: dict[str, Any], *, now: datetime, t
         kind = Kind(str(data.get(IN_KIND) or ""))
         audience_kind = Audience(str(data.get(IN_AUDIENCE) or ""))
     except ValueError:
-        return texts.ANNOUNCE_INVALID["kind"]
+        return texts.ANNOUNCE_INVALID["soort"]
     if kind not in ANNOUNCEMENTS:
-        return texts.ANNOUNCE_INVALID["kind"]
+        return texts.ANNOUNCE_INVALID["soort"]
     what = text(data.get(IN_WHAT), limit=MAX_WHAT)
     if not what:
         return texts.ANNOUNCE_INVALID["what"]
@@ -167,7 +167,7 @@ async def create(
     if request.kind is Kind.MAINTENANCE and request.starts and request.ends:
         refusals = rules.maintenance_refusals(calendar, now=now, starts=request.starts, ends=request.ends)
     return await service.start(
-        session, kind=request.kind, message_kind=reach_cards.ANNOUNCEMENT, audience=request.audience,
+        session, kind=request.kind, message_kind=MessageKind.ANNOUNCEMENT, audience=request.audience,
         payload=request.payload(), created_by=by, created_by_name=by_name, now=now, urgent=request.urgent,
         refusal=",".join(refusals) or None,
     )
@@ -178,7 +178,7 @@ async def follow_up(
 ) -> Campaign:
     """A follow-up or "opgelost" of an announcement, to the people it reached."""
     return await service.start(
-        session, kind=kind, message_kind=reach_cards.ANNOUNCEMENT, audience=Target.from_json(parent.audience),
+        session, kind=kind, message_kind=MessageKind.ANNOUNCEMENT, audience=Target.from_json(parent.audience),
         payload={"text": text, "category": parent.payload.get("category"), "ticket_id": parent.payload.get("ticket_id")},
         created_by=by, created_by_name=by_name, now=now, urgent=parent.urgent, parent_id=parent.id,
     )

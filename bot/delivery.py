@@ -461,13 +461,25 @@ async def _itsm_restored(r: Render) -> Activity:
     return _message(texts.itsm_restored(system=r.payload["system"], since=since))
 
 
-@renders(Kind.ANNOUNCEMENT, Kind.CAMPAIGN_CARD, Kind.CAMPAIGN_UNREACHABLE)
-async def _campaign(r: Render) -> Activity:
-    """A campaign's messages (``reach``), drawn by ``bot.reach_cards``."""
-    rendered = await reach_cards.RENDERERS[r.payload["kind"]](r.session, r.payload, now=r.now, tz=r.tz)
+def _drawn(rendered: reach_cards.Rendered, payload: Mapping[str, Any]) -> Activity:
     if rendered is None:
-        raise Undeliverable(f"campaign {r.payload.get('campaign_id')} not found")
+        raise Undeliverable(f"campaign {payload.get('campaign_id')} not found")
     return _message(rendered[0], card=rendered[1])
+
+
+@renders(Kind.ANNOUNCEMENT)
+async def _announcement(r: Render) -> Activity:
+    return _drawn(await reach_cards.announcement(r.session, r.payload, now=r.now, tz=r.tz), r.payload)
+
+
+@renders(Kind.CAMPAIGN_CARD)
+async def _campaign_card(r: Render) -> Activity:
+    return _drawn(await reach_cards.sender_card(r.session, r.payload, now=r.now, tz=r.tz), r.payload)
+
+
+@renders(Kind.CAMPAIGN_UNREACHABLE)
+async def _campaign_unreachable(r: Render) -> Activity:
+    return _drawn(await reach_cards.unreachable(r.session, r.payload, now=r.now, tz=r.tz), r.payload)
 
 
 @renders(Kind.DELIVERY_GIVEN_UP)

@@ -1,16 +1,16 @@
 """What ``reach`` shows: the personal message of an announcement, the sender's card in the
 servicedesk channel with its progress, and the list of employees it could not reach.
 
-Each renderer takes the outbox payload and returns ``(text, card)`` for ``bot.delivery``, or None
-when the campaign is not there (any more). A survey
-adds its own message kind to ``RENDERERS`` the same way. The servicedesk's words (what, what to
+Each function takes the outbox payload and returns ``(text, card)``, or None when the campaign is not
+there (any more); ``bot.delivery`` registers them for their message kinds (``@renders``). A survey
+adds its own kind to ``storage.outbox.Kind`` and its renderer the same way. The servicedesk's words (what, what to
 do meanwhile, a follow-up's text) reach employees as plain text (``dialogs.plain``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Awaitable, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,11 +19,10 @@ from bot.cards import CARD_SCHEMA, facts, heading, labelled
 from dialogs import plain, texts
 from dialogs.when import say_period, say_when
 from reach import service
-from reach.enums import FOLLOW_UPS, State
+from reach.enums import ANNOUNCEMENTS, FOLLOW_UPS, State
 from storage.models import Campaign
 from storage.tickets import ticket_label
 
-ANNOUNCEMENT = "announcement"  # the outbox payload kind of an announcement's personal message
 VERB_APPROVE = "aankondiging_goedkeuren"
 VERB_FOLLOW_UP = "aankondiging_vervolg"
 VERB_RESOLVED = "aankondiging_opgelost"
@@ -102,7 +101,7 @@ def campaign_card(campaign: Campaign, progress: service.Progress, *, now: dateti
     if data.get("what") or data.get("text"):
         body.append({"type": "RichTextBlock", "inlines": [plain.run(data.get("what") or data.get("text"))]})
     audience = campaign.audience or {}
-    pairs = [("Voor", texts.audience_name(audience.get("kind", ""), audience.get("value", "")))]
+    pairs = [("Voor", texts.audience_name(audience.get("who", ""), audience.get("value", "")))]
     period = period_of(data, now=now, tz=tz)
     if period:
         pairs.append(("Wanneer", period))
@@ -125,7 +124,7 @@ def campaign_card(campaign: Campaign, progress: service.Progress, *, now: dateti
         actions.append(_execute(texts.CAMPAIGN_APPROVE, VERB_APPROVE, campaign))
     elif campaign.approved_by_name:
         body.append(labelled("Goedgekeurd door regie", plain.markdown(campaign.approved_by_name)))
-    if campaign.state in (State.SENDING, State.DONE) and campaign.parent_id is None and campaign.kind in ("verstoring", "wijziging", "onderhoud"):
+    if campaign.state in (State.SENDING, State.DONE) and campaign.parent_id is None and campaign.kind in ANNOUNCEMENTS:
         text_input = {"type": "Input.Text", "label": texts.CAMPAIGN_FOLLOW_UP_TEXT, "isMultiline": True, "maxLength": 1000}
         actions.append(_execute(texts.CAMPAIGN_FOLLOW_UP, VERB_FOLLOW_UP, campaign, [
             {**text_input, "id": IN_TEXT, "isRequired": True, "errorMessage": texts.ANNOUNCE_FOLLOW_UP_INVALID},
@@ -143,10 +142,3 @@ def notice_card(text: str) -> dict[str, Any]:
     return {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": [
         {"type": "TextBlock", "text": text, "wrap": True},
     ]}
-
-
-RENDERERS: dict[str, Callable[..., Awaitable[Rendered]]] = {
-    ANNOUNCEMENT: announcement,
-    service.CARD: sender_card,
-    service.UNREACHABLE: unreachable,
-}

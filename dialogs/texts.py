@@ -635,7 +635,7 @@ ANNOUNCEMENT_KINDS = {
     "wijziging": "Wijziging",
     "onderhoud": "Gepland onderhoud",
     "vervolg": "Update",
-    "opgelost": "Opgelost",
+    "verholpen": "Opgelost",
     "enquete": "Enquête",
     "herinnering": "Herinnering enquête",
 }
@@ -712,7 +712,7 @@ ANNOUNCE_TICKET = "Hoort bij melding (bijvoorbeeld M-12; wie erover meldt, kan d
 ANNOUNCE_P1 = "P1-verstoring: meteen versturen, ook 's avonds en in het weekend"
 ANNOUNCE_SEND = "Versturen"
 ANNOUNCE_INVALID = {
-    "kind": "Kies wat je aankondigt: een storing, een wijziging of gepland onderhoud.",
+    "soort": "Kies wat je aankondigt: een storing, een wijziging of gepland onderhoud.",
     "what": "Schrijf kort wat er aan de hand is.",
     "outage": "Vul het nummer van een bestaande melding in, bijvoorbeeld M-12.",
     "locatie": "Die locatie staat niet in de medewerkerslijst. Controleer de naam.",

@@ -16,8 +16,8 @@ now, not_before=None, urgent=False, parent_id=None, refusal=None, exclude=None) 
     (``audience.Target(Audience.EVERYONE | LOCATION | TEAM | OUTAGE, value)``), and its card in
     the servicedesk channel. Each recipient gets one outbox message
     ``{"kind": message_kind, "campaign_id": id, "user": object_id}`` keyed
-    ``reach:{campaign}:{object id}``; register a renderer for ``message_kind`` in
-    ``bot.reach_cards.RENDERERS`` (``async (session, payload, *, now, tz) -> (text, card) | None``).
+    ``reach:{campaign}:{object id}``; ``message_kind`` is a member of ``storage.outbox.Kind`` with
+    its renderer registered in ``bot.delivery`` (``@renders(Kind.X)``, as ``Kind.ANNOUNCEMENT``'s).
     ``exclude`` is a SQLAlchemy ``SELECT`` of object ids to leave out, e.g. the survey's opt-outs:
     ``exclude=select(SurveyOptOut.object_id)``. ``parent_id``: a follow-up, to the parent's
     recipients. ``kind`` decides the rules: ``Kind.SURVEY``/``SURVEY_REMINDER`` count towards the

@@ -22,17 +22,18 @@ from storage.models import ConversationRef, DirectoryEmployee, Ticket, TicketFol
 
 @dataclass(frozen=True)
 class Target:
-    """An audience as the servicedesk chose it; stored on the campaign as JSON."""
+    """An audience as the servicedesk chose it; stored on the campaign as JSON
+    (``{"who": "team", "value": "Noord"}``)."""
 
     kind: Audience
     value: str = ""  # the location's or team's name, or the outage's ticket id
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind.value, "value": self.value}
+        return {"who": self.kind.value, "value": self.value}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> "Target":
-        return cls(Audience(raw["kind"]), str(raw.get("value") or ""))
+        return cls(Audience(raw["who"]), str(raw.get("value") or ""))
 
 
 def object_ids(target: Target) -> Select:

@@ -13,7 +13,7 @@ class Kind(enum.StrEnum):
     CHANGE = "wijziging"
     MAINTENANCE = "onderhoud"
     FOLLOW_UP = "vervolg"  # a follow-up of an announcement, to the same audience
-    RESOLVED = "opgelost"  # the announcement's disruption is over, to the same audience
+    RESOLVED = "verholpen"  # "opgelost": the announcement's disruption is over, to the same audience
     SURVEY = "enquete"
     SURVEY_REMINDER = "herinnering"
 

@@ -45,8 +45,8 @@ from storage.models import Campaign, CampaignRecipient, ConversationRef, Directo
 
 log = logging.getLogger("servicedesk.reach")
 
-CARD = "campaign_card"  # the sender's card in the servicedesk channel (outbox payload kind)
-UNREACHABLE = "campaign_unreachable"  # the servicedesk told who could not be reached
+CARD = outbox.Kind.CAMPAIGN_CARD  # the sender's card in the servicedesk channel
+UNREACHABLE = outbox.Kind.CAMPAIGN_UNREACHABLE  # the servicedesk told who could not be reached
 PACE_KEY = "tenant"
 SERVICEDESK = "servicedesk"
 

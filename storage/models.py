@@ -426,7 +426,7 @@ class Campaign(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(20))  # reach.enums.Kind
     message_kind: Mapped[str] = mapped_column(String(40))  # the outbox payload kind each recipient gets
-    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"kind": "team", "value": "Noord"}
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"who": "team", "value": "Noord"}
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     parent_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # a follow-up's announcement
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # a P1 disruption: not quiet, not capped

@@ -37,6 +37,7 @@ from sla.events import TicketEvent
 from sla.kpi import compute_kpis
 from sla.policy import load_policy
 from reach import service as reach_service
+from storage.outbox import Kind
 from storage.models import Campaign, EscalationRow, Ticket
 from storage.reporting import summary_payload, week_period
 from sla.status import OPEN_STATUSES
@@ -581,7 +582,7 @@ def other_cards() -> list[Entry]:
 def sample_campaign(campaign_id: int, kind: str, *, state: str, refusal: str | None = None, approved_by: str | None = None) -> Campaign:
     created = at(28, 9, 12)
     return Campaign(
-        id=campaign_id, kind=kind, message_kind="announcement", audience={"kind": "iedereen", "value": ""},
+        id=campaign_id, kind=kind, message_kind=Kind.ANNOUNCEMENT, audience={"who": "iedereen", "value": ""},
         payload={"what": "Nieuwe VPN-server: je moet één keer opnieuw inloggen", "meanwhile": "Sla je werk op voor 19:00.",
                  "starts": at(2, 19, 0, month=5).isoformat(), "ends": at(2, 23, 0, month=5).isoformat(), "category": "netwerk"},
         parent_id=None, urgent=False, state=state, refusal=refusal, created_by=AGENT[0], created_by_name=AGENT[1], created_at=created,

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.jobs import JobOptions
-from bot.reach_cards import ANNOUNCEMENT
 from reach import directory, service
 from reach.audience import Target
 from reach.enums import Audience, Kind
 from storage import refs
+from storage.outbox import Kind as MessageKind
 from storage.models import Campaign, ConversationRef, DirectoryEmployee
 from tests.delivery.desk import Desk
 
@@ -71,7 +71,7 @@ async def announce(
 ) -> int:
     async with desk.database.sessions.begin() as session:
         campaign = await service.start(
-            session, kind=kind, message_kind=ANNOUNCEMENT, audience=audience, payload={"what": what, **payload},
+            session, kind=kind, message_kind=MessageKind.ANNOUNCEMENT, audience=audience, payload={"what": what, **payload},
             created_by="agent-1", created_by_name="Sanne de Servicedesk", now=desk.clock.now(), urgent=urgent,
             not_before=not_before, parent_id=parent_id,
         )

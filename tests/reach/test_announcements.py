@@ -16,7 +16,7 @@ from bot.reach_cards import IN_TEXT, VERB_APPROVE, VERB_FOLLOW_UP, VERB_RESOLVED
 from storage import audit
 from tests.servicedesk.desk import REGIE, audit_rows, card_of, message_of, open_desk, strings
 from tests.support import activities as acts
-from tests.support.harness import harness_settings, stop_harness
+from tests.support.harness import stop_harness
 
 COLLEAGUE = acts.person("Joost van Dijk", "aaaaaaaa-0000-0000-0000-000000000011")
 
