@@ -219,7 +219,7 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     after_commit = delivery.kick if itsm_sync is None else _each(delivery.kick, itsm_sync.kick)
     services = DeskServices(
         database=database, policy=policy, clock=clock, after_commit=after_commit, agent_names=agent_names,
-        privacy_officers=settings.privacy_officers,
+        privacy_officers=settings.privacy_officers, reach=settings.reach,
     )
     conversation_state = SqlConversationState(SqlStorage(database=database, clock=clock))
     conversation = EmployeeConversation(services=services, conversation_state=conversation_state)
@@ -235,6 +235,7 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
             piket_user_id=settings.piket_user_id,
             retention_days=settings.retention_days,
             report_links=settings.report_links,
+            reach=settings.reach,
         ),
     )
     app[DELIVERY] = delivery
@@ -334,7 +335,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import audit, db, itsm, manifest, outbox, privacy, report, sla, status
+    from cli import audit, db, directory, itsm, manifest, outbox, privacy, report, sla, status
 
     parser = OperatorParser(
         prog="servicedesk",
@@ -354,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     itsm.register(commands)
     manifest.register(commands)
     outbox.register(commands)
+    directory.register(commands)
     return parser
 
 

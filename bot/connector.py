@@ -5,6 +5,12 @@ once per process, keeps its connections, and retries what Teams says is temporar
 503 and 504 with exponential back-off and jitter, honouring ``Retry-After``. 403, 404 and 413 are
 final. It also refuses to call any host that is not an allowed Teams service host, so a forged
 ``serviceUrl`` cannot make the bot call elsewhere.
+
+It paces itself to Microsoft's published limits ("Optimize your bot with rate limiting in Teams",
+https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit): per bot per
+conversation ("thread") 7 operations per second, and "the global limit per app per tenant is 50
+Requests Per Second (RPS)". Both are sliding one-second windows in this process; ``reach`` hands
+out the send slots of a campaign below the tenant's limit across replicas (``REACH_PER_SECOND``).
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from bot.metrics import Metrics
 log = logging.getLogger("servicedesk.connector")
 
 RETRYABLE = frozenset({412, 429, 502, 503, 504})
+PER_CONVERSATION_PER_SECOND = 7  # Microsoft: per bot per thread, 7 operations per second
+TENANT_PER_SECOND = 50  # Microsoft: the global limit per app per tenant, 50 requests per second
+TENANT = "tenant"  # the tenant pacer's one key
 
 
 class ConnectorError(Exception):
@@ -68,7 +77,8 @@ def _retry_after_seconds(value: str | None) -> float | None:
 
 
 class ConversationPacer:
-    """Keeps each conversation under Teams' limit (7 operations per second per conversation).
+    """Keeps each key under ``per_second`` calls in any second: each conversation under Teams'
+    limit (7 per second), and with one key for all calls, the app under the tenant's (50).
 
     Uses a monotonic clock (the event loop's by default): this is pacing, not business time.
     Tests pass a fake ``monotonic`` and ``sleep`` that move together.
@@ -77,7 +87,7 @@ class ConversationPacer:
     def __init__(
         self,
         *,
-        per_second: int = 7,
+        per_second: int = PER_CONVERSATION_PER_SECOND,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] | None = None,
     ) -> None:
@@ -133,6 +143,7 @@ class Connector:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] | None = None,
         metrics: Metrics | None = None,
+        tenant_per_second: int = TENANT_PER_SECOND,
     ) -> None:
         self._metrics = metrics or Metrics()
         self._session = session
@@ -141,6 +152,7 @@ class Connector:
         self._retry = retry
         self._sleep = sleep
         self._pacer = ConversationPacer(sleep=sleep, monotonic=monotonic)
+        self._tenant = ConversationPacer(per_second=tenant_per_second, sleep=sleep, monotonic=monotonic)
         self._calls = 0
 
     async def until_free(self, conversation_id: str) -> bool:
@@ -175,6 +187,8 @@ class Connector:
         if self._calls % 1000 == 0:
             self._pacer.forget_idle()
         for attempt in range(self._retry.attempts):
+            await self._pacer.wait_free(conversation)
+            await self._tenant.wait_turn(TENANT)  # every call counts towards the app's limit in the tenant
             await self._pacer.wait_turn(conversation)
             headers = {"Content-Type": "application/json"}
             token = await self._token()

@@ -29,13 +29,14 @@ from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity, ConversationReference
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import cards, escalation_cards, feedback_cards, summary, wire
+from bot import cards, escalation_cards, feedback_cards, reach_cards, summary, wire
 from bot.connector import Connector, ConnectorError
 from bot.metrics import Metrics
 from dialogs import plain, texts
 from dialogs.when import say_when
 from sla.clock import Clock
 from sla.fold import DATA_BREACH, fold
+from reach import service as reach
 from sla.policy import Policy
 from storage import escalations, outbox, refs, updates
 from storage.agents import KnownAgents
@@ -73,6 +74,8 @@ class Claimed:
         """Whose card a post or redraw is: an escalation's (its own place), else the ticket's."""
         if self.payload.get("kind") == Kind.ESCALATION:
             return {"escalation_id": self.payload.get("escalation_id")}
+        if self.payload.get("kind") == Kind.CAMPAIGN_CARD:
+            return {"campaign_id": self.payload.get("campaign_id")}
         return {"ticket_id": self.ticket_id}
 
 
@@ -200,6 +203,9 @@ class Delivery:
                 item.outcome = "superseded"  # a later send or update in this batch draws the same state
                 return item
             reference = await refs.get_reference(session, kind=message.target_kind, key=message.target_key)
+            if (reference is None or not reference.active) and "campaign_id" in message.payload:
+                item.outcome = "unreachable"  # removed the app since it was queued: counted, not retried
+                return item
             if reference is None or not reference.active:
                 raise Undeliverable(f"no active conversation for {message.target_kind} {message.target_key}")
             ref = wire.deserialise(reference.reference, ConversationReference)
@@ -292,6 +298,7 @@ class Delivery:
             marked = await outbox.mark_sent(session, message_id=message.id, worker=self._worker, now=sent_at, activity_id=item.activity_id)
             if marked and item.outcome == "sent":  # i16: a holding message is recorded when Teams took it
                 await updates.record_sent(session, payload=message.payload, ticket_id=message.ticket_id, at=sent_at)
+                await reach.record(session, payload=message.payload, outcome="sent")
             if message.op == outbox.SEND_CARD and any(message.card.values()) and item.activity_id:
                 await refs.save_card_ref(
                     session, **message.card, role=message.target_key,
@@ -309,11 +316,14 @@ class Delivery:
             log.info("message %s refused (status %s); tried again in %d s", message.id, item.status, wait.total_seconds())
         elif item.outcome in ("retry", "failed"):
             await outbox.mark_failed(session, message_id=message.id, worker=self._worker, error=item.error or "", now=now)
-            await self._report_given_up(session, message, item, now)
+            await reach.record(session, payload=message.payload, outcome="failed")
+            if "campaign_id" not in message.payload:  # a campaign's are counted on its card: no flood
+                await self._report_given_up(session, message, item, now)
             self._metrics.message_failed("refused")
         elif item.outcome == "unreachable":
             await refs.deactivate(session, kind=message.target_kind, key=message.target_key, now=now)
             await outbox.mark_failed(session, message_id=message.id, worker=self._worker, error=item.error or "", now=now)
+            await reach.record(session, payload=message.payload, outcome="unreachable")  # named when the campaign ends
             if message.ticket_id is not None:
                 # The servicedesk must reach the reporter another way (phone, mail).
                 await outbox.enqueue(
@@ -451,6 +461,27 @@ async def _itsm_outage(r: Render) -> Activity:
 async def _itsm_restored(r: Render) -> Activity:
     since = say_when(datetime.fromisoformat(r.payload["since"]), now=r.now, tz=r.tz)
     return _message(texts.itsm_restored(system=r.payload["system"], since=since))
+
+
+def _drawn(rendered: reach_cards.Rendered, payload: Mapping[str, Any]) -> Activity:
+    if rendered is None:
+        raise Undeliverable(f"campaign {payload.get('campaign_id')} not found")
+    return _message(rendered[0], card=rendered[1])
+
+
+@renders(Kind.ANNOUNCEMENT)
+async def _announcement(r: Render) -> Activity:
+    return _drawn(await reach_cards.announcement(r.session, r.payload, now=r.now, tz=r.tz), r.payload)
+
+
+@renders(Kind.CAMPAIGN_CARD)
+async def _campaign_card(r: Render) -> Activity:
+    return _drawn(await reach_cards.sender_card(r.session, r.payload, now=r.now, tz=r.tz), r.payload)
+
+
+@renders(Kind.CAMPAIGN_UNREACHABLE)
+async def _campaign_unreachable(r: Render) -> Activity:
+    return _drawn(await reach_cards.unreachable(r.session, r.payload, now=r.now, tz=r.tz), r.payload)
 
 
 @renders(Kind.DELIVERY_GIVEN_UP)

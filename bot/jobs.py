@@ -22,6 +22,7 @@ from bot.report_links import ReportLinks
 from bot.summary import share_text
 from itsm.sync import ItsmSync
 from storage.privacy import purge
+from reach import service as reach
 from sla.clock import Clock
 from sla.policy import Policy
 from sla.escalation import Trigger, missed_norms, norm_level
@@ -52,6 +53,7 @@ class JobOptions:
     piket_user_id: str = ""
     retention_days: int = 365
     report_links: ReportLinks | None = None  # the monthly card's link to the full report, when set up
+    reach: reach.Options = reach.Options()  # campaigns' pace and the weekly maximum
 
 
 class Jobs:
@@ -112,6 +114,27 @@ class Jobs:
     async def outbox_sweep(self) -> int:
         """Send what is due in the outbox (retries, messages left by a crashed replica)."""
         return await self._delivery.drain()
+
+    async def reach_sweep(self) -> int:
+        """Queue the next send slots of every campaign that is sending (``reach``), send what is
+        due, then redraw their sender cards with those outcomes (and finish those with nobody
+        left); returns how many recipients it handled."""
+        handled = await self._pump()
+        await self._delivery.drain()
+        handled += await self._pump()
+        await self._delivery.drain()
+        return handled
+
+    async def _pump(self) -> int:
+        handled = 0
+        while True:
+            async with self._db.sessions.begin() as session:
+                batch = await reach.pump(
+                    session, calendar=self._policy.working_calendar, options=self._options.reach, now=self._clock.now()
+                )
+            handled += batch
+            if batch == 0:
+                return handled
 
     async def weekly_summary(self) -> bool:
         """Post last week's SLA summary to the overleg channel, once per ISO week."""
@@ -223,7 +246,7 @@ def schedule_itsm(scheduler: AsyncIOScheduler, sync: ItsmSync, *, poll_seconds: 
 def build_scheduler(
     *, jobs: Jobs, policy: Policy, weekly_day: str, weekly_time: str, metrics: Metrics | None = None
 ) -> AsyncIOScheduler:
-    """Every minute: status updates and regie notices; every 15 s: the outbox; daily at 03:30:
+    """Every minute: status updates and regie notices; every 15 s: the outbox and the campaigns; daily at 03:30:
     the privacy purge; weekly: the SLA summary and regie's reminder of open N2/N3 escalations;
     monthly (from 09:00 on the first working day): the missed norms' escalations and regie's card
     of the month's report. Each run is counted in ``metrics``.
@@ -237,6 +260,7 @@ def build_scheduler(
     scheduler.add_job(counted("status_sweep", jobs.status_sweep), IntervalTrigger(minutes=1), id="status_sweep", **common)
     scheduler.add_job(counted("outbox_sweep", jobs.outbox_sweep), IntervalTrigger(seconds=15), id="outbox_sweep", **common)
     scheduler.add_job(counted("regie_sweep", jobs.regie_sweep), IntervalTrigger(minutes=1), id="regie_sweep", **common)
+    scheduler.add_job(counted("reach_sweep", jobs.reach_sweep), IntervalTrigger(seconds=15), id="reach_sweep", **common)
     # 03:30: clear of the 02:00-03:00 hour that DST switches skip or repeat.
     scheduler.add_job(
         counted(PRIVACY_PURGE, jobs.privacy_purge),

@@ -29,6 +29,7 @@ from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 from bot.auth import AuthSettings
 from bot.report_links import ReportLinks
 from bot.service_urls import TEAMS_SERVICE_HOSTS
+from reach.service import Options as ReachOptions
 from storage.agents import Lines
 from storage.db import default_database_url
 
@@ -146,6 +147,12 @@ class Settings(BaseModel):
     # After this long unreachable, the servicedesk channel is told (once per outage).
     itsm_alert_minutes: int = Field(15, ge=1, alias="ITSM_ALERT_MINUTES")
     itsm_timeout_seconds: float = Field(20.0, gt=0, le=300, alias="ITSM_TIMEOUT_SECONDS")
+    # --- reaching many employees (reach, issue 19) ---
+    # Send slots of a campaign per second, over all replicas: under Teams' 50 requests per second
+    # per app per tenant, leaving room for the bot's conversations and cards.
+    reach_per_second: int = Field(30, ge=1, le=50, alias="REACH_PER_SECOND")
+    # Non-ticket messages (announcements, survey questions) one employee gets at most per week.
+    max_notices_per_week: int = Field(3, ge=1, le=50, alias="MAX_NOTICES_PER_WEEK")
     # --- watching the bot (bot.metrics, bot.tracing) ---
     # /metrics on the main port, for a scraper that sends "Authorization: Bearer <token>".
     metrics_token: str = Field("", alias="METRICS_TOKEN", repr=False)
@@ -161,6 +168,10 @@ class Settings(BaseModel):
     public_base_url: ServiceUrl = Field("", alias="PUBLIC_BASE_URL")
     report_link_secret: str = Field("", alias="REPORT_LINK_SECRET", repr=False)
     report_link_days: int = Field(31, ge=1, le=366, alias="REPORT_LINK_DAYS")
+
+    @property
+    def reach(self) -> ReachOptions:
+        return ReachOptions(per_second=self.reach_per_second, max_per_week=self.max_notices_per_week)
 
     @field_validator("weekly_summary_day", mode="before")
     @classmethod

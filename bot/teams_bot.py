@@ -15,13 +15,14 @@ import time
 from collections import OrderedDict
 from typing import Callable
 
-from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
+from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import ChannelAccount
 
-from bot import wire
+from bot import announcements, wire
 from bot.card_actions import CardActions
 from bot.settings import Settings
 from dialogs.conversation import EmployeeConversation
+from dialogs import texts
 from dialogs.recognize import normalise
 from dialogs.services import DeskServices
 from storage import refs
@@ -32,7 +33,9 @@ LINK_COMMAND = re.compile(r"^koppel (?:dit )?kanaal (?:als|aan) (servicedesk|reg
 
 CHANNEL_HELP = (
     "In een kanaal kan ik dit: **koppel dit kanaal als servicedesk** (of **regie**, of **overleg**). "
-    "Alleen beheerders kunnen een kanaal koppelen. Een storing meld je in een persoonlijke chat met mij."
+    "Alleen beheerders kunnen een kanaal koppelen. In het servicedeskkanaal maak je met **aankondiging** "
+    "een bericht aan medewerkers over een storing, wijziging of onderhoud. "
+    "Een storing meld je in een persoonlijke chat met mij."
 )
 LINKED = {
     "servicedesk": "Dit kanaal is nu gekoppeld als **servicedesk**. Nieuwe meldingen verschijnen hier als kaart.",
@@ -159,6 +162,11 @@ class ServicedeskBot(ActivityHandler):
             await CardActions(settings=self._settings, services=self._services).on_submit(turn_context)
             return
         text = normalise(without_mentions(turn_context.activity.text))
+        if text in (texts.ANNOUNCE_COMMAND, f"nieuwe {texts.ANNOUNCE_COMMAND}"):
+            # The form; who may send it is decided when it is sent (bot.card_actions).
+            today = self._services.clock.now().astimezone(self._services.policy.tz).date()
+            await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(announcements.form_card(today=today))))
+            return
         match = LINK_COMMAND.match(text)
         if not match:
             await turn_context.send_activity(CHANNEL_HELP)

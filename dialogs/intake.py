@@ -7,7 +7,9 @@ the state readable in the database, so a half-finished intake survives a restart
 
 Order: description (a first message that describes the problem is taken as it is) → category →
 for security, what happened → a known outage in that category, named by the public title the
-servicedesk gave it and never one of the employee's own (offer to follow it instead) →
+servicedesk gave it and never one of the employee's own (offer to follow it instead), or before it an
+announcement of the servicedesk for that category whose window is now and whose audience holds the
+employee (``reach.announced``: "gaat het om hetzelfde?", and the outage it names, if any) →
 who is affected → can you work (and with a workaround) → the three P1-uplift questions, only while
 they can change the outcome (one employee, not already P1; a "nee" ends them) → the motivation for
 an uplift → for P1 a phone number → the summary card "Klopt dit?" → the ticket.
@@ -33,7 +35,8 @@ from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogTurnRe
 from dialogs import limits, recognize, texts
 from dialogs.question import choice_question, phone_question, text_question, yes_no_question
 from dialogs.services import DeskServices
-from dialogs.when import say_when
+from dialogs.when import say_period, say_when
+from reach import service as reach
 from sla.priority import IntakeAnswers, PriorityDecision, decide_priority, uplift_questions_can_change_outcome
 from storage import employee, labels, reads, tickets
 from storage.bot_state import SqlConversationState
@@ -181,6 +184,16 @@ class IntakeDialog(Dialog):
                     answers.pop(auto, None)
                 state["auto"] = []
             return None
+        if field == "announcement":  # the servicedesk announced what this may be
+            ticket_id = state.get("outage_ticket")
+            if result is True and ticket_id is not None:
+                return await self._link(dc, state, ticket_id)
+            if result is True:
+                await send(texts.ANNOUNCEMENT_ACCEPTED)
+                return await dc.end_dialog({"announcement": state.get("announcement")})
+            answers["outage_checked"] = True
+            await send(texts.NOT_THE_SAME_OUTAGE)
+            return None
         if field == "outage":
             ticket_id = state.get("outage_ticket")
             if result is True and ticket_id is not None:
@@ -225,8 +238,18 @@ class IntakeDialog(Dialog):
                     answers["outage_checked"] = True
                     continue
                 reporter_id, _ = reporter_of(dc.context.activity)
+                now = self._services.clock.now()
                 async with self._services.database.sessions() as session:
-                    outage = await employee.known_outage(session, category=category, reporter_id=reporter_id)
+                    announcement = await reach.announced(session, category=category, object_id=reporter_id, now=now)
+                    if announcement is not None and announcement.id == state.get("announcement"):
+                        announcement = None  # offered once already (the category was changed back)
+                    outage = None
+                    if announcement is None:
+                        outage = await employee.known_outage(session, category=category, reporter_id=reporter_id)
+                if announcement is not None:
+                    state["announcement"], state["outage_ticket"] = announcement.id, announcement.payload.get("ticket_id")
+                    offer = self._announcement_text(announcement)
+                    return await self._ask(dc, "announcement", yes_no_question("announcement", offer, fallback=False))
                 if outage is None:
                     answers["outage_checked"] = True
                     continue
@@ -310,6 +333,14 @@ class IntakeDialog(Dialog):
     async def _ask(self, dc: DialogContext, field: str, question: dict[str, Any]) -> DialogTurnResult:
         dc.active_dialog.state["asking"] = field
         return await dc.begin_dialog(QUESTION, question)
+
+    def _announcement_text(self, campaign) -> str:
+        data, tz, now = campaign.payload, self._services.policy.tz, self._services.clock.now()
+        return texts.announcement_offer(
+            kind=campaign.kind, what=data.get("what", ""), meanwhile=data.get("meanwhile"),
+            period=say_period(data.get("starts"), data.get("ends"), now=now, tz=tz),
+            outage=labels.ticket_label(data["ticket_id"]) if data.get("ticket_id") else None,
+        )
 
     def _outage_text(self, outage) -> str:
         now = self._services.clock.now()

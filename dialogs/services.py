@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from reach.service import Options as ReachOptions
 from sla.clock import Clock
 from sla.policy import Policy
 from storage.agents import KnownAgents
@@ -26,3 +27,5 @@ class DeskServices:
     agent_names: KnownAgents = field(default_factory=KnownAgents)
     # Entra object ids of the privacy officer(s), told personally at once of a data breach.
     privacy_officers: frozenset[str] = frozenset()
+    # Announcements to many employees: their pace and the weekly maximum (REACH_PER_SECOND, MAX_NOTICES_PER_WEEK).
+    reach: ReachOptions = ReachOptions()

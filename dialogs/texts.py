@@ -627,3 +627,129 @@ FIGURE_NAMES = {
     "data_breach": "datalek gemeld (72 uur)",
     "rca": "RCA gedeeld",
 }
+
+
+# -- reach: announcements to many employees (reach, bot.reach_cards) -----------------------------
+ANNOUNCEMENT_KINDS = {
+    "verstoring": "Storing",
+    "wijziging": "Wijziging",
+    "onderhoud": "Gepland onderhoud",
+    "vervolg": "Update",
+    "verholpen": "Opgelost",
+    "enquete": "Enquête",
+    "herinnering": "Herinnering enquête",
+}
+AUDIENCE_NAMES = {"iedereen": "iedereen", "locatie": "locatie {value}", "team": "team {value}", "storing": "wie {value} meldde of volgt"}
+CAMPAIGN_STATES = {
+    "regie": "wacht op goedkeuring van regie",
+    "versturen": "wordt verstuurd",
+    "klaar": "verstuurd",
+    "geannuleerd": "geannuleerd",
+}
+REFUSALS = {
+    "minder_dan_48_uur": "Gepland onderhoud kondig je minstens 48 uur van tevoren aan.",
+    "binnen_kantoortijd": "Gepland onderhoud valt buiten kantoortijd (ma-vr 08:00-18:00).",
+}
+CAMPAIGN_PROGRESS = (
+    ("sent", "Verstuurd"), ("pending", "Nog te versturen"), ("failed", "Mislukt"),
+    ("unreachable", "Niet bereikbaar (app niet geïnstalleerd)"), ("skipped", "Overgeslagen (al genoeg berichten deze week)"),
+)
+
+
+def audience_name(kind: str, value: str) -> str:
+    return AUDIENCE_NAMES.get(kind, kind).format(value=plain.markdown(value))
+
+
+def announcement(*, kind: str, what: str, period: str | None, meanwhile: str | None, outage: str | None) -> str:
+    """The personal message of an announcement. ``what`` and ``meanwhile`` are the servicedesk's
+    words: shown as plain text."""
+    lines = [f"**{ANNOUNCEMENT_KINDS.get(kind, kind)}**: {plain.markdown(what)}"]
+    if period:
+        lines.append(f"Wanneer: {period}.")
+    if meanwhile:
+        lines.append(f"Wat kun je doen: {plain.markdown(meanwhile)}")
+    if outage:
+        lines.append(f"Dit hoort bij storing **{outage}**. Je hoeft dit niet zelf te melden.")
+    return "\n\n".join(lines)
+
+
+def announcement_follow_up(*, kind: str, about: str, text: str | None) -> str:
+    head = f"**{ANNOUNCEMENT_KINDS.get(kind, kind)}** over: {plain.markdown(about)}"
+    return f"{head}\n\n{plain.markdown(text)}" if text else head
+
+
+def campaign_unreachable(*, number: str, what: str, names: list[str], total: int) -> str:
+    shown = ", ".join(plain.markdown(name) for name in names)
+    more = f" en {total - len(names)} anderen" if total > len(names) else ""
+    return (
+        f"**{number}** ({plain.markdown(what)}) kon {total} {'medewerker' if total == 1 else 'medewerkers'} niet bereiken: "
+        f"de app is niet voor hen geïnstalleerd, of ze hebben de bot verwijderd of geblokkeerd. "
+        f"Informeer ze op een andere manier: {shown}{more}."
+    )
+CAMPAIGN_NEEDS_REGIE = "Regie kan de aankondiging toch laten versturen. Dat wordt vastgelegd."
+CAMPAIGN_APPROVE = "Toch versturen (regie)"
+CAMPAIGN_FOLLOW_UP = "Vervolgbericht"
+CAMPAIGN_FOLLOW_UP_TEXT = "Wat wil je de medewerkers laten weten?"
+CAMPAIGN_RESOLVED = "Opgelost"
+# The servicedesk's announcement form (bot.announcements) and the answers to it.
+ANNOUNCE_COMMAND = "aankondiging"
+ANNOUNCE_TITLE = "Nieuwe aankondiging"
+ANNOUNCE_INTRO = (
+    "Laat medewerkers weten wat er speelt. Iedereen krijgt het bericht persoonlijk van de bot. "
+    "Gepland onderhoud kondig je minstens 48 uur vooraf aan, en het valt buiten kantoortijd."
+)
+ANNOUNCE_KIND = "Wat kondig je aan?"
+ANNOUNCE_WHAT = "Wat is er aan de hand? (medewerkers lezen dit)"
+ANNOUNCE_AUDIENCE = "Voor wie?"
+ANNOUNCE_AUDIENCE_VALUE = "Welke locatie, welk team of welke storing (bijvoorbeeld M-12)?"
+AUDIENCE_CHOICES = {"iedereen": "Iedereen", "locatie": "Eén locatie", "team": "Eén team", "storing": "Wie een storing meldde of volgt"}
+ANNOUNCE_FROM = "Vanaf"
+ANNOUNCE_UNTIL = "Tot"
+ANNOUNCE_TIME = "Tijd"
+ANNOUNCE_MEANWHILE = "Wat kunnen medewerkers intussen doen?"
+ANNOUNCE_CATEGORY = "Over welk onderwerp? (wie daarover iets meldt, krijgt deze aankondiging eerst te zien)"
+ANNOUNCE_TICKET = "Hoort bij melding (bijvoorbeeld M-12; wie erover meldt, kan die volgen)"
+ANNOUNCE_P1 = "P1-verstoring: meteen versturen, ook 's avonds en in het weekend"
+ANNOUNCE_SEND = "Versturen"
+ANNOUNCE_INVALID = {
+    "soort": "Kies wat je aankondigt: een storing, een wijziging of gepland onderhoud.",
+    "what": "Schrijf kort wat er aan de hand is.",
+    "outage": "Vul het nummer van een bestaande melding in, bijvoorbeeld M-12.",
+    "locatie": "Die locatie staat niet in de medewerkerslijst. Controleer de naam.",
+    "team": "Dat team staat niet in de medewerkerslijst. Controleer de naam.",
+    "period": "Kies een datum en tijd. Het einde ligt na het begin.",
+    "maintenance_period": "Vul bij gepland onderhoud in van wanneer tot wanneer het duurt.",
+    "p1": "Alleen een storing kan P1 zijn.",
+}
+ANNOUNCE_NOT_ALLOWED = "Alleen medewerkers van de servicedesk kunnen een aankondiging versturen."
+ANNOUNCE_APPROVE_NOT_ALLOWED = "Alleen regie kan een geweigerde aankondiging toch laten versturen."
+ANNOUNCE_NOT_FOUND = "Deze aankondiging bestaat niet (meer)."
+ANNOUNCE_NOT_WAITING = "Deze aankondiging wacht niet (meer) op regie. Je ziet nu de actuele stand."
+ANNOUNCE_FOLLOW_UP_INVALID = "Schrijf wat je de medewerkers wilt laten weten."
+
+
+def announce_created(*, number: str, refused: bool) -> str:
+    if refused:
+        return f"Aankondiging **{number}** is nog niet verstuurd. Op de kaart staat waarom. Regie kan hem toch laten versturen."
+    return f"Aankondiging **{number}** wordt verstuurd. Op de kaart zie je hoeveel medewerkers hem al hebben."
+
+
+def announce_follow_up_created(*, number: str) -> str:
+    return f"Het bericht wordt verstuurd aan dezelfde medewerkers. De voortgang zie je op de kaart van **{number}**."
+
+
+def announcement_offer(*, kind: str, what: str, period: str | None, meanwhile: str | None, outage: str | None) -> str:
+    """During an intake: the servicedesk announced something that may be this (its words as plain text)."""
+    lines = [f"De servicedesk heeft hier al iets over laten weten. {ANNOUNCEMENT_KINDS.get(kind, kind)}: **{plain.markdown(what)}**"]
+    if period:
+        lines.append(f"Wanneer: {period}.")
+    if meanwhile:
+        lines.append(f"Wat kun je doen: {plain.markdown(meanwhile)}")
+    if outage:
+        lines.append(f"Gaat het om hetzelfde? Dan koppel ik je aan storing **{outage}**. Je krijgt dan de updates en hoeft niets te melden.")
+    else:
+        lines.append("Gaat het om hetzelfde? Dan hoef je niets te melden. Je hoort het van ons als het is opgelost.")
+    return "\n\n".join(lines)
+
+
+ANNOUNCEMENT_ACCEPTED = "Fijn dat je het laat weten. Je hoeft niets te melden: je hoort het van ons als het is opgelost."

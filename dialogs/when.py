@@ -10,3 +10,14 @@ from sla import humanize
 
 def say_when(instant: datetime, *, now: datetime, tz: ZoneInfo) -> str:
     return humanize.humanize_deadline(instant, now=now, tz=tz)
+
+
+def say_period(start: str | None, end: str | None, *, now: datetime, tz: ZoneInfo) -> str | None:
+    """An announcement's window from its ISO instants: "van zaterdag 2 mei om 19:00 tot …"."""
+    from_text = say_when(datetime.fromisoformat(start), now=now, tz=tz) if start else None
+    until_text = say_when(datetime.fromisoformat(end), now=now, tz=tz) if end else None
+    if from_text and until_text:
+        return f"van {from_text} tot {until_text}"
+    if from_text:
+        return f"vanaf {from_text}"
+    return f"tot {until_text}" if until_text else None

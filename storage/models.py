@@ -18,6 +18,9 @@ UTC and always come back timezone-aware (``UtcDateTime``), on SQLite as on Postg
 - ``itsm_links``, ``itsm_state``: which incident in the supplier's ticket system a ticket is, and
   the connection's shared state (read cursor, poll lease, outage).
 - ``policy_versions``: each SLA policy version that was in force, with its digest.
+- ``directory_employees``: who works where (location, team), from the operator's directory import.
+- ``campaigns``, ``campaign_recipients``, ``reach_pace``: one message to many employees (``reach``):
+  the campaign, one row per recipient (each employee once), and the tenant's next free send slot.
 """
 
 from __future__ import annotations
@@ -176,6 +179,8 @@ class CardRef(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True)
     escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), nullable=True)
+    # A campaign's sender card (``reach``): its progress is redrawn in place.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=True)
     role: Mapped[str] = mapped_column(String(20))  # "servicedesk", "regie"
     conversation_id: Mapped[str] = mapped_column(String(300))
     activity_id: Mapped[str] = mapped_column(String(300))
@@ -184,6 +189,7 @@ class CardRef(Base):
     __table_args__ = (
         UniqueConstraint("ticket_id", "role", name="uq_card_refs_ticket_role"),
         UniqueConstraint("escalation_id", "role", name="uq_card_refs_escalation_role"),
+        UniqueConstraint("campaign_id", "role", name="uq_card_refs_campaign_role"),
     )
 
 
@@ -392,3 +398,78 @@ class PolicyVersionRow(Base):
     last_seen_at: Mapped[datetime]  # the last time a report was computed under this policy
 
     __table_args__ = (UniqueConstraint("policy", "effective_from", name="uq_policy_versions_policy_effective"),)
+
+
+class DirectoryEmployee(Base):
+    """One employee from the organisation's directory export (``servicedesk directory import``):
+    only what reaching them by location or team needs. Keyed by the Entra object id, as Teams
+    names them (``conversation_refs.key``)."""
+
+    __tablename__ = "directory_employees"
+
+    object_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(100), default="", index=True)
+    team: Mapped[str] = mapped_column(String(100), default="", index=True)
+    imported_at: Mapped[datetime]
+
+
+class Campaign(Base):
+    """One message to many employees (``reach``): an announcement, its follow-ups, a survey round.
+
+    ``kind``, ``state`` and the audience's kind are the enums of ``reach.enums``; ``payload`` is
+    what the message kind's renderer needs (an announcement's what, when, what to do meanwhile).
+    """
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # reach.enums.Kind
+    message_kind: Mapped[str] = mapped_column(String(40))  # the outbox payload kind each recipient gets
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"who": "team", "value": "Noord"}
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    parent_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # a follow-up's announcement
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # a P1 disruption: not quiet, not capped
+    state: Mapped[str] = mapped_column(String(12), index=True)  # reach.enums.State
+    refusal: Mapped[str | None] = mapped_column(String(40), nullable=True)  # why it waits for regie
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_by_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    approved_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    not_before: Mapped[datetime]  # no recipient gets it earlier
+    drawn: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the counts the sender's card last showed
+    drawn_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CampaignRecipient(Base):
+    """One employee of a campaign: each employee at most once (the unique constraint), and the
+    outbox message keyed by it (``reach:{campaign}:{object id}``)."""
+
+    __tablename__ = "campaign_recipients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    object_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(12))  # reach.enums.Recipient
+    week: Mapped[str | None] = mapped_column(String(8), nullable=True)  # ISO week it counts in ("2026-W49")
+    due_at: Mapped[datetime | None] = mapped_column(nullable=True)  # postponed (weekly maximum) until
+    queued_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "object_id", name="uq_campaign_recipients_campaign_employee"),
+        Index("ix_campaign_recipients_state", "campaign_id", "state", "id"),
+        Index("ix_campaign_recipients_week", "object_id", "week"),
+    )
+
+
+class ReachPace(Base):
+    """The next free send slot of the app in the tenant, shared by every replica (``reach``)."""
+
+    __tablename__ = "reach_pace"
+
+    key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    next_slot: Mapped[datetime]

@@ -80,6 +80,8 @@ class Kind(enum.StrEnum):
     LOW_CSAT = "low_csat"  # a low score, with the remark
     ITSM_OUTAGE = "itsm_outage"  # the supplier's ticket system cannot be reached
     ITSM_RESTORED = "itsm_restored"  # ... and is back
+    CAMPAIGN_CARD = "campaign_card"  # an announcement's (or survey's) sender card, redrawn as it goes (reach)
+    CAMPAIGN_UNREACHABLE = "campaign_unreachable"  # who a campaign could not reach, by name (reach)
     # -- to regie (and the piket, the privacy officer)
     REGIE_NEW_P1 = "regie_new_p1"
     REGIE_NOTICE = "regie_notice"  # pre-breach, breach, no news, a long wait
@@ -92,6 +94,8 @@ class Kind(enum.StrEnum):
     MONTHLY_REPORT = "monthly_report"  # regie's monthly card with the report's link
     # -- to the overleg
     WEEKLY_SUMMARY = "weekly_summary"
+    # -- to every employee of a campaign's audience (reach)
+    ANNOUNCEMENT = "announcement"  # an announcement, its follow-up or "opgelost"
     # -- to the reporter (and who follows the ticket)
     ACKNOWLEDGED = "acknowledged"
     STATUS_UPDATE = "status_update"  # the scheduled update; ``holding``: the bot's holding message
@@ -184,6 +188,7 @@ class Intent:
     payload: dict[str, Any]
     op: str = SEND
     ticket_id: int | None = None
+    at: datetime | None = None  # not sent before this moment (default: now)
 
 
 async def enqueue_many(session: AsyncSession, intents: list[Intent], *, now: datetime) -> None:
@@ -193,7 +198,7 @@ async def enqueue_many(session: AsyncSession, intents: list[Intent], *, now: dat
     rows = [
         dict(
             dedup_key=i.dedup_key, ticket_id=i.ticket_id, target_kind=i.target.kind, target_key=i.target.key,
-            op=i.op, payload=i.payload, status=Status.PENDING, attempts=0, next_attempt_at=now, created_at=now,
+            op=i.op, payload=i.payload, status=Status.PENDING, attempts=0, next_attempt_at=i.at or now, created_at=now,
         )
         for i in intents
         if not i.target.unreachable

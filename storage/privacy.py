@@ -16,7 +16,13 @@ ticket_attachments          deleted
 ticket_followers            name → "verwijderd", id → a per-row placeholder, text → empty
 outbox                      the ticket's messages deleted (payloads hold notes)
 conversation_refs           a person's personal-chat reference deleted once they have no
-                            open ticket left (they are reachable again at their next message)
+                            open ticket left (they are reachable again at their next message),
+                            unless they are in the directory: announcements still reach them
+                            (on ``erase`` it goes anyway)
+directory_employees         kept until the next import leaves them out; deleted on ``erase``
+campaign_recipients         who an announcement or survey reached: the object id → a
+                            per-row placeholder once the campaign finished longer ago than
+                            the retention period, and on ``erase`` (the counts stay)
 bot_state                   the dialog state of that personal chat deleted (unless it was
                             written in the last day: an intake under way)
 ==========================  ============================================================
@@ -39,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import String, cast, delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sla.status import OPEN_STATUSES
@@ -48,7 +54,10 @@ from storage.db import Database
 from storage.models import (
     AuditEntry,
     BotStateRow,
+    Campaign,
+    CampaignRecipient,
     ConversationRef,
+    DirectoryEmployee,
     OutboxMessage,
     ProcessedActivity,
     Ticket,
@@ -100,6 +109,7 @@ class PurgeResult:
     tickets: list[int] = field(default_factory=list)
     references_removed: int = 0
     states_removed: int = 0
+    recipients_anonymised: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,6 +117,7 @@ class PurgeResult:
             "tickets": len(self.tickets),
             "references_removed": self.references_removed,
             "states_removed": self.states_removed,
+            "recipients_anonymised": self.recipients_anonymised,
         }
 
 
@@ -181,6 +192,15 @@ async def _forget_person(
     return 1, states
 
 
+async def _anonymise_recipients(session: AsyncSession, *where) -> int:
+    """Who a campaign reached, as a per-row placeholder: its counts stay, the person goes."""
+    placeholder = literal(f"{REMOVED}-") + cast(CampaignRecipient.id, String)
+    done = await session.execute(
+        update(CampaignRecipient).where(*where, CampaignRecipient.object_id.not_like(f"{REMOVED}-%")).values(object_id=placeholder)
+    )
+    return done.rowcount or 0
+
+
 async def purge(*, database: Database, clock: Any, retention_days: int, actor_id: str | None = None) -> PurgeResult:
     """Remove the personal data of tickets closed (or resolved, if never closed) more than
     ``retention_days`` ago. Idempotent and cheap to run daily: done tickets are marked
@@ -210,13 +230,18 @@ async def purge(*, database: Database, clock: Any, retention_days: int, actor_id
         if len(batch) < BATCH:
             break
     async with database.sessions.begin() as session:
-        for user_id in sorted(people):
+        in_directory = set((await session.execute(
+            select(DirectoryEmployee.object_id).where(DirectoryEmployee.object_id.in_(people))
+        )).scalars()) if people else set()
+        for user_id in sorted(people - in_directory):  # an employee in the directory stays reachable
             if await _has_open_ticket(session, user_id):
                 continue
             refs, states = await _forget_person(session, user_id, now)
             result.references_removed += refs
             result.states_removed += states
         await session.execute(delete(ProcessedActivity).where(ProcessedActivity.at < now - PROCESSED_ACTIVITY_KEEP))
+        finished = select(Campaign.id).where(Campaign.finished_at < cutoff)
+        result.recipients_anonymised = await _anonymise_recipients(session, CampaignRecipient.campaign_id.in_(finished))
         await audit.append(
             session,
             at=now,
@@ -317,6 +342,19 @@ async def export_user(*, database: Database, clock: Any, user_id: str, actor_id:
                 )
             ).scalars()
         ]
+        directory = [
+            {"name": d.name, "location": d.location, "team": d.team, "imported_at": _iso(d.imported_at)}
+            for d in (await session.execute(select(DirectoryEmployee).where(DirectoryEmployee.object_id == user_id))).scalars()
+        ]
+        received = [
+            {"campaign_id": c.id, "kind": c.kind, "created_at": _iso(c.created_at), "state": r.state, "week": r.week}
+            for r, c in (
+                await session.execute(
+                    select(CampaignRecipient, Campaign).join(Campaign, Campaign.id == CampaignRecipient.campaign_id)
+                    .where(CampaignRecipient.object_id == user_id).order_by(Campaign.id)
+                )
+            ).all()
+        ]
         audit_entries = [
             {"at": _iso(a.at), "action": a.action, "ticket_id": a.ticket_id, "result": a.result}
             for a in (
@@ -344,6 +382,8 @@ async def export_user(*, database: Database, clock: Any, user_id: str, actor_id:
         ],
         "dialog_state": states,
         "messages_to_person": messages,
+        "directory": directory,
+        "announcements_and_surveys": received,
         "audit_entries_as_actor": audit_entries,
     }
 
@@ -359,6 +399,7 @@ class EraseResult:
     references_removed: int = 0
     states_removed: int = 0
     pending_messages_removed: int = 0
+    recipients_anonymised: int = 0
     refused_open: list[int] = field(default_factory=list)
 
     @property
@@ -373,6 +414,7 @@ class EraseResult:
             "references_removed": self.references_removed,
             "states_removed": self.states_removed,
             "pending_messages_removed": self.pending_messages_removed,
+            "recipients_anonymised": self.recipients_anonymised,
             "refused_open_tickets": self.refused_open,
         }
 
@@ -420,6 +462,8 @@ async def erase_user(
                 delete(OutboxMessage).where(OutboxMessage.target_kind == "user", OutboxMessage.target_key == user_id)
             )
             result.pending_messages_removed = pending.rowcount or 0
+            await session.execute(delete(DirectoryEmployee).where(DirectoryEmployee.object_id == user_id))
+            result.recipients_anonymised = await _anonymise_recipients(session, CampaignRecipient.object_id == user_id)
             # Actions this person took as a servicedesk agent keep their actor id (accountability).
         await audit.append(
             session,

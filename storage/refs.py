@@ -58,6 +58,13 @@ _SAVE_CARD_REF = insert_or_update(
     CardRef.__table__, ("ticket_id", "role", "conversation_id", "activity_id", "created_at"), ("ticket_id", "role"),
     keep=("created_at",),
 )
+_CAMPAIGN_CARD_REF_OF = select(CardRef).where(
+    CardRef.campaign_id == bindparam("card_campaign_id"), CardRef.role == bindparam("card_role")
+)
+_SAVE_CAMPAIGN_CARD_REF = insert_or_update(
+    CardRef.__table__, ("campaign_id", "role", "conversation_id", "activity_id", "created_at"), ("campaign_id", "role"),
+    keep=("created_at",),
+)
 _ESCALATION_CARD_REF_OF = select(CardRef).where(
     CardRef.escalation_id == bindparam("card_escalation_id"), CardRef.role == bindparam("card_role")
 )
@@ -80,21 +87,28 @@ async def deactivate(session: AsyncSession, *, kind: str, key: str, now: datetim
 
 
 async def save_card_ref(
-    session: AsyncSession, *, ticket_id: int | None = None, escalation_id: int | None = None, role: str,
-    conversation_id: str, activity_id: str, now: datetime,
+    session: AsyncSession, *, ticket_id: int | None = None, escalation_id: int | None = None,
+    campaign_id: int | None = None, role: str, conversation_id: str, activity_id: str, now: datetime,
 ) -> None:
-    """Where the card of a ticket, or of an escalation, for ``role`` was posted (a card posted
-    again replaces the old place)."""
+    """Where the card of a ticket, an escalation or a campaign, for ``role`` was posted (a card
+    posted again replaces the old place)."""
     place = {"role": role, "conversation_id": conversation_id, "activity_id": activity_id, "created_at": now}
-    if escalation_id is not None:
+    if campaign_id is not None:
+        await session.execute(_SAVE_CAMPAIGN_CARD_REF, {"campaign_id": campaign_id, **place})
+    elif escalation_id is not None:
         await session.execute(_SAVE_ESCALATION_CARD_REF, {"escalation_id": escalation_id, **place})
     else:
         await session.execute(_SAVE_CARD_REF, {"ticket_id": ticket_id, **place})
 
 
 async def get_card_ref(
-    session: AsyncSession, *, ticket_id: int | None = None, escalation_id: int | None = None, role: str
+    session: AsyncSession, *, ticket_id: int | None = None, escalation_id: int | None = None,
+    campaign_id: int | None = None, role: str,
 ) -> CardRef | None:
+    if campaign_id is not None:
+        return (
+            await session.execute(_CAMPAIGN_CARD_REF_OF, {"card_campaign_id": campaign_id, "card_role": role})
+        ).scalar_one_or_none()
     if escalation_id is not None:
         return (
             await session.execute(_ESCALATION_CARD_REF_OF, {"card_escalation_id": escalation_id, "card_role": role})

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from bot import card_actions, cards, escalation_cards, feedback_cards, summary
+from bot import announcements, card_actions, cards, escalation_cards, feedback_cards, reach_cards, summary
 from dialogs.feedback import answered_card
 from dialogs import addinfo, question, texts
 from dialogs.intake import IntakeDialog, UPLIFT_QUESTIONS, decision_of
@@ -36,7 +36,9 @@ from sla.fold import DATA_BREACH, fold
 from sla.events import TicketEvent
 from sla.kpi import compute_kpis
 from sla.policy import load_policy
-from storage.models import EscalationRow, Ticket
+from reach import service as reach_service
+from storage.outbox import Kind
+from storage.models import Campaign, EscalationRow, Ticket
 from storage.reporting import summary_payload, week_period
 from sla.status import OPEN_STATUSES
 from storage.labels import ticket_label
@@ -67,6 +69,9 @@ BUILDERS = (
     "bot.feedback_cards.csat_question_card",
     "dialogs.feedback.answered_card",
     "bot.card_actions.card_response",
+    "bot.reach_cards.campaign_card",
+    "bot.reach_cards.notice_card",
+    "bot.announcements.form_card",
 )
 
 
@@ -574,7 +579,49 @@ def other_cards() -> list[Entry]:
     ]
 
 
-GALLERY: tuple[Callable[[], list[Entry]], ...] = (intake_cards, servicedesk_cards, action_response_cards, regie_cards, other_cards)
+def sample_campaign(campaign_id: int, kind: str, *, state: str, refusal: str | None = None, approved_by: str | None = None) -> Campaign:
+    created = at(28, 9, 12)
+    return Campaign(
+        id=campaign_id, kind=kind, message_kind=Kind.ANNOUNCEMENT, audience={"who": "iedereen", "value": ""},
+        payload={"what": "Nieuwe VPN-server: je moet één keer opnieuw inloggen", "meanwhile": "Sla je werk op voor 19:00.",
+                 "starts": at(2, 19, 0, month=5).isoformat(), "ends": at(2, 23, 0, month=5).isoformat(), "category": "netwerk"},
+        parent_id=None, urgent=False, state=state, refusal=refusal, created_by=AGENT[0], created_by_name=AGENT[1], created_at=created,
+        approved_by=approved_by and COLLEAGUE[0], approved_by_name=approved_by, approved_at=approved_by and created, not_before=created,
+        drawn={}, version=2,
+    )
+
+
+def reach_cards_gallery() -> list[Entry]:
+    """Announcements (issue 19): the servicedesk's form, the answer to it, and the sender's card
+    while it waits for regie, while it goes out and when it is done."""
+    now = at(28, 9, 20)
+    return [
+        Entry("servicedesk-aankondiging-formulier", "servicedesk channel",
+              "\"aankondiging\": the form for an announcement (a disruption, a change, planned maintenance)",
+              "bot.announcements.form_card", announcements.form_card(today=now.date())),
+        Entry("servicedesk-aankondiging-antwoord", "servicedesk channel", "the form once sent: the announcement's number",
+              "bot.reach_cards.notice_card", reach_cards.notice_card(texts.announce_created(number="A-3", refused=False))),
+        Entry("servicedesk-aankondiging-wacht-op-regie", "servicedesk channel",
+              "planned maintenance less than 48 hours ahead or in office hours: refused with the reason, regie may approve it",
+              "bot.reach_cards.campaign_card", reach_cards.campaign_card(
+                  sample_campaign(3, "onderhoud", state="regie", refusal="minder_dan_48_uur,binnen_kantoortijd"),
+                  reach_service.Progress(pending=312), now=now, tz=TZ)),
+        Entry("servicedesk-aankondiging-bezig", "servicedesk channel",
+              "an announcement going out: sent, still to send, failed, unreachable (redrawn every few hundred messages or 30 seconds)",
+              "bot.reach_cards.campaign_card", reach_cards.campaign_card(
+                  sample_campaign(4, "onderhoud", state="versturen", approved_by=COLLEAGUE[1]),
+                  reach_service.Progress(sent=1840, pending=2950, unreachable=3), now=now, tz=TZ)),
+        Entry("servicedesk-aankondiging-klaar", "servicedesk channel",
+              "every employee has it (or is counted as unreachable or over the weekly maximum); follow-up and \"opgelost\" buttons",
+              "bot.reach_cards.campaign_card", reach_cards.campaign_card(
+                  sample_campaign(5, "verstoring", state="klaar"),
+                  reach_service.Progress(sent=4790, unreachable=4, skipped=12), now=now, tz=TZ)),
+    ]
+
+
+GALLERY: tuple[Callable[[], list[Entry]], ...] = (
+    intake_cards, servicedesk_cards, action_response_cards, regie_cards, other_cards, reach_cards_gallery,
+)
 
 
 def all_cards() -> list[Entry]:

@@ -23,12 +23,13 @@ def test_card_is_valid_adaptive_card_1_5(entry):
 
 def test_every_card_builder_the_bot_sends_with_is_in_the_gallery():
     """A new card kind in delivery (or a new builder) without a gallery entry fails here."""
-    source = (ROOT / "bot" / "delivery.py").read_text("utf-8")
+    source = (ROOT / "bot" / "delivery.py").read_text("utf-8") + (ROOT / "bot" / "reach_cards.py").read_text("utf-8")
     modules = {
         "cards": "bot.cards", "feedback_cards": "bot.feedback_cards", "summary": "bot.summary",
-        "escalation_cards": "bot.escalation_cards",
+        "escalation_cards": "bot.escalation_cards", "reach_cards": "bot.reach_cards",
     }
     sent = {f"{modules[m]}.{name}" for m, name in re.findall(r"\b(cards|escalation_cards|feedback_cards|summary)\.(\w+_card)\(", source)}
+    sent |= {f"bot.reach_cards.{name}" for name in re.findall(r"^def (\w+_card)\(", (ROOT / "bot" / "reach_cards.py").read_text("utf-8"), re.M)}
     assert sent, "found no card builders in bot/delivery.py; has _render moved?"
     assert sent <= set(BUILDERS), f"sent by bot/delivery.py but not in tests/cards/gallery.py: {sorted(sent - set(BUILDERS))}"
     used = {e.builder for e in ENTRIES}

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.connector import Connector, RetryPolicy
 from bot.delivery import Delivery
-from bot.jobs import Jobs
+from bot.jobs import JobOptions, Jobs
 from sla.clock import FixedClock
 from sla.policy import Policy, load_policy
 from sla.priority import IntakeAnswers, decide_priority
@@ -44,9 +44,11 @@ class Desk:
 
     def add_worker(
         self, name: str, *, lease: timedelta = timedelta(minutes=2), sleep: Callable[[float], Awaitable[None]] | None = None,
-        give_up: timedelta = timedelta(hours=24),
+        give_up: timedelta = timedelta(hours=24), options: JobOptions = JobOptions(),
+        wrap: Callable[[Connector], Connector] | None = None,
     ) -> tuple[Delivery, Jobs]:
-        """A bot process's sender; ``sleep`` replaces its back-off waits (default: none, counted)."""
+        """A bot process's sender; ``sleep`` replaces its back-off waits (default: none, counted);
+        ``wrap`` stands in front of its connector (a process that dies mid-way)."""
 
         async def no_sleep(seconds: float) -> None:
             self.sleeps.append(seconds)
@@ -65,10 +67,10 @@ class Desk:
             monotonic=lambda: self.monotonic,
         )
         delivery = Delivery(
-            database=self.database, connector=connector, clock=self.clock, policy=self.policy, worker_id=name, lease=lease,
+            database=self.database, connector=wrap(connector) if wrap else connector, clock=self.clock, policy=self.policy, worker_id=name, lease=lease,
             give_up=give_up,
         )
-        jobs = Jobs(database=self.database, policy=self.policy, clock=self.clock, delivery=delivery, worker_id=name)
+        jobs = Jobs(database=self.database, policy=self.policy, clock=self.clock, delivery=delivery, worker_id=name, options=options)
         self.workers.append((delivery, jobs))
         return delivery, jobs
 

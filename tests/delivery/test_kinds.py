@@ -14,7 +14,7 @@ from storage.agents import KnownAgents
 from storage.outbox import ITSM_KINDS, Kind
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("app.py", "bot", "cli", "dialogs", "itsm", "sla", "storage")
+PACKAGES = ("app.py", "bot", "cli", "dialogs", "itsm", "reach", "sla", "storage")
 NOT_OUTBOX = {"bot/reports/slr.py"}  # "kind" of the report document (slr, scorecard), not a message
 
 

@@ -122,6 +122,15 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
         return f"regie-overschreden-{level.lower()}"
     if first.startswith("Open escalaties"):
         return "regie-escalaties-herinnering"
+    if first == "Nieuwe aankondiging":
+        return "servicedesk-aankondiging-formulier"
+    if first.startswith("Aankondiging A-"):
+        return "servicedesk-aankondiging-antwoord"
+    if re.match(r"(Storing|Wijziging|Gepland onderhoud|Update|Opgelost) A-\d+$", first):
+        state = next((t.removeprefix("Stand: ") for t in texts if t.startswith("Stand: ")), "")
+        return {"wacht op goedkeuring van regie": "servicedesk-aankondiging-wacht-op-regie", "verstuurd": "servicedesk-aankondiging-klaar"}.get(
+            state, "servicedesk-aankondiging-bezig"
+        )
     for title, name in REGIE_TITLES:
         if first.startswith(title):
             return name

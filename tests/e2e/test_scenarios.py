@@ -19,7 +19,10 @@ One story, in order, in the real UI, against the bot in local development mode:
     says at the top that the reporter reopened it;
 11. the reopened P1-uplift is past its resolution term: regie's sweep opens an escalation whose
     card appears in the regie channel (and the servicedesk's); regie assigns the level with a reason
-    on the card; the first working day's job posts April's service level report card to regie.
+    on the card; the first working day's job posts April's service level report card to regie;
+12. the next working morning the agent announces a disruption from the servicedesk channel
+    ("aankondiging", the form): it reaches the employee's personal chat, and the sender's card in
+    the servicedesk channel counts it as sent.
 
 Time moves through the bot's dev tools (``/_dev/clock/advance``, ``/_dev/jobs/...``), so nothing
 waits for real deadlines. Each step leaves a screenshot in test-artifacts/e2e/screenshots/; the
@@ -381,6 +384,45 @@ def test_a_breach_becomes_an_escalation_regie_assigns_its_level_and_gets_the_mon
     progress.passed.add("monthly")
 
 
+ANNOUNCEMENT = "Wifi in gebouw Noord valt af en toe weg"
+MEANWHILE = "Gebruik de kabel op je bureau of de hotspot van je telefoon."
+
+
+def test_the_servicedesk_announces_a_disruption_and_it_reaches_the_personal_chat(ui: Ui, progress):
+    progress.needs("link")
+    ui.begin("12-aankondiging")
+    now = datetime.fromisoformat(ui.stack.advance_clock(minutes=1)).astimezone(AMSTERDAM)
+    morning = (now + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    while morning.weekday() >= 5:  # announcements wait for a working day's office hours
+        morning += timedelta(days=1)
+    ui.stack.advance_clock(minutes=(morning - now).total_seconds() / 60)
+    ui.go(SERVICEDESK_CHANNEL)
+    assert ui.mention("aankondiging"), "the bot did not answer 'aankondiging'"
+    assert ui.see("Nieuwe aankondiging"), "no announcement form in the servicedesk channel"
+    form = "Nieuwe aankondiging"
+    ui.fill(ANNOUNCEMENT, card_text=form, label="Wat is er aan de hand")
+    ui.fill(MEANWHILE, card_text=form, label="Wat kunnen medewerkers intussen doen")
+    ui.shot("formulier", reveal="Nieuwe aankondiging")
+    since = ui.mark()
+    ui.click("Versturen", card_text=form)
+    answer = json.dumps(_card_answer(ui, since), ensure_ascii=False)
+    assert "Aankondiging **A-1** wordt verstuurd" in answer, answer
+    ui.stack.run_job("reach_sweep")
+
+    ui.go(PERSONAL)
+    assert ui.see(ANNOUNCEMENT), "the announcement did not reach the personal chat"
+    told = _latest(ui.messages(PERSONAL), re.escape(ANNOUNCEMENT))
+    assert told is not None and f"Wat kun je doen: {MEANWHILE}" in told.text, told and told.text
+    ui.shot("melder", doc=True, reveal=ANNOUNCEMENT)
+
+    ui.go(SERVICEDESK_CHANNEL)
+    card = _latest(ui.messages(SERVICEDESK_CHANNEL), r"Storing A-1")
+    assert card is not None and card.cards, "no sender's card for A-1"
+    assert "Verstuurd: 1" in card_texts(card.cards[0]), card_texts(card.cards[0])
+    ui.shot("kaart", reveal="Storing A-1")
+    progress.passed.add("announcement")
+
+
 def test_every_card_the_bot_sent_is_valid_adaptive_card_1_5_and_renders(ui: Ui, progress):
     if not progress.passed:
         pytest.skip("no scenario passed, so there are no cards to check")
@@ -417,7 +459,8 @@ def test_every_card_the_bot_sent_is_valid_adaptive_card_1_5_and_renders(ui: Ui, 
         ("servicedesk-melding-opgelost", {"resolved"}), ("servicedesk-melding-wacht-op-derde", {"wait"}),
         ("melder-weer-aan-het-werk", {"feedback"}), ("melder-tevredenheid", {"feedback"}),
         ("overleg-weekoverzicht", {"weekly"}), ("regie-maandrapport", {"monthly"}), ("regie-escalatie-vastgesteld", {"monthly"}),
-        ("servicedesk-escalatie", {"monthly"}),
+        ("servicedesk-escalatie", {"monthly"}), ("servicedesk-aankondiging-formulier", {"announcement"}),
+        ("servicedesk-aankondiging-klaar", {"announcement"}),
     ):
         if scenarios <= progress.passed:
             assert needed in files, f"no {needed} card captured; got {sorted(files)}"

@@ -54,6 +54,8 @@ HONOURED = {
     "MAX_BODY_BYTES": ("65536", "max_body_bytes", 65536),
     "DEDUP_KEEP_HOURS": ("12", "dedup_keep_hours", 12),
     "OUTBOX_GIVE_UP_HOURS": ("48", "outbox_give_up_hours", 48),
+    "REACH_PER_SECOND": ("20", "reach_per_second", 20),
+    "MAX_NOTICES_PER_WEEK": ("5", "max_notices_per_week", 5),
     "LOG_FORMAT": ("TEXT", "log_format", "text"),
     "LOG_LEVEL": ("debug", "log_level", "DEBUG"),
     "OPENID_METADATA_URL": ("https://login.example.net/meta", "openid_metadata_url", "https://login.example.net/meta"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Callable
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -17,6 +18,7 @@ class Call:
     conversation_id: str
     activity_id: str | None
     body: dict[str, Any]
+    at: datetime | None = None  # the injected clock's time when Teams got it (``StubConnector.clock``)
 
     @property
     def text(self) -> str:
@@ -60,6 +62,8 @@ class StubConnector:
     holds: dict[str, asyncio.Event] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     url: str = ""
+    # The injected clock, to stamp each call with (for asserting Teams' rate limits).
+    clock: Callable[[], datetime] | None = None
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -98,7 +102,7 @@ class StubConnector:
         conversation, activity = self._path_ids(request)
         await self._held(conversation)
         scripted = self._scripted(conversation)
-        self.calls.append(Call("POST", conversation, activity, body))
+        self.calls.append(Call("POST", conversation, activity, body, self.clock() if self.clock else None))
         if scripted is not None:
             self.calls[-1].method = f"POST->{scripted.status}"
             return scripted
@@ -111,7 +115,7 @@ class StubConnector:
             raise web.HTTPNotFound()
         await self._held(conversation)
         scripted = self._scripted(conversation)
-        self.calls.append(Call("PUT", conversation, activity, body))
+        self.calls.append(Call("PUT", conversation, activity, body, self.clock() if self.clock else None))
         if scripted is not None:
             self.calls[-1].method = f"PUT->{scripted.status}"
             return scripted
