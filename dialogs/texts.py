@@ -660,14 +660,17 @@ def audience_name(kind: str, value: str) -> str:
     return AUDIENCE_NAMES.get(kind, kind).format(value=plain.markdown(value))
 
 
+def _when_and_meanwhile(period: str | None, meanwhile: str | None) -> list[str]:
+    return [line for line in (
+        f"Wanneer: {period}." if period else None,
+        f"Wat kun je doen: {plain.markdown(meanwhile)}" if meanwhile else None,
+    ) if line]
+
+
 def announcement(*, kind: str, what: str, period: str | None, meanwhile: str | None, outage: str | None) -> str:
     """The personal message of an announcement. ``what`` and ``meanwhile`` are the servicedesk's
     words: shown as plain text."""
-    lines = [f"**{ANNOUNCEMENT_KINDS.get(kind, kind)}**: {plain.markdown(what)}"]
-    if period:
-        lines.append(f"Wanneer: {period}.")
-    if meanwhile:
-        lines.append(f"Wat kun je doen: {plain.markdown(meanwhile)}")
+    lines = [f"**{ANNOUNCEMENT_KINDS.get(kind, kind)}**: {plain.markdown(what)}", *_when_and_meanwhile(period, meanwhile)]
     if outage:
         lines.append(f"Dit hoort bij storing **{outage}**. Je hoeft dit niet zelf te melden.")
     return "\n\n".join(lines)
@@ -740,15 +743,12 @@ def announce_follow_up_created(*, number: str) -> str:
 
 def announcement_offer(*, kind: str, what: str, period: str | None, meanwhile: str | None, outage: str | None) -> str:
     """During an intake: the servicedesk announced something that may be this (its words as plain text)."""
-    lines = [f"De servicedesk heeft hier al iets over laten weten. {ANNOUNCEMENT_KINDS.get(kind, kind)}: **{plain.markdown(what)}**"]
-    if period:
-        lines.append(f"Wanneer: {period}.")
-    if meanwhile:
-        lines.append(f"Wat kun je doen: {plain.markdown(meanwhile)}")
-    if outage:
-        lines.append(f"Gaat het om hetzelfde? Dan koppel ik je aan storing **{outage}**. Je krijgt dan de updates en hoeft niets te melden.")
-    else:
-        lines.append("Gaat het om hetzelfde? Dan hoef je niets te melden. Je hoort het van ons als het is opgelost.")
+    lines = [
+        f"De servicedesk heeft hier al iets over laten weten. {ANNOUNCEMENT_KINDS.get(kind, kind)}: **{plain.markdown(what)}**",
+        *_when_and_meanwhile(period, meanwhile),
+        f"Gaat het om hetzelfde? Dan koppel ik je aan storing **{outage}**. Je krijgt dan de updates en hoeft niets te melden."
+        if outage else "Gaat het om hetzelfde? Dan hoef je niets te melden. Je hoort het van ons als het is opgelost.",
+    ]
     return "\n\n".join(lines)
 
 

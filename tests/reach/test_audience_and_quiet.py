@@ -5,23 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from reach.audience import Target
 from reach.enums import Audience, Kind
 from storage import employee
 from storage.models import OutboxMessage, Ticket
-from tests.delivery.desk import close_desk, local, open_desk
+from tests.delivery.desk import local
 from tests.reach.campaigns import add_employees, announce, campaign, employee_id, options, per_recipient, run_until_done
 
-
-@pytest.fixture
-async def desk(database_url):
-    d = await open_desk(database_url, start=local(2026, 12, 1, 9, 0))  # Tuesday 09:00
-    await d.link_channels()
-    yield d
-    await close_desk(d)
 
 
 def chats(*numbers: int) -> set[str]:

@@ -11,7 +11,6 @@ import aiohttp
 import pytest
 
 from bot.connector import TENANT_PER_SECOND, Connector
-from tests.delivery.desk import close_desk, local, open_desk
 from tests.reach.campaigns import (
     add_employees, announce, busiest_second, campaign, employee_id, options, per_recipient, run_until_done,
 )
@@ -39,23 +38,20 @@ class DyingConnector:
 
 
 @pytest.fixture
-async def desk(database_url):
-    d = await open_desk(database_url, start=local(2026, 12, 1, 9, 0))  # a Tuesday morning
-    # Each call to Teams is stamped with the injected clock the moment it leaves (aiohttp's
-    # request tracing), and again when the stub Teams gets it.
-    d.started: list = []
+async def traced(desk):
+    """The desk, each call to Teams stamped with the injected clock the moment it leaves (aiohttp's
+    request tracing), and again when the stub Teams gets it."""
+    desk.started = []
     tracing = aiohttp.TraceConfig()
 
     async def started(session, context, params) -> None:
-        d.started.append(d.clock.now())
+        desk.started.append(desk.clock.now())
 
     tracing.on_request_start.append(started)
-    await d.session.close()
-    d.session = aiohttp.ClientSession(trace_configs=[tracing])
-    d.connector.clock = d.clock.now
-    await d.link_channels()
-    yield d
-    await close_desk(d)
+    await desk.session.close()
+    desk.session = aiohttp.ClientSession(trace_configs=[tracing])
+    desk.connector.clock = desk.clock.now
+    return desk
 
 
 def moving_time(desk):
@@ -80,7 +76,8 @@ async def _lanes_of_the_dead() -> None:
     await asyncio.gather(*lanes, return_exceptions=True)
 
 
-async def test_five_thousand_employees_get_the_announcement_once_under_throttling_and_a_crash(desk):
+async def test_five_thousand_employees_get_the_announcement_once_under_throttling_and_a_crash(traced):
+    desk = traced
     unreachable = frozenset({17, 2500, 4999})  # the app is not installed for them
     ids = await add_employees(desk, 5000, without_chat=unreachable)
     blocked = employee_id(1234)  # removed the bot: Teams answers 403

@@ -5,21 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from storage import privacy
 from storage.models import CampaignRecipient, ConversationRef, DirectoryEmployee, Ticket
-from tests.delivery.desk import close_desk, local, open_desk
+from tests.delivery.desk import local
 from tests.reach.campaigns import add_employees, announce, options, run_until_done
 
-
-@pytest.fixture
-async def desk(database_url):
-    d = await open_desk(database_url, start=local(2026, 12, 1, 9, 0))
-    await d.link_channels()
-    yield d
-    await close_desk(d)
 
 
 async def _all(desk, model):
