@@ -65,7 +65,7 @@ class Options:
 
 
 def dedup_key(campaign_id: int, object_id: str) -> str:
-    return f"reach:{campaign_id}:{object_id}"
+    return f"{outbox.CAMPAIGN_KEY}{campaign_id}:{object_id}"
 
 
 async def start(

@@ -52,6 +52,7 @@ class Status(enum.StrEnum):
     DISCARDED = "discarded"  # an operator decided it is not to be sent
 
 SEND = "send"
+CAMPAIGN_KEY = "reach:"  # the dedup keys of a campaign's messages: "reach:{campaign}:{object id}" (reach)
 SEND_CARD = "send_card"
 UPDATE_CARD = "update_card"
 

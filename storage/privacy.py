@@ -22,7 +22,8 @@ conversation_refs           a person's personal-chat reference deleted once they
 directory_employees         kept until the next import leaves them out; deleted on ``erase``
 campaign_recipients         who an announcement or survey reached: the object id → a
                             per-row placeholder once the campaign finished longer ago than
-                            the retention period, and on ``erase`` (the counts stay)
+                            the retention period, and on ``erase`` (the counts stay); the
+                            campaign's outbox messages older than that are deleted
 bot_state                   the dialog state of that personal chat deleted (unless it was
                             written in the last day: an intake under way)
 ==========================  ============================================================
@@ -49,7 +50,7 @@ from sqlalchemy import String, cast, delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sla.status import OPEN_STATUSES
-from storage import audit
+from storage import audit, outbox
 from storage.db import Database
 from storage.models import (
     AuditEntry,
@@ -242,6 +243,11 @@ async def purge(*, database: Database, clock: Any, retention_days: int, actor_id
         await session.execute(delete(ProcessedActivity).where(ProcessedActivity.at < now - PROCESSED_ACTIVITY_KEEP))
         finished = select(Campaign.id).where(Campaign.finished_at < cutoff)
         result.recipients_anonymised = await _anonymise_recipients(session, CampaignRecipient.campaign_id.in_(finished))
+        # A campaign's messages name their recipient (target, payload): gone with the names.
+        await session.execute(delete(OutboxMessage).where(
+            OutboxMessage.dedup_key.like(f"{outbox.CAMPAIGN_KEY}%"), OutboxMessage.created_at < cutoff,
+            OutboxMessage.status.in_((outbox.Status.SENT, outbox.Status.FAILED, outbox.Status.DISCARDED)),
+        ))
         await audit.append(
             session,
             at=now,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from storage import privacy
-from storage.models import CampaignRecipient, ConversationRef, DirectoryEmployee, Ticket
+from storage.models import CampaignRecipient, ConversationRef, DirectoryEmployee, OutboxMessage, Ticket
 from tests.delivery.desk import local
 from tests.reach.campaigns import add_employees, announce, options, run_until_done
 
@@ -45,4 +45,5 @@ async def test_export_erase_and_retention(desk):
     purged = await privacy.purge(database=desk.database, clock=desk.clock, retention_days=365)
     assert purged.recipients_anonymised == 1 and purged.tickets == [ticket_id]
     assert all(r.object_id.startswith("verwijderd-") for r in await _all(desk, CampaignRecipient))
+    assert not [m for m in await _all(desk, OutboxMessage) if m.dedup_key.startswith("reach:")]  # their messages too
     assert [r.key for r in await _all(desk, ConversationRef) if r.kind == "user"] == [second]
