@@ -10,7 +10,9 @@ from sqlalchemy import select
 from reach.audience import Target
 from reach.enums import Audience, Kind
 from storage import employee
-from storage.models import OutboxMessage, Ticket
+from reach import service
+from storage.models import DirectoryEmployee, OutboxMessage, Ticket
+from storage.outbox import Kind as MessageKind
 from tests.delivery.desk import local
 from tests.reach.campaigns import add_employees, announce, campaign, employee_id, options, per_recipient, run_until_done
 
@@ -99,3 +101,18 @@ async def test_nobody_gets_more_than_the_weekly_maximum_but_follow_ups_still_rea
     desk.clock.set(local(2026, 12, 7, 9, 0))
     await run_until_done(desk, jobs, await announce(desk, kind=Kind.CHANGE, what="Onderhoud 4"))
     assert desk.connector.texts_to(f"a:{employee_id(1)}")[-1].endswith("Onderhoud 4")
+
+
+async def test_a_caller_leaves_out_whom_its_select_names(desk):
+    """The survey helper's "geen enquêtes": ``exclude`` is a SELECT of object ids left out."""
+    await add_employees(desk, 4)
+    _, jobs = desk.add_worker("w", options=options())
+    opted_out = select(DirectoryEmployee.object_id).where(DirectoryEmployee.name.in_(["Medewerker 1", "Medewerker 3"]))
+    async with desk.database.sessions.begin() as session:
+        campaign = await service.start(
+            session, kind=Kind.SURVEY, message_kind=MessageKind.ANNOUNCEMENT, audience=Target(Audience.EVERYONE),
+            payload={"what": "Hoe tevreden ben je?"}, created_by="regie", created_by_name="Regie", now=desk.clock.now(),
+            exclude=opted_out,
+        )
+    await run_until_done(desk, jobs, campaign.id)
+    assert set(per_recipient(desk)) == chats(0, 2)
