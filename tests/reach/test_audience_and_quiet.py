@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from reach import service
 from reach.audience import Target
 from reach.enums import Audience, Kind
 from storage import employee
-from reach import service
 from storage.models import DirectoryEmployee, OutboxMessage, Ticket
 from storage.outbox import Kind as MessageKind
 from tests.delivery.desk import local
