@@ -18,18 +18,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import reach_cards
 from bot.cards import CARD_SCHEMA, _choice_input, _text_input, heading
 from dialogs import texts
 from reach import rules, service
 from reach.audience import Target
-from reach.enums import ANNOUNCEMENTS, Audience, Kind
+from reach.enums import ANNOUNCEMENTS, Audience, Kind, State
 from sla.calendar import BusinessCalendar
+from sla.policy import Policy
 from storage import labels
 from storage.models import Campaign, DirectoryEmployee, Ticket
 from storage.outbox import Kind as MessageKind
@@ -182,3 +184,92 @@ async def follow_up(
         payload={"text": text, "category": parent.payload.get("category"), "ticket_id": parent.payload.get("ticket_id")},
         created_by=by, created_by_name=by_name, now=now, urgent=parent.urgent, parent_id=parent.id,
     )
+
+
+# -- the buttons: one runner per verb (``bot.card_actions`` checks the role and writes the audit) ------
+
+@dataclass(frozen=True)
+class Click:
+    """One click on the form or a campaign's card, inside the transaction it changes things in."""
+
+    session: AsyncSession
+    data: dict[str, Any]
+    by: str  # the clicker's Entra object id
+    by_name: str
+    now: datetime
+    policy: Policy
+
+    @property
+    def campaign_id(self) -> int | None:
+        return labels.number_from(self.data.get("campagne"))
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a click did: the audit result and details, and what the clicker sees."""
+
+    result: str  # "done", "refused_invalid", "refused_stale", "not_found"
+    details: dict[str, Any]
+    text: str | None = None
+    card: dict[str, Any] | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.result == "done"
+
+
+def _about(campaign: Campaign) -> dict[str, Any]:
+    return {"campaign": campaign.id, "kind": campaign.kind, "audience": campaign.audience, "refusal": campaign.refusal}
+
+
+async def _create(click: Click) -> Done:
+    request = await check(click.session, click.data, now=click.now, tz=click.policy.tz)
+    if isinstance(request, str):
+        return Done("refused_invalid", {}, text=request)
+    campaign = await create(
+        click.session, request, calendar=click.policy.working_calendar, by=click.by, by_name=click.by_name, now=click.now,
+    )
+    answer = texts.announce_created(number=reach_cards.number(campaign.id), refused=campaign.refusal is not None)
+    return Done("done", _about(campaign), text=answer, card=reach_cards.notice_card(answer))
+
+
+async def _approve(click: Click) -> Done:
+    campaign = await click.session.get(Campaign, click.campaign_id) if click.campaign_id is not None else None
+    if campaign is None:
+        return Done("not_found", {"campaign": click.campaign_id}, text=texts.ANNOUNCE_NOT_FOUND)
+    seen = labels.number_from(click.data.get("versie"))
+    details = {**_about(campaign), "seen_version": seen}
+    approved = await service.approve(
+        click.session, campaign_id=campaign.id, by=click.by, by_name=click.by_name, now=click.now,
+        seen_version=-1 if seen is None else seen,
+    )
+    card = reach_cards.campaign_card(campaign, await service.progress(click.session, campaign.id), now=click.now, tz=click.policy.tz)
+    if approved is not None:
+        return Done("done", {**details, "version": campaign.version}, card=card)
+    # Already approved (or never refused), or regie clicked a card drawn before: the fresh card.
+    notice = texts.ANNOUNCE_NOT_WAITING if campaign.state != State.AWAITING_REGIE else texts.CARD_STALE
+    card["body"].insert(0, {"type": "TextBlock", "text": notice, "wrap": True, "color": "Attention"})
+    return Done("refused_stale", details, card=card)
+
+
+def _follow_up_runner(kind: Kind, field: str, *, required: bool) -> Callable[[Click], Awaitable[Done]]:
+    async def run(click: Click) -> Done:
+        parent = await click.session.get(Campaign, click.campaign_id) if click.campaign_id is not None else None
+        if parent is None:
+            return Done("not_found", {"campaign": click.campaign_id}, text=texts.ANNOUNCE_NOT_FOUND)
+        text = labels.clean_text(click.data.get(field), limit=MAX_MEANWHILE)
+        if required and not text:
+            return Done("refused_invalid", {"campaign": parent.id}, text=texts.ANNOUNCE_FOLLOW_UP_INVALID)
+        child = await follow_up(click.session, parent=parent, kind=kind, text=text, by=click.by, by_name=click.by_name, now=click.now)
+        answer = texts.announce_follow_up_created(number=reach_cards.number(parent.id))
+        return Done("done", {**_about(parent), "follow_up": child.id}, text=answer, card=reach_cards.notice_card(answer))
+
+    return run
+
+
+RUNNERS: dict[str, Callable[[Click], Awaitable[Done]]] = {
+    VERB_CREATE: _create,
+    reach_cards.VERB_APPROVE: _approve,
+    reach_cards.VERB_FOLLOW_UP: _follow_up_runner(Kind.FOLLOW_UP, reach_cards.IN_TEXT, required=True),
+    reach_cards.VERB_RESOLVED: _follow_up_runner(Kind.RESOLVED, reach_cards.IN_RESOLVED_TEXT, required=False),
+}

@@ -38,9 +38,7 @@ from sla.events import TicketEvent
 from dialogs import texts
 from sla.escalation import Level
 from reach import service as reach
-from reach.enums import Kind
 from storage import agents, audit, escalations, labels, reads, tickets
-from storage.models import Campaign
 from storage.tickets import Outcome
 
 log = logging.getLogger("servicedesk.card_actions")
@@ -91,11 +89,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     reach_cards.VERB_RESOLVED: frozenset({AGENT}),
     reach_cards.VERB_APPROVE: frozenset({REGIE}),
 }
-CAMPAIGN_VERBS = (announcements.VERB_CREATE, reach_cards.VERB_FOLLOW_UP, reach_cards.VERB_RESOLVED, reach_cards.VERB_APPROVE)
+CAMPAIGN_VERBS = frozenset(announcements.RUNNERS)
 
 NOT_AGENT = "Alleen medewerkers van de servicedesk kunnen een melding oppakken."
 NOT_ALLOWED = "Alleen medewerkers van de servicedesk kunnen dit doen."
-STALE = "Deze kaart was verouderd. Je ziet nu de actuele stand; probeer het opnieuw als het nog nodig is."
+STALE = texts.CARD_STALE
 UNKNOWN_ACTION = "Deze knop ken ik niet."
 NOT_FOUND = "Deze melding bestaat niet (meer)."
 INVALID = {
@@ -359,70 +357,31 @@ class CardActions:
 
     async def _campaign(self, verb: str, data: dict[str, Any], *, clicker_id: str | None, clicker_name: str, now: datetime) -> Answer:
         """A new announcement from the form, a follow-up or "opgelost" on its card, or regie's
-        approval of a refused one: the same steps as a ticket's (role, one transaction, audit)."""
+        approval of a refused one (``bot.announcements.RUNNERS``): the same steps as a ticket's
+        (role, one transaction with its audit entry, the outbox after the commit)."""
         services = self._services
-        campaign_id = labels.number_from(data.get("campagne"))
-        details: dict[str, Any] = {"campaign": campaign_id, "name": clicker_name}
         if not (self.roles_of(clicker_id) & PERMISSIONS[verb]):
             log.warning("campaign action %s refused: clicker lacks the role", verb)
             await self._audit_alone(
                 now=now, actor_id=clicker_id, action=verb, ticket_id=None, result="refused_not_authorised",
-                details={**details, "roles_needed": sorted(PERMISSIONS[verb])},
+                details={"campaign": labels.number_from(data.get("campagne")), "name": clicker_name, "roles_needed": sorted(PERMISSIONS[verb])},
             )
             return Answer(text=texts.ANNOUNCE_APPROVE_NOT_ALLOWED if verb == reach_cards.VERB_APPROVE else texts.ANNOUNCE_NOT_ALLOWED)
-        tz = services.policy.tz
         async with services.database.sessions.begin() as session:
-            if verb == announcements.VERB_CREATE:
-                request = await announcements.check(session, data, now=now, tz=tz)
-                if isinstance(request, str):
-                    await audit.append(session, at=now, actor_id=clicker_id, action=verb, ticket_id=None, result="refused_invalid", details=details)
-                    return Answer(text=request)
-                campaign = await announcements.create(
-                    session, request, calendar=services.policy.working_calendar, by=clicker_id or "", by_name=clicker_name, now=now,
-                )
-                answer = texts.announce_created(number=reach_cards.number(campaign.id), refused=campaign.refusal is not None)
-            else:
-                campaign = await session.get(Campaign, campaign_id) if campaign_id is not None else None
-                if campaign is None:
-                    await audit.append(session, at=now, actor_id=clicker_id, action=verb, ticket_id=None, result="not_found", details=details)
-                    return Answer(text=texts.ANNOUNCE_NOT_FOUND)
-                if verb == reach_cards.VERB_APPROVE:
-                    seen = labels.number_from(data.get("versie"))
-                    approved = await reach.approve(
-                        session, campaign_id=campaign.id, by=clicker_id or "", by_name=clicker_name, now=now,
-                        seen_version=-1 if seen is None else seen,
-                    )
-                    result = "done" if approved is not None else "refused_stale"
-                    await audit.append(session, at=now, actor_id=clicker_id, action=verb, ticket_id=None, result=result, details={
-                        **details, "refusal": campaign.refusal, "seen_version": seen, "version": campaign.version,
-                    })
-                    card = reach_cards.campaign_card(campaign, await reach.progress(session, campaign.id), now=now, tz=tz)
-                    if approved is None:  # already approved (or never refused), or a card drawn before
-                        notice = texts.ANNOUNCE_NOT_WAITING if campaign.state != reach_cards.State.AWAITING_REGIE else STALE
-                        card["body"].insert(0, {"type": "TextBlock", "text": notice, "wrap": True, "color": "Attention"})
-                        return Answer(card=card)
-                    answer_card = card
-                else:
-                    field = reach_cards.IN_TEXT if verb == reach_cards.VERB_FOLLOW_UP else reach_cards.IN_RESOLVED_TEXT
-                    text = labels.clean_text(data.get(field), limit=1000)
-                    if verb == reach_cards.VERB_FOLLOW_UP and not text:
-                        await audit.append(session, at=now, actor_id=clicker_id, action=verb, ticket_id=None, result="refused_invalid", details=details)
-                        return Answer(text=texts.ANNOUNCE_FOLLOW_UP_INVALID)
-                    kind = Kind.FOLLOW_UP if verb == reach_cards.VERB_FOLLOW_UP else Kind.RESOLVED
-                    child = await announcements.follow_up(
-                        session, parent=campaign, kind=kind, text=text, by=clicker_id or "", by_name=clicker_name, now=now,
-                    )
-                    details["follow_up"] = child.id
-                    answer = texts.announce_follow_up_created(number=reach_cards.number(campaign.id))
-            if verb != reach_cards.VERB_APPROVE:
-                details.update(campaign=campaign.id, kind=campaign.kind, audience=campaign.audience, refusal=campaign.refusal)
-                await audit.append(session, at=now, actor_id=clicker_id, action=verb, ticket_id=None, result="done", details=details)
-            await reach.pump(session, calendar=services.policy.working_calendar, options=services.reach, now=now)
-        log.info("campaign action %s on %s done", verb, campaign.id)
-        services.after_commit()
-        if verb == reach_cards.VERB_APPROVE:
-            return Answer(card=answer_card, changed=True)
-        return Answer(card=reach_cards.notice_card(answer), text=answer, changed=True)
+            click = announcements.Click(
+                session=session, data=data, by=clicker_id or "", by_name=clicker_name, now=now, policy=services.policy,
+            )
+            done = await announcements.RUNNERS[verb](click)
+            await audit.append(
+                session, at=now, actor_id=clicker_id, action=verb, ticket_id=None, result=done.result,
+                details={"name": clicker_name, **done.details},
+            )
+            if done.changed:
+                await reach.pump(session, calendar=services.policy.working_calendar, options=services.reach, now=now)
+        if done.changed:
+            log.info("campaign action %s done: %s", verb, done.details.get("campaign"))
+            services.after_commit()
+        return Answer(card=done.card, text=done.text, changed=done.changed)
 
     async def _fresh_card(
         self, session, ticket, *, now: datetime, notice: str | None, events: Sequence[TicketEvent] | None = None

@@ -727,6 +727,7 @@ ANNOUNCE_INVALID = {
 ANNOUNCE_NOT_ALLOWED = "Alleen medewerkers van de servicedesk kunnen een aankondiging versturen."
 ANNOUNCE_APPROVE_NOT_ALLOWED = "Alleen regie kan een geweigerde aankondiging toch laten versturen."
 ANNOUNCE_NOT_FOUND = "Deze aankondiging bestaat niet (meer)."
+CARD_STALE = "Deze kaart was verouderd. Je ziet nu de actuele stand; probeer het opnieuw als het nog nodig is."
 ANNOUNCE_NOT_WAITING = "Deze aankondiging wacht niet (meer) op regie. Je ziet nu de actuele stand."
 ANNOUNCE_FOLLOW_UP_INVALID = "Schrijf wat je de medewerkers wilt laten weten."
 
