@@ -236,6 +236,9 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
             retention_days=settings.retention_days,
             report_links=settings.report_links,
             reach=settings.reach,
+            survey_months=settings.survey_months,
+            survey_reminder_days=settings.survey_reminder_days,
+            survey_open_days=settings.survey_open_days,
         ),
     )
     app[DELIVERY] = delivery
@@ -335,7 +338,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, policy: Policy
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import audit, db, directory, itsm, manifest, outbox, privacy, report, sla, status
+    from cli import audit, db, directory, itsm, manifest, outbox, privacy, report, sla, status, survey
 
     parser = OperatorParser(
         prog="servicedesk",
@@ -356,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     manifest.register(commands)
     outbox.register(commands)
     directory.register(commands)
+    survey.register(commands)
     return parser
 
 

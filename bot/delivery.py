@@ -29,7 +29,7 @@ from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity, ConversationReference
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import cards, escalation_cards, feedback_cards, reach_cards, summary, wire
+from bot import cards, escalation_cards, feedback_cards, reach_cards, summary, survey_cards, wire
 from bot.connector import Connector, ConnectorError
 from bot.metrics import Metrics
 from dialogs import plain, texts
@@ -38,11 +38,11 @@ from sla.clock import Clock
 from sla.fold import DATA_BREACH, fold
 from reach import service as reach
 from sla.policy import Policy
-from storage import escalations, outbox, refs, updates
+from storage import escalations, outbox, refs, surveys, updates
 from storage.agents import KnownAgents
 from storage.db import Database
 from storage.labels import ticket_label
-from storage.models import Ticket
+from storage.models import SurveyRound, Ticket
 from storage.outbox import Kind
 from storage.reads import load_events
 
@@ -482,6 +482,22 @@ async def _campaign_card(r: Render) -> Activity:
 @renders(Kind.CAMPAIGN_UNREACHABLE)
 async def _campaign_unreachable(r: Render) -> Activity:
     return _drawn(await reach_cards.unreachable(r.session, r.payload, now=r.now, tz=r.tz), r.payload)
+async def _survey_round(r: Render) -> SurveyRound:
+    round_ = await r.session.get(SurveyRound, r.payload["round_id"])
+    if round_ is None:
+        raise Undeliverable(f"survey round {r.payload.get('round_id')} not found")
+    return round_
+
+
+@renders(Kind.SURVEY_QUESTION, Kind.SURVEY_REMINDER)
+async def _survey_question(r: Render) -> Activity:
+    return _message(card=survey_cards.question_card(await _survey_round(r), r.payload, now=r.now, tz=r.tz))
+
+
+@renders(Kind.SURVEY_RESULT)
+async def _survey_result(r: Render) -> Activity:
+    found = await surveys.figures(r.session, round_=await _survey_round(r), with_remarks=True)
+    return _message(card=survey_cards.result_card(found, tz=r.tz))
 
 
 @renders(Kind.DELIVERY_GIVEN_UP)

@@ -11,7 +11,7 @@ the server uses a ``ShiftableClock`` (system time plus an offset) and answers
 - ``POST /_dev/clock/advance`` with JSON ``{"minutes": N}``: moves the clock forward N minutes
   (N > 0, at most a year); answers ``{"now": ISO 8601, "offset_minutes": total}``;
 - ``POST /_dev/jobs/{name}`` for ``status_sweep``, ``weekly_summary``, ``outbox_sweep``,
-  ``regie_sweep``, ``escalation_reminder``, ``monthly_report`` and ``reach_sweep``: runs
+  ``regie_sweep``, ``escalation_reminder``, ``monthly_report``, ``reach_sweep`` and ``survey_sweep``: runs
   that job once, now, as the scheduler would; answers ``{"job": name, "result": ...}``.
 
 In any other configuration the routes are not registered at all (a 404, like any unknown path):
@@ -36,7 +36,10 @@ log = logging.getLogger("servicedesk.devtools")
 
 FLAG = "SERVICEDESK_DEV_TOOLS"
 START = "SERVICEDESK_DEV_CLOCK_START"
-JOB_NAMES = ("status_sweep", "weekly_summary", "outbox_sweep", "regie_sweep", "escalation_reminder", "monthly_report", "reach_sweep")
+JOB_NAMES = (
+    "status_sweep", "weekly_summary", "outbox_sweep", "regie_sweep", "escalation_reminder", "monthly_report", "reach_sweep",
+    "survey_sweep",
+)
 MAX_MINUTES = 366 * 24 * 60
 
 

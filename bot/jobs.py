@@ -26,7 +26,8 @@ from reach import service as reach
 from sla.clock import Clock
 from sla.policy import Policy
 from sla.escalation import Trigger, missed_norms, norm_level
-from storage import escalations
+from sla.xla import may_send, scheduled_start
+from storage import escalations, surveys
 from storage import jobs as job_claims
 from storage import outbox
 from storage.db import Database
@@ -42,6 +43,7 @@ ESCALATION_REMINDER = "escalation_reminder"
 MONTHLY_REPORT = "monthly_report"
 MONTHLY_REPORT_HOUR = 9  # the first working day of the month at 09:00 (issue 17)
 PRIVACY_PURGE = "privacy_purge"
+SURVEY_ROUND = "survey_round"
 SWEEP_BATCH = 1000
 
 
@@ -54,6 +56,9 @@ class JobOptions:
     retention_days: int = 365
     report_links: ReportLinks | None = None  # the monthly card's link to the full report, when set up
     reach: reach.Options = reach.Options()  # campaigns' pace and the weekly maximum
+    survey_months: tuple[int, ...] = (3, 10)  # SURVEY_MONTHS: a round starts in these months
+    survey_reminder_days: int = 7
+    survey_open_days: int = 14
 
 
 class Jobs:
@@ -209,6 +214,50 @@ class Jobs:
         await self._delivery.drain()
         return True
 
+    async def survey_sweep(self) -> dict[str, int]:
+        """The experience surveys (XLA): start a scheduled round (10:00 on the first working day
+        of a SURVEY_MONTHS month, once per month whatever the replicas), close the rounds whose
+        time is up (regie gets the results), and inside working hours only invite the employees
+        not asked yet and send the one reminder that is due. Returns what it did."""
+        now = self._clock.now()
+        options = self._options
+        done = {"started": 0, "invited": 0, "reminded": 0, "closed": 0}
+        local = now.astimezone(self._policy.tz)
+        start = scheduled_start(self._policy.working_calendar, year=local.year, month=local.month)
+        if local.month in options.survey_months and start is not None and now >= start:
+            label = f"{local.year}-{local.month:02d}"
+            async with self._db.sessions.begin() as session:
+                if await job_claims.claim_period(session, job=SURVEY_ROUND, period=label, worker=self._worker, now=now):
+                    try:
+                        await surveys.start_round(
+                            session, policy=self._policy, now=now, label=label, by=None,
+                            remind_after=timedelta(days=options.survey_reminder_days),
+                            open_for=timedelta(days=options.survey_open_days),
+                        )
+                        done["started"] = 1
+                    except surveys.StartRefused:
+                        log.info("scheduled survey round %s not started: one is open", label)
+        async with self._db.sessions.begin() as session:
+            for round_ in await surveys.due_to_close(session, now=now):
+                await surveys.close_round(session, round_=round_, now=now, by=None)
+                done["closed"] += 1
+        if may_send(self._policy.working_calendar, now):
+            while True:
+                async with self._db.sessions.begin() as session:
+                    round_ = await surveys.open_round(session)
+                    if round_ is None:
+                        break
+                    invited = await surveys.invite_due(session, round_=round_, now=now, limit=SWEEP_BATCH)
+                    reminded = await surveys.remind_due(session, round_=round_, now=now, limit=SWEEP_BATCH)
+                done["invited"] += invited
+                done["reminded"] += reminded
+                if invited < SWEEP_BATCH and reminded < SWEEP_BATCH:
+                    break
+        if any(done.values()):
+            log.info("survey sweep: %s", done)
+        await self._delivery.drain()
+        return done
+
 
 def first_working_morning(policy: Policy, now: datetime) -> datetime:
     """09:00 on the first working day of ``now``'s month (local time)."""
@@ -249,7 +298,7 @@ def build_scheduler(
     """Every minute: status updates and regie notices; every 15 s: the outbox and the campaigns; daily at 03:30:
     the privacy purge; weekly: the SLA summary and regie's reminder of open N2/N3 escalations;
     monthly (from 09:00 on the first working day): the missed norms' escalations and regie's card
-    of the month's report. Each run is counted in ``metrics``.
+    of the month's report; every 10 minutes: the experience surveys (``Jobs.survey_sweep``). Each run is counted in ``metrics``.
 
     No job is scheduled between 02:00 and 03:00 local time, where DST switches skip or repeat
     the hour (settings refuse such a weekly time).
@@ -285,4 +334,7 @@ def build_scheduler(
     scheduler.add_job(
         counted(MONTHLY_REPORT, jobs.monthly_report), IntervalTrigger(minutes=10), id=MONTHLY_REPORT, **common
     )
+    # Every 10 minutes too: a scheduled survey round starts (claimed per month), rounds close, and
+    # inside working hours the invitations and reminders go in batches.
+    scheduler.add_job(counted("survey_sweep", jobs.survey_sweep), IntervalTrigger(minutes=10), id="survey_sweep", **common)
     return scheduler

@@ -49,6 +49,18 @@ def _hosts(value: Any) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip()) or TEAMS_SERVICE_HOSTS
 
 
+def _months(value: Any) -> tuple[int, ...]:
+    """"3,10" -> (3, 10); empty: none."""
+    parts = [part.strip() for part in value.split(",")] if isinstance(value, str) else list(value or ())
+    try:
+        months = tuple(sorted({int(part) for part in parts if str(part).strip()}))
+    except ValueError:
+        raise ValueError("must be month numbers separated by commas, such as 3,10") from None
+    if any(not 1 <= month <= 12 for month in months):
+        raise ValueError("months run from 1 to 12, such as 3,10")
+    return months
+
+
 def _stripped(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
@@ -168,6 +180,12 @@ class Settings(BaseModel):
     public_base_url: ServiceUrl = Field("", alias="PUBLIC_BASE_URL")
     report_link_secret: str = Field("", alias="REPORT_LINK_SECRET", repr=False)
     report_link_days: int = Field(31, ge=1, le=366, alias="REPORT_LINK_DAYS")
+    # The experience surveys (XLA, PvE §10.5: "minimaal twee keer per jaar"): the months in which a
+    # round starts (10:00 on the first working day; empty: only on demand), after how many days the
+    # one reminder goes, and how long a round stays open.
+    survey_months: Annotated[tuple[int, ...], BeforeValidator(_months)] = Field((3, 10), alias="SURVEY_MONTHS")
+    survey_reminder_days: int = Field(7, ge=1, le=60, alias="SURVEY_REMINDER_DAYS")
+    survey_open_days: int = Field(14, ge=2, le=90, alias="SURVEY_OPEN_DAYS")
 
     @property
     def reach(self) -> ReachOptions:
@@ -230,6 +248,8 @@ class Settings(BaseModel):
             raise ValueError("PUBLIC_BASE_URL and REPORT_LINK_SECRET go together: set both for the report link, or neither")
         if self.report_link_secret and len(self.report_link_secret) < 32:
             raise ValueError("REPORT_LINK_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+        if self.survey_reminder_days >= self.survey_open_days:
+            raise ValueError("SURVEY_REMINDER_DAYS must be less than SURVEY_OPEN_DAYS: the reminder goes while the survey is open")
         if not self.allowed_tenants and self.app_tenant_id:
             object.__setattr__(self, "allowed_tenants", frozenset({self.app_tenant_id.lower()}))
         return self

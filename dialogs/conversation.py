@@ -2,7 +2,8 @@
 
 Order in which a message is read:
 
-1. a tap on a feedback card (``value.feedback``) goes to ``dialogs.feedback``;
+1. a tap on a feedback card (``value.feedback``) goes to ``dialogs.feedback``, one on a survey
+   card (``value.survey``) to ``dialogs.survey``;
 2. a half-finished intake or aanvulling older than ``intake_idle_minutes`` (by the injected clock,
    from the last activity time kept in the dialog state) is dropped politely, saying what was and
    was not done;
@@ -10,7 +11,8 @@ Order in which a message is read:
    open question is asked again after the answer);
 4. a photo during an intake is kept for the ticket; otherwise the open question gets the message;
 5. with nothing open: commands, "aanvulling M-12: ...", a photo; then what ``dialogs.recognize``
-   reads: an answer to an open closing question ("ja hoor", "nog niet", "een 8"), a greeting,
+   reads: "geen enquêtes", a score or remark for the experience survey (``dialogs.survey``), an
+   answer to an open closing question ("ja hoor", "nog niet", "een 8"), a greeting,
    small talk or thanks (a short friendly answer, never a report), a lone "ja" or "8" (nothing was
    asked); anything else of two words or more is a description, which starts an intake (unless
    the hourly limit is reached).
@@ -32,7 +34,7 @@ from typing import Any
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet
 
-from dialogs import addinfo, attachments, feedback, texts
+from dialogs import addinfo, attachments, feedback, survey, texts
 from dialogs.addinfo import ADD_INFO_DIALOG, AddInfoDialog, add_information, parse_command
 from dialogs.intake import INTAKE_DIALOG, QUESTION, IntakeDialog, reporter_of
 from dialogs.limits import refuse_if_over_limit
@@ -99,6 +101,9 @@ class EmployeeConversation:
         dialog_context = await self._dialogs.create_context(turn_context)
         if isinstance(activity.value, dict) and feedback.FEEDBACK_KEY in activity.value:
             await self._after_feedback(dialog_context, await feedback.handle(turn_context, self._services))
+            return
+        if survey.is_survey_tap(activity.value):
+            await survey.handle(turn_context, self._services)
             return
         text = normalise(activity.text)
         photos = attachments.references(activity)
@@ -190,6 +195,8 @@ class EmployeeConversation:
             await self._start_intake(turn_context, dialog_context, None, photos)
             return
         reading = read(activity.text)
+        if await survey.answer_typed(turn_context, self._services, reading):
+            return
         answered = await feedback.answer_typed(turn_context, self._services, reading)
         if answered is not None:
             await self._after_feedback(dialog_context, answered)

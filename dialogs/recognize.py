@@ -3,7 +3,8 @@
 Employees type on phones, in a hurry, mostly in Dutch and sometimes in English: "ja hoor", "jaa",
 "👍", "klopt", "nee hoor", "nog niet", "een 8", "acht", "8/10", "bedankt!", "ok", "weet ik niet",
 "hello, can you help me?". ``read`` says what a message is: yes, no, agreement ("ok", "top"),
-thanks, a greeting, small talk, "I don't know", a number, or something else (an answer to a
+thanks, a greeting, small talk, "I don't know", a number (a whole one: "8,5" is read as a number
+that needs a whole one), "geen enquêtes" / "wel enquêtes" (the experience surveys), or something else (an answer to a
 choice, or a description of a problem). Every question of the conversation, the closing questions
 after a resolution and the chat outside them read messages through it, so "ja hoor" is yes
 everywhere and "weet ik niet" is never taken for an answer.
@@ -55,7 +56,9 @@ class Kind(enum.Enum):
     GREETING = "greeting"
     SMALL_TALK = "small_talk"
     DONT_KNOW = "dont_know"
-    NUMBER = "number"
+    NUMBER = "number"  # ``number`` None: a number that is not whole ("8,5"); ask for a whole one
+    NO_SURVEYS = "no_surveys"  # "geen enquêtes": not asked for the experience surveys again
+    SURVEYS = "surveys"  # "wel enquêtes": asked again
     OTHER = "other"
 
 
@@ -134,6 +137,19 @@ _NUMBER = re.compile(
 )
 
 
+# A score with a fraction ("8,5", "een 7.5"): a number, but the scales here are whole numbers.
+_FRACTION = re.compile(r"^\s*(?:(?:een|n|ik geef een)\s+)?\d{1,2}\s*[.,]\s*\d{1,2}\s*(?:/\s*10)?\s*[.!]?\s*$", re.IGNORECASE)
+_SURVEY_WORDS = r"(?:enquetes?|enquete s|vragenlijst(?:en)?|surveys?|belevingsmeting(?:en)?)"
+_NO_SURVEYS = re.compile(
+    rf"^(?:ik wil )?(?:(?:geen|stop(?: met)?|nooit meer|niet meer|liever geen) (?:de |die )?{_SURVEY_WORDS}"
+    rf"|{_SURVEY_WORDS} (?:uit|stop|nee|uitzetten))(?: meer)?(?: aub| alsjeblieft| graag| bedankt)?$"
+)
+_SURVEYS = re.compile(
+    rf"^(?:ik wil )?(?:(?:wel|weer) (?:de )?{_SURVEY_WORDS}(?: ontvangen| krijgen)?|{_SURVEY_WORDS} (?:aan|aanzetten))"
+    rf"(?: aub| alsjeblieft| graag)?$"
+)
+
+
 def _number(words: str) -> int | None:
     match = _NUMBER.match(words)
     if match is None:
@@ -166,6 +182,12 @@ def read(text: str | None) -> Reading:
     if not words:
         return Reading(Kind.OTHER)
     tokens = words.split()
+    if _NO_SURVEYS.match(words):
+        return Reading(Kind.NO_SURVEYS)
+    if _SURVEYS.match(words):
+        return Reading(Kind.SURVEYS)
+    if _FRACTION.match(text or ""):
+        return Reading(Kind.NUMBER, number=None)
     if words in _DONT_KNOW or " ".join(t for t in tokens if t not in _DONT_KNOW_FILLER) in _DONT_KNOW:
         return Reading(Kind.DONT_KNOW)
     number = _number(words)

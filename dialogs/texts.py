@@ -754,3 +754,67 @@ def announcement_offer(*, kind: str, what: str, period: str | None, meanwhile: s
 
 
 ANNOUNCEMENT_ACCEPTED = "Fijn dat je het laat weten. Je hoeft niets te melden: je hoort het van ons als het is opgelost."
+# == experience surveys (XLA, PvE §10.5; issue 19) ==================================================
+# Kept together in this section so copy changes elsewhere merge cleanly. The three questions follow
+# PvE §10.5 A (werkplek), B (servicedesk) and D (informatievoorziening).
+SURVEY_TITLE = "Korte enquête over de ICT"
+SURVEY_INTRO = (
+    "We willen weten hoe je de ICT op je werk ervaart. Het zijn drie vragen, met een cijfer van 1 tot 10. "
+    "Het kost je een minuut. Je kunt antwoorden tot {until}."
+)
+SURVEY_REMINDER = (
+    "Herinnering: je hebt de korte enquête over de ICT nog niet ingevuld. Het zijn drie vragen, met een cijfer "
+    "van 1 tot 10. Je kunt antwoorden tot {until}."
+)
+SURVEY_QUESTIONS = {
+    "werkplek": "Hoe tevreden ben je over je ICT-werkplek? Denk aan je laptop, je telefoon en je programma's: kun je er je werk goed mee doen?",
+    "servicedesk": "Hoe ervaar je de servicedesk? Denk aan: duidelijk, vriendelijk, en denkt mee met jou.",
+    "informatie": "Hoe goed word je op tijd verteld over storingen, wijzigingen en onderhoud?",
+}
+# How the reports and regie's card name each question.
+SURVEY_QUESTION_NAMES = {
+    "werkplek": "Werkplekbeleving (A)",
+    "servicedesk": "Servicedesk-beleving (B)",
+    "informatie": "Informatievoorziening (D)",
+}
+SURVEY_QUESTION_NUMBER = "Vraag {n} van 3"
+SURVEY_HOW = "Tik een cijfer of typ het, bijvoorbeeld **8**."
+SURVEY_OPT_OUT_HINT = "Liever geen enquêtes? Typ **geen enquêtes**."
+SURVEY_REMARK_LABEL = "Wil je nog iets toelichten? (mag leeg blijven)"
+SURVEY_GOT = "Genoteerd: een {score}."
+SURVEY_ASK_REMARK = (
+    "Dank je! Wil je nog iets toelichten? Typ het in één bericht. Typ **nee** als je niets wilt toevoegen."
+)
+SURVEY_THANKS = "Dank je wel voor je antwoorden! Daarmee maken we de ICT beter."
+SURVEY_THANKS_REMARK = "Dank je wel voor je antwoorden en je toelichting! Daarmee maken we de ICT beter."
+SURVEY_ALREADY = "Die vraag had je al beantwoord. Er is niets veranderd."
+SURVEY_CLOSED = "Deze enquête is al gesloten. Je antwoord telt niet meer mee, en er is niets veranderd. Toch bedankt!"
+SURVEY_NOT_ASKED = "Deze enquête is niet aan jou gestuurd. Er is niets veranderd."
+SURVEY_WHOLE_NUMBER = "Geef een heel cijfer van 1 tot 10, bijvoorbeeld **8**."
+SURVEY_CARD_ANSWERED = "{question}: je cijfer is binnen ({score}). Dank je!"
+SURVEY_OPTED_OUT = "Goed, je krijgt geen enquêtes meer van mij. Wil je toch weer meedoen? Typ **wel enquêtes**."
+SURVEY_ALREADY_OUT = "Je krijgt al geen enquêtes van mij. Wil je weer meedoen? Typ **wel enquêtes**."
+SURVEY_OPTED_IN = "Fijn! Je krijgt weer enquêtes van mij, een paar keer per jaar."
+SURVEY_ALREADY_IN = "Je krijgt al enquêtes van mij. Liever niet? Typ **geen enquêtes**."
+# Regie's card when a round closes.
+SURVEY_RESULT_TITLE = "Enquête ICT-beleving gesloten: {label}"
+SURVEY_RESULT_PERIOD = "Van {started} tot {closed}. {respondents} van {invited} medewerkers gaven antwoord ({rate})."
+SURVEY_NO_NORM = "geen norm"
+SURVEY_REMARKS_HEADER = "Toelichtingen van medewerkers (alleen voor regie)"
+SURVEY_NO_REMARKS = "Geen toelichtingen."
+
+
+def survey_number(number: float | None) -> str:
+    """7.5 -> "7,5", 8.0 -> "8", None -> "-"."""
+    return "-" if number is None else f"{number:g}".replace(".", ",")
+
+
+def survey_result_line(*, mean: float | None, norm: float | None, met: bool | None, responses: int, rate: float | None) -> str:
+    """One question's result as the card and the report show it: "gemiddeld 7,6 ✗ (norm 8; 41 antwoorden, 82%)"."""
+    if mean is None:
+        return "geen antwoorden"
+    dutch = survey_number
+    mark = "" if met is None else (" ✓" if met else " ✗")
+    norm_text = SURVEY_NO_NORM if norm is None else f"norm {dutch(norm)}"
+    rate_text = "-" if rate is None else f"{dutch(rate)}%"
+    return f"gemiddeld {dutch(mean)}{mark} ({norm_text}; {responses} antwoorden, {rate_text})"

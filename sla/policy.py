@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from sla.calendar import BusinessCalendar, Calendar, ClockCalendar, Window, to_us
+from sla.xla import QUESTIONS, XlaTerms
 
 POLICY_DIR = Path(__file__).parent / "policies"
 SHIPPED_POLICIES = ("halt", "sib")
@@ -226,6 +227,9 @@ class Policy:
     # Every version of the file, oldest first, with the UTC microsecond it takes effect (set once
     # by the loader; see ``in_force``).
     versions: tuple[tuple[int, "Policy"], ...] = field(default=(), repr=False)
+    # The experience surveys' norms (``[xla]``, PvE §10.5); None: the policy asks for none. Not
+    # part of the digest: a survey round keeps the norms in force when it started.
+    xla: XlaTerms | None = None
 
     def terms(self, priority: str) -> PriorityTerms:
         try:
@@ -478,7 +482,7 @@ class _Reader:
                     "pause.stops", f"cannot pause {clock_name!r}; use {', '.join(PAUSABLE_CLOCKS)}"
                 )
         # The numbers of this version, wherever in the file it stands (top level or [[earlier]]).
-        body = {key: value for key, value in raw.items() if key not in ("earlier", "name", "description", "timezone", "agenda")}
+        body = {key: value for key, value in raw.items() if key not in ("earlier", "name", "description", "timezone", "agenda", "xla")}
         canonical = json.dumps({"name": name, "timezone": tz.key, "version": body}, sort_keys=True, default=str)
         return Policy(
             name=name,
@@ -501,6 +505,7 @@ class _Reader:
             effective_from=effective,
             digest=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
             agenda=reader.agenda(raw),
+            xla=reader.xla(raw),
         )
 
     def effective_from(self, raw: Mapping) -> date | None:
@@ -532,6 +537,29 @@ class _Reader:
                 raise self.fail(f"norms.{key}", f"unknown norm; use {', '.join(TICKET_NORMS)}")
             result[key] = self.fraction(table, key, f"norms.{key}", high=10 if key == "csat_average" else 100)
         return result
+
+    def xla(self, raw: Mapping) -> XlaTerms | None:
+        """``[xla]``: ``rounds_per_year`` and ``[xla.norms]`` per question (a mean score 1-10)."""
+        table = self.table(raw, "xla", "xla", required=False)
+        if not table:
+            return None
+        known = {question.value: question for question in QUESTIONS}
+        for key in table:
+            if key not in ("rounds_per_year", "norms", "source"):
+                raise self.fail(f"xla.{key}", "unknown key; use rounds_per_year, norms, source")
+        per_year = table.get("rounds_per_year", 2)
+        if isinstance(per_year, bool) or not isinstance(per_year, int) or not 1 <= per_year <= 12:
+            raise self.fail("xla.rounds_per_year", f"expected a whole number from 1 to 12, got {per_year!r}")
+        norms_table = self.table(table, "norms", "xla.norms", required=False)
+        for key in norms_table:
+            if key not in known:
+                raise self.fail(f"xla.norms.{key}", f"unknown question; use {', '.join(known)}")
+        norms = {
+            question: (self.fraction(norms_table, question.value, f"xla.norms.{question.value}", high=10)
+                       if question.value in norms_table else None)
+            for question in QUESTIONS
+        }
+        return XlaTerms(norms=norms, rounds_per_year=per_year, source=self.string(table, "source", "xla.source", ""))
 
     def agenda(self, raw: Mapping) -> tuple[AgendaItem, ...]:
         table = self.table(raw, "agenda", "agenda", required=False)

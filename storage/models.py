@@ -473,3 +473,54 @@ class ReachPace(Base):
 
     key: Mapped[str] = mapped_column(String(20), primary_key=True)
     next_slot: Mapped[datetime]
+class SurveyRound(Base):
+    """One experience survey round (XLA, PvE §10.5): open from ``started_at`` until it is closed.
+    ``norms`` are the policy's ``[xla.norms]`` in force at the start (a question: "8" or None), so a
+    later policy version cannot change the round's verdict."""
+
+    __tablename__ = "survey_rounds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # "2026-03" for a scheduled round (one per month at most, whatever the replicas), else unique
+    # by its start ("op verzoek 2026-11-30T10:00").
+    label: Mapped[str] = mapped_column(String(60), unique=True)
+    started_at: Mapped[datetime]
+    started_by: Mapped[str | None] = mapped_column(String(200), nullable=True)  # None: the schedule
+    remind_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
+    closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    norms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SurveyResponse(Base):
+    """One employee asked in one round: written when the invitation is queued (once per person per
+    round), then their scores, the optional remark (personal text: regie only, purged with the
+    retention period) and where they are in the questions (``step``)."""
+
+    __tablename__ = "survey_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    asked_at: Mapped[datetime]
+    prompted_at: Mapped[datetime]  # when the current step was put to them (invitation, reminder, answer)
+    reminded_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    workplace: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    servicedesk: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    information: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    remark: Mapped[str | None] = mapped_column(Text, nullable=True)
+    step: Mapped[str] = mapped_column(String(20))  # a sla.xla.Question value, "opmerking" or "klaar"
+    answered_at: Mapped[datetime | None] = mapped_column(nullable=True)  # the last score
+
+    __table_args__ = (UniqueConstraint("round_id", "user_id", name="uq_survey_responses_round_user"),)
+
+
+class SurveyOptOut(Base):
+    """An employee who said "geen enquêtes": not asked again until they say "wel enquêtes" (then
+    the row goes; the audit trail keeps both moments)."""
+
+    __tablename__ = "survey_opt_outs"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime]

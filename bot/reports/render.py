@@ -176,6 +176,9 @@ def text_lines(slr: dict[str, Any]) -> list[str]:
         lines.append(f"- {plain.line(a['action'])} · eigenaar {plain.line(a['action_owner'])} · {a['action_due']} · {a['action_state']}")
     lines += ["", f"Security-incidenten: {len(slr['security_incidents'])}", f"Major incidents: {len(slr['major_incidents'])}"]
     lines += ["", "XLA: " + ("geen meting in deze periode" if slr["xla"] is None else slr["xla"].get("summary", ""))]
+    for r in (slr["xla"] or {}).get("rounds", []):
+        lines.append(f"- ronde {plain.line(r['label'])}: {r['respondents']} van {r['invited']} gaven antwoord")
+        lines += [f"  - {q['name']}: {q['result']}; spreiding {' '.join(map(str, q['distribution']))}" for q in r["questions"]]
     return lines
 
 
@@ -194,6 +197,11 @@ def csv_rows(slr: dict[str, Any]) -> list[dict[str, Any]]:
         {"period": slr["period"], "section": "overschrijding", "name": f"{b['ticket']} {b['priority']} {b['clock_text']}",
          "result": plain.line(b["supplier_cause"] or "geen oorzaak opgegeven"), "met": False, "agenda": "", "on_agenda": ""}
         for b in slr["breaches"]
+    ]
+    rows += [
+        {"period": slr["period"], "section": "xla", "name": f"{r['label']}: {q['name']}", "result": q["result"], "met": q["met"],
+         "agenda": "", "on_agenda": ""}
+        for r in (slr["xla"] or {}).get("rounds", []) for q in r["questions"]
     ]
     return rows
 

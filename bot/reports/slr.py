@@ -37,7 +37,8 @@ from sla.escalation import Trigger
 from sla.humanize import MONTHS_NL
 from sla.kpi import KpiReport
 from sla.policy import AGENDA_ALWAYS, CLOCK_NAMES, Policy
-from storage import escalations
+from sla.xla import all_met
+from storage import escalations, surveys
 from storage.labels import parse_ticket_label, ticket_label
 from storage.models import EscalationRow, Ticket
 from storage.reporting import Period, month_period, months_back, period_reports, report_with_previous, summary_payload
@@ -165,9 +166,34 @@ REQUIREMENT_NAMES = {
 
 async def xla_section(session: AsyncSession, *, policy: Policy, period: Period) -> dict[str, Any] | None:
     """The experience figures (PvE §10.5: "De resultaten van de XLA's worden opgenomen in de
-    maandelijkse SLR"). The survey rounds come with the experience surveys (issue 19); until they
-    are there, the SLR says that no measurement was held."""
-    return None
+    maandelijkse SLR") of the survey rounds that closed in ``period``, each question against the
+    norm the round started with; None when no round closed then ("geen meting"). The employees'
+    remarks are not in it: they go to regie's card only."""
+    rounds = await surveys.closed_between(session, start=period.start, end=period.end)
+    if not rounds:
+        return None
+    shown = []
+    for row in rounds:
+        found = await surveys.figures(session, round_=row)
+        entry = found.to_dict(policy.tz)
+        for question in entry["questions"]:
+            question["name"] = texts.SURVEY_QUESTION_NAMES[question["question"]]
+            question["result"] = texts.survey_result_line(
+                mean=question["mean"], norm=question["norm"], met=question["met"], responses=question["responses"],
+                rate=question["response_rate_percent"],
+            )
+        entry["met"] = all_met(found.questions)
+        shown.append(entry)
+    verdicts = [r["met"] for r in shown if r["met"] is not None]
+    summary = "; ".join(
+        f"{r['label']}: " + ", ".join(
+            f"{q['name'].split(' (')[0].lower()} {texts.survey_number(q['mean'])}"
+            + ("" if q["met"] is None else (" ✓" if q["met"] else " ✗"))
+            for q in r["questions"]
+        ) + f" (respons {texts.survey_number(r['response_rate_percent'])}%)"
+        for r in shown
+    )
+    return {"summary": summary, "met": all(verdicts) if verdicts else None, "rounds": shown}
 
 
 async def enriched_breaches(session: AsyncSession, breaches: list[dict[str, Any]]) -> list[dict[str, Any]]:
