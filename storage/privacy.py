@@ -15,6 +15,10 @@ ticket_events.actor_id      the reporter's id → empty (servicedesk agents' ids
 ticket_attachments          deleted
 ticket_followers            name → "verwijderd", id → a per-row placeholder, text → empty
 outbox                      the ticket's messages deleted (payloads hold notes)
+survey_responses            the remark of a survey round closed longer ago → empty (the
+                            scores stay: the round's figures do not change); on erase
+                            also the person's id → a per-row placeholder
+survey_opt_outs             on erase: deleted
 conversation_refs           a person's personal-chat reference deleted once they have no
                             open ticket left (they are reachable again at their next message),
                             unless they are in the directory: announcements still reach them
@@ -66,6 +70,7 @@ from storage.models import (
     TicketEventRow,
     TicketFollower,
 )
+from storage.models import SurveyOptOut, SurveyResponse, SurveyRound
 
 REMOVED = "verwijderd"
 # Event data the SLA engine, the KPIs and the cards read, and nothing personal: kept as it is.
@@ -111,6 +116,7 @@ class PurgeResult:
     references_removed: int = 0
     states_removed: int = 0
     recipients_anonymised: int = 0
+    survey_remarks_removed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,6 +125,7 @@ class PurgeResult:
             "references_removed": self.references_removed,
             "states_removed": self.states_removed,
             "recipients_anonymised": self.recipients_anonymised,
+            "survey_remarks_removed": self.survey_remarks_removed,
         }
 
 
@@ -248,6 +255,13 @@ async def purge(*, database: Database, clock: Any, retention_days: int, actor_id
             OutboxMessage.dedup_key.like(f"{outbox.CAMPAIGN_KEY}%"), OutboxMessage.created_at < cutoff,
             OutboxMessage.status.in_((outbox.Status.SENT, outbox.Status.FAILED, outbox.Status.DISCARDED)),
         ))
+        old_rounds = select(SurveyRound.id).where(SurveyRound.closed_at < cutoff)
+        remarks = await session.execute(
+            update(SurveyResponse)
+            .where(SurveyResponse.round_id.in_(old_rounds), SurveyResponse.remark.is_not(None))
+            .values(remark=None)
+        )
+        result.survey_remarks_removed = remarks.rowcount or 0
         await audit.append(
             session,
             at=now,
@@ -361,6 +375,14 @@ async def export_user(*, database: Database, clock: Any, user_id: str, actor_id:
                 )
             ).all()
         ]
+        survey_answers = [
+            {"round_id": r.round_id, "asked_at": _iso(r.asked_at), "reminded_at": _iso(r.reminded_at),
+             "werkplek": r.workplace, "servicedesk": r.servicedesk, "informatie": r.information, "remark": r.remark}
+            for r in (
+                await session.execute(select(SurveyResponse).where(SurveyResponse.user_id == user_id).order_by(SurveyResponse.id))
+            ).scalars()
+        ]
+        opted_out = await session.get(SurveyOptOut, user_id)
         audit_entries = [
             {"at": _iso(a.at), "action": a.action, "ticket_id": a.ticket_id, "result": a.result}
             for a in (
@@ -390,6 +412,8 @@ async def export_user(*, database: Database, clock: Any, user_id: str, actor_id:
         "messages_to_person": messages,
         "directory": directory,
         "announcements_and_surveys": received,
+        "survey_answers": survey_answers,
+        "survey_opt_out": _iso(opted_out.at) if opted_out is not None else None,
         "audit_entries_as_actor": audit_entries,
     }
 
@@ -406,6 +430,7 @@ class EraseResult:
     states_removed: int = 0
     pending_messages_removed: int = 0
     recipients_anonymised: int = 0
+    survey_answers: int = 0  # survey responses whose remark and link to the person were removed
     refused_open: list[int] = field(default_factory=list)
 
     @property
@@ -421,6 +446,7 @@ class EraseResult:
             "states_removed": self.states_removed,
             "pending_messages_removed": self.pending_messages_removed,
             "recipients_anonymised": self.recipients_anonymised,
+            "survey_answers": self.survey_answers,
             "refused_open_tickets": self.refused_open,
         }
 
@@ -470,6 +496,12 @@ async def erase_user(
             result.pending_messages_removed = pending.rowcount or 0
             await session.execute(delete(DirectoryEmployee).where(DirectoryEmployee.object_id == user_id))
             result.recipients_anonymised = await _anonymise_recipients(session, CampaignRecipient.object_id == user_id)
+            for response in (
+                await session.execute(select(SurveyResponse).where(SurveyResponse.user_id == user_id))
+            ).scalars():
+                response.user_id, response.remark = f"{REMOVED}-{response.id}", None
+                result.survey_answers += 1
+            await session.execute(delete(SurveyOptOut).where(SurveyOptOut.user_id == user_id))
             # Actions this person took as a servicedesk agent keep their actor id (accountability).
         await audit.append(
             session,
