@@ -19,7 +19,7 @@ from storage.surveys import REMINDER_KIND, RoundFigures
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 
-def question_message(round_: SurveyRound, payload: dict[str, Any], *, now: datetime, tz) -> dict[str, Any]:
+def question_card(round_: SurveyRound, payload: dict[str, Any], *, now: datetime, tz) -> dict[str, Any]:
     """The card of an invitation or a reminder: the intro with the closing time, and the question."""
     until = say_when(round_.closes_at, now=now, tz=tz)
     if payload.get("kind") == REMINDER_KIND:

@@ -48,7 +48,7 @@ def question_card(*, round_id: int, question: Question, intro: str | None = None
             "type": "ActionSet",
             "actions": [
                 {"type": "Action.Submit", "title": str(score),
-                 "data": {SURVEY_KEY: round_id, "vraag": question.value, "score": score}}
+                 "data": {SURVEY_KEY: round_id, "onderdeel": question.value, "score": score}}
                 for score in scores
             ],
         }
@@ -70,7 +70,7 @@ def question_card(*, round_id: int, question: Question, intro: str | None = None
     return {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
 
 
-def _answered_card(question: Question, score: int) -> dict[str, Any]:
+def answered_card(question: Question, score: int) -> dict[str, Any]:
     text = texts.SURVEY_CARD_ANSWERED.format(question=texts.SURVEY_QUESTION_NAMES[question.value], score=score)
     return {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5",
             "body": [{"type": "TextBlock", "text": text, "wrap": True}]}
@@ -85,7 +85,7 @@ async def handle(turn_context: TurnContext, services: DeskServices) -> None:
     value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
     round_id, score = value.get(SURVEY_KEY), value.get("score")
     try:
-        question = Question(value.get("vraag"))
+        question = Question(value.get("onderdeel"))
     except ValueError:
         question = None
     if isinstance(score, str) and score.strip().isdigit():
@@ -190,7 +190,7 @@ async def _opt(turn_context: TurnContext, services: DeskServices, *, out: bool) 
 
 async def _close_card(turn_context: TurnContext, *, card_id: str, question: Question, score: int) -> None:
     """Replace the answered card, so its buttons cannot be tapped again (best effort)."""
-    answered = _card(_answered_card(question, score))
+    answered = _card(answered_card(question, score))
     answered.id = card_id
     try:
         await turn_context.update_activity(answered)

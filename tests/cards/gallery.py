@@ -20,14 +20,15 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
+from fractions import Fraction
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from bot import announcements, card_actions, cards, escalation_cards, feedback_cards, reach_cards, summary
+from bot import announcements, card_actions, cards, escalation_cards, feedback_cards, reach_cards, summary, survey_cards
 from dialogs.feedback import answered_card
-from dialogs import addinfo, question, texts
+from dialogs import addinfo, question, survey, texts
 from dialogs.intake import IntakeDialog, UPLIFT_QUESTIONS, decision_of
 from sla import events as ev
 from sla.deadlines import deadlines_from_events
@@ -38,7 +39,9 @@ from sla.kpi import compute_kpis
 from sla.policy import load_policy
 from reach import service as reach_service
 from storage.outbox import Kind
-from storage.models import Campaign, EscalationRow, Ticket
+from sla.xla import Question, results
+from storage.models import Campaign, EscalationRow, SurveyRound, Ticket
+from storage.surveys import QUESTION_KIND, REMINDER_KIND, RoundFigures
 from storage.reporting import summary_payload, week_period
 from sla.status import OPEN_STATUSES
 from storage.labels import ticket_label
@@ -72,6 +75,9 @@ BUILDERS = (
     "bot.reach_cards.campaign_card",
     "bot.reach_cards.notice_card",
     "bot.announcements.form_card",
+    "bot.survey_cards.question_card",
+    "dialogs.survey.answered_card",
+    "bot.survey_cards.result_card",
 )
 
 
@@ -619,8 +625,52 @@ def reach_cards_gallery() -> list[Entry]:
     ]
 
 
+def sample_round() -> SurveyRound:
+    started = datetime(2026, 10, 1, 10, 0, tzinfo=TZ)
+    return SurveyRound(
+        id=3, label="2026-10", started_at=started, started_by=None, remind_at=started + timedelta(days=7),
+        closes_at=started + timedelta(days=14), closed_at=started + timedelta(days=14), closed_by=None,
+        norms={"werkplek": "8", "servicedesk": "8", "informatie": "8"},
+    )
+
+
+def survey_cards_() -> list[Entry]:
+    """The experience survey (XLA, PvE §10.5): the questions in the personal chat, regie's results."""
+    row = sample_round()
+    now = row.started_at
+    scores = {
+        Question.WORKPLACE: [8] * 60 + [7] * 50 + [9] * 30 + [6] * 20 + [5] * 8 + [10] * 12,
+        Question.SERVICEDESK: [8] * 70 + [9] * 55 + [7] * 35 + [10] * 15 + [6] * 5,
+        Question.INFORMATION: [7] * 70 + [8] * 50 + [6] * 30 + [9] * 15 + [5] * 10 + [4] * 3,
+    }
+    found = RoundFigures(
+        round=row, invited=290, respondents=180,
+        questions=results(scores, invited=290, norms={q: Fraction(8) for q in Question}),
+        remarks=["Bij storingen hoor ik het pas als ik zelf bel.", "De servicedesk denkt goed mee, dank!"],
+    )
+    ask = lambda kind, question, invitation=False: survey_cards.question_card(  # noqa: E731
+        row, {"kind": kind, "round_id": row.id, "question": question.value, "invitation": invitation}, now=now, tz=TZ)
+    return [
+        Entry("medewerker-enquete", "employee's personal chat",
+              "a survey round's invitation: three questions, 1 to 10 (PvE §10.5 A, B, D), the first on the card; typing works too",
+              "bot.survey_cards.question_card", ask(QUESTION_KIND, Question.WORKPLACE, invitation=True)),
+        Entry("medewerker-enquete-vraag", "employee's personal chat",
+              "the next question after an answer; the last one has the optional remark",
+              "bot.survey_cards.question_card", ask(QUESTION_KIND, Question.INFORMATION)),
+        Entry("medewerker-enquete-herinnering", "employee's personal chat",
+              "the one reminder, after SURVEY_REMINDER_DAYS, to those who gave no score",
+              "bot.survey_cards.question_card", ask(REMINDER_KIND, Question.WORKPLACE)),
+        Entry("medewerker-enquete-antwoord-ontvangen", "employee's personal chat",
+              "a survey question card once answered by a tap: the score without buttons",
+              "dialogs.survey.answered_card", survey.answered_card(Question.WORKPLACE, 8)),
+        Entry("regie-enquete-resultaat", "regie channel",
+              "a survey round closed: per question the mean against the norm (8), spread, answers and response rate; the remarks as plain text",
+              "bot.survey_cards.result_card", survey_cards.result_card(found, tz=TZ)),
+    ]
+
+
 GALLERY: tuple[Callable[[], list[Entry]], ...] = (
-    intake_cards, servicedesk_cards, action_response_cards, regie_cards, other_cards, reach_cards_gallery,
+    intake_cards, servicedesk_cards, action_response_cards, regie_cards, other_cards, reach_cards_gallery, survey_cards_,
 )
 
 

@@ -26,9 +26,12 @@ def test_every_card_builder_the_bot_sends_with_is_in_the_gallery():
     source = (ROOT / "bot" / "delivery.py").read_text("utf-8") + (ROOT / "bot" / "reach_cards.py").read_text("utf-8")
     modules = {
         "cards": "bot.cards", "feedback_cards": "bot.feedback_cards", "summary": "bot.summary",
-        "escalation_cards": "bot.escalation_cards", "reach_cards": "bot.reach_cards",
+        "escalation_cards": "bot.escalation_cards", "reach_cards": "bot.reach_cards", "survey_cards": "bot.survey_cards",
     }
-    sent = {f"{modules[m]}.{name}" for m, name in re.findall(r"\b(cards|escalation_cards|feedback_cards|summary)\.(\w+_card)\(", source)}
+    sent = {
+        f"{modules[m]}.{name}"
+        for m, name in re.findall(r"\b(cards|escalation_cards|feedback_cards|summary|survey_cards)\.(\w+_card)\(", source)
+    }
     sent |= {f"bot.reach_cards.{name}" for name in re.findall(r"^def (\w+_card)\(", (ROOT / "bot" / "reach_cards.py").read_text("utf-8"), re.M)}
     assert sent, "found no card builders in bot/delivery.py; has _render moved?"
     assert sent <= set(BUILDERS), f"sent by bot/delivery.py but not in tests/cards/gallery.py: {sorted(sent - set(BUILDERS))}"

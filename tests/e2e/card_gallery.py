@@ -80,6 +80,14 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
     if question:
         name = QUESTION_NAMES.get(str(question), f"vraag-{_slug(str(question))}")
         return name + ("-p1-uplift" if question == "confirm" and "Wat je moet doen" in texts else "")
+    if any(isinstance(d, dict) and d.get("survey") for d in data):  # the experience survey's questions
+        if any(t.startswith("Herinnering") for t in texts):
+            return "medewerker-enquete-herinnering"
+        return "medewerker-enquete" if "Vraag 1 van 3" in texts else "medewerker-enquete-vraag"
+    if "je cijfer is binnen" in first:
+        return "medewerker-enquete-antwoord-ontvangen"
+    if first.startswith("Enquête ICT-beleving gesloten"):
+        return "regie-enquete-resultaat"
     feedback = next((d.get("feedback") for d in data if isinstance(d, dict) and d.get("feedback")), None)
     if feedback:
         return {"mttp": "melder-weer-aan-het-werk", "csat": "melder-tevredenheid"}.get(str(feedback), f"melder-{_slug(str(feedback))}")

@@ -90,12 +90,12 @@ async def test_a_round_asks_everyone_once_reminds_non_responders_once_and_report
     assert _texts(harness, acts.EMPLOYEE)[-1] == texts.SURVEY_THANKS_REMARK
 
     # Tapped, with the remark on the last card; a replay and a forged round change nothing.
-    tap = lambda question, score, **more: {"survey": round_id, "vraag": question, "score": score, **more}  # noqa: E731
+    tap = lambda question, score, **more: {"survey": round_id, "onderdeel": question, "score": score, **more}  # noqa: E731
     await harness.say(None, user=COLLEAGUE, value=tap("werkplek", 6))
     assert "Vraag 2 van 3" in str(_last_card(harness, COLLEAGUE))
     await harness.say(None, user=COLLEAGUE, value=tap("werkplek", 10))
     assert _texts(harness, COLLEAGUE)[-1] == texts.SURVEY_ALREADY
-    await harness.say(None, user=COLLEAGUE, value={"survey": round_id + 99, "vraag": "servicedesk", "score": 1})
+    await harness.say(None, user=COLLEAGUE, value={"survey": round_id + 99, "onderdeel": "servicedesk", "score": 1})
     assert _texts(harness, COLLEAGUE)[-1] == texts.SURVEY_NOT_ASKED
     await harness.say(None, user=COLLEAGUE, value=tap("servicedesk", 8))
     await harness.say(None, user=COLLEAGUE, value=tap("informatie", 7, opmerking="Meer **uitleg** bij <b>storingen</b> graag"))
