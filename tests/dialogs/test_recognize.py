@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.recognize import Kind, read, scope_in, work_in, yes_no
+from dialogs.recognize import Kind, Reading, read, scope_in, work_in, yes_no
 
 YES = ["ja", "Ja!", "ja hoor", "jaa", "jaaa", "jep", "jazeker", "klopt", "👍", "👍🏽", "yes", "yeah", "zeker weten", "ja, het werkt weer"]
 NO = ["nee", "nee hoor", "neee", "nog niet", "werkt nog steeds niet", "het werkt nog niet", "niet echt", "👎", "no", "not yet"]
@@ -44,9 +44,31 @@ def test_scores_as_people_type_them(text, number):
     assert read(text) == read(str(number)) and read(text).number == number
 
 
-@pytest.mark.parametrize("text", ["8,5", "2 teams", "acht uur"])
+@pytest.mark.parametrize("text", ["2 teams", "acht uur"])
 def test_a_number_with_more_is_not_a_score(text):
     assert read(text).kind is not Kind.NUMBER
+
+
+@pytest.mark.parametrize("text", ["8,5", "een 7.5", "6,5/10"])
+def test_a_score_with_a_fraction_is_a_number_that_needs_a_whole_one(text):
+    """The scales are whole numbers (the cards' buttons): "8,5" is asked again, never rounded."""
+    assert read(text) == Reading(Kind.NUMBER, number=None)
+
+
+@pytest.mark.parametrize("text", ["geen enquêtes", "Geen enquetes meer!", "stop met enquêtes", "ik wil geen vragenlijsten",
+                                  "liever geen enquêtes", "enquêtes uit"])
+def test_no_surveys_in_the_ways_people_say_it(text):
+    assert read(text).kind is Kind.NO_SURVEYS
+
+
+@pytest.mark.parametrize("text", ["wel enquêtes", "weer enquêtes graag", "ik wil weer enquêtes ontvangen", "enquêtes aan"])
+def test_surveys_again_in_the_ways_people_say_it(text):
+    assert read(text).kind is Kind.SURVEYS
+
+
+@pytest.mark.parametrize("text", ["geen idee", "de enquête van vorige week ging niet open", "nee"])
+def test_other_messages_about_surveys_are_not_an_opt_out(text):
+    assert read(text).kind not in (Kind.NO_SURVEYS, Kind.SURVEYS)
 
 
 @pytest.mark.parametrize("text", DESCRIPTIONS)
