@@ -817,4 +817,5 @@ def survey_result_line(*, mean: float | None, norm: float | None, met: bool | No
     mark = "" if met is None else (" ✓" if met else " ✗")
     norm_text = SURVEY_NO_NORM if norm is None else f"norm {dutch(norm)}"
     rate_text = "-" if rate is None else f"{dutch(rate)}%"
-    return f"gemiddeld {dutch(mean)}{mark} ({norm_text}; {responses} antwoorden, {rate_text})"
+    answers = "1 antwoord" if responses == 1 else f"{responses} antwoorden"
+    return f"gemiddeld {dutch(mean)}{mark} ({norm_text}; {answers}, {rate_text})"

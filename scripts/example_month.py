@@ -7,7 +7,9 @@ Six months of tickets (the monthly report's trend) up to and including ``--month
 a P2 or P1, picked up, kept informed, sometimes waiting on a third party, handed to the second
 line, resolved, with MTTP answers and CSAT scores. In the report month also a P1-uplift, a
 security incident (a data breach, contained and reported to the authority), a major incident
-(an outage with linked reports and an RCA) and breaches of several norms.
+(an outage with linked reports and an RCA) and breaches of several norms. October is a survey
+month (``SURVEY_MONTHS``): the bot's own survey job starts a round on its first working day, asks
+every employee, reminds, and closes it 14 days later; about two in three answer.
 
 Every ticket goes in as the bot stores it (``storage.tickets.create_ticket``, then the facts in
 its log and the due-time cache refreshed from it); the breaches of the report month become
@@ -36,7 +38,8 @@ from sla.clock import FixedClock  # noqa: E402
 from sla.escalation import Level, State  # noqa: E402
 from sla.policy import Policy, load_policy  # noqa: E402
 from sla.priority import PriorityDecision  # noqa: E402
-from storage import escalations, tickets  # noqa: E402
+from sla.xla import Question  # noqa: E402
+from storage import escalations, refs, surveys, tickets  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import EscalationRow, Ticket, TicketEventRow  # noqa: E402
@@ -173,6 +176,7 @@ async def generate(path: Path, *, month: str, seed: int) -> None:
                             await one_ticket(session, policy, rng, at=working_moment(rng, day, tz), priority=priority, special=special)
                     day += timedelta(days=1)
         await escalate(database, policy, report_month, rng)
+        await survey(database, policy, report_month, rng)
     finally:
         await database.dispose()
 
@@ -222,6 +226,50 @@ async def escalate(database, policy: Policy, period, rng: random.Random) -> None
                     change=escalations.Close("Oorzaak helder en actie uitgevoerd; samenwerking goed."),
                     by=REGIE[0], by_name=REGIE[1], seen_version=current.version, now=min(current.opened_at + timedelta(days=5), end),
                 )
+
+
+# How employees score the three questions (PvE §10.5 A, B, D): the weights of 4..10.
+SURVEY_WEIGHTS = {
+    Question.WORKPLACE: (1, 3, 8, 20, 35, 22, 11),
+    Question.SERVICEDESK: (1, 2, 4, 12, 33, 32, 16),
+    Question.INFORMATION: (2, 5, 12, 26, 30, 17, 8),
+}
+SURVEY_REMARKS = (
+    "Bij een storing hoor ik het pas als ik zelf bel.", "De servicedesk denkt goed mee.",
+    "Mijn laptop is traag bij videobellen.", "Het onderhoud van vorige week wist ik niet van tevoren.",
+)
+
+
+async def survey(database, policy: Policy, period, rng: random.Random) -> None:
+    """A survey round through the bot's own job, if the month is one of SURVEY_MONTHS' default."""
+    clock = FixedClock(period.start)
+    options = JobOptions()
+    jobs = Jobs(database=database, policy=policy, clock=clock, delivery=_NoDelivery(), worker_id="example", options=options)
+    async with database.sessions.begin() as session:
+        for n in range(1, EMPLOYEES + 1):  # every employee has the bot in Teams
+            key = f"e0000000-0000-4000-8000-{n:012d}"
+            await refs.save_reference(session, kind=refs.USER, key=key, reference={"user": {"id": f"29:{key}"}}, now=period.start)
+    moment = period.start
+    while moment < period.end:
+        clock.set(moment)
+        done = await jobs.survey_sweep()
+        if done["invited"] or done["reminded"]:
+            async with database.sessions.begin() as session:
+                round_ = await surveys.open_round(session)
+                rows = await session.execute(
+                    surveys.SurveyResponse.__table__.select().where(
+                        surveys.SurveyResponse.round_id == round_.id, surveys.SurveyResponse.answered_at.is_(None))
+                )
+                for row in rows.all():
+                    if rng.random() < (0.55 if done["invited"] else 0.3):
+                        answered = moment + timedelta(minutes=rng.randrange(5, 600))
+                        for question in Question:
+                            score = rng.choices(range(4, 11), weights=SURVEY_WEIGHTS[question])[0]
+                            await surveys.record_score(session, round_id=round_.id, user_id=row.user_id, question=question,
+                                                       score=score, now=answered)
+                        remark = rng.choice(SURVEY_REMARKS) if rng.random() < 0.1 else None
+                        await surveys.record_remark(session, round_id=round_.id, user_id=row.user_id, remark=remark, now=answered)
+        moment += timedelta(hours=1)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -185,6 +185,7 @@ class Stack:
             SERVICEDESK_AGENTS=self.user["aadObjectId"],
             REGIE_MEMBERS=self.user["aadObjectId"],  # also regie: assigns an escalation's level
             SCHEDULER_ENABLED="0",
+            SURVEY_MONTHS="4,5",  # the story's months: its survey sweep starts a round
             PYTHONUNBUFFERED="1",
         )
         app_py = str(ROOT / "app.py")

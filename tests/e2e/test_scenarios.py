@@ -23,6 +23,8 @@ One story, in order, in the real UI, against the bot in local development mode:
 12. the next working morning the agent announces a disruption from the servicedesk channel
     ("aankondiging", the form): it reaches the employee's personal chat, and the sender's card in
     the servicedesk channel counts it as sent.
+13. an experience survey round (XLA) starts: the employee answers in the personal chat, typing the
+    first score ("een 8") and tapping the others; when the round closes regie gets the results.
 
 Time moves through the bot's dev tools (``/_dev/clock/advance``, ``/_dev/jobs/...``), so nothing
 waits for real deadlines. Each step leaves a screenshot in test-artifacts/e2e/screenshots/; the
@@ -421,6 +423,48 @@ def test_the_servicedesk_announces_a_disruption_and_it_reaches_the_personal_chat
     assert "Verstuurd: 1" in card_texts(card.cards[0]), card_texts(card.cards[0])
     ui.shot("kaart", reveal="Storing A-1")
     progress.passed.add("announcement")
+def test_employee_answers_the_experience_survey_typing_and_tapping_and_regie_gets_the_results(ui: Ui, progress):
+    progress.needs("p3")  # the employee has talked to the bot: it can reach them
+    ui.begin("13-enquete")
+    invited = 0
+    for _ in range(96):  # the story's clock may stand outside working hours: no survey goes then
+        invited += ui.stack.run_job("survey_sweep")["invited"]
+        if invited:
+            break
+        ui.stack.advance_clock(minutes=30)
+    assert invited == 1, "the survey round invited nobody"
+    ui.go(PERSONAL)
+    assert ui.see("Korte enquête over de ICT"), "no survey invitation in the personal chat"
+    invitation = _latest(ui.messages(PERSONAL), r"Vraag 1 van 3")
+    assert invitation is not None and invitation.buttons == [str(n) for n in range(1, 11)], invitation
+    ui.shot("uitnodiging", reveal="Vraag 1 van 3")
+
+    since = ui.mark()
+    assert ui.type("een 8")  # typed
+    assert _latest(ui.messages(PERSONAL, since=since), r"Vraag 2 van 3") is not None, [m.text for m in ui.messages(PERSONAL, since=since)]
+    assert ui.see("Genoteerd: een 8.")
+    since = ui.mark()
+    ui.click("7", card_text="Vraag 2 van 3")  # tapped
+    assert _latest(ui.messages(PERSONAL, since=since), r"Vraag 3 van 3") is not None, [m.text for m in ui.messages(PERSONAL, since=since)]
+    since = ui.mark()
+    ui.click("9", card_text="Vraag 3 van 3")
+    assert _latest(ui.messages(PERSONAL, since=since), r"Wil je nog iets toelichten") is not None, [
+        m.text for m in ui.messages(PERSONAL, since=since)]
+    since = ui.mark()
+    assert ui.type("nee")
+    assert _latest(ui.messages(PERSONAL, since=since), r"Dank je wel voor je antwoorden") is not None
+    assert ui.see("Dank je wel voor je antwoorden")
+    ui.shot("antwoorden", doc=True, reveal="Genoteerd: een 8.")
+
+    ui.stack.advance_clock(minutes=15 * 24 * 60)  # the round closes after 14 days
+    assert ui.stack.run_job("survey_sweep")["closed"] == 1
+    ui.go(REGIE_CHANNEL)
+    assert ui.see("Enquête ICT-beleving gesloten"), "no survey results in the regie channel"
+    result = _latest(ui.messages(REGIE_CHANNEL), r"Enquête ICT-beleving gesloten")
+    assert result is not None and "1 van 1 medewerkers gaven antwoord (100%)" in result.all_text, result
+    assert "gemiddeld 8 ✓ (norm 8; 1 antwoord, 100%)" in result.all_text and "gemiddeld 7 ✗" in result.all_text
+    ui.shot("resultaat-voor-regie", reveal="Enquête ICT-beleving gesloten")
+    progress.passed.add("survey")
 
 
 def test_every_card_the_bot_sent_is_valid_adaptive_card_1_5_and_renders(ui: Ui, progress):
@@ -461,6 +505,7 @@ def test_every_card_the_bot_sent_is_valid_adaptive_card_1_5_and_renders(ui: Ui, 
         ("overleg-weekoverzicht", {"weekly"}), ("regie-maandrapport", {"monthly"}), ("regie-escalatie-vastgesteld", {"monthly"}),
         ("servicedesk-escalatie", {"monthly"}), ("servicedesk-aankondiging-formulier", {"announcement"}),
         ("servicedesk-aankondiging-klaar", {"announcement"}),
+        ("servicedesk-escalatie", {"monthly"}), ("medewerker-enquete", {"survey"}), ("regie-enquete-resultaat", {"survey"}),
     ):
         if scenarios <= progress.passed:
             assert needed in files, f"no {needed} card captured; got {sorted(files)}"

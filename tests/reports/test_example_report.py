@@ -106,6 +106,15 @@ def test_the_pdfs_figures_are_those_of_the_json(example):
     assert uplift["motivation"] in text
     assert slr["security_incidents"] and slr["security_incidents"][0]["data_breach"]
     assert slr["major_incidents"] and "Storing Outlook en Teams" in text
+    # October's survey round (XLA): each question's mean against the norm, answers, response, spread.
+    (measured,) = slr["xla"]["rounds"]
+    assert measured["invited"] == 300 and 100 < measured["respondents"] < 300
+    for q in measured["questions"]:
+        verdict = "✓ gehaald" if q["met"] else "✗ niet gehaald"
+        spread = " · ".join(map(str, q["distribution"]))
+        assert (f"{q['name']} {_pct(q['mean'])} {_pct(q['norm'])} {verdict} {q['responses']} "
+                f"{_pct(q['response_rate_percent'])} {spread}") in text, q["name"]
+    assert not any(remark in text for remark in ("traag bij videobellen", "zelf bel", "denkt goed mee"))  # regie's card only
 
 
 def test_the_report_names_no_reporter_and_shows_no_description(example):
