@@ -7,7 +7,7 @@ of a closed round goes within its next outbox sweep (15 seconds). Start and clos
 the audit trail (``--by`` names who ran them).
 
 Exit codes as every command's (``cli.common``): 1 when there is nothing to do (a round is open
-already for ``start``; none is open for ``close``; none was ever held for ``status``).
+already for ``start``; none is open for ``close``).
 """
 
 from __future__ import annotations
@@ -80,7 +80,8 @@ def run_status(args: argparse.Namespace) -> int:
 
     found = with_database(work)
     if found is None:
-        return fail("no survey round was held yet; `servicedesk survey start` starts one", EXIT_PROBLEM)
+        print("no survey round was held yet; `servicedesk survey start` starts one")
+        return EXIT_OK
     row, count, figures, tz = found
     state = "open" if row.closed_at is None else f"closed {row.closed_at.astimezone(tz):%Y-%m-%d %H:%M}"
     print(f"round {row.id} ({plain.line(row.label)}): {state}; started {row.started_at.astimezone(tz):%Y-%m-%d %H:%M}, "

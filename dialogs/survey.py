@@ -12,8 +12,8 @@ a forged or replayed tap changes nothing and says so.
 
 "geen enquêtes" records that the employee is not asked again (audited), "wel enquêtes" undoes it.
 
-A typed number goes to the survey when its question is the newest one open; a closing question
-about a ticket (``dialogs.feedback``) asked later goes first.
+A typed number goes to the survey when its question is the newest one asking for a number: a
+ticket's score (CSAT, ``dialogs.feedback``) asked later goes first.
 """
 
 from __future__ import annotations
@@ -110,9 +110,9 @@ async def answer_typed(turn_context: TurnContext, services: DeskServices, readin
         step = await surveys.open_step(session, user_id=user_id)
         if step is None:
             return False
-        newest_feedback = await feedback.open_questions(session, reporter_id=user_id)
-    if newest_feedback and newest_feedback[0].asked_at > step.prompted_at:
-        return False  # a closing question about a ticket was asked after the survey's
+        scores_asked = [q for q in await feedback.open_questions(session, reporter_id=user_id) if q.kind == feedback.CSAT]
+    if scores_asked and scores_asked[0].asked_at > step.prompted_at and reading.kind is Kind.NUMBER:
+        return False  # a ticket's score was asked after the survey's question: the number is for it
     if step.closed_at is not None:
         # A score for a round that is over is told so (a while after; later it is just a number).
         if reading.kind is Kind.NUMBER and services.clock.now() - step.closed_at < CLOSED_TOLD_FOR:

@@ -33,11 +33,14 @@ READ_COMMANDS = [
     ["export", "tickets"],
     ["audit", "verify"],
     ["privacy", "export", "--user", "00000000-0000-0000-0000-0000000000aa"],
+    ["survey", "status"],
 ]
 DATABASE_COMMANDS = READ_COMMANDS + [
     ["db", "upgrade"],
     ["privacy", "purge"],
     ["privacy", "erase", "--user", "00000000-0000-0000-0000-0000000000aa"],
+    ["survey", "start"],
+    ["survey", "close"],
     ["serve"],
 ]
 

@@ -189,3 +189,24 @@ async def test_no_survey_message_goes_outside_working_hours(harness):
     assert (await _jobs(harness).survey_sweep())["invited"] == 4
     await harness.settle()
     assert "Vraag 1 van 3" in str(_last_card(harness, acts.EMPLOYEE))
+
+
+async def test_a_number_goes_to_the_question_asked_last_a_tickets_score_or_the_survey(harness):
+    from tests.servicedesk.desk import new_ticket, ticket
+
+    await _jobs(harness).survey_sweep()  # the survey asks first
+    await harness.settle()
+    harness.clock.advance(timedelta(minutes=10))
+    ticket_id = await new_ticket(harness)  # then a ticket is resolved: its score is asked later
+    current = await ticket(harness, ticket_id)
+    await harness.execute("oppakken", {"ticket": ticket_id, "versie": current.version, "notitie": "Ik kijk ernaar."})
+    harness.clock.advance(timedelta(minutes=30))
+    current = await ticket(harness, ticket_id)
+    await harness.execute("opgelost", {"ticket": ticket_id, "versie": current.version, "oplossing": "Nieuwe voeding."})
+    await harness.settle()
+
+    await harness.say("een 9")
+    assert "Dank je voor je cijfer: 9" in _texts(harness, acts.EMPLOYEE)[-1]  # the ticket's score
+    await harness.say("6")  # the ticket's question about working again stays open, but takes no number
+    assert _texts(harness, acts.EMPLOYEE)[-1] == "Genoteerd: een 6."
+    assert (await _responses(harness))[acts.EMPLOYEE["aadObjectId"]].workplace == 6
