@@ -244,7 +244,7 @@ class Jobs:
         if may_send(self._policy.working_calendar, now):
             while True:
                 async with self._db.sessions.begin() as session:
-                    round_ = await surveys.open_round(session)
+                    round_ = await surveys.open_round(session, lock=True)
                     if round_ is None:
                         break
                     invited = await surveys.invite_due(session, round_=round_, now=now, limit=SWEEP_BATCH)

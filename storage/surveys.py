@@ -60,8 +60,12 @@ def norms_of(round_: SurveyRound) -> dict[Question, Fraction | None]:
 
 # -- rounds ----------------------------------------------------------------------------------------
 
-async def open_round(session: AsyncSession) -> SurveyRound | None:
+async def open_round(session: AsyncSession, *, lock: bool = False) -> SurveyRound | None:
+    """The open round. ``lock``: hold its row for this transaction (PostgreSQL ``FOR UPDATE``), so
+    replicas inviting and reminding at the same moment take turns and each sees the other's rows."""
     query = select(SurveyRound).where(SurveyRound.closed_at.is_(None)).order_by(SurveyRound.id.desc()).limit(1)
+    if lock:
+        query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
 
 
@@ -103,7 +107,8 @@ async def close_round(session: AsyncSession, *, round_: SurveyRound, now: dateti
 
 
 async def due_to_close(session: AsyncSession, *, now: datetime) -> list[SurveyRound]:
-    query = select(SurveyRound).where(SurveyRound.closed_at.is_(None), SurveyRound.closes_at <= now)
+    """Open rounds past their closing time, locked: of two replicas one closes each."""
+    query = select(SurveyRound).where(SurveyRound.closed_at.is_(None), SurveyRound.closes_at <= now).with_for_update()
     return list((await session.execute(query)).scalars())
 
 
