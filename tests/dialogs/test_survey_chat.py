@@ -1,0 +1,49 @@
+"""The experience survey in the employee's chat, as the employee reads it (docs/transcripts/)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot import survey_cards
+from dialogs import texts
+from storage import refs, surveys
+from storage.surveys import QUESTION_KIND
+from tests.dialogs.chat import SANNE
+
+
+async def _invited(services):
+    """A round started and Sanne invited, as the survey job does; returns the invitation card."""
+    now = services.clock.now()
+    async with services.database.sessions.begin() as session:
+        await refs.save_reference(session, kind=refs.USER, key=SANNE.object_id, reference={"user": {"id": "29:sanne"}}, now=now)
+        row = await surveys.start_round(session, policy=services.policy, now=now, label="2026-04", by=None,
+                                        remind_after=timedelta(days=7), open_for=timedelta(days=14))
+        assert await surveys.invite_due(session, round_=row, now=now) == 1
+        payload = {"kind": QUESTION_KIND, "round_id": row.id, "question": "werkplek", "invitation": True}
+        return survey_cards.question_card(row, payload, now=now, tz=services.policy.tz)
+
+
+def _tap(card, score: int) -> dict:
+    buttons = [a for block in card["body"] if block["type"] == "ActionSet" for a in block["actions"]]
+    return next(dict(b["data"]) for b in buttons if b["data"]["score"] == score)
+
+
+@pytest.mark.transcript("Belevingsmeting (XLA): typen en tikken, een toelichting, geen enquêtes meer")
+async def test_survey_answered_by_typing_and_tapping_then_no_more_surveys(chat, services):
+    read = chat.receive(card=await _invited(services))
+    assert "Je kunt antwoorden tot dinsdag 12 mei om 08:00" in read and "Vraag 1 van 3" in read
+    read = await chat.say("acht")
+    assert read.startswith("Genoteerd: een 8.") and "Vraag 2 van 3" in read
+    read = await chat.say(None, value=_tap(chat.last_card(), 7), shown="[7]")
+    assert "Vraag 3 van 3" in read
+    assert await chat.say("7,5") == texts.SURVEY_WHOLE_NUMBER
+    read = await chat.say("een 9")
+    assert texts.SURVEY_ASK_REMARK in read
+    assert await chat.say("Ik hoorde pas van het onderhoud toen Outlook niet werkte.") == texts.SURVEY_THANKS_REMARK
+    invitation = chat.all_replies[0].cards[0]  # the first card again: that question was answered
+    assert await chat.say(None, value=_tap(invitation, 3), shown="[3]") == texts.SURVEY_ALREADY
+    assert await chat.say("geen enquêtes") == texts.SURVEY_OPTED_OUT
+    assert await chat.say("geen enquêtes meer!") == texts.SURVEY_ALREADY_OUT
+    assert await chat.say("wel enquêtes") == texts.SURVEY_OPTED_IN
