@@ -768,7 +768,7 @@ SURVEY_REMINDER = (
 )
 SURVEY_QUESTIONS = {
     "werkplek": "Hoe tevreden ben je over je ICT-werkplek? Denk aan je laptop, je telefoon en je programma's: kun je er je werk goed mee doen?",
-    "servicedesk": "Hoe ervaar je de servicedesk? Denk aan: duidelijk, vriendelijk, en denkt mee met jou.",
+    "servicedesk": "Hoe ervaar je de servicedesk? Is die duidelijk en vriendelijk, en denkt die met je mee?",
     "informatie": "Hoe goed word je op tijd verteld over storingen, wijzigingen en onderhoud?",
 }
 # How the reports and regie's card name each question.
