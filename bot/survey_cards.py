@@ -14,7 +14,8 @@ from dialogs import plain, survey, texts
 from dialogs.when import say_when
 from sla.xla import Question
 from storage.models import SurveyRound
-from storage.surveys import REMINDER_KIND, RoundFigures
+from storage.outbox import Kind
+from storage.surveys import RoundFigures
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
@@ -22,7 +23,7 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 def question_card(round_: SurveyRound, payload: dict[str, Any], *, now: datetime, tz) -> dict[str, Any]:
     """The card of an invitation or a reminder: the intro with the closing time, and the question."""
     until = say_when(round_.closes_at, now=now, tz=tz)
-    if payload.get("kind") == REMINDER_KIND:
+    if payload.get("kind") == Kind.SURVEY_REMINDER:
         intro = texts.SURVEY_REMINDER.format(until=until)
     else:
         intro = texts.SURVEY_INTRO.format(until=until) if payload.get("invitation") else None

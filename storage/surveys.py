@@ -28,9 +28,6 @@ from sla.xla import QUESTIONS, Question, QuestionResult, next_question, results,
 from storage import audit, outbox, refs
 from storage.models import ConversationRef, SurveyOptOut, SurveyResponse, SurveyRound
 
-QUESTION_KIND = outbox.Kind.SURVEY_QUESTION
-REMINDER_KIND = outbox.Kind.SURVEY_REMINDER
-RESULT_KIND = outbox.Kind.SURVEY_RESULT
 REMARK = "opmerking"  # the step after the three scores: the optional remark
 DONE = "klaar"
 REGIE = "regie"
@@ -99,7 +96,7 @@ async def close_round(session: AsyncSession, *, round_: SurveyRound, now: dateti
     round_.closed_at, round_.closed_by = now, by
     await outbox.enqueue(
         session, dedup_key=f"survey:{round_.id}:result", target=outbox.Target.channel(REGIE),
-        payload={"kind": RESULT_KIND, "round_id": round_.id}, now=now,
+        payload={"kind": outbox.Kind.SURVEY_RESULT, "round_id": round_.id}, now=now,
     )
     await audit.append(
         session, at=now, actor_id=by, action="survey.close", ticket_id=None, result="done", details={"round": round_.id},
@@ -147,7 +144,7 @@ async def invite_due(session: AsyncSession, *, round_: SurveyRound, now: datetim
         [
             outbox.Intent(
                 dedup_key=f"survey:{round_.id}:{user_id}:invite", target=outbox.Target.user(user_id),
-                payload={"kind": QUESTION_KIND, "round_id": round_.id, "question": first.value, "invitation": True},
+                payload={"kind": outbox.Kind.SURVEY_QUESTION, "round_id": round_.id, "question": first.value, "invitation": True},
             )
             for user_id in users
         ],
@@ -178,7 +175,7 @@ async def remind_due(session: AsyncSession, *, round_: SurveyRound, now: datetim
         [
             outbox.Intent(
                 dedup_key=f"survey:{round_.id}:{row.user_id}:reminder", target=outbox.Target.user(row.user_id),
-                payload={"kind": REMINDER_KIND, "round_id": round_.id, "question": row.step},
+                payload={"kind": outbox.Kind.SURVEY_REMINDER, "round_id": round_.id, "question": row.step},
             )
             for row in rows
         ],

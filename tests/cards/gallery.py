@@ -41,7 +41,7 @@ from reach import service as reach_service
 from storage.outbox import Kind
 from sla.xla import Question, results
 from storage.models import Campaign, EscalationRow, SurveyRound, Ticket
-from storage.surveys import QUESTION_KIND, REMINDER_KIND, RoundFigures
+from storage.surveys import RoundFigures
 from storage.reporting import summary_payload, week_period
 from sla.status import OPEN_STATUSES
 from storage.labels import ticket_label
@@ -653,13 +653,13 @@ def survey_cards_() -> list[Entry]:
     return [
         Entry("medewerker-enquete", "employee's personal chat",
               "a survey round's invitation: three questions, 1 to 10 (PvE §10.5 A, B, D), the first on the card; typing works too",
-              "bot.survey_cards.question_card", ask(QUESTION_KIND, Question.WORKPLACE, invitation=True)),
+              "bot.survey_cards.question_card", ask(Kind.SURVEY_QUESTION, Question.WORKPLACE, invitation=True)),
         Entry("medewerker-enquete-vraag", "employee's personal chat",
               "the next question after an answer; the last one has the optional remark",
-              "bot.survey_cards.question_card", ask(QUESTION_KIND, Question.INFORMATION)),
+              "bot.survey_cards.question_card", ask(Kind.SURVEY_QUESTION, Question.INFORMATION)),
         Entry("medewerker-enquete-herinnering", "employee's personal chat",
               "the one reminder, after SURVEY_REMINDER_DAYS, to those who gave no score",
-              "bot.survey_cards.question_card", ask(REMINDER_KIND, Question.WORKPLACE)),
+              "bot.survey_cards.question_card", ask(Kind.SURVEY_REMINDER, Question.WORKPLACE)),
         Entry("medewerker-enquete-antwoord-ontvangen", "employee's personal chat",
               "a survey question card once answered by a tap: the score without buttons",
               "dialogs.survey.answered_card", survey.answered_card(Question.WORKPLACE, 8)),

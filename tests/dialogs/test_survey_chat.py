@@ -9,7 +9,7 @@ import pytest
 from bot import survey_cards
 from dialogs import texts
 from storage import refs, surveys
-from storage.surveys import QUESTION_KIND
+from storage.outbox import Kind
 from tests.dialogs.chat import SANNE
 
 
@@ -21,7 +21,7 @@ async def _invited(services):
         row = await surveys.start_round(session, policy=services.policy, now=now, label="2026-04", by=None,
                                         remind_after=timedelta(days=7), open_for=timedelta(days=14))
         assert await surveys.invite_due(session, round_=row, now=now) == 1
-        payload = {"kind": QUESTION_KIND, "round_id": row.id, "question": "werkplek", "invitation": True}
+        payload = {"kind": Kind.SURVEY_QUESTION, "round_id": row.id, "question": "werkplek", "invitation": True}
         return survey_cards.question_card(row, payload, now=now, tz=services.policy.tz)
 
 
