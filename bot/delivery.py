@@ -38,7 +38,8 @@ from sla.clock import Clock
 from sla.fold import DATA_BREACH, fold
 from reach import service as reach
 from sla.policy import Policy
-from storage import escalations, outbox, refs, surveys, updates
+from reach import surveys
+from storage import escalations, outbox, refs, updates
 from storage.agents import KnownAgents
 from storage.db import Database
 from storage.labels import ticket_label
@@ -482,21 +483,22 @@ async def _campaign_card(r: Render) -> Activity:
 @renders(Kind.CAMPAIGN_UNREACHABLE)
 async def _campaign_unreachable(r: Render) -> Activity:
     return _drawn(await reach_cards.unreachable(r.session, r.payload, now=r.now, tz=r.tz), r.payload)
-async def _survey_round(r: Render) -> SurveyRound:
-    round_ = await r.session.get(SurveyRound, r.payload["round_id"])
-    if round_ is None:
-        raise Undeliverable(f"survey round {r.payload.get('round_id')} not found")
-    return round_
-
-
 @renders(Kind.SURVEY_QUESTION, Kind.SURVEY_REMINDER)
 async def _survey_question(r: Render) -> Activity:
-    return _message(card=survey_cards.question_card(await _survey_round(r), r.payload, now=r.now, tz=r.tz))
+    asked = await surveys.question_for(r.session, campaign_id=r.payload.get("campaign_id"), user_id=r.payload.get("user"))
+    if asked is None:
+        raise Undeliverable(f"survey campaign {r.payload.get('campaign_id')} not found")
+    round_, question = asked
+    reminder = r.payload.get("kind") == Kind.SURVEY_REMINDER
+    return _message(card=survey_cards.question_card(round_, question, reminder=reminder, now=r.now, tz=r.tz))
 
 
 @renders(Kind.SURVEY_RESULT)
 async def _survey_result(r: Render) -> Activity:
-    found = await surveys.figures(r.session, round_=await _survey_round(r), with_remarks=True)
+    round_ = await r.session.get(SurveyRound, r.payload["round_id"])
+    if round_ is None:
+        raise Undeliverable(f"survey round {r.payload.get('round_id')} not found")
+    found = await surveys.figures(r.session, round_=round_, with_remarks=True)
     return _message(card=survey_cards.result_card(found, tz=r.tz))
 
 

@@ -20,14 +20,16 @@ from bot.metrics import Metrics
 from bot.regie import notice_sweep
 from bot.report_links import ReportLinks
 from bot.summary import share_text
+from dialogs import texts
 from itsm.sync import ItsmSync
 from storage.privacy import purge
 from reach import service as reach
 from sla.clock import Clock
 from sla.policy import Policy
 from sla.escalation import Trigger, missed_norms, norm_level
-from sla.xla import may_send, scheduled_start
-from storage import escalations, surveys
+from sla.xla import scheduled_start
+from reach import surveys
+from storage import escalations
 from storage import jobs as job_claims
 from storage import outbox
 from storage.db import Database
@@ -216,12 +218,13 @@ class Jobs:
 
     async def survey_sweep(self) -> dict[str, int]:
         """The experience surveys (XLA): start a scheduled round (10:00 on the first working day
-        of a SURVEY_MONTHS month, once per month whatever the replicas), close the rounds whose
-        time is up (regie gets the results), and inside working hours only invite the employees
-        not asked yet and send the one reminder that is due. Returns what it did."""
+        of a SURVEY_MONTHS month, once per month whatever the replicas), start a round's one
+        reminder when it is due, and close the rounds whose time is up (regie gets the results).
+        ``reach`` sends the questions (``reach_sweep``): at the tenant's pace, never in quiet
+        hours, within the weekly maximum. Returns what it did."""
         now = self._clock.now()
         options = self._options
-        done = {"started": 0, "invited": 0, "reminded": 0, "closed": 0}
+        done = {"started": 0, "reminded": 0, "closed": 0}
         local = now.astimezone(self._policy.tz)
         start = scheduled_start(self._policy.working_calendar, year=local.year, month=local.month)
         if local.month in options.survey_months and start is not None and now >= start:
@@ -230,9 +233,9 @@ class Jobs:
                 if await job_claims.claim_period(session, job=SURVEY_ROUND, period=label, worker=self._worker, now=now):
                     try:
                         await surveys.start_round(
-                            session, policy=self._policy, now=now, label=label, by=None,
+                            session, policy=self._policy, now=now, label=label, by=None, by_name=texts.SURVEY_SCHEDULED,
                             remind_after=timedelta(days=options.survey_reminder_days),
-                            open_for=timedelta(days=options.survey_open_days),
+                            open_for=timedelta(days=options.survey_open_days), what=texts.survey_what(label),
                         )
                         done["started"] = 1
                     except surveys.StartRefused:
@@ -241,21 +244,15 @@ class Jobs:
             for round_ in await surveys.due_to_close(session, now=now):
                 await surveys.close_round(session, round_=round_, now=now, by=None)
                 done["closed"] += 1
-        if may_send(self._policy.working_calendar, now):
-            while True:
-                async with self._db.sessions.begin() as session:
-                    round_ = await surveys.open_round(session, lock=True)
-                    if round_ is None:
-                        break
-                    invited = await surveys.invite_due(session, round_=round_, now=now, limit=SWEEP_BATCH)
-                    reminded = await surveys.remind_due(session, round_=round_, now=now, limit=SWEEP_BATCH)
-                done["invited"] += invited
-                done["reminded"] += reminded
-                if invited < SWEEP_BATCH and reminded < SWEEP_BATCH:
-                    break
+            round_ = await surveys.open_round(session, lock=True)
+            if round_ is not None and await surveys.remind(session, round_=round_, now=now, what=texts.survey_reminder_what(round_.label)):
+                done["reminded"] = 1
         if any(done.values()):
             log.info("survey sweep: %s", done)
-        await self._delivery.drain()
+        if done["started"] or done["reminded"]:
+            await self.reach_sweep()  # the first questions go now (inside working hours)
+        else:
+            await self._delivery.drain()
         return done
 
 

@@ -1,5 +1,5 @@
 """The experience survey's messages as the outbox sends them: a question to an employee (the
-invitation, the reminder) and the round's results to regie when it closes.
+invitation and the reminder, sent by ``reach``) and the round's results to regie when it closes.
 
 The results card is the only place the employees' remarks go: regie's channel, as plain text
 (``dialogs.plain``), without names. Each question against its norm (PvE §10.5: ≥ 8).
@@ -14,20 +14,17 @@ from dialogs import plain, survey, texts
 from dialogs.when import say_when
 from sla.xla import Question
 from storage.models import SurveyRound
-from storage.outbox import Kind
-from storage.surveys import RoundFigures
+from reach.surveys import RoundFigures
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 
-def question_card(round_: SurveyRound, payload: dict[str, Any], *, now: datetime, tz) -> dict[str, Any]:
-    """The card of an invitation or a reminder: the intro with the closing time, and the question."""
+def question_card(round_: SurveyRound, question: Question, *, reminder: bool, now: datetime, tz) -> dict[str, Any]:
+    """The card of the invitation or the reminder: the intro with the closing time, and the
+    question the employee is at (the first, unless they answered some before the reminder)."""
     until = say_when(round_.closes_at, now=now, tz=tz)
-    if payload.get("kind") == Kind.SURVEY_REMINDER:
-        intro = texts.SURVEY_REMINDER.format(until=until)
-    else:
-        intro = texts.SURVEY_INTRO.format(until=until) if payload.get("invitation") else None
-    return survey.question_card(round_id=round_.id, question=Question(payload["question"]), intro=intro)
+    intro = (texts.SURVEY_REMINDER if reminder else texts.SURVEY_INTRO).format(until=until)
+    return survey.question_card(round_id=round_.id, question=question, intro=intro)
 
 
 def result_card(found: RoundFigures, *, tz) -> dict[str, Any]:

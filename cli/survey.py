@@ -1,9 +1,10 @@
 """`survey start|status|close`: the experience survey rounds (XLA, PvE §10.5) by hand.
 
 A round also starts by itself in the SURVEY_MONTHS months and closes after SURVEY_OPEN_DAYS. These
-commands write to the database; the running bot does the sending: it invites the employees in its
-next survey sweep (every 10 minutes, inside working hours only), and regie's card with the results
-of a closed round goes within its next outbox sweep (15 seconds). Start and close are written to
+commands write to the database; the running bot does the sending: a started round's questions go
+out through ``reach`` within its next sweep (15 seconds; inside working hours, at Teams' pace,
+within MAX_NOTICES_PER_WEEK), and regie's card with the results of a closed round within its next
+outbox sweep (15 seconds). Start and close are written to
 the audit trail (``--by`` names who ran them).
 
 Exit codes as every command's (``cli.common``): 1 when there is nothing to do (a round is open
@@ -18,7 +19,7 @@ from datetime import timedelta
 from cli.common import EXIT_OK, EXIT_PROBLEM, fail, load_policy_of, plural, with_database
 from dialogs import plain, texts
 from sla.clock import SystemClock
-from storage import surveys
+from reach import surveys
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -32,8 +33,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     sub.required = True
     start = sub.add_parser(
         "start", help="start a round now (the running bot invites everyone inside working hours)",
-        description="Start a round now. The running bot invites the employees within 10 minutes, inside working hours; "
-        "the reminder goes after SURVEY_REMINDER_DAYS and the round closes after SURVEY_OPEN_DAYS.",
+        description="Start a round now. The running bot asks the employees within 15 seconds, inside working hours "
+        "and at Teams' pace; the reminder goes after SURVEY_REMINDER_DAYS and the round closes after SURVEY_OPEN_DAYS.",
     )
     start.set_defaults(func=run_start)
     status = sub.add_parser("status", help="the open round (or the last one): asked, answered, reminded, figures so far")
@@ -53,9 +54,9 @@ def run_start(args: argparse.Namespace) -> int:
         async with database.sessions.begin() as session:
             try:
                 row = await surveys.start_round(
-                    session, policy=policy, now=now, label=label, by=args.by,
+                    session, policy=policy, now=now, label=label, by=args.by, by_name=args.by,
                     remind_after=timedelta(days=settings.survey_reminder_days),
-                    open_for=timedelta(days=settings.survey_open_days),
+                    open_for=timedelta(days=settings.survey_open_days), what=texts.survey_what(label),
                 )
             except surveys.StartRefused:
                 return None
@@ -65,7 +66,8 @@ def run_start(args: argparse.Namespace) -> int:
     if started is None:
         return fail("a survey round is open already; `servicedesk survey status` shows it, `survey close` ends it", EXIT_PROBLEM)
     round_id, closes = started
-    print(f"survey round {round_id} started; the running bot invites the employees inside working hours; it closes {closes:%Y-%m-%d %H:%M}")
+    print(f"survey round {round_id} started; the running bot asks the employees within 15 seconds, inside working hours "
+          f"and at Teams' pace; it closes {closes:%Y-%m-%d %H:%M}")
     return EXIT_OK
 
 
@@ -87,8 +89,10 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"round {row.id} ({plain.line(row.label)}): {state}; started {row.started_at.astimezone(tz):%Y-%m-%d %H:%M}, "
           f"reminder {row.remind_at.astimezone(tz):%Y-%m-%d %H:%M}, closes {row.closes_at.astimezone(tz):%Y-%m-%d %H:%M}")
     rate = figures.response_rate_percent
-    print(f"asked {count['asked']}, answered all three {count['answered']}, gave a score {figures.respondents}"
-          f" ({'-' if rate is None else f'{rate:g}%'}), reminded {count['reminded']}; "
+    sent = (count["invitation"] or {}).get("sent", 0)
+    reminded = (count["reminder"] or {}).get("sent", 0)
+    print(f"asked {count['asked']}, reached {sent}, answered all three {count['answered']}, gave a score {figures.respondents}"
+          f" ({'-' if rate is None else f'{rate:g}%'}), reminded {reminded}; "
           f"{plural(count['opted_out'], 'employee', 'employees')} said \"geen enquêtes\"")
     for result in figures.questions:
         line = texts.survey_result_line(

@@ -1,13 +1,13 @@
 """The experience survey in the employee's chat (XLA, PvE §10.5): three scores and a remark.
 
-The invitation (sent through the outbox, ``storage.surveys``) asks the first question on a card
+The invitation (sent by ``reach``, ``reach.surveys``) asks the first question on a card
 with ten buttons; each answer, tapped or typed ("8", "een 8", "acht"), brings the next question,
 and after the third the bot asks for an optional remark (typed; or sent along with the third
 card's text field). "8,5" is asked again as a whole number: the scale is whole numbers, as on the
 card.
 
 The card's data names the round and the question, but the server decides: only a person asked in
-that round can answer, once per question, while the round is open (``storage.surveys.Outcome``);
+that round can answer, once per question, while the round is open (``reach.surveys.Outcome``);
 a forged or replayed tap changes nothing and says so.
 
 "geen enquêtes" records that the employee is not asked again (audited), "wel enquêtes" undoes it.
@@ -29,8 +29,9 @@ from dialogs.intake import reporter_of
 from dialogs.recognize import Kind, Reading
 from dialogs.services import DeskServices
 from sla.xla import HIGHEST, LOWEST, QUESTIONS, Question, valid_score
-from storage import feedback, surveys
-from storage.surveys import REMARK, Outcome
+from reach import surveys
+from reach.surveys import REMARK, Outcome
+from storage import feedback
 
 SURVEY_KEY = "survey"
 CLOSED_TOLD_FOR = timedelta(days=30)

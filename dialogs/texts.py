@@ -758,6 +758,18 @@ ANNOUNCEMENT_ACCEPTED = "Fijn dat je het laat weten. Je hoeft niets te melden: j
 # Kept together in this section so copy changes elsewhere merge cleanly. The three questions follow
 # PvE §10.5 A (werkplek), B (servicedesk) and D (informatievoorziening).
 SURVEY_TITLE = "Korte enquête over de ICT"
+SURVEY_SCHEDULED = "planning (SURVEY_MONTHS)"  # who started a scheduled round, on the sender's card
+
+
+def survey_what(label: str) -> str:
+    """What the servicedesk's card of a round's campaign says it is."""
+    return f"Enquête ICT-beleving {label}"
+
+
+def survey_reminder_what(label: str) -> str:
+    return f"Herinnering enquête ICT-beleving {label}"
+
+
 SURVEY_INTRO = (
     "We willen weten hoe je de ICT op je werk ervaart. Het zijn drie vragen, met een cijfer van 1 tot 10. "
     "Het kost je een minuut. Je kunt antwoorden tot {until}."

@@ -27,6 +27,8 @@ now, not_before=None, urgent=False, parent_id=None, refusal=None, exclude=None) 
     Queue the next send slots; the scheduler's ``reach_sweep`` calls it every 15 seconds.
 ``service.progress(session, campaign_id) -> Progress``
     sent / pending / failed / unreachable / skipped.
+``service.cancel(session, *, campaign_id, now)``
+    stop a campaign that is still going (a survey round that closed).
 ``service.approve(...)``
     regie lets a campaign that a rule refused go.
 

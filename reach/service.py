@@ -309,6 +309,18 @@ async def _progress(session: AsyncSession, campaign: Campaign, *, options: Optio
     await _redraw(session, campaign, now)
 
 
+async def cancel(session: AsyncSession, *, campaign_id: int, now: datetime) -> bool:
+    """Stop a campaign that is still going (a survey round closed): nobody waiting gets it any more
+    (what is queued in the outbox already still goes); its card says so. False: it was not going."""
+    campaign = await session.get(Campaign, campaign_id, with_for_update=True)
+    if campaign is None or campaign.state not in (State.SENDING, State.AWAITING_REGIE):
+        return False
+    campaign.state, campaign.finished_at = State.CANCELLED.value, now
+    campaign.version += 1
+    await _redraw(session, campaign, now)
+    return True
+
+
 async def _redraw(session: AsyncSession, campaign: Campaign, now: datetime) -> None:
     await outbox.enqueue(
         session, dedup_key=f"campaign:{campaign.id}:card:v{campaign.version}", target=outbox.Target.channel(SERVICEDESK),

@@ -8,8 +8,8 @@ distribution, the number of answers and the response rate (answers / employees a
 The norm a round is held to is the one in force when the round started (``Policy.in_force``), and
 the round keeps it: a later policy version cannot change a verdict that was already given.
 
-Pure: no I/O. The timing rules (a scheduled round's start, the quiet hours in which no survey
-message is sent) read the policy's working calendar.
+Pure: no I/O. The timing rule (a scheduled round's start) reads the policy's working calendar;
+``reach.rules`` keeps the quiet hours and the weekly maximum for every survey message.
 """
 
 from __future__ import annotations
@@ -128,9 +128,3 @@ def scheduled_start(calendar, *, year: int, month: int) -> datetime | None:
             return datetime(day.year, day.month, day.day, SCHEDULED_START_HOUR, tzinfo=calendar.tz)
         day += timedelta(days=1)
     return None
-
-
-def may_send(calendar, now: datetime) -> bool:
-    """Survey messages go inside working hours only: never between 18:00 and 08:00, at weekends or
-    on the holidays the policy observes (issue 19: "Quiet where it matters")."""
-    return calendar.is_open(now)

@@ -491,12 +491,16 @@ class SurveyRound(Base):
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
     closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     norms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The round's campaigns (``reach``): the invitation to everyone, and the one reminder.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), nullable=True)
+    reminder_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), nullable=True)
+    invited: Mapped[int | None] = mapped_column(Integer, nullable=True)  # reached, counted at the close
 
 
 class SurveyResponse(Base):
-    """One employee asked in one round: written when the invitation is queued (once per person per
-    round), then their scores, the optional remark (personal text: regie only, purged with the
-    retention period) and where they are in the questions (``step``)."""
+    """One employee asked in one round: written with the round's invitation campaign, one per
+    recipient (once per person per round), then their scores, the optional remark (personal text:
+    regie only, purged with the retention period) and where they are in the questions (``step``)."""
 
     __tablename__ = "survey_responses"
 
@@ -504,8 +508,7 @@ class SurveyResponse(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(64), index=True)
     asked_at: Mapped[datetime]
-    prompted_at: Mapped[datetime]  # when the current step was put to them (invitation, reminder, answer)
-    reminded_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    prompted_at: Mapped[datetime]  # when the current step was put to them (the round's start, an answer)
     workplace: Mapped[int | None] = mapped_column(Integer, nullable=True)
     servicedesk: Mapped[int | None] = mapped_column(Integer, nullable=True)
     information: Mapped[int | None] = mapped_column(Integer, nullable=True)

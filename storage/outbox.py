@@ -120,7 +120,7 @@ class Kind(enum.StrEnum):
     DEVICE_FALLBACK_DONE = "device_fallback_done"
     ONSITE_NEEDED = "onsite_needed"
     LINKED_TO_MAJOR = "linked_to_major"
-    # -- the experience surveys (XLA, ``storage.surveys``)
+    # -- the experience surveys (XLA, ``reach.surveys``)
     SURVEY_QUESTION = "survey_question"  # a question to an employee (the invitation asks the first)
     SURVEY_REMINDER = "survey_reminder"  # the round's one reminder
     SURVEY_RESULT = "survey_result"  # the round's figures and remarks, to regie when it closes

@@ -376,7 +376,7 @@ async def export_user(*, database: Database, clock: Any, user_id: str, actor_id:
             ).all()
         ]
         survey_answers = [
-            {"round_id": r.round_id, "asked_at": _iso(r.asked_at), "reminded_at": _iso(r.reminded_at),
+            {"round_id": r.round_id, "asked_at": _iso(r.asked_at),
              "werkplek": r.workplace, "servicedesk": r.servicedesk, "informatie": r.information, "remark": r.remark}
             for r in (
                 await session.execute(select(SurveyResponse).where(SurveyResponse.user_id == user_id).order_by(SurveyResponse.id))

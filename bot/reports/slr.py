@@ -38,7 +38,8 @@ from sla.humanize import MONTHS_NL
 from sla.kpi import KpiReport
 from sla.policy import AGENDA_ALWAYS, CLOCK_NAMES, Policy
 from sla.xla import all_met
-from storage import escalations, surveys
+from reach import surveys
+from storage import escalations
 from storage.labels import parse_ticket_label, ticket_label
 from storage.models import EscalationRow, Ticket
 from storage.reporting import Period, month_period, months_back, period_reports, report_with_previous, summary_payload

@@ -41,7 +41,7 @@ from reach import service as reach_service
 from storage.outbox import Kind
 from sla.xla import Question, results
 from storage.models import Campaign, EscalationRow, SurveyRound, Ticket
-from storage.surveys import RoundFigures
+from reach.surveys import RoundFigures
 from storage.reporting import summary_payload, week_period
 from sla.status import OPEN_STATUSES
 from storage.labels import ticket_label
@@ -76,6 +76,7 @@ BUILDERS = (
     "bot.reach_cards.notice_card",
     "bot.announcements.form_card",
     "bot.survey_cards.question_card",
+    "dialogs.survey.question_card",
     "dialogs.survey.answered_card",
     "bot.survey_cards.result_card",
 )
@@ -648,18 +649,17 @@ def survey_cards_() -> list[Entry]:
         questions=results(scores, invited=290, norms={q: Fraction(8) for q in Question}),
         remarks=["Bij storingen hoor ik het pas als ik zelf bel.", "De servicedesk denkt goed mee, dank!"],
     )
-    ask = lambda kind, question, invitation=False: survey_cards.question_card(  # noqa: E731
-        row, {"kind": kind, "round_id": row.id, "question": question.value, "invitation": invitation}, now=now, tz=TZ)
+    ask = lambda question, reminder: survey_cards.question_card(row, question, reminder=reminder, now=now, tz=TZ)  # noqa: E731
     return [
         Entry("medewerker-enquete", "employee's personal chat",
               "a survey round's invitation: three questions, 1 to 10 (PvE §10.5 A, B, D), the first on the card; typing works too",
-              "bot.survey_cards.question_card", ask(Kind.SURVEY_QUESTION, Question.WORKPLACE, invitation=True)),
+              "bot.survey_cards.question_card", ask(Question.WORKPLACE, reminder=False)),
         Entry("medewerker-enquete-vraag", "employee's personal chat",
               "the next question after an answer; the last one has the optional remark",
-              "bot.survey_cards.question_card", ask(Kind.SURVEY_QUESTION, Question.INFORMATION)),
+              "dialogs.survey.question_card", survey.question_card(round_id=row.id, question=Question.INFORMATION)),
         Entry("medewerker-enquete-herinnering", "employee's personal chat",
               "the one reminder, after SURVEY_REMINDER_DAYS, to those who gave no score",
-              "bot.survey_cards.question_card", ask(Kind.SURVEY_REMINDER, Question.WORKPLACE)),
+              "bot.survey_cards.question_card", ask(Question.WORKPLACE, reminder=True)),
         Entry("medewerker-enquete-antwoord-ontvangen", "employee's personal chat",
               "a survey question card once answered by a tap: the score without buttons",
               "dialogs.survey.answered_card", survey.answered_card(Question.WORKPLACE, 8)),

@@ -8,21 +8,24 @@ import pytest
 
 from bot import survey_cards
 from dialogs import texts
-from storage import refs, surveys
+from reach import service, surveys
+from storage import refs
 from storage.outbox import Kind
 from tests.dialogs.chat import SANNE
 
 
 async def _invited(services):
-    """A round started and Sanne invited, as the survey job does; returns the invitation card."""
+    """A round started and its question sent to Sanne, as the survey job and reach do; returns the
+    invitation card."""
     now = services.clock.now()
     async with services.database.sessions.begin() as session:
         await refs.save_reference(session, kind=refs.USER, key=SANNE.object_id, reference={"user": {"id": "29:sanne"}}, now=now)
-        row = await surveys.start_round(session, policy=services.policy, now=now, label="2026-04", by=None,
-                                        remind_after=timedelta(days=7), open_for=timedelta(days=14))
-        assert await surveys.invite_due(session, round_=row, now=now) == 1
-        payload = {"kind": Kind.SURVEY_QUESTION, "round_id": row.id, "question": "werkplek", "invitation": True}
-        return survey_cards.question_card(row, payload, now=now, tz=services.policy.tz)
+        row = await surveys.start_round(session, policy=services.policy, now=now, label="2026-04", by=None, by_name="planning",
+                                        remind_after=timedelta(days=7), open_for=timedelta(days=14), what="Enquête")
+        payload = {"kind": Kind.SURVEY_QUESTION, "campaign_id": row.campaign_id, "user": SANNE.object_id}
+        await service.record(session, payload=payload, outcome="sent")  # as the outbox does when Teams took it
+        round_, question = await surveys.question_for(session, campaign_id=row.campaign_id, user_id=SANNE.object_id)
+        return survey_cards.question_card(round_, question, reminder=False, now=now, tz=services.policy.tz)
 
 
 def _tap(card, score: int) -> dict:

@@ -11,7 +11,8 @@ import pytest
 from sla.clock import FixedClock
 from sla.policy import load_policy
 from sla.xla import Question
-from storage import refs, surveys
+from reach import surveys
+from storage import refs
 from storage.db import open_database
 from storage.privacy import erase_user, export_user, purge
 
@@ -30,9 +31,8 @@ async def _round_with_remark(database, *, now: datetime, user_id: str, remark: s
     policy = load_policy("halt")
     async with database.sessions.begin() as session:
         await refs.save_reference(session, kind=refs.USER, key=user_id, reference={"user": {"id": user_id}}, now=now)
-        row = await surveys.start_round(session, policy=policy, now=now, label=f"r-{now:%Y%m}", by="cli",
-                                        remind_after=timedelta(days=7), open_for=timedelta(days=14))
-        await surveys.invite_due(session, round_=row, now=now)
+        row = await surveys.start_round(session, policy=policy, now=now, label=f"r-{now:%Y%m}", by="cli", by_name="cli",
+                                        remind_after=timedelta(days=7), open_for=timedelta(days=14), what="Enquête")
         for question, score in zip(Question, (9, 6, 7)):
             await surveys.record_score(session, round_id=row.id, user_id=user_id, question=question, score=score, now=now,
                                        remark=remark if question is Question.INFORMATION else None)

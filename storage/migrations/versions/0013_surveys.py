@@ -1,4 +1,4 @@
-"""experience survey rounds (XLA, PvE §10.5), the answers per employee, and who opted out
+"""experience survey rounds (XLA, PvE §10.5) with their reach campaigns, the answers per employee, and who opted out
 
 Revision ID: 0013
 Revises: 0012
@@ -25,6 +25,11 @@ def upgrade() -> None:
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_by', sa.String(length=200), nullable=True),
     sa.Column('norms', sa.JSON(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=True),
+    sa.Column('reminder_campaign_id', sa.Integer(), nullable=True),
+    sa.Column('invited', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_survey_rounds_campaign'),
+    sa.ForeignKeyConstraint(['reminder_campaign_id'], ['campaigns.id'], name='fk_survey_rounds_reminder_campaign'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('label')
     )
@@ -35,7 +40,6 @@ def upgrade() -> None:
     sa.Column('user_id', sa.String(length=64), nullable=False),
     sa.Column('asked_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('prompted_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('workplace', sa.Integer(), nullable=True),
     sa.Column('servicedesk', sa.Integer(), nullable=True),
     sa.Column('information', sa.Integer(), nullable=True),

@@ -1,15 +1,19 @@
 """Experience survey rounds (XLA, PvE §10.5): who is asked, their answers, opt-outs, the figures.
 
-A round is open from its start until it is closed (on demand, or ``closes_at``). The employees are
-the people the bot can reach in their personal chat (an active user reference) who did not say
-"geen enquêtes". Each is invited once per round: the invitation writes their response row (unique
-per round and person) and the outbox intent in one transaction, so a crash or a second replica
-never asks anyone twice. One reminder goes, after ``remind_at``, to those who have given no score.
+A survey round is built on ``reach``: starting it starts a campaign (``reach.service.start``,
+kind ``SURVEY``) to everyone, without the employees who said "geen enquêtes", and writes one
+response row per recipient in the same transaction (unique per round and person: asked once).
+``reach`` sends the questions at the tenant's pace, never in quiet hours, and within the weekly
+maximum of non-ticket messages (a survey question over it waits for the next week). The one
+reminder, after ``remind_at``, is a campaign of its own to the invitation's recipients who gave no
+score. Closing a round stops what has not gone yet, records how many it reached, and queues the
+results card for regie.
 
-Answers are checked against the stored row, never against what a card carries: a score for a round
-that is closed, for a round the person was not asked in, or for a question already answered
-changes nothing (``Outcome``). The figures are ``sla.xla``'s, held against the norms the round
-stored when it started.
+Answers are checked against the stored rows, never against what a card carries: a score for a
+round that is closed, for a round the person was not asked in, or for a question already answered
+changes nothing (``Outcome``). A typed answer counts only once the question really reached the
+person (the recipient is sent). The figures are ``sla.xla``'s, held against the norms the round
+stored when it started; the response rate is over the employees the invitation reached.
 """
 
 from __future__ import annotations
@@ -20,13 +24,16 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reach import service
+from reach.audience import Target
+from reach.enums import Audience, Kind as CampaignKind, Recipient
 from sla.policy import Policy
 from sla.xla import QUESTIONS, Question, QuestionResult, next_question, results, valid_score
-from storage import audit, outbox, refs
-from storage.models import ConversationRef, SurveyOptOut, SurveyResponse, SurveyRound
+from storage import audit, outbox
+from storage.models import Campaign, CampaignRecipient, SurveyOptOut, SurveyResponse, SurveyRound
 
 REMARK = "opmerking"  # the step after the three scores: the optional remark
 DONE = "klaar"
@@ -71,10 +78,11 @@ async def latest_round(session: AsyncSession) -> SurveyRound | None:
 
 
 async def start_round(
-    session: AsyncSession, *, policy: Policy, now: datetime, label: str, by: str | None,
-    remind_after: timedelta, open_for: timedelta,
+    session: AsyncSession, *, policy: Policy, now: datetime, label: str, by: str | None, by_name: str,
+    remind_after: timedelta, open_for: timedelta, what: str,
 ) -> SurveyRound:
-    """Open a round (refused while one is open); it holds the norms in force now. Audited."""
+    """Open a round (refused while one is open): it holds the norms in force now, its invitation
+    campaign goes to everyone without the opt-outs, and each recipient gets a response row. Audited."""
     if await open_round(session) is not None:
         raise StartRefused("a survey round is open already")
     terms = policy.in_force(now).xla
@@ -84,22 +92,73 @@ async def start_round(
     )
     session.add(row)
     await session.flush()
+    campaign = await service.start(
+        session, kind=CampaignKind.SURVEY, message_kind=outbox.Kind.SURVEY_QUESTION, audience=Target(Audience.EVERYONE),
+        payload={"round_id": row.id, "what": what}, created_by=by or "", created_by_name=by_name, now=now,
+        exclude=select(SurveyOptOut.user_id),
+    )
+    row.campaign_id = campaign.id
+    recipients = select(
+        literal(row.id), CampaignRecipient.object_id, literal(now), literal(now), literal(QUESTIONS[0].value)
+    ).where(CampaignRecipient.campaign_id == campaign.id)
+    await session.execute(
+        SurveyResponse.__table__.insert().from_select(["round_id", "user_id", "asked_at", "prompted_at", "step"], recipients)
+    )
     await audit.append(
         session, at=now, actor_id=by, action="survey.start", ticket_id=None, result="done",
-        details={"round": row.id, "label": label, "closes_at": row.closes_at.isoformat()},
+        details={"round": row.id, "label": label, "campaign": campaign.id, "closes_at": row.closes_at.isoformat()},
     )
     return row
 
 
+def _gave_a_score() -> Any:
+    return or_(SurveyResponse.workplace.is_not(None), SurveyResponse.servicedesk.is_not(None), SurveyResponse.information.is_not(None))
+
+
+async def remind(session: AsyncSession, *, round_: SurveyRound, now: datetime, what: str) -> bool:
+    """The one reminder, once ``remind_at`` has come: a campaign to the invitation's recipients who
+    gave no score and did not opt out (since). Returns whether it started it now."""
+    if round_.closed_at is not None or round_.reminder_campaign_id is not None or now < round_.remind_at:
+        return False
+    answered: Select = select(SurveyResponse.user_id).where(
+        SurveyResponse.round_id == round_.id, or_(_gave_a_score(), SurveyResponse.step == DONE)
+    )
+    campaign = await service.start(
+        session, kind=CampaignKind.SURVEY_REMINDER, message_kind=outbox.Kind.SURVEY_REMINDER,
+        audience=Target(Audience.EVERYONE), payload={"round_id": round_.id, "what": what},
+        created_by=round_.started_by or "", created_by_name=what, now=now, parent_id=round_.campaign_id,
+        exclude=answered.union(select(SurveyOptOut.user_id)),
+    )
+    round_.reminder_campaign_id = campaign.id
+    return True
+
+
+async def _reached(session: AsyncSession, round_: SurveyRound) -> int:
+    """Employees the invitation reached (Teams took it), and any who answered without it showing."""
+    reached = select(CampaignRecipient.object_id).where(
+        CampaignRecipient.campaign_id == round_.campaign_id, CampaignRecipient.state == Recipient.SENT
+    )
+    query = select(func.count()).select_from(SurveyResponse).where(
+        SurveyResponse.round_id == round_.id, or_(SurveyResponse.user_id.in_(reached), _gave_a_score())
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
 async def close_round(session: AsyncSession, *, round_: SurveyRound, now: datetime, by: str | None) -> None:
-    """Close the round and queue its results for regie (once: the dedup key). Audited."""
+    """Close the round: what has not gone out yet stops, the number reached is kept for the
+    figures, and its results are queued for regie (once: the dedup key). Audited."""
     round_.closed_at, round_.closed_by = now, by
+    round_.invited = await _reached(session, round_)
+    for campaign_id in (round_.campaign_id, round_.reminder_campaign_id):
+        if campaign_id is not None:
+            await service.cancel(session, campaign_id=campaign_id, now=now)
     await outbox.enqueue(
         session, dedup_key=f"survey:{round_.id}:result", target=outbox.Target.channel(REGIE),
         payload={"kind": outbox.Kind.SURVEY_RESULT, "round_id": round_.id}, now=now,
     )
     await audit.append(
-        session, at=now, actor_id=by, action="survey.close", ticket_id=None, result="done", details={"round": round_.id},
+        session, at=now, actor_id=by, action="survey.close", ticket_id=None, result="done",
+        details={"round": round_.id, "reached": round_.invited},
     )
 
 
@@ -116,72 +175,6 @@ async def closed_between(session: AsyncSession, *, start: datetime, end: datetim
         .order_by(SurveyRound.closed_at)
     )
     return list((await session.execute(query)).scalars())
-
-
-# -- invitations and the reminder ------------------------------------------------------------------
-
-async def invite_due(session: AsyncSession, *, round_: SurveyRound, now: datetime, limit: int = 500) -> int:
-    """Invite up to ``limit`` reachable employees not asked in this round yet (and not opted out):
-    a response row and the first question's intent each. Returns how many were invited."""
-    asked = select(SurveyResponse.user_id).where(SurveyResponse.round_id == round_.id)
-    out = select(SurveyOptOut.user_id)
-    query = (
-        select(ConversationRef.key)
-        .where(
-            ConversationRef.kind == refs.USER, ConversationRef.active.is_(True),
-            ConversationRef.key.not_in(asked), ConversationRef.key.not_in(out),
-        )
-        .order_by(ConversationRef.key)
-        .limit(limit)
-    )
-    users = list((await session.execute(query)).scalars())
-    first = QUESTIONS[0]
-    for user_id in users:
-        session.add(SurveyResponse(round_id=round_.id, user_id=user_id, asked_at=now, prompted_at=now, step=first.value))
-    await session.flush()
-    await outbox.enqueue_many(
-        session,
-        [
-            outbox.Intent(
-                dedup_key=f"survey:{round_.id}:{user_id}:invite", target=outbox.Target.user(user_id),
-                payload={"kind": outbox.Kind.SURVEY_QUESTION, "round_id": round_.id, "question": first.value, "invitation": True},
-            )
-            for user_id in users
-        ],
-        now=now,
-    )
-    return len(users)
-
-
-async def remind_due(session: AsyncSession, *, round_: SurveyRound, now: datetime, limit: int = 500) -> int:
-    """The one reminder, after ``remind_at``, to those asked who gave no score (and did not opt out
-    since). Returns how many were reminded."""
-    if now < round_.remind_at or round_.closed_at is not None:
-        return 0
-    query = (
-        select(SurveyResponse)
-        .where(
-            SurveyResponse.round_id == round_.id, SurveyResponse.reminded_at.is_(None),
-            SurveyResponse.answered_at.is_(None), SurveyResponse.user_id.not_in(select(SurveyOptOut.user_id)),
-        )
-        .order_by(SurveyResponse.id)
-        .limit(limit)
-    )
-    rows = list((await session.execute(query)).scalars())
-    for row in rows:
-        row.reminded_at = row.prompted_at = now
-    await outbox.enqueue_many(
-        session,
-        [
-            outbox.Intent(
-                dedup_key=f"survey:{round_.id}:{row.user_id}:reminder", target=outbox.Target.user(row.user_id),
-                payload={"kind": outbox.Kind.SURVEY_REMINDER, "round_id": round_.id, "question": row.step},
-            )
-            for row in rows
-        ],
-        now=now,
-    )
-    return len(rows)
 
 
 # -- answers ---------------------------------------------------------------------------------------
@@ -246,6 +239,21 @@ async def record_remark(session: AsyncSession, *, round_id: int, user_id: str, r
     return Outcome.RECORDED
 
 
+async def question_for(session: AsyncSession, *, campaign_id: Any, user_id: Any) -> tuple[SurveyRound, Question] | None:
+    """The round of a survey campaign's message and the question this person is at (the first,
+    unless they answered some before a reminder); None when the campaign or round is gone."""
+    campaign = await session.get(Campaign, campaign_id) if isinstance(campaign_id, int) else None
+    round_ = await session.get(SurveyRound, (campaign.payload or {}).get("round_id")) if campaign is not None else None
+    if round_ is None:
+        return None
+    step = (
+        await session.execute(
+            select(SurveyResponse.step).where(SurveyResponse.round_id == round_.id, SurveyResponse.user_id == user_id)
+        )
+    ).scalar_one_or_none()
+    return round_, Question(step) if step in {q.value for q in QUESTIONS} else QUESTIONS[0]
+
+
 @dataclass(frozen=True)
 class OpenStep:
     round_id: int
@@ -255,11 +263,15 @@ class OpenStep:
 
 
 async def open_step(session: AsyncSession, *, user_id: str) -> OpenStep | None:
-    """What this person was asked last and has not answered, in the newest round that asked them."""
+    """What this person was asked last and has not answered, in the newest round whose question
+    reached them."""
+    reached = select(CampaignRecipient.campaign_id).where(
+        CampaignRecipient.object_id == user_id, CampaignRecipient.state == Recipient.SENT
+    )
     query = (
         select(SurveyResponse.round_id, SurveyResponse.step, SurveyResponse.prompted_at, SurveyRound.closed_at)
         .join(SurveyRound, SurveyRound.id == SurveyResponse.round_id)
-        .where(SurveyResponse.user_id == user_id, SurveyResponse.step != DONE)
+        .where(SurveyResponse.user_id == user_id, SurveyResponse.step != DONE, SurveyRound.campaign_id.in_(reached))
         .order_by(SurveyResponse.round_id.desc())
         .limit(1)
     )
@@ -326,18 +338,23 @@ async def figures(session: AsyncSession, *, round_: SurveyRound, with_remarks: b
     scores = {q: [s for row in rows if (s := getattr(row, COLUMNS[q])) is not None] for q in QUESTIONS}
     respondents = sum(1 for row in rows if any(v is not None for v in scores_of(row).values()))
     remarks = [row.remark for row in sorted(rows, key=lambda r: r.id) if row.remark] if with_remarks else []
+    invited = round_.invited if round_.invited is not None else await _reached(session, round_)
     return RoundFigures(
-        round=round_, invited=len(rows), respondents=respondents,
-        questions=results(scores, invited=len(rows), norms=norms_of(round_)), remarks=remarks,
+        round=round_, invited=invited, respondents=respondents,
+        questions=results(scores, invited=invited, norms=norms_of(round_)), remarks=remarks,
     )
 
 
-async def counts(session: AsyncSession, *, round_: SurveyRound) -> dict[str, int]:
-    """For ``survey status``: asked, answered (all three), reminded, opted out (everyone)."""
+async def counts(session: AsyncSession, *, round_: SurveyRound) -> dict[str, Any]:
+    """For ``survey status``: asked (the round's audience), reached, answered all three, the
+    reminder's progress, and how many said "geen enquêtes" (everyone)."""
     base = select(func.count(SurveyResponse.id)).where(SurveyResponse.round_id == round_.id)
+    reminder = await service.progress(session, round_.reminder_campaign_id) if round_.reminder_campaign_id else None
+    invitation = await service.progress(session, round_.campaign_id) if round_.campaign_id else None
     return {
         "asked": int((await session.execute(base)).scalar_one()),
         "answered": int((await session.execute(base.where(SurveyResponse.answered_at.is_not(None)))).scalar_one()),
-        "reminded": int((await session.execute(base.where(SurveyResponse.reminded_at.is_not(None)))).scalar_one()),
+        "invitation": invitation.as_json() if invitation else None,
+        "reminder": reminder.as_json() if reminder else None,
         "opted_out": int((await session.execute(select(func.count()).select_from(SurveyOptOut))).scalar_one()),
     }
