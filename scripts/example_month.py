@@ -8,8 +8,9 @@ a P2 or P1, picked up, kept informed, sometimes waiting on a third party, handed
 line, resolved, with MTTP answers and CSAT scores. In the report month also a P1-uplift, a
 security incident (a data breach, contained and reported to the authority), a major incident
 (an outage with linked reports and an RCA) and breaches of several norms. October is a survey
-month (``SURVEY_MONTHS``): the bot's own survey job starts a round on its first working day, asks
-every employee, reminds, and closes it 14 days later; about two in three answer.
+month (``SURVEY_MONTHS``): the bot's own survey job starts a round on its first working day, reach
+asks every employee, the reminder goes a week later, and the round closes 14 days after its start;
+about two in three answer.
 
 Every ticket goes in as the bot stores it (``storage.tickets.create_ticket``, then the facts in
 its log and the due-time cache refreshed from it); the breaches of the report month become
@@ -31,6 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import select  # noqa: E402
+
 from bot.jobs import JobOptions, Jobs  # noqa: E402
 from bot.regie import notice_sweep  # noqa: E402
 from sla import events as ev  # noqa: E402
@@ -39,10 +42,12 @@ from sla.escalation import Level, State  # noqa: E402
 from sla.policy import Policy, load_policy  # noqa: E402
 from sla.priority import PriorityDecision  # noqa: E402
 from sla.xla import Question  # noqa: E402
-from storage import escalations, refs, surveys, tickets  # noqa: E402
+from reach import service, surveys  # noqa: E402
+from reach.enums import Recipient  # noqa: E402
+from storage import escalations, refs, tickets  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.models import EscalationRow, Ticket, TicketEventRow  # noqa: E402
+from storage.models import CampaignRecipient, EscalationRow, Ticket, TicketEventRow  # noqa: E402
 from storage.reporting import month_period, months_back  # noqa: E402
 
 EMPLOYEES = 300
@@ -241,10 +246,10 @@ SURVEY_REMARKS = (
 
 
 async def survey(database, policy: Policy, period, rng: random.Random) -> None:
-    """A survey round through the bot's own job, if the month is one of SURVEY_MONTHS' default."""
+    """A survey round through the bot's own jobs (the survey job, reach's sweep), if the month is
+    one of SURVEY_MONTHS' default; Teams takes every message, and some employees answer."""
     clock = FixedClock(period.start)
-    options = JobOptions()
-    jobs = Jobs(database=database, policy=policy, clock=clock, delivery=_NoDelivery(), worker_id="example", options=options)
+    jobs = Jobs(database=database, policy=policy, clock=clock, delivery=_NoDelivery(), worker_id="example", options=JobOptions())
     async with database.sessions.begin() as session:
         for n in range(1, EMPLOYEES + 1):  # every employee has the bot in Teams
             key = f"e0000000-0000-4000-8000-{n:012d}"
@@ -252,23 +257,26 @@ async def survey(database, policy: Policy, period, rng: random.Random) -> None:
     moment = period.start
     while moment < period.end:
         clock.set(moment)
-        done = await jobs.survey_sweep()
-        if done["invited"] or done["reminded"]:
-            async with database.sessions.begin() as session:
-                round_ = await surveys.open_round(session)
-                rows = await session.execute(
-                    surveys.SurveyResponse.__table__.select().where(
-                        surveys.SurveyResponse.round_id == round_.id, surveys.SurveyResponse.answered_at.is_(None))
-                )
-                for row in rows.all():
-                    if rng.random() < (0.55 if done["invited"] else 0.3):
-                        answered = moment + timedelta(minutes=rng.randrange(5, 600))
-                        for question in Question:
-                            score = rng.choices(range(4, 11), weights=SURVEY_WEIGHTS[question])[0]
-                            await surveys.record_score(session, round_id=round_.id, user_id=row.user_id, question=question,
-                                                       score=score, now=answered)
-                        remark = rng.choice(SURVEY_REMARKS) if rng.random() < 0.1 else None
-                        await surveys.record_remark(session, round_id=round_.id, user_id=row.user_id, remark=remark, now=answered)
+        await jobs.survey_sweep()
+        await jobs.reach_sweep()
+        async with database.sessions.begin() as session:
+            queued = (await session.execute(
+                select(CampaignRecipient).where(CampaignRecipient.state == Recipient.QUEUED)
+            )).scalars().all()
+            for recipient in queued:  # what the outbox records when Teams took the message
+                await service.record(session, payload={"campaign_id": recipient.campaign_id, "user": recipient.object_id}, outcome="sent")
+            round_ = await surveys.open_round(session)
+            reminder = round_ is not None and round_.reminder_campaign_id is not None
+            for recipient in queued:
+                if round_ is None or rng.random() >= (0.3 if reminder else 0.55):
+                    continue
+                answered = moment + timedelta(minutes=rng.randrange(5, 600))
+                for question in Question:
+                    score = rng.choices(range(4, 11), weights=SURVEY_WEIGHTS[question])[0]
+                    await surveys.record_score(session, round_id=round_.id, user_id=recipient.object_id, question=question,
+                                               score=score, now=answered)
+                remark = rng.choice(SURVEY_REMARKS) if rng.random() < 0.1 else None
+                await surveys.record_remark(session, round_id=round_.id, user_id=recipient.object_id, remark=remark, now=answered)
         moment += timedelta(hours=1)
 
 

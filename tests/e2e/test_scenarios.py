@@ -426,13 +426,14 @@ def test_the_servicedesk_announces_a_disruption_and_it_reaches_the_personal_chat
 def test_employee_answers_the_experience_survey_typing_and_tapping_and_regie_gets_the_results(ui: Ui, progress):
     progress.needs("p3")  # the employee has talked to the bot: it can reach them
     ui.begin("13-enquete")
-    invited = 0
-    for _ in range(96):  # the story's clock may stand outside working hours: no survey goes then
-        invited += ui.stack.run_job("survey_sweep")["invited"]
-        if invited:
+    assert ui.stack.run_job("survey_sweep")["started"] == 1, "no survey round started"
+    queued = 0
+    for _ in range(96):  # the story's clock may stand outside working hours: reach sends nothing then
+        queued += ui.stack.run_job("reach_sweep")
+        if queued:
             break
         ui.stack.advance_clock(minutes=30)
-    assert invited == 1, "the survey round invited nobody"
+    assert queued == 1, "reach asked nobody"
     ui.go(PERSONAL)
     assert ui.see("Korte enquête over de ICT"), "no survey invitation in the personal chat"
     invitation = _latest(ui.messages(PERSONAL), r"Vraag 1 van 3")
