@@ -220,11 +220,12 @@ class Jobs:
         """The experience surveys (XLA): start a scheduled round (10:00 on the first working day
         of a SURVEY_MONTHS month, once per month whatever the replicas), start a round's one
         reminder when it is due, and close the rounds whose time is up (regie gets the results).
-        ``reach`` sends the questions (``reach_sweep``): at the tenant's pace, never in quiet
-        hours, within the weekly maximum. Returns what it did."""
+        ``reach`` sends the questions (``reach_sweep``: at the tenant's pace, never in quiet
+        hours, within the weekly maximum; ``queued``: how many it queued right after a start or
+        the reminder). Returns what it did."""
         now = self._clock.now()
         options = self._options
-        done = {"started": 0, "reminded": 0, "closed": 0}
+        done = {"started": 0, "reminded": 0, "closed": 0, "queued": 0}
         local = now.astimezone(self._policy.tz)
         start = scheduled_start(self._policy.working_calendar, year=local.year, month=local.month)
         if local.month in options.survey_months and start is not None and now >= start:
@@ -250,7 +251,7 @@ class Jobs:
         if any(done.values()):
             log.info("survey sweep: %s", done)
         if done["started"] or done["reminded"]:
-            await self.reach_sweep()  # the first questions go now (inside working hours)
+            done["queued"] = await self.reach_sweep()  # the first questions go now (inside working hours)
         else:
             await self._delivery.drain()
         return done

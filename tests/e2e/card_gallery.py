@@ -134,6 +134,8 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
         return "servicedesk-aankondiging-formulier"
     if first.startswith("Aankondiging A-"):
         return "servicedesk-aankondiging-antwoord"
+    if re.match(r"(Enquête|Herinnering enquête) A-\d+$", first):  # a survey round's campaign (reach)
+        return "servicedesk-enquete-campagne"
     if re.match(r"(Storing|Wijziging|Gepland onderhoud|Update|Opgelost) A-\d+$", first):
         state = next((t.removeprefix("Stand: ") for t in texts if t.startswith("Stand: ")), "")
         return {"wacht op goedkeuring van regie": "servicedesk-aankondiging-wacht-op-regie", "verstuurd": "servicedesk-aankondiging-klaar"}.get(
