@@ -25,7 +25,7 @@ from sla.priority import SECURITY_KINDS
 from sla.status import OPEN_STATUSES, WORKING_STATUSES, TicketStatus
 from dialogs import plain
 from dialogs.texts import (
-    CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
+    CADENCE_SENTENCES, CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
     UPLIFT_LABEL,
 )
 from dialogs.when import say_when
@@ -556,7 +556,7 @@ def _forms(ticket: Ticket, *, facts: Recorded, breach: bool, agents: Mapping[str
         ),
         "reopen": _show(
             "Heropenen",
-            [_text_input(IN_REOPEN_REASON, "Waarom opnieuw open?")],
+            [_text_input(IN_REOPEN_REASON, "Waarom weer open? De melder leest dit: schrijf \"je\"", placeholder="Bijvoorbeeld: je printer geeft nog steeds een foutmelding.")],
             _execute("Heropenen", VERB_REOPEN, ticket),
         ),
     }
@@ -998,7 +998,21 @@ def _priority_changed(ticket: Ticket, p: Mapping[str, Any], label: str, now: dat
         f"De prioriteit van je melding {label} is veranderd van {_priority_name(p.get('from'))} naar {_priority_name(p.get('to'))}.",
         f"Reden: {_said(p, 'reason')}",
     ]
-    return "\n\n".join(lines + _when_resolved(ticket, now=now, tz=tz))
+    return "\n\n".join(lines + _when_resolved(ticket, now=now, tz=tz) + _rhythm(ticket, p.get("to")))
+
+
+def _rhythm(ticket: Ticket, priority: Any) -> list[str]:
+    """After a new priority: how often the reporter hears from us now."""
+    sentence = CADENCE_SENTENCES.get(str(priority))
+    return [sentence] if sentence and ticket.status in ("nieuw", "opgepakt", "wacht_op_derde") else []
+
+
+def _resumed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    """"Hervat": the wait is over; the deadline as it is now (a wait may have moved it)."""
+    lines = [f"We werken weer aan je melding {label}."]
+    if ticket.resolution_due is not None:
+        lines.append(f"We willen het uiterlijk {say_when(ticket.resolution_due, now=now, tz=tz)} opgelost hebben.")
+    return "\n\n".join(lines)
 
 
 def _reaction(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
@@ -1008,6 +1022,7 @@ def _reaction(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, t
     if p.get("from"):
         lines.append(f"De prioriteit is nu {now_priority}; eerst was dat {_priority_name(p.get('from'))}. Reden: {_said(p, 'reason')}")
         lines.extend(_when_resolved(ticket, now=now, tz=tz))
+        lines.extend(_rhythm(ticket, p.get("priority")))
     else:
         lines.append(f"De prioriteit is voorlopig {now_priority}.")
     lines.append(f"Volgende stap: {_said(p, 'next_step')}")
@@ -1080,7 +1095,7 @@ REPORTER_TEXTS: dict[Kind, Callable[[Ticket, Mapping[str, Any], str, datetime, Z
         "Houd je telefoon bij de hand: we bellen je opnieuw."
     ),
     Kind.WAITING: _waiting,
-    Kind.RESUMED: lambda t, p, label, now, tz: f"We werken weer aan je melding {label}.",
+    Kind.RESUMED: _resumed,
     Kind.AGENT_UPDATE: lambda t, p, label, now, tz: (
         f"Bericht van {_said(p, 'agent_name', 'de servicedesk')} over je melding {label}:\n\n{_said(p, 'text', '')}"
     ),
@@ -1093,7 +1108,8 @@ REPORTER_TEXTS: dict[Kind, Callable[[Ticket, Mapping[str, Any], str, datetime, Z
         "Werkt het toch nog niet? Laat het ons weten, dan kijken we opnieuw."
     ),
     Kind.REOPENED: lambda t, p, label, now, tz: (
-        f"Je melding {label} is weer geopend: {_said(p, 'reason')}\n\nWe gaan er opnieuw mee aan de slag."
+        f"De servicedesk heeft je melding {label} weer geopend en gaat er opnieuw mee aan de slag.\n\n"
+        f"Dit schreef de servicedesk erbij: {_said(p, 'reason')}"
     ),
     Kind.HANDED_OVER: lambda t, p, label, now, tz: (
         f"Je melding {label} is overgedragen aan {_said(p, 'to_name', 'een collega')} van de servicedesk."

@@ -33,7 +33,7 @@ from bot import cards, escalation_cards, feedback_cards, reach_cards, summary, w
 from bot.connector import Connector, ConnectorError
 from bot.metrics import Metrics
 from dialogs import plain, texts
-from dialogs.when import say_when
+from dialogs.when import say_when, wait_words
 from sla.clock import Clock
 from sla.fold import DATA_BREACH, fold
 from reach import service as reach
@@ -566,18 +566,11 @@ async def _acknowledged(r: Render) -> Activity:
 @renders(Kind.STATUS_UPDATE, ticket=True)
 async def _status_update(r: Render) -> Activity:
     ticket = r.ticket
-    next_update = say_when(ticket.next_update_due, now=r.now, tz=r.tz) if ticket.next_update_due else None
-    if r.payload.get("holding"):
-        return _message(texts.status_update_holding(label=r.label, status=ticket.status, next_update=next_update))
-    return _message(
-        texts.status_update(
-            label=r.label,
-            status=ticket.status,
-            owner=ticket.owner_name,
-            latest_note=r.payload.get("note"),
-            next_update=next_update,
-        )
-    )
+    current = updates.status_now(r.policy, await load_events(r.session, ticket.id), now=r.now)
+    return _message(texts.status_update(
+        label=r.label, status=ticket.status, owner=ticket.owner_name, wait=wait_words(current.wait), news=current.news,
+        next_update=say_when(current.promise, now=r.now, tz=r.tz) if current.promise else None,
+    ))
 
 
 @renders(Kind.REPORTER_UNREACHABLE, ticket=True)

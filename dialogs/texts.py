@@ -366,16 +366,44 @@ def acknowledged(*, label: str, agent_name: str, note: str | None) -> str:
     return text
 
 
-def status_update(*, label: str, status: str, owner: str | None, latest_note: str | None, next_update: str | None) -> str:
-    lines = [f"Stand van je melding **{label}**: {STATUS_LABELS.get(status, status)}."]
-    if owner:
-        lines.append(f"{plain.markdown(owner)} werkt eraan.")
-    if latest_note:
-        lines.append(f"Laatste bericht van de servicedesk: {plain.markdown(latest_note)}")
+# What a status update says after "Stand van je melding M-1:": never "nieuw" beside "we zijn ermee bezig".
+STATUS_UPDATE_STATE = {
+    "nieuw": "nog niet opgepakt. De servicedesk pakt hem zo snel mogelijk op.",
+    "opgepakt": "opgepakt.",
+    "wacht_op_derde": "we wachten op een andere partij.",
+}
+STATUS_UPDATE_OWNER = "{owner} werkt eraan."
+STATUS_UPDATE_WAIT = "We wachten op {party}: {reason}"
+STATUS_UPDATE_EXPECTED = "Zij verwachten klaar te zijn op {day}."
+STATUS_UPDATE_NEWS = "Nieuw bericht van de servicedesk: {note}"
+STATUS_UPDATE_LATEST = "Laatste bericht van de servicedesk: {note}"  # when the reporter asks
+STATUS_UPDATE_NO_NEWS = "Er is nog geen nieuws."
+
+
+def status_update(
+    *, label: str, status: str, owner: str | None, next_update: str | None,
+    wait: tuple[str | None, str | None, str | None] | None = None, news: str | None = None, asked: bool = False,
+) -> str:
+    """The state of a ticket for its reporter: the status, the current wait (party, reason, the
+    day they expect to be done), the servicedesk's newest message if it is news, the next update.
+    ``owner``, the wait's words and ``news`` are people's words: shown as typed. ``asked``: the
+    reporter asked ("status M-1"), so ``news`` is the servicedesk's latest message, news or not."""
+    state = STATUS_UPDATE_STATE.get(status) or f"{STATUS_LABELS.get(status, status)}."
+    lines = [f"Stand van je melding **{label}**: {state}"]
+    if owner and status != "nieuw":
+        lines[0] += " " + STATUS_UPDATE_OWNER.format(owner=plain.markdown(owner))
+    if wait is not None:
+        party, reason, day = wait
+        text = STATUS_UPDATE_WAIT.format(party=plain.markdown(party or ITSM_WAIT_PARTY), reason=plain.markdown(reason or "-"))
+        if day:
+            text += "\n\n" + STATUS_UPDATE_EXPECTED.format(day=day)
+        lines.append(text)
+    if news:
+        lines.append((STATUS_UPDATE_LATEST if asked else STATUS_UPDATE_NEWS).format(note=plain.markdown(news)))
     else:
-        lines.append("We zijn ermee bezig. Er is nog geen nieuws.")
+        lines.append(STATUS_UPDATE_NO_NEWS)
     if next_update:
-        lines.append(f"Je volgende update krijg je uiterlijk {next_update}.")
+        lines.append(NEXT_UPDATE_LINE.format(when=next_update))
     return "\n\n".join(lines)
 
 
@@ -411,13 +439,6 @@ FEEDBACK_ALREADY = "Je antwoord voor {label} had ik al. Dank je!"
 FEEDBACK_NOT_YOURS = "Deze vraag hoort niet bij een melding van jou. Er is niets veranderd."
 FEEDBACK_CARD_ANSWERED = "Melding {label}: je antwoord is binnen. Dank je!"
 FEEDBACK_NOT_UNDERSTOOD = "Die knop begreep ik niet. Typ **mijn meldingen** voor je open meldingen."
-
-
-def status_update_holding(*, label: str, status: str, next_update: str | None) -> str:
-    text = f"Stand van je melding **{label}**: {STATUS_LABELS.get(status, status)}. We zijn ermee bezig; er is nog geen nieuws."
-    if next_update:
-        text += f"\n\nJe volgende update krijg je uiterlijk {next_update}."
-    return text
 
 
 # -- the supplier's ticket system (itsm) ----------------------------------------------------------

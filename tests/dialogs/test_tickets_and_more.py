@@ -134,7 +134,7 @@ async def test_status(chat: Chat, services, clock):
     await seed_ticket(services, person=SANNE, category="laptop", scope="alleen_ik", description="laptop start niet")
     await seed_ticket(services, person=JOOST, category="laptop", scope="alleen_ik", description="van Joost")
     read = await chat.say("status M-1")
-    assert "Stand van je melding **M-1**: nieuw, nog niet opgepakt." in read
+    assert "Stand van je melding **M-1**: nog niet opgepakt. De servicedesk pakt hem zo snel mogelijk op." in read
     assert "Er is nog geen nieuws." in read and "Je volgende update krijg je uiterlijk vandaag om 18:00." in read
     clock.advance(timedelta(minutes=45))
     async with services.database.sessions.begin() as session:
