@@ -748,6 +748,10 @@ def clock_lines(clocks: TicketClocks, *, now: datetime) -> list[dict[str, Any]]:
             lines.append(labelled(label, text))
         elif clock.due_us is None:
             lines.append(labelled(label, "de klok staat stil zolang we op een derde wachten"))
+        elif clocks.resolved_us is not None:  # solved without it: no countdown for what is over
+            late = clock.due_us < clocks.resolved_us
+            text = f"niet vastgelegd voor de oplossing (was uiterlijk {say_when(clock.due, now=now, tz=tz)})"
+            lines.append(labelled(label, text + (", te laat" if late else ""), attention=late))
         else:
             text, late = _deadline(clock.due, now=now, tz=tz)
             lines.append(labelled(label, text, attention=late))
@@ -833,19 +837,23 @@ def regie_new_p1_card(
     """Regie's notice of a new P1 (or P1-uplift, or a change to P1): at once, with the callback deadline."""
     label = ticket_label(ticket.id)
     if changed_from:
-        title = f"Prioriteit verhoogd naar {priority_text(ticket)}: {label} (was {changed_from})"
+        title = f"Prioriteit verhoogd naar {priority_text(ticket) if ticket.priority == 'P1' else 'P1'}: {label} (was {changed_from})"
     else:
-        title = f"Nieuwe {priority_text(ticket)}: {label}"
+        title = f"Nieuwe {priority_text(ticket) if ticket.priority == 'P1' else PRIORITY_LABELS['P1']}: {label}"
     callback, callback_late = _deadline(ticket.first_response_due, now=now, tz=tz)
     if ticket.first_response_at is not None:
         callback, callback_late = f"gedaan: opgepakt {say_when(ticket.first_response_at, now=now, tz=tz)}", False
     resolution, resolution_late = _deadline(ticket.resolution_due, now=now, tz=tz)
+    if ticket.resolved_at is not None:
+        resolution, resolution_late = f"gedaan: opgelost {say_when(ticket.resolved_at, now=now, tz=tz)}", False
     body: list[dict[str, Any]] = [
         heading(title),
+        *_current(ticket, priority="P1", now=now, tz=tz),
         labelled("Melder", ticket.reporter_name),
         labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
-        labelled("Terugbellen", callback, attention=callback_late),
     ]
+    if ticket.resolved_at is None:
+        body.append(labelled("Terugbellen", callback, attention=callback_late))
     if ticket.phone:
         body.append(labelled("Telefoon melder", ticket.phone))
     body.append(labelled("Oplossing", resolution, attention=resolution_late))
@@ -857,6 +865,17 @@ def regie_new_p1_card(
     body.append(subheading("Omschrijving"))
     body.append(literal(ticket.description))
     return _card(body)
+
+
+def _current(ticket: Ticket, *, priority: str, now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """A notice's first line: the ticket as it is now, when that is not what the notice was
+    about (solved, or another priority): in words, so it does not rest on colour."""
+    if ticket.status in ("opgelost", "gesloten"):
+        when = say_when(ticket.resolved_at, now=now, tz=tz) if ticket.resolved_at else ""
+        return [labelled("Nu", f"opgelost {when}".strip() + ": hier hoeft regie niets meer voor te doen")]
+    if ticket.priority != priority:
+        return [labelled("Nu", f"prioriteit {priority_text(ticket)}: deze melding geldt niet meer", attention=True)]
+    return [labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status))]
 
 
 def regie_notice_card(
@@ -873,8 +892,9 @@ def regie_notice_card(
     card of its own: ``bot.escalation_cards``.)"""
     label = ticket_label(ticket.id)
     what = CLOCK_LABELS.get(clock, clock)
+    late = kind != NoticeKind.WARNING.value or due <= now
     if kind == NoticeKind.WARNING.value:
-        title = f"Dreigt te laat: {label}, {what}"
+        title = f"{'Te laat' if due <= now else 'Dreigt te laat'}: {label}, {what}"
         when = f"uiterlijk {say_when(due, now=now, tz=tz)} ({time_left(due, now=now)})"
     elif kind == NoticeKind.WAIT_TOO_LONG.value:
         title = f"Wacht te lang op een derde: {label}"
@@ -882,11 +902,14 @@ def regie_notice_card(
     else:  # a breach queued before breaches became escalations (an upgrade with messages pending)
         title = f"Overschreden: {label}, {what}"
         when = f"was uiterlijk {say_when(due, now=now, tz=tz)}"
+    current = _current(ticket, priority=priority, now=now, tz=tz)
+    if ticket.status in ("opgelost", "gesloten") or ticket.priority != priority:
+        when, late = f"was uiterlijk {say_when(due, now=now, tz=tz)}", False  # no countdown for what is over
     body: list[dict[str, Any]] = [
         heading(title),
+        *current,
         labelled("Prioriteit", PRIORITY_LABELS.get(priority, priority) if not ticket.uplift else UPLIFT_LABEL),
-        labelled("Termijn", when, attention=kind != NoticeKind.WARNING.value),
-        labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
+        labelled("Termijn", when, attention=late),
         labelled("Eigenaar", ticket.owner_name or "nog niemand"),
         labelled("Melder", ticket.reporter_name),
         *supplier_facts(ticket),

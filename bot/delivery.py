@@ -78,6 +78,19 @@ class Claimed:
             return {"campaign_id": self.payload.get("campaign_id")}
         return {"ticket_id": self.ticket_id}
 
+    @property
+    def card_role(self) -> str:
+        """Under which name the card's place is kept: the channel's role, or for a notice beside
+        the ticket's own card, the role and the message that posted it (``outbox.NOTICE_CARDS``)."""
+        if self.payload.get("card_role"):
+            return self.payload["card_role"]
+        if self.op == outbox.SEND_CARD and self.payload.get("kind") in outbox.NOTICE_CARDS:
+            return outbox.notice_card_role(self.target_key, self.id)
+        return self.target_key
+
+    def same_card(self, other: "Claimed") -> bool:
+        return other.card == self.card and other.card_role == self.card_role
+
 
 @dataclass
 class Prepared:
@@ -222,9 +235,9 @@ class Delivery:
         activity.channel_id = ref.channel_id
         item.service_url, item.conversation_id, item.body = ref.service_url, conversation_id, wire.serialise(activity)
         if message.op == outbox.UPDATE_CARD:
-            card_ref = await refs.get_card_ref(session, **message.card, role=message.target_key)
+            card_ref = await refs.get_card_ref(session, **message.card, role=message.card_role)
             if card_ref is None:
-                if any(m.op == outbox.SEND_CARD and m.card == message.card for m in batch):
+                if any(m.op == outbox.SEND_CARD and m.same_card(message) for m in batch):
                     item.outcome = "superseded"
                 else:
                     item.outcome, item.error = "later", "card not posted yet"
@@ -236,8 +249,7 @@ class Delivery:
     def _superseded(message: "Claimed", batch: list["Claimed"]) -> bool:
         """An update is redundant if the same card is posted or updated again later in the batch."""
         return any(
-            other.id > message.id and other.card == message.card and other.target_key == message.target_key
-            and other.op in (outbox.UPDATE_CARD, outbox.SEND_CARD)
+            other.id > message.id and other.same_card(message) and other.op in (outbox.UPDATE_CARD, outbox.SEND_CARD)
             for other in batch
         )
 
@@ -301,7 +313,7 @@ class Delivery:
                 await reach.record(session, payload=message.payload, outcome="sent")
             if message.op == outbox.SEND_CARD and any(message.card.values()) and item.activity_id:
                 await refs.save_card_ref(
-                    session, **message.card, role=message.target_key,
+                    session, **message.card, role=message.card_role,
                     conversation_id=item.conversation_id, activity_id=item.activity_id, now=now,
                 )
         elif item.outcome == "later":
