@@ -31,6 +31,7 @@ from dialogs.texts import (
 from dialogs.when import say_when
 from storage.agents import Lines
 from storage.employee import may_be_known_outage
+from storage.feedback import LOW_SCORE
 from storage.labels import ticket_label
 from storage.models import Ticket
 from storage.outbox import Kind
@@ -650,50 +651,61 @@ def ticket_card(
     clocks = fold(policy, events, now=now)
     facts, breach = clocks.recorded, clocks.data_breach
     call_required = clocks.policy.terms(clocks.priority).call_required
+    status = STATUS_LABELS.get(ticket.status, ticket.status)
+    # What matters first, readable at phone width: number, priority, status, the next deadline,
+    # what it is about, whom to call; everything else behind "Details".
     body: list[dict[str, Any]] = [heading(f"Melding {label} · {priority_text(ticket)}")]
     if _reopened_by_reporter(events):
-        body.append(labelled(REOPENED_BY_REPORTER_LABEL, REOPENED_BY_REPORTER.format(name=ticket.reporter_name), attention=True))
-    body.append(labelled("Prioriteit", priority_text(ticket)))
-    if ticket.uplift and ticket.uplift_motivation:
-        body.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation))
-    else:
-        reason = _priority_reason(ticket, events)
-        if reason:
-            body.append(labelled("Reden prioriteit", reason))
-    body.append(labelled("Categorie", CATEGORY_NAMES.get(ticket.category, ticket.category)))
-    body.append(labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)))
-    body.append(labelled("Melder", ticket.reporter_name))
-    if ticket.phone:
-        body.append(labelled("Bel terug", ticket.phone))
-    body.append(labelled("Gemeld", _at(ticket.opened_at, now=now, tz=tz)))
-    body.extend(supplier_facts(ticket))
-    if ticket.owner_id is None and ticket.treatment_line is not None:
-        body.append(labelled("Eigenaar", f"nog niemand: in de wachtrij van de {line_name(ticket.treatment_line)}", attention=True))
-    else:
-        body.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
-        if ticket.treatment_line not in (None, FIRST_LINE):
-            body.append(labelled("Behandellijn", line_name(ticket.treatment_line)))
-    if may_be_known_outage(ticket):
-        body.extend(_public_title(ticket))
-    body.extend(_fact_lines(ticket, facts, breach=breach))
+        body.append(_alert(REOPENED_BY_REPORTER_LABEL, REOPENED_BY_REPORTER.format(name=ticket.reporter_name)))
+    body.append(labelled("Status", status))
+    nearest = _nearest(clocks, now=now)
+    if nearest is not None:
+        body.append(nearest)
+    body.append(literal(_cut(ticket.description, SUMMARY_CHARS)))
+    body.append(labelled("Melder", ticket.reporter_name + (f", bel {ticket.phone}" if ticket.phone else "")))
     if ticket.update_overdue and ticket.status in OPEN_STATUSES:
         body.append(labelled("Let op", "de melder kreeg een update zonder nieuws: stuur een update", attention=True))
-
     missing = _first_reaction_missing(ticket, facts, call_required=call_required)
     if missing:
         body.append(labelled(FIRST_REACTION_MISSING, missing, attention=True))
-    body.append(subheading("Termijnen"))
-    if ticket.first_response_at is not None:
-        body.append(labelled("Opgepakt", f"door {_first_owner(events, ticket)} {say_when(ticket.first_response_at, now=now, tz=tz)}"))
-    body.extend(clock_lines(clocks, now=now))
+    csat = clocks.csat
+    if csat is not None:
+        remark = f": {csat[2]}" if csat[2] else ""
+        body.append(labelled("Cijfer van de melder", f"{csat[1]}{remark}", attention=csat[1] < LOW_SCORE))
+    if may_be_known_outage(ticket):
+        body.extend(_public_title(ticket))
 
-    body.append(subheading("Omschrijving"))
-    body.append(literal(ticket.description))
+    details: list[dict[str, Any]] = [labelled("Prioriteit", priority_text(ticket))]
+    if ticket.uplift and ticket.uplift_motivation:
+        details.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation))
+    else:
+        reason = _priority_reason(ticket, events)
+        if reason:
+            details.append(labelled("Reden prioriteit", reason))
+    details.append(labelled("Categorie", CATEGORY_NAMES.get(ticket.category, ticket.category)))
+    if ticket.phone:
+        details.append(labelled("Bel terug", ticket.phone))
+    details.append(labelled("Gemeld", _at(ticket.opened_at, now=now, tz=tz)))
+    details.extend(supplier_facts(ticket))
+    if ticket.owner_id is None and ticket.treatment_line is not None:
+        details.append(labelled("Eigenaar", f"nog niemand: in de wachtrij van de {line_name(ticket.treatment_line)}", attention=True))
+    else:
+        details.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
+        if ticket.treatment_line not in (None, FIRST_LINE):
+            details.append(labelled("Behandellijn", line_name(ticket.treatment_line)))
+    details.extend(_fact_lines(ticket, facts, breach=breach))
+    details.append(subheading("Termijnen"))
+    if ticket.first_response_at is not None:
+        details.append(labelled("Opgepakt", f"door {_first_owner(events, ticket)} {say_when(ticket.first_response_at, now=now, tz=tz)}"))
+    details.extend(clock_lines(clocks, now=now))
+    details.append(subheading("Omschrijving"))
+    details.append(literal(ticket.description))
     if ticket.uplift_motivation and not ticket.uplift:
-        body.append(labelled("Motivatie bij melding", ticket.uplift_motivation))
+        details.append(labelled("Motivatie bij melding", ticket.uplift_motivation))
     if events:
-        body.append(subheading("Laatste gebeurtenissen"))
-        body.extend(_history(events, ticket=ticket, tz=tz))
+        details.append(subheading("Laatste gebeurtenissen"))
+        details.extend(_history(events, ticket=ticket, tz=tz))
+    body.extend(_toggled(f"details-{ticket.id}", details))
     inputs, actions = _actions(
         ticket, facts=facts, breach=breach, call_required=call_required,
         agents={k.lower(): v for k, v in (agents or {}).items()}, lines=lines,
@@ -701,6 +713,40 @@ def ticket_card(
     )
     body.extend(inputs)
     return _card(body, actions)
+
+
+SUMMARY_CHARS = 140  # the description's first words on the card's face; all of it under "Details"
+DETAILS = "Details"
+
+
+def _toggled(container_id: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A "Details" button and the part it shows or hides (hidden at first): the card stays short."""
+    return [
+        {"type": "ActionSet", "actions": [
+            {"type": "Action.ToggleVisibility", "title": DETAILS, "targetElements": [container_id]},
+        ]},
+        {"type": "Container", "id": container_id, "isVisible": False, "items": items},
+    ]
+
+
+def _alert(label: str, text: str) -> dict[str, Any]:
+    """What the agent must see first, in words and in a coloured frame (never colour alone)."""
+    return {
+        "type": "Container", "style": "attention",
+        "items": [{"type": "RichTextBlock", "inlines": [
+            {"type": "TextRun", "text": f"{label}: ", "weight": "Bolder"}, plain.run(_cut(text, 500), weight="Bolder"),
+        ]}],
+    }
+
+
+def _nearest(clocks: TicketClocks, *, now: datetime) -> dict[str, Any] | None:
+    """The running clock that falls due first, with its countdown (or how late it is)."""
+    running = [(name, clock) for name, clock in clocks.clocks.items() if clock.stop_us is None and clock.due_us is not None]
+    if not running or clocks.resolved_us is not None:
+        return None
+    name, clock = min(running, key=lambda item: item[1].due_us)
+    text, late = _deadline(clock.due, now=now, tz=clocks.tz)
+    return labelled(CARD_CLOCK_LABELS[name], text, attention=late)
 
 
 def _reopened_by_reporter(events: Sequence[Any]) -> bool:

@@ -269,7 +269,12 @@ class EmployeeConversation:
             return
         now = services.clock.now()
         parts: list[str] = []
-        for header, group in ((texts.MY_TICKETS_HEADER, mine), (texts.FOLLOWED_HEADER, followed)):
+        # Each ticket with words that tell it apart: the employee's own description for their own
+        # tickets; for a colleague's outage they follow, only the title the servicedesk gave it.
+        for header, group, about in (
+            (texts.MY_TICKETS_HEADER, mine, lambda t: t.description),
+            (texts.FOLLOWED_HEADER, followed, lambda t: t.public_title),
+        ):
             if not group:
                 continue
             lines = [
@@ -279,6 +284,7 @@ class EmployeeConversation:
                     status=t.status,
                     owner=t.owner_name,
                     next_deadline=self._next_deadline(t, now),
+                    about=about(t),
                 )
                 for t in group
             ]

@@ -74,14 +74,15 @@ YES = "Ja"
 NO = "Nee"
 
 # Choices: (value, title on the button, words that also pick it). Numbers work too ("2").
+# Titles stay short: a phone shows about 30 characters on a button before it cuts them off.
 CATEGORY_CHOICES = (
     ("laptop", "Laptop of computer", ("laptop", "computer", "pc", "scherm", "beeldscherm", "toetsenbord", "muis", "docking", "dockingstation")),
     ("telefoon", "Telefoon", ("telefoon", "mobiel", "mobieltje", "smartphone", "iphone", "samsung", "gsm")),
-    ("m365", "Microsoft 365 (Teams, Outlook, SharePoint, OneDrive)", ("microsoft", "365", "m365", "office", "teams", "outlook", "mail", "email", "e mail", "sharepoint", "onedrive", "word", "excel", "agenda")),
+    ("m365", "Microsoft 365 (Teams, Outlook)", ("microsoft", "365", "m365", "office", "teams", "outlook", "mail", "email", "e mail", "sharepoint", "onedrive", "word", "excel", "agenda")),
     ("netwerk", "Netwerk, VPN of wifi", ("netwerk", "vpn", "wifi", "wi fi", "internet", "verbinding", "wlan")),
-    ("account", "Account, wachtwoord of MFA", ("account", "wachtwoord", "mfa", "inloggen", "authenticator", "2fa", "geblokkeerd", "password")),
-    ("beveiliging", "Beveiliging (datalek, phishing, apparaat kwijt of gestolen)", ("beveiliging", "security", "datalek", "phishing", "kwijt", "gestolen", "verloren", "hack", "gehackt", "virus", "verdacht", "verdachte")),
-    ("printer", "Printer of multifunctional", ("printer", "printen", "print", "scanner", "scannen", "multifunctional", "mfp", "kopieerapparaat", "kopieren")),
+    ("account", "Account of wachtwoord", ("account", "wachtwoord", "mfa", "inloggen", "authenticator", "2fa", "geblokkeerd", "password")),
+    ("beveiliging", "Beveiliging of datalek", ("beveiliging", "security", "datalek", "phishing", "kwijt", "gestolen", "verloren", "hack", "gehackt", "virus", "verdacht", "verdachte")),
+    ("printer", "Printer of scanner", ("printer", "printen", "print", "scanner", "scannen", "multifunctional", "mfp", "kopieerapparaat", "kopieren")),
     ("applicatie", "Applicatie of programma", ("applicatie", "app", "programma", "systeem", "software", "pakket")),
     ("vraag", "Vraag of verzoek", ("vraag", "verzoek", "aanvraag", "bestellen", "nieuw account", "toegang")),
     ("overig", "Iets anders", ("overig", "anders", "iets anders")),
@@ -407,13 +408,24 @@ def status_update(
     return "\n\n".join(lines)
 
 
-def ticket_line(*, label: str, status: str, owner: str | None, next_deadline: str | None) -> str:
-    parts = [f"**{label}**: {STATUS_LABELS.get(status, status)}"]
+TICKET_ABOUT_CHARS = 60  # enough words to tell two tickets apart on a phone
+
+
+def ticket_line(*, label: str, status: str, owner: str | None, next_deadline: str | None, about: str | None = None) -> str:
+    """One line of "mijn meldingen"; ``about`` (a person's words, shown as typed and cut short)
+    tells two tickets apart."""
+    parts = [f"**{label}**" + (f" ({plain.markdown(_shortened(about, TICKET_ABOUT_CHARS))})" if about else "")
+             + f": {STATUS_LABELS.get(status, status)}"]
     if owner:
         parts.append(f"bij {plain.markdown(owner)}")
     if next_deadline:
         parts.append(f"volgende stap uiterlijk {next_deadline}")
     return ", ".join(parts)
+
+
+def _shortened(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 # -- feedback after a workaround or resolution ------------------------------------------------
 MTTP_QUESTION = "Kun je weer verder met je werk?"
