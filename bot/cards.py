@@ -26,6 +26,7 @@ from sla.status import OPEN_STATUSES, WORKING_STATUSES, TicketStatus
 from dialogs import plain
 from dialogs.texts import (
     CADENCE_SENTENCES, CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
+    STILL_FAILING_LABEL,
     UPLIFT_LABEL,
 )
 from dialogs.when import say_when
@@ -63,6 +64,7 @@ VERB_MAJOR = "major_incident"
 VERB_LINK = "koppelen"
 VERB_RCA = "rca"
 VERB_PUBLIC_TITLE = "titel"
+VERB_REFRESH = "vernieuwen"  # the card's automatic refresh (Universal Actions): draws, changes nothing
 VERBS = (
     VERB_ACKNOWLEDGE, VERB_PRIORITY, VERB_WAIT, VERB_RESUME, VERB_UPDATE,
     VERB_WORKAROUND, VERB_RESOLVE, VERB_REOPEN, VERB_HAND_OVER, VERB_PUBLIC_TITLE,
@@ -638,8 +640,15 @@ def ticket_card(
     events: Sequence[TicketEvent],
     agents: Mapping[str, str] | None = None,
     lines: Lines = Lines(),
+    refresh_for: Sequence[str] | None = None,
+    read_only: bool = False,
 ) -> dict[str, Any]:
     """The servicedesk's card for one ticket; its buttons carry the version they were drawn at.
+
+    An open P1 or P2 card asks Teams to draw it again whenever someone looks at it (Universal
+    Actions ``refresh``; ``refresh_for``: the Teams user ids that get it automatically in a
+    channel of more than 60 people), so its countdowns are live. ``read_only``: the view for
+    someone who is not an agent, without buttons or inputs (the server refuses their clicks anyway).
 
     ``events`` (the ticket's event log, oldest first) gives every clock (``sla.fold``), the facts
     recorded on the card, what the first response still needs, the latest events and the reason
@@ -655,8 +664,11 @@ def ticket_card(
     # What matters first, readable at phone width: number, priority, status, the next deadline,
     # what it is about, whom to call; everything else behind "Details".
     body: list[dict[str, Any]] = [heading(f"Melding {label} · {priority_text(ticket)}")]
-    if _reopened_by_reporter(events):
-        body.append(_alert(REOPENED_BY_REPORTER_LABEL, REOPENED_BY_REPORTER.format(name=ticket.reporter_name)))
+    reopened = _reopened_by_reporter(events)
+    if reopened is not None:
+        body.append(_alert(REOPENED_BY_REPORTER_LABEL, REOPENED_BY_REPORTER.format(name=ticket.reporter_name), *(
+            (STILL_FAILING_LABEL, _event_data(added).get("text")) for added in events[reopened:] if added.kind == ev.INFO_ADDED
+        )))
     body.append(labelled("Status", status))
     nearest = _nearest(clocks, now=now)
     if nearest is not None:
@@ -673,7 +685,8 @@ def ticket_card(
         remark = f": {csat[2]}" if csat[2] else ""
         body.append(labelled("Cijfer van de melder", f"{csat[1]}{remark}", attention=csat[1] < LOW_SCORE))
     if may_be_known_outage(ticket):
-        body.extend(_public_title(ticket))
+        title = _public_title(ticket)
+        body.extend(title[:1] if read_only else title)  # the line, and for agents its form
 
     details: list[dict[str, Any]] = [labelled("Prioriteit", priority_text(ticket))]
     if ticket.uplift and ticket.uplift_motivation:
@@ -706,13 +719,26 @@ def ticket_card(
         details.append(subheading("Laatste gebeurtenissen"))
         details.extend(_history(events, ticket=ticket, tz=tz))
     body.extend(_toggled(f"details-{ticket.id}", details))
-    inputs, actions = _actions(
-        ticket, facts=facts, breach=breach, call_required=call_required,
-        agents={k.lower(): v for k, v in (agents or {}).items()}, lines=lines,
-        today=now.astimezone(tz).date(),
-    )
-    body.extend(inputs)
-    return _card(body, actions)
+    if read_only:
+        card = _card(body)
+    else:
+        inputs, actions = _actions(
+            ticket, facts=facts, breach=breach, call_required=call_required,
+            agents={k.lower(): v for k, v in (agents or {}).items()}, lines=lines,
+            today=now.astimezone(tz).date(),
+        )
+        body.extend(inputs)
+        card = _card(body, actions)
+    if refresh_for is not None and ticket.priority in LIVE_PRIORITIES and ticket.status in ("nieuw", "opgepakt", "wacht_op_derde"):
+        card["refresh"] = {
+            "action": {"type": "Action.Execute", "title": "Vernieuwen", "verb": VERB_REFRESH, "data": {"ticket": ticket.id}},
+            "userIds": list(refresh_for)[:REFRESH_USERS],
+        }
+    return card
+
+
+LIVE_PRIORITIES = ("P1", "P2")  # their deadlines are minutes and hours: the card refreshes when seen
+REFRESH_USERS = 60  # Teams refreshes automatically for at most 60 listed users in a large channel
 
 
 SUMMARY_CHARS = 140  # the description's first words on the card's face; all of it under "Details"
@@ -729,13 +755,17 @@ def _toggled(container_id: str, items: list[dict[str, Any]]) -> list[dict[str, A
     ]
 
 
-def _alert(label: str, text: str) -> dict[str, Any]:
-    """What the agent must see first, in words and in a coloured frame (never colour alone)."""
+def _alert(label: str, text: str, *more: tuple[str, Any]) -> dict[str, Any]:
+    """What the agent must see first, in words and in a coloured frame (never colour alone);
+    ``more``: further (label, a person's words) lines in the same frame."""
     return {
         "type": "Container", "style": "attention",
-        "items": [{"type": "RichTextBlock", "inlines": [
-            {"type": "TextRun", "text": f"{label}: ", "weight": "Bolder"}, plain.run(_cut(text, 500), weight="Bolder"),
-        ]}],
+        "items": [
+            {"type": "RichTextBlock", "inlines": [
+                {"type": "TextRun", "text": f"{line_label}: ", "weight": "Bolder"}, plain.run(_cut(str(line_text or "-"), 500)),
+            ]}
+            for line_label, line_text in ((label, text), *more)
+        ],
     }
 
 
@@ -749,10 +779,14 @@ def _nearest(clocks: TicketClocks, *, now: datetime) -> dict[str, Any] | None:
     return labelled(CARD_CLOCK_LABELS[name], text, attention=late)
 
 
-def _reopened_by_reporter(events: Sequence[Any]) -> bool:
-    """The reporter said "nog niet" after the latest resolution: the agent must see it first."""
-    last = next((e for e in reversed(events) if e.kind in (ev.RESOLVED, ev.REOPENED)), None)
-    return last is not None and last.kind == ev.REOPENED and _event_data(last).get("by") == ev.BY_REPORTER
+def _reopened_by_reporter(events: Sequence[Any]) -> int | None:
+    """Where in ``events`` the reporter said "nog niet" after the latest resolution (the agent must
+    see it first, with what they added since); None when the latest resolution stands."""
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.kind in (ev.RESOLVED, ev.REOPENED):
+            return index if event.kind == ev.REOPENED and _event_data(event).get("by") == ev.BY_REPORTER else None
+    return None
 
 
 def supplier_facts(ticket: Ticket) -> list[dict[str, Any]]:

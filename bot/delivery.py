@@ -514,7 +514,8 @@ async def _ticket_card(r: Render) -> Activity:
     events = await load_events(r.session, r.ticket.id)
     agents = await r.agent_names.get(r.session)
     return _message(card=cards.ticket_card(
-        r.ticket, now=r.now, policy=r.policy, events=events, agents=agents, lines=r.agent_names.lines
+        r.ticket, now=r.now, policy=r.policy, events=events, agents=agents, lines=r.agent_names.lines,
+        refresh_for=await refs.user_ids_in_teams(r.session, agents, limit=cards.REFRESH_USERS),
     ))
 
 

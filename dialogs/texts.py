@@ -440,6 +440,7 @@ NOT_YET_FOR_DESK = "De melder kan nog niet verder met het werk."
 # The first line of the servicedesk card after that reopen ("label: value").
 REOPENED_BY_REPORTER_LABEL = "Heropend door de melder"
 REOPENED_BY_REPORTER = "{name} kan nog niet verder met het werk."
+STILL_FAILING_LABEL = "Wat nog niet werkt"  # the reporter's words after that reopen, in the same frame
 MTTP_ASK = "Kun je weer verder met je werk ({label})? Typ **ja** of **nog niet**."
 MTTP_DONT_KNOW = "Probeer het gerust even uit. Werkt alles? Typ **ja**. Werkt het nog niet? Typ **nog niet**."
 CSAT_THANKS = "Dank je voor je cijfer: {score}. Daar worden we beter van."

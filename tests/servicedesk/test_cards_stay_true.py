@@ -5,11 +5,13 @@ escalation) are drawn again in place, through HTTP card actions and regie's swee
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from tests.servicedesk.desk import click, local, new_ticket, sweep
+from tests.servicedesk.desk import card_of, click, local, new_ticket, sweep
+from tests.support import activities as acts
 from tests.support.cards import assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
@@ -93,3 +95,34 @@ async def test_at_a_breach_every_card_of_the_ticket_says_it_is_late(harness):
     assert "Overschreden: M-1" in escalation
     desk_card = next(card for card in shown(harness, "servicedesk") if "Melding M-1" in card)
     assert "1 min te laat" in desk_card
+
+
+async def test_an_open_p1_card_refreshes_when_seen_with_buttons_for_agents_and_a_read_only_view_for_others(harness):
+    ticket_id = await new_ticket(harness, priority="P1", scope="iedereen", description="Niemand kan inloggen")
+    await click(harness, "oppakken", ticket_id)  # Karim: a known agent, who talked to the bot
+    await harness.say("help", user=acts.AGENT)
+    await click(harness, "update", ticket_id, update_tekst="We zoeken het uit.")
+    (posted,) = harness.connector.cards_now("19:servicedesk").values()
+    assert posted["refresh"]["action"] == {
+        "type": "Action.Execute", "title": "Vernieuwen", "verb": "vernieuwen", "data": {"ticket": ticket_id},
+    }
+    assert posted["refresh"]["userIds"] == [f"29:{acts.AGENT['aadObjectId']}"]
+    before = len(harness.connector.calls)
+
+    harness.clock.set(local(harness, "2026-04-28 09:00"))  # someone opens the channel an hour later
+    status, body = await click(harness, "vernieuwen", ticket_id)
+    agent_view = card_of(body)
+    assert status == 200 and agent_view.get("actions") and "Update naar melder" in json.dumps(agent_view)
+    assert "(nog 3 u)" in " | ".join(_lines(agent_view))  # the resolution clock, live: 12:00
+    status, body = await click(harness, "vernieuwen", ticket_id, user=acts.EMPLOYEE)
+    other_view = card_of(body)
+    assert_valid_card(other_view)
+    assert "actions" not in other_view and "Input." not in json.dumps(other_view)
+    assert "(nog 3 u)" in " | ".join(_lines(other_view))
+    assert len(harness.connector.calls) == before  # a refresh changes nothing and sends nothing
+
+
+async def test_a_p3_card_does_not_refresh_itself(harness):
+    await new_ticket(harness, priority="P3")
+    (posted,) = harness.connector.cards_now("19:servicedesk").values()
+    assert "refresh" not in posted
