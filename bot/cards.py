@@ -729,7 +729,7 @@ def ticket_card(
         )
         body.extend(inputs)
         card = _card(body, actions)
-    if refresh_for is not None and ticket.priority in LIVE_PRIORITIES and ticket.status in ("nieuw", "opgepakt", "wacht_op_derde"):
+    if refresh_for is not None and ticket.priority in LIVE_PRIORITIES and ticket.status in OPEN_STATUSES:
         card["refresh"] = {
             "action": {"type": "Action.Execute", "title": "Vernieuwen", "verb": VERB_REFRESH, "data": {"ticket": ticket.id}},
             "userIds": list(refresh_for)[:REFRESH_USERS],
@@ -950,7 +950,7 @@ def regie_new_p1_card(
 def _current(ticket: Ticket, *, priority: str, now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
     """A notice's first line: the ticket as it is now, when that is not what the notice was
     about (solved, or another priority): in words, so it does not rest on colour."""
-    if ticket.status in ("opgelost", "gesloten"):
+    if ticket.status not in OPEN_STATUSES:
         when = say_when(ticket.resolved_at, now=now, tz=tz) if ticket.resolved_at else ""
         return [labelled("Nu", f"opgelost {when}".strip() + ": hier hoeft regie niets meer voor te doen")]
     if ticket.priority != priority:
@@ -983,7 +983,7 @@ def regie_notice_card(
         title = f"Overschreden: {label}, {what}"
         when = f"was uiterlijk {say_when(due, now=now, tz=tz)}"
     current = _current(ticket, priority=priority, now=now, tz=tz)
-    if ticket.status in ("opgelost", "gesloten") or ticket.priority != priority:
+    if ticket.status not in OPEN_STATUSES or ticket.priority != priority:
         when, late = f"was uiterlijk {say_when(due, now=now, tz=tz)}", False  # no countdown for what is over
     body: list[dict[str, Any]] = [
         heading(title),
@@ -1107,7 +1107,7 @@ def _priority_changed(ticket: Ticket, p: Mapping[str, Any], label: str, now: dat
 def _rhythm(ticket: Ticket, priority: Any) -> list[str]:
     """After a new priority: how often the reporter hears from us now."""
     sentence = CADENCE_SENTENCES.get(str(priority))
-    return [sentence] if sentence and ticket.status in ("nieuw", "opgepakt", "wacht_op_derde") else []
+    return [sentence] if sentence and ticket.status in OPEN_STATUSES else []
 
 
 def _resumed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:

@@ -358,6 +358,7 @@ def ticket_created(
 
 MY_TICKETS_HEADER = "Je open meldingen:"
 FOLLOWED_HEADER = "Storingen die je volgt:"
+NEXT_UPDATE_LINE = "Je volgende update krijg je uiterlijk {when}."
 
 
 def acknowledged(*, label: str, agent_name: str, note: str | None) -> str:
@@ -369,9 +370,9 @@ def acknowledged(*, label: str, agent_name: str, note: str | None) -> str:
 
 # What a status update says after "Stand van je melding M-1:": never "nieuw" beside "we zijn ermee bezig".
 STATUS_UPDATE_STATE = {
-    "nieuw": "nog niet opgepakt. De servicedesk pakt hem zo snel mogelijk op.",
-    "opgepakt": "opgepakt.",
-    "wacht_op_derde": "we wachten op een andere partij.",
+    TicketStatus.NEW: "nog niet opgepakt. De servicedesk pakt hem zo snel mogelijk op.",
+    TicketStatus.PICKED_UP: "opgepakt.",
+    TicketStatus.WAITING: "we wachten op een andere partij.",
 }
 STATUS_UPDATE_OWNER = "{owner} werkt eraan."
 STATUS_UPDATE_WAIT = "We wachten op {party}: {reason}"
@@ -391,7 +392,7 @@ def status_update(
     reporter asked ("status M-1"), so ``news`` is the servicedesk's latest message, news or not."""
     state = STATUS_UPDATE_STATE.get(status) or f"{STATUS_LABELS.get(status, status)}."
     lines = [f"Stand van je melding **{label}**: {state}"]
-    if owner and status != "nieuw":
+    if owner and status != TicketStatus.NEW:
         lines[0] += " " + STATUS_UPDATE_OWNER.format(owner=plain.markdown(owner))
     if wait is not None:
         party, reason, day = wait
