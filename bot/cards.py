@@ -675,6 +675,7 @@ def ticket_card(
         body.append(nearest)
     body.append(literal(_cut(ticket.description, SUMMARY_CHARS)))
     body.append(labelled("Melder", ticket.reporter_name + (f", bel {ticket.phone}" if ticket.phone else "")))
+    body.extend(_history(events[-1:], ticket=ticket, tz=tz))  # what happened last; the ones before under Details
     if ticket.update_overdue and ticket.status in OPEN_STATUSES:
         body.append(labelled("Let op", "de melder kreeg een update zonder nieuws: stuur een update", attention=True))
     missing = _first_reaction_missing(ticket, facts, call_required=call_required)
@@ -715,9 +716,9 @@ def ticket_card(
     details.append(literal(ticket.description))
     if ticket.uplift_motivation and not ticket.uplift:
         details.append(labelled("Motivatie bij melding", ticket.uplift_motivation))
-    if events:
-        details.append(subheading("Laatste gebeurtenissen"))
-        details.extend(_history(events, ticket=ticket, tz=tz))
+    if len(events) > 1:
+        details.append(subheading("Eerdere gebeurtenissen"))
+        details.extend(_history(events[:-1], ticket=ticket, tz=tz))
     body.extend(_toggled(f"details-{ticket.id}", details))
     if read_only:
         card = _card(body)

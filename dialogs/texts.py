@@ -789,3 +789,20 @@ def announcement_offer(*, kind: str, what: str, period: str | None, meanwhile: s
 
 
 ANNOUNCEMENT_ACCEPTED = "Fijn dat je het laat weten. Je hoeft niets te melden: je hoort het van ons als het is opgelost."
+
+
+# -- counting and weeks, for the summaries -------------------------------------------------------
+def counted(number: int, one: str, more: str) -> str:
+    """"1 antwoord", "2 antwoorden", "0 antwoorden"."""
+    return f"{number} {one if number == 1 else more}"
+
+
+def week_name(iso_week: str) -> str:
+    """"2026-W49" as people say it: "week 49"; anything else as it is."""
+    year, _, week = iso_week.partition("-W")
+    return f"week {int(week)}" if year.isdigit() and week.isdigit() else iso_week
+
+
+def weekly_legend(*, policy: str, previous: str) -> str:
+    """Under the weekly card's title: which norms, and what the arrows compare with."""
+    return f"Gemeten met de normen van {policy}. De kolom Vorige en de pijlen (▲ beter, ▼ slechter) vergelijken met {previous}."

@@ -179,6 +179,31 @@ const commands = {
     return {};
   },
 
+  // The size of the view, like a phone held upright (375 x 812) or a laptop.
+  async viewport({ width, height }) {
+    await page.setViewportSize({ width, height });
+    await sleep(300);
+    return {};
+  },
+
+  // What does not fit on the newest card containing `cardText` at this width: the titles of
+  // buttons whose text is cut off, and whether the card is wider than its space.
+  async cut_off({ cardText = null }) {
+    const card = newestCard(cardText);
+    await card.waitFor({ timeout: 10000 });
+    return await card.evaluate(el => {
+      const cut = [];
+      for (const button of el.querySelectorAll('button')) {
+        if (!button.offsetParent) continue;  // hidden (a closed show card)
+        const parts = [button, ...button.querySelectorAll('*')];
+        if (parts.some(p => p.scrollWidth > p.clientWidth + 1 && getComputedStyle(p).overflow !== 'visible')) {
+          cut.push(button.getAttribute('title') || button.innerText);
+        }
+      }
+      return { buttons: cut, too_wide: el.scrollWidth > el.clientWidth + 1 };
+    });
+  },
+
   async screenshot({ path, fullPage = false, reveal = null }) {
     if (reveal) {
       // bring the newest element with this text to the middle of the view (cards are tall)
