@@ -23,7 +23,7 @@ from sla.humanize import humanize_day
 from sla.policy import Policy
 from sla.priority import SECURITY_KINDS
 from sla.status import OPEN_STATUSES, WORKING_STATUSES, TicketStatus
-from dialogs import plain
+from dialogs import plain, texts
 from dialogs.texts import (
     CADENCE_SENTENCES, CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
     STILL_FAILING_LABEL,
@@ -559,7 +559,7 @@ def _forms(ticket: Ticket, *, facts: Recorded, breach: bool, agents: Mapping[str
         ),
         "reopen": _show(
             "Heropenen",
-            [_text_input(IN_REOPEN_REASON, "Waarom weer open? De melder leest dit: schrijf \"je\"", placeholder="Bijvoorbeeld: je printer geeft nog steeds een foutmelding.")],
+            [_text_input(IN_REOPEN_REASON, texts.REOPEN_REASON_INPUT, placeholder=texts.REOPEN_REASON_EXAMPLE)],
             _execute("Heropenen", VERB_REOPEN, ticket),
         ),
     }
@@ -684,7 +684,7 @@ def ticket_card(
     csat = clocks.csat
     if csat is not None:
         remark = f": {csat[2]}" if csat[2] else ""
-        body.append(labelled("Cijfer van de melder", f"{csat[1]}{remark}", attention=csat[1] < LOW_SCORE))
+        body.append(labelled(texts.CSAT_ON_CARD, f"{csat[1]}{remark}", attention=csat[1] < LOW_SCORE))
     if may_be_known_outage(ticket):
         title = _public_title(ticket)
         body.extend(title[:1] if read_only else title)  # the line, and for agents its form
@@ -717,7 +717,7 @@ def ticket_card(
     if ticket.uplift_motivation and not ticket.uplift:
         details.append(labelled("Motivatie bij melding", ticket.uplift_motivation))
     if len(events) > 1:
-        details.append(subheading("Eerdere gebeurtenissen"))
+        details.append(subheading(texts.EARLIER_EVENTS))
         details.extend(_history(events[:-1], ticket=ticket, tz=tz))
     body.extend(_toggled(f"details-{ticket.id}", details))
     if read_only:
@@ -732,7 +732,7 @@ def ticket_card(
         card = _card(body, actions)
     if refresh_for is not None and ticket.priority in LIVE_PRIORITIES and ticket.status in OPEN_STATUSES:
         card["refresh"] = {
-            "action": {"type": "Action.Execute", "title": "Vernieuwen", "verb": VERB_REFRESH, "data": {"ticket": ticket.id}},
+            "action": {"type": "Action.Execute", "title": texts.REFRESH, "verb": VERB_REFRESH, "data": {"ticket": ticket.id}},
             "userIds": list(refresh_for)[:REFRESH_USERS],
         }
     return card
@@ -743,14 +743,13 @@ REFRESH_USERS = 60  # Teams refreshes automatically for at most 60 listed users 
 
 
 SUMMARY_CHARS = 140  # the description's first words on the card's face; all of it under "Details"
-DETAILS = "Details"
 
 
 def _toggled(container_id: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A "Details" button and the part it shows or hides (hidden at first): the card stays short."""
     return [
         {"type": "ActionSet", "actions": [
-            {"type": "Action.ToggleVisibility", "title": DETAILS, "targetElements": [container_id]},
+            {"type": "Action.ToggleVisibility", "title": texts.DETAILS, "targetElements": [container_id]},
         ]},
         {"type": "Container", "id": container_id, "isVisible": False, "items": items},
     ]
@@ -831,8 +830,8 @@ def clock_lines(clocks: TicketClocks, *, now: datetime) -> list[dict[str, Any]]:
             lines.append(labelled(label, "de klok staat stil zolang we op een derde wachten"))
         elif clocks.resolved_us is not None:  # solved without it: no countdown for what is over
             late = clock.due_us < clocks.resolved_us
-            text = f"niet vastgelegd voor de oplossing (was uiterlijk {say_when(clock.due, now=now, tz=tz)})"
-            lines.append(labelled(label, text + (", te laat" if late else ""), attention=late))
+            text = texts.NOT_BEFORE_SOLUTION.format(when=say_when(clock.due, now=now, tz=tz))
+            lines.append(labelled(label, text + (texts.NOT_BEFORE_SOLUTION_LATE if late else ""), attention=late))
         else:
             text, late = _deadline(clock.due, now=now, tz=tz)
             lines.append(labelled(label, text, attention=late))
@@ -926,7 +925,7 @@ def regie_new_p1_card(
         callback, callback_late = f"gedaan: opgepakt {say_when(ticket.first_response_at, now=now, tz=tz)}", False
     resolution, resolution_late = _deadline(ticket.resolution_due, now=now, tz=tz)
     if ticket.resolved_at is not None:
-        resolution, resolution_late = f"gedaan: opgelost {say_when(ticket.resolved_at, now=now, tz=tz)}", False
+        resolution, resolution_late = texts.DONE_SOLVED.format(when=say_when(ticket.resolved_at, now=now, tz=tz)), False
     body: list[dict[str, Any]] = [
         heading(title),
         *_current(ticket, priority="P1", now=now, tz=tz),
@@ -953,9 +952,9 @@ def _current(ticket: Ticket, *, priority: str, now: datetime, tz: ZoneInfo) -> l
     about (solved, or another priority): in words, so it does not rest on colour."""
     if ticket.status not in OPEN_STATUSES:
         when = say_when(ticket.resolved_at, now=now, tz=tz) if ticket.resolved_at else ""
-        return [labelled("Nu", f"opgelost {when}".strip() + ": hier hoeft regie niets meer voor te doen")]
+        return [labelled(texts.NOW_LABEL, texts.NOW_SOLVED.format(when=when).replace(" :", ":"))]
     if ticket.priority != priority:
-        return [labelled("Nu", f"prioriteit {priority_text(ticket)}: deze melding geldt niet meer", attention=True)]
+        return [labelled(texts.NOW_LABEL, texts.NOW_OTHER_PRIORITY.format(priority=priority_text(ticket)), attention=True)]
     return [labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status))]
 
 
@@ -975,7 +974,7 @@ def regie_notice_card(
     what = CLOCK_LABELS.get(clock, clock)
     late = kind != NoticeKind.WARNING.value or due <= now
     if kind == NoticeKind.WARNING.value:
-        title = f"{'Te laat' if due <= now else 'Dreigt te laat'}: {label}, {what}"
+        title = (texts.LATE_TITLE if due <= now else texts.WARNING_TITLE).format(label=label, what=what)
         when = f"uiterlijk {say_when(due, now=now, tz=tz)} ({time_left(due, now=now)})"
     elif kind == NoticeKind.WAIT_TOO_LONG.value:
         title = f"Wacht te lang op een derde: {label}"
@@ -985,7 +984,7 @@ def regie_notice_card(
         when = f"was uiterlijk {say_when(due, now=now, tz=tz)}"
     current = _current(ticket, priority=priority, now=now, tz=tz)
     if ticket.status not in OPEN_STATUSES or ticket.priority != priority:
-        when, late = f"was uiterlijk {say_when(due, now=now, tz=tz)}", False  # no countdown for what is over
+        when, late = texts.WAS_DUE.format(when=say_when(due, now=now, tz=tz)), False  # no countdown for what is over
     body: list[dict[str, Any]] = [
         heading(title),
         *current,
@@ -1089,7 +1088,7 @@ def _when_resolved(ticket: Ticket, *, now: datetime, tz: ZoneInfo) -> list[str]:
         call = " en belt je op" if ticket.priority == "P1" else ""
         lines.append(f"De servicedesk reageert uiterlijk {say_when(ticket.first_response_due, now=now, tz=tz)}{call}.")
     if ticket.resolution_due is not None:
-        lines.append(f"We willen het uiterlijk {say_when(ticket.resolution_due, now=now, tz=tz)} opgelost hebben.")
+        lines.append(texts.RESOLVE_BY.format(when=say_when(ticket.resolution_due, now=now, tz=tz)))
     return lines
 
 
@@ -1113,9 +1112,9 @@ def _rhythm(ticket: Ticket, priority: Any) -> list[str]:
 
 def _resumed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
     """"Hervat": the wait is over; the deadline as it is now (a wait may have moved it)."""
-    lines = [f"We werken weer aan je melding {label}."]
+    lines = [texts.RESUMED.format(label=label)]
     if ticket.resolution_due is not None:
-        lines.append(f"We willen het uiterlijk {say_when(ticket.resolution_due, now=now, tz=tz)} opgelost hebben.")
+        lines.append(texts.RESOLVE_BY.format(when=say_when(ticket.resolution_due, now=now, tz=tz)))
     return "\n\n".join(lines)
 
 
@@ -1211,10 +1210,7 @@ REPORTER_TEXTS: dict[Kind, Callable[[Ticket, Mapping[str, Any], str, datetime, Z
         f"Je melding {label} is opgelost: {_said(p, 'solution')}\n\n"
         "Werkt het toch nog niet? Laat het ons weten, dan kijken we opnieuw."
     ),
-    Kind.REOPENED: lambda t, p, label, now, tz: (
-        f"De servicedesk heeft je melding {label} weer geopend en gaat er opnieuw mee aan de slag.\n\n"
-        f"Dit schreef de servicedesk erbij: {_said(p, 'reason')}"
-    ),
+    Kind.REOPENED: lambda t, p, label, now, tz: texts.REOPENED_FOR_REPORTER.format(label=label, reason=_said(p, "reason")),
     Kind.HANDED_OVER: lambda t, p, label, now, tz: (
         f"Je melding {label} is overgedragen aan {_said(p, 'to_name', 'een collega')} van de servicedesk."
     ),

@@ -352,7 +352,7 @@ def ticket_created(
     return (
         f"Je melding **{label}** is aangemaakt met prioriteit {priority_text}.\n\n"
         f"De servicedesk reageert uiterlijk {first_response}{call}. "
-        f"We willen het uiterlijk {resolution} opgelost hebben. {CADENCE_SENTENCES[priority]}"
+        f"{RESOLVE_BY.format(when=resolution)} {CADENCE_SENTENCES[priority]}"
     )
 
 
@@ -442,6 +442,31 @@ NOT_YET_FOR_DESK = "De melder kan nog niet verder met het werk."
 REOPENED_BY_REPORTER_LABEL = "Heropend door de melder"
 REOPENED_BY_REPORTER = "{name} kan nog niet verder met het werk."
 STILL_FAILING_LABEL = "Wat nog niet werkt"  # the reporter's words after that reopen, in the same frame
+
+# -- cards that stay true (bot.cards) --------------------------------------------------------------
+DETAILS = "Details"  # the ticket card's button that shows what is not on its face
+EARLIER_EVENTS = "Eerdere gebeurtenissen"
+CSAT_ON_CARD = "Cijfer van de melder"
+REFRESH = "Vernieuwen"
+REOPEN_REASON_INPUT = 'Waarom weer open? De melder leest dit: schrijf "je"'
+REOPEN_REASON_EXAMPLE = "Bijvoorbeeld: je printer geeft nog steeds een foutmelding."
+NOW_LABEL = "Nu"  # a notice's first line when the ticket moved on
+NOW_SOLVED = "opgelost {when}: hier hoeft regie niets meer voor te doen"
+NOW_OTHER_PRIORITY = "prioriteit {priority}: deze melding geldt niet meer"
+WARNING_TITLE = "Dreigt te laat: {label}, {what}"
+LATE_TITLE = "Te laat: {label}, {what}"
+DONE_SOLVED = "gedaan: opgelost {when}"
+NOT_BEFORE_SOLUTION = "niet vastgelegd voor de oplossing (was uiterlijk {when})"
+NOT_BEFORE_SOLUTION_LATE = ", te laat"
+WAS_DUE = "was uiterlijk {when}"
+
+# -- what the reporter reads after "Hervat" and a reopen by the servicedesk ---------------------------
+RESUMED = "We werken weer aan je melding {label}."
+RESOLVE_BY = "We willen het uiterlijk {when} opgelost hebben."
+REOPENED_FOR_REPORTER = (
+    "De servicedesk heeft je melding {label} weer geopend en gaat er opnieuw mee aan de slag.\n\n"
+    "Dit schreef de servicedesk erbij: {reason}"
+)
 MTTP_ASK = "Kun je weer verder met je werk ({label})? Typ **ja** of **nog niet**."
 MTTP_DONT_KNOW = "Probeer het gerust even uit. Werkt alles? Typ **ja**. Werkt het nog niet? Typ **nog niet**."
 CSAT_THANKS = "Dank je voor je cijfer: {score}. Daar worden we beter van."

@@ -443,7 +443,7 @@ PHONE_SOLUTION = "Stuurprogramma opnieuw geïnstalleerd."
 def test_at_phone_width_the_questions_the_summary_the_ticket_card_and_the_closing_questions_fit(ui: Ui, progress):
     """13-16: the same client at 375 x 812: nothing cut off, and a picture of each for the docs."""
     progress.needs("link")
-    ui.viewport(*PHONE)
+    ui.viewport(*PHONE, phone=True)
     try:
         ui.go(PERSONAL)
         answers = [
