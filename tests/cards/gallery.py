@@ -399,6 +399,15 @@ def regie_cards() -> list[Entry]:
     lowered = sample_ticket(215, [_reported(at(28, 9, 12), 215, UPLIFT, UPLIFT_MOTIVATION), TicketEvent(ev.PRIORITY_CHANGED, warning_due - timedelta(minutes=2), {
         "from": "P1", "to": "P2", "reason": "De zitting is verplaatst.", "agent_id": AGENT[0], "agent_name": AGENT[1]})],
         description=UPLIFT_TEXT, phone="06 12345678", reporter=("5e7d0a3c-2b4f-4d61-9a8e-1f3c5b7d9e03", "Pieter Jansen"))
+    solved = sample_ticket(215, [
+        _reported(at(28, 9, 12), 215, UPLIFT, UPLIFT_MOTIVATION), _ack(at(28, 9, 20)),
+        _fact(ev.RESOLVED, at(28, 10, 40), solution="Leenlaptop geleverd en ingericht."),
+    ], description=UPLIFT_TEXT, phone="06 12345678", reporter=("5e7d0a3c-2b4f-4d61-9a8e-1f3c5b7d9e03", "Pieter Jansen"))
+    entries.append(Entry(
+        "regie-nieuwe-p1-uplift-niet-meer", "regie channel",
+        "the new P1-uplift notice redrawn once the ticket is solved: says so at the top, no countdown",
+        "bot.cards.regie_new_p1_card", cards.regie_new_p1_card(solved, now=at(28, 10, 41), tz=TZ),
+    ))
     entries.append(Entry(
         "regie-dreigt-te-laat-niet-meer", "regie channel",
         "the same warning redrawn after the ticket was lowered to P2: says so at the top, no countdown",
