@@ -38,7 +38,7 @@ from sla.events import TicketEvent
 from dialogs import texts
 from sla.escalation import Level
 from reach import service as reach
-from storage import agents, audit, escalations, labels, reads, tickets
+from storage import agents, audit, escalations, labels, reads, refs, tickets
 from storage.tickets import Outcome
 
 log = logging.getLogger("servicedesk.card_actions")
@@ -261,6 +261,8 @@ class CardActions:
         if verb in CAMPAIGN_VERBS:
             return await self._campaign(verb, data, clicker_id=clicker_id, clicker_name=clicker_name, now=now)
         ticket_id = labels.number_from(data.get("ticket"))
+        if verb == cards.VERB_REFRESH and ticket_id is not None:
+            return await self._refreshed(ticket_id, clicker_id=clicker_id, now=now)
         if verb not in PERMISSIONS or ticket_id is None:
             log.info("card action with unknown verb or without a ticket")
             await self._audit_alone(now=now, actor_id=clicker_id, action=str(verb)[:60], ticket_id=ticket_id, result="unknown_action")
@@ -383,8 +385,19 @@ class CardActions:
             services.after_commit()
         return Answer(card=done.card, text=done.text, changed=done.changed)
 
+    async def _refreshed(self, ticket_id: int, *, clicker_id: str | None, now: datetime) -> Answer:
+        """Teams asks for the card as it is now, for the person looking at it (Universal Actions
+        ``refresh``): whoever may act on it gets the buttons, anyone else the read-only view. It
+        changes nothing, so it is not audited; every click is still authorised on its own."""
+        async with self._services.database.sessions() as session:
+            ticket = await reads.get_ticket(session, ticket_id)
+            if ticket is None:
+                return Answer(text=NOT_FOUND)
+            return Answer(card=await self._fresh_card(session, ticket, now=now, notice=None, read_only=not self.roles_of(clicker_id)))
+
     async def _fresh_card(
-        self, session, ticket, *, now: datetime, notice: str | None, events: Sequence[TicketEvent] | None = None
+        self, session, ticket, *, now: datetime, notice: str | None, events: Sequence[TicketEvent] | None = None,
+        read_only: bool = False,
     ) -> dict:
         """The card as of this transaction; ``events`` is the log when the change has just read it."""
         if events is None:
@@ -393,7 +406,8 @@ class CardActions:
         agents = {k: v for k, v in known.items() if self._settings.is_agent(k)}
         card = cards.ticket_card(
             ticket, now=now, policy=self._services.policy, events=events, agents=agents,
-            lines=self._services.agent_names.lines,
+            lines=self._services.agent_names.lines, read_only=read_only,
+            refresh_for=await refs.user_ids_in_teams(session, agents, limit=cards.REFRESH_USERS),
         )
         if notice:
             card["body"].insert(0, {"type": "TextBlock", "text": notice, "wrap": True, "color": "Attention", "weight": "Bolder"})

@@ -23,14 +23,16 @@ from sla.humanize import humanize_day
 from sla.policy import Policy
 from sla.priority import SECURITY_KINDS
 from sla.status import OPEN_STATUSES, WORKING_STATUSES, TicketStatus
-from dialogs import plain
+from dialogs import plain, texts
 from dialogs.texts import (
-    CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
+    CADENCE_SENTENCES, CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
+    STILL_FAILING_LABEL,
     UPLIFT_LABEL,
 )
 from dialogs.when import say_when
 from storage.agents import Lines
 from storage.employee import may_be_known_outage
+from storage.feedback import LOW_SCORE
 from storage.labels import ticket_label
 from storage.models import Ticket
 from storage.outbox import Kind
@@ -62,6 +64,7 @@ VERB_MAJOR = "major_incident"
 VERB_LINK = "koppelen"
 VERB_RCA = "rca"
 VERB_PUBLIC_TITLE = "titel"
+VERB_REFRESH = "vernieuwen"  # the card's automatic refresh (Universal Actions): draws, changes nothing
 VERBS = (
     VERB_ACKNOWLEDGE, VERB_PRIORITY, VERB_WAIT, VERB_RESUME, VERB_UPDATE,
     VERB_WORKAROUND, VERB_RESOLVE, VERB_REOPEN, VERB_HAND_OVER, VERB_PUBLIC_TITLE,
@@ -556,7 +559,7 @@ def _forms(ticket: Ticket, *, facts: Recorded, breach: bool, agents: Mapping[str
         ),
         "reopen": _show(
             "Heropenen",
-            [_text_input(IN_REOPEN_REASON, "Waarom opnieuw open?")],
+            [_text_input(IN_REOPEN_REASON, texts.REOPEN_REASON_INPUT, placeholder=texts.REOPEN_REASON_EXAMPLE)],
             _execute("Heropenen", VERB_REOPEN, ticket),
         ),
     }
@@ -637,8 +640,15 @@ def ticket_card(
     events: Sequence[TicketEvent],
     agents: Mapping[str, str] | None = None,
     lines: Lines = Lines(),
+    refresh_for: Sequence[str] | None = None,
+    read_only: bool = False,
 ) -> dict[str, Any]:
     """The servicedesk's card for one ticket; its buttons carry the version they were drawn at.
+
+    An open P1 or P2 card asks Teams to draw it again whenever someone looks at it (Universal
+    Actions ``refresh``; ``refresh_for``: the Teams user ids that get it automatically in a
+    channel of more than 60 people), so its countdowns are live. ``read_only``: the view for
+    someone who is not an agent, without buttons or inputs (the server refuses their clicks anyway).
 
     ``events`` (the ticket's event log, oldest first) gives every clock (``sla.fold``), the facts
     recorded on the card, what the first response still needs, the latest events and the reason
@@ -650,63 +660,133 @@ def ticket_card(
     clocks = fold(policy, events, now=now)
     facts, breach = clocks.recorded, clocks.data_breach
     call_required = clocks.policy.terms(clocks.priority).call_required
+    status = STATUS_LABELS.get(ticket.status, ticket.status)
+    # What matters first, readable at phone width: number, priority, status, the next deadline,
+    # what it is about, whom to call; everything else behind "Details".
     body: list[dict[str, Any]] = [heading(f"Melding {label} · {priority_text(ticket)}")]
-    if _reopened_by_reporter(events):
-        body.append(labelled(REOPENED_BY_REPORTER_LABEL, REOPENED_BY_REPORTER.format(name=ticket.reporter_name), attention=True))
-    body.append(labelled("Prioriteit", priority_text(ticket)))
-    if ticket.uplift and ticket.uplift_motivation:
-        body.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation))
-    else:
-        reason = _priority_reason(ticket, events)
-        if reason:
-            body.append(labelled("Reden prioriteit", reason))
-    body.append(labelled("Categorie", CATEGORY_NAMES.get(ticket.category, ticket.category)))
-    body.append(labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)))
-    body.append(labelled("Melder", ticket.reporter_name))
-    if ticket.phone:
-        body.append(labelled("Bel terug", ticket.phone))
-    body.append(labelled("Gemeld", _at(ticket.opened_at, now=now, tz=tz)))
-    body.extend(supplier_facts(ticket))
-    if ticket.owner_id is None and ticket.treatment_line is not None:
-        body.append(labelled("Eigenaar", f"nog niemand: in de wachtrij van de {line_name(ticket.treatment_line)}", attention=True))
-    else:
-        body.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
-        if ticket.treatment_line not in (None, FIRST_LINE):
-            body.append(labelled("Behandellijn", line_name(ticket.treatment_line)))
-    if may_be_known_outage(ticket):
-        body.extend(_public_title(ticket))
-    body.extend(_fact_lines(ticket, facts, breach=breach))
+    reopened = _reopened_by_reporter(events)
+    if reopened is not None:
+        body.append(_alert(REOPENED_BY_REPORTER_LABEL, REOPENED_BY_REPORTER.format(name=ticket.reporter_name), *(
+            (STILL_FAILING_LABEL, _event_data(added).get("text")) for added in events[reopened:] if added.kind == ev.INFO_ADDED
+        )))
+    body.append(labelled("Status", status))
+    nearest = _nearest(clocks, now=now)
+    if nearest is not None:
+        body.append(nearest)
+    body.append(literal(_cut(ticket.description, SUMMARY_CHARS)))
+    body.append(labelled("Melder", ticket.reporter_name + (f", bel {ticket.phone}" if ticket.phone else "")))
+    body.extend(_history(events[-1:], ticket=ticket, tz=tz))  # what happened last; the ones before under Details
     if ticket.update_overdue and ticket.status in OPEN_STATUSES:
         body.append(labelled("Let op", "de melder kreeg een update zonder nieuws: stuur een update", attention=True))
-
     missing = _first_reaction_missing(ticket, facts, call_required=call_required)
     if missing:
         body.append(labelled(FIRST_REACTION_MISSING, missing, attention=True))
-    body.append(subheading("Termijnen"))
+    csat = clocks.csat
+    if csat is not None:
+        remark = f": {csat[2]}" if csat[2] else ""
+        body.append(labelled(texts.CSAT_ON_CARD, f"{csat[1]}{remark}", attention=csat[1] < LOW_SCORE))
+    if may_be_known_outage(ticket):
+        title = _public_title(ticket)
+        body.extend(title[:1] if read_only else title)  # the line, and for agents its form
+
+    details: list[dict[str, Any]] = [labelled("Prioriteit", priority_text(ticket))]
+    if ticket.uplift and ticket.uplift_motivation:
+        details.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation))
+    else:
+        reason = _priority_reason(ticket, events)
+        if reason:
+            details.append(labelled("Reden prioriteit", reason))
+    details.append(labelled("Categorie", CATEGORY_NAMES.get(ticket.category, ticket.category)))
+    if ticket.phone:
+        details.append(labelled("Bel terug", ticket.phone))
+    details.append(labelled("Gemeld", _at(ticket.opened_at, now=now, tz=tz)))
+    details.extend(supplier_facts(ticket))
+    if ticket.owner_id is None and ticket.treatment_line is not None:
+        details.append(labelled("Eigenaar", f"nog niemand: in de wachtrij van de {line_name(ticket.treatment_line)}", attention=True))
+    else:
+        details.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
+        if ticket.treatment_line not in (None, FIRST_LINE):
+            details.append(labelled("Behandellijn", line_name(ticket.treatment_line)))
+    details.extend(_fact_lines(ticket, facts, breach=breach))
+    details.append(subheading("Termijnen"))
     if ticket.first_response_at is not None:
-        body.append(labelled("Opgepakt", f"door {_first_owner(events, ticket)} {say_when(ticket.first_response_at, now=now, tz=tz)}"))
-    body.extend(clock_lines(clocks, now=now))
-
-    body.append(subheading("Omschrijving"))
-    body.append(literal(ticket.description))
+        details.append(labelled("Opgepakt", f"door {_first_owner(events, ticket)} {say_when(ticket.first_response_at, now=now, tz=tz)}"))
+    details.extend(clock_lines(clocks, now=now))
+    details.append(subheading("Omschrijving"))
+    details.append(literal(ticket.description))
     if ticket.uplift_motivation and not ticket.uplift:
-        body.append(labelled("Motivatie bij melding", ticket.uplift_motivation))
-    if events:
-        body.append(subheading("Laatste gebeurtenissen"))
-        body.extend(_history(events, ticket=ticket, tz=tz))
-    inputs, actions = _actions(
-        ticket, facts=facts, breach=breach, call_required=call_required,
-        agents={k.lower(): v for k, v in (agents or {}).items()}, lines=lines,
-        today=now.astimezone(tz).date(),
-    )
-    body.extend(inputs)
-    return _card(body, actions)
+        details.append(labelled("Motivatie bij melding", ticket.uplift_motivation))
+    if len(events) > 1:
+        details.append(subheading(texts.EARLIER_EVENTS))
+        details.extend(_history(events[:-1], ticket=ticket, tz=tz))
+    body.extend(_toggled(f"details-{ticket.id}", details))
+    if read_only:
+        card = _card(body)
+    else:
+        inputs, actions = _actions(
+            ticket, facts=facts, breach=breach, call_required=call_required,
+            agents={k.lower(): v for k, v in (agents or {}).items()}, lines=lines,
+            today=now.astimezone(tz).date(),
+        )
+        body.extend(inputs)
+        card = _card(body, actions)
+    if refresh_for is not None and ticket.priority in LIVE_PRIORITIES and ticket.status in OPEN_STATUSES:
+        card["refresh"] = {
+            "action": {"type": "Action.Execute", "title": texts.REFRESH, "verb": VERB_REFRESH, "data": {"ticket": ticket.id}},
+            "userIds": list(refresh_for)[:REFRESH_USERS],
+        }
+    return card
 
 
-def _reopened_by_reporter(events: Sequence[Any]) -> bool:
-    """The reporter said "nog niet" after the latest resolution: the agent must see it first."""
-    last = next((e for e in reversed(events) if e.kind in (ev.RESOLVED, ev.REOPENED)), None)
-    return last is not None and last.kind == ev.REOPENED and _event_data(last).get("by") == ev.BY_REPORTER
+LIVE_PRIORITIES = ("P1", "P2")  # their deadlines are minutes and hours: the card refreshes when seen
+REFRESH_USERS = 60  # Teams refreshes automatically for at most 60 listed users in a large channel
+
+
+SUMMARY_CHARS = 140  # the description's first words on the card's face; all of it under "Details"
+
+
+def _toggled(container_id: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A "Details" button and the part it shows or hides (hidden at first): the card stays short."""
+    return [
+        {"type": "ActionSet", "actions": [
+            {"type": "Action.ToggleVisibility", "title": texts.DETAILS, "targetElements": [container_id]},
+        ]},
+        {"type": "Container", "id": container_id, "isVisible": False, "items": items},
+    ]
+
+
+def _alert(label: str, text: str, *more: tuple[str, Any]) -> dict[str, Any]:
+    """What the agent must see first, in words and in a coloured frame (never colour alone);
+    ``more``: further (label, a person's words) lines in the same frame."""
+    return {
+        "type": "Container", "style": "attention",
+        "items": [
+            {"type": "RichTextBlock", "inlines": [
+                {"type": "TextRun", "text": f"{line_label}: ", "weight": "Bolder"}, plain.run(_cut(str(line_text or "-"), 500)),
+            ]}
+            for line_label, line_text in ((label, text), *more)
+        ],
+    }
+
+
+def _nearest(clocks: TicketClocks, *, now: datetime) -> dict[str, Any] | None:
+    """The running clock that falls due first, with its countdown (or how late it is)."""
+    running = [(name, clock) for name, clock in clocks.clocks.items() if clock.stop_us is None and clock.due_us is not None]
+    if not running or clocks.resolved_us is not None:
+        return None
+    name, clock = min(running, key=lambda item: item[1].due_us)
+    text, late = _deadline(clock.due, now=now, tz=clocks.tz)
+    return labelled(CARD_CLOCK_LABELS[name], text, attention=late)
+
+
+def _reopened_by_reporter(events: Sequence[Any]) -> int | None:
+    """Where in ``events`` the reporter said "nog niet" after the latest resolution (the agent must
+    see it first, with what they added since); None when the latest resolution stands."""
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.kind in (ev.RESOLVED, ev.REOPENED):
+            return index if event.kind == ev.REOPENED and _event_data(event).get("by") == ev.BY_REPORTER else None
+    return None
 
 
 def supplier_facts(ticket: Ticket) -> list[dict[str, Any]]:
@@ -748,6 +828,10 @@ def clock_lines(clocks: TicketClocks, *, now: datetime) -> list[dict[str, Any]]:
             lines.append(labelled(label, text))
         elif clock.due_us is None:
             lines.append(labelled(label, "de klok staat stil zolang we op een derde wachten"))
+        elif clocks.resolved_us is not None:  # solved without it: no countdown for what is over
+            late = clock.due_us < clocks.resolved_us
+            text = texts.NOT_BEFORE_SOLUTION.format(when=say_when(clock.due, now=now, tz=tz))
+            lines.append(labelled(label, text + (texts.NOT_BEFORE_SOLUTION_LATE if late else ""), attention=late))
         else:
             text, late = _deadline(clock.due, now=now, tz=tz)
             lines.append(labelled(label, text, attention=late))
@@ -833,19 +917,23 @@ def regie_new_p1_card(
     """Regie's notice of a new P1 (or P1-uplift, or a change to P1): at once, with the callback deadline."""
     label = ticket_label(ticket.id)
     if changed_from:
-        title = f"Prioriteit verhoogd naar {priority_text(ticket)}: {label} (was {changed_from})"
+        title = f"Prioriteit verhoogd naar {priority_text(ticket) if ticket.priority == 'P1' else 'P1'}: {label} (was {changed_from})"
     else:
-        title = f"Nieuwe {priority_text(ticket)}: {label}"
+        title = f"Nieuwe {priority_text(ticket) if ticket.priority == 'P1' else PRIORITY_LABELS['P1']}: {label}"
     callback, callback_late = _deadline(ticket.first_response_due, now=now, tz=tz)
     if ticket.first_response_at is not None:
         callback, callback_late = f"gedaan: opgepakt {say_when(ticket.first_response_at, now=now, tz=tz)}", False
     resolution, resolution_late = _deadline(ticket.resolution_due, now=now, tz=tz)
+    if ticket.resolved_at is not None:
+        resolution, resolution_late = texts.DONE_SOLVED.format(when=say_when(ticket.resolved_at, now=now, tz=tz)), False
     body: list[dict[str, Any]] = [
         heading(title),
+        *_current(ticket, priority="P1", now=now, tz=tz),
         labelled("Melder", ticket.reporter_name),
         labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
-        labelled("Terugbellen", callback, attention=callback_late),
     ]
+    if ticket.resolved_at is None:
+        body.append(labelled("Terugbellen", callback, attention=callback_late))
     if ticket.phone:
         body.append(labelled("Telefoon melder", ticket.phone))
     body.append(labelled("Oplossing", resolution, attention=resolution_late))
@@ -857,6 +945,17 @@ def regie_new_p1_card(
     body.append(subheading("Omschrijving"))
     body.append(literal(ticket.description))
     return _card(body)
+
+
+def _current(ticket: Ticket, *, priority: str, now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """A notice's first line: the ticket as it is now, when that is not what the notice was
+    about (solved, or another priority): in words, so it does not rest on colour."""
+    if ticket.status not in OPEN_STATUSES:
+        when = say_when(ticket.resolved_at, now=now, tz=tz) if ticket.resolved_at else ""
+        return [labelled(texts.NOW_LABEL, texts.NOW_SOLVED.format(when=when).replace(" :", ":"))]
+    if ticket.priority != priority:
+        return [labelled(texts.NOW_LABEL, texts.NOW_OTHER_PRIORITY.format(priority=priority_text(ticket)), attention=True)]
+    return [labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status))]
 
 
 def regie_notice_card(
@@ -873,8 +972,9 @@ def regie_notice_card(
     card of its own: ``bot.escalation_cards``.)"""
     label = ticket_label(ticket.id)
     what = CLOCK_LABELS.get(clock, clock)
+    late = kind != NoticeKind.WARNING.value or due <= now
     if kind == NoticeKind.WARNING.value:
-        title = f"Dreigt te laat: {label}, {what}"
+        title = (texts.LATE_TITLE if due <= now else texts.WARNING_TITLE).format(label=label, what=what)
         when = f"uiterlijk {say_when(due, now=now, tz=tz)} ({time_left(due, now=now)})"
     elif kind == NoticeKind.WAIT_TOO_LONG.value:
         title = f"Wacht te lang op een derde: {label}"
@@ -882,11 +982,14 @@ def regie_notice_card(
     else:  # a breach queued before breaches became escalations (an upgrade with messages pending)
         title = f"Overschreden: {label}, {what}"
         when = f"was uiterlijk {say_when(due, now=now, tz=tz)}"
+    current = _current(ticket, priority=priority, now=now, tz=tz)
+    if ticket.status not in OPEN_STATUSES or ticket.priority != priority:
+        when, late = texts.WAS_DUE.format(when=say_when(due, now=now, tz=tz)), False  # no countdown for what is over
     body: list[dict[str, Any]] = [
         heading(title),
+        *current,
         labelled("Prioriteit", PRIORITY_LABELS.get(priority, priority) if not ticket.uplift else UPLIFT_LABEL),
-        labelled("Termijn", when, attention=kind != NoticeKind.WARNING.value),
-        labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
+        labelled("Termijn", when, attention=late),
         labelled("Eigenaar", ticket.owner_name or "nog niemand"),
         labelled("Melder", ticket.reporter_name),
         *supplier_facts(ticket),
@@ -985,7 +1088,7 @@ def _when_resolved(ticket: Ticket, *, now: datetime, tz: ZoneInfo) -> list[str]:
         call = " en belt je op" if ticket.priority == "P1" else ""
         lines.append(f"De servicedesk reageert uiterlijk {say_when(ticket.first_response_due, now=now, tz=tz)}{call}.")
     if ticket.resolution_due is not None:
-        lines.append(f"We willen het uiterlijk {say_when(ticket.resolution_due, now=now, tz=tz)} opgelost hebben.")
+        lines.append(texts.RESOLVE_BY.format(when=say_when(ticket.resolution_due, now=now, tz=tz)))
     return lines
 
 
@@ -998,7 +1101,21 @@ def _priority_changed(ticket: Ticket, p: Mapping[str, Any], label: str, now: dat
         f"De prioriteit van je melding {label} is veranderd van {_priority_name(p.get('from'))} naar {_priority_name(p.get('to'))}.",
         f"Reden: {_said(p, 'reason')}",
     ]
-    return "\n\n".join(lines + _when_resolved(ticket, now=now, tz=tz))
+    return "\n\n".join(lines + _when_resolved(ticket, now=now, tz=tz) + _rhythm(ticket, p.get("to")))
+
+
+def _rhythm(ticket: Ticket, priority: Any) -> list[str]:
+    """After a new priority: how often the reporter hears from us now."""
+    sentence = CADENCE_SENTENCES.get(str(priority))
+    return [sentence] if sentence and ticket.status in OPEN_STATUSES else []
+
+
+def _resumed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
+    """"Hervat": the wait is over; the deadline as it is now (a wait may have moved it)."""
+    lines = [texts.RESUMED.format(label=label)]
+    if ticket.resolution_due is not None:
+        lines.append(texts.RESOLVE_BY.format(when=say_when(ticket.resolution_due, now=now, tz=tz)))
+    return "\n\n".join(lines)
 
 
 def _reaction(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
@@ -1008,6 +1125,7 @@ def _reaction(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, t
     if p.get("from"):
         lines.append(f"De prioriteit is nu {now_priority}; eerst was dat {_priority_name(p.get('from'))}. Reden: {_said(p, 'reason')}")
         lines.extend(_when_resolved(ticket, now=now, tz=tz))
+        lines.extend(_rhythm(ticket, p.get("priority")))
     else:
         lines.append(f"De prioriteit is voorlopig {now_priority}.")
     lines.append(f"Volgende stap: {_said(p, 'next_step')}")
@@ -1080,7 +1198,7 @@ REPORTER_TEXTS: dict[Kind, Callable[[Ticket, Mapping[str, Any], str, datetime, Z
         "Houd je telefoon bij de hand: we bellen je opnieuw."
     ),
     Kind.WAITING: _waiting,
-    Kind.RESUMED: lambda t, p, label, now, tz: f"We werken weer aan je melding {label}.",
+    Kind.RESUMED: _resumed,
     Kind.AGENT_UPDATE: lambda t, p, label, now, tz: (
         f"Bericht van {_said(p, 'agent_name', 'de servicedesk')} over je melding {label}:\n\n{_said(p, 'text', '')}"
     ),
@@ -1092,9 +1210,7 @@ REPORTER_TEXTS: dict[Kind, Callable[[Ticket, Mapping[str, Any], str, datetime, Z
         f"Je melding {label} is opgelost: {_said(p, 'solution')}\n\n"
         "Werkt het toch nog niet? Laat het ons weten, dan kijken we opnieuw."
     ),
-    Kind.REOPENED: lambda t, p, label, now, tz: (
-        f"Je melding {label} is weer geopend: {_said(p, 'reason')}\n\nWe gaan er opnieuw mee aan de slag."
-    ),
+    Kind.REOPENED: lambda t, p, label, now, tz: texts.REOPENED_FOR_REPORTER.format(label=label, reason=_said(p, "reason")),
     Kind.HANDED_OVER: lambda t, p, label, now, tz: (
         f"Je melding {label} is overgedragen aan {_said(p, 'to_name', 'een collega')} van de servicedesk."
     ),

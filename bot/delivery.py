@@ -33,7 +33,7 @@ from bot import cards, escalation_cards, feedback_cards, reach_cards, summary, s
 from bot.connector import Connector, ConnectorError
 from bot.metrics import Metrics
 from dialogs import plain, texts
-from dialogs.when import say_when
+from dialogs.when import say_when, wait_words
 from sla.clock import Clock
 from sla.fold import DATA_BREACH, fold
 from reach import service as reach
@@ -78,6 +78,19 @@ class Claimed:
         if self.payload.get("kind") == Kind.CAMPAIGN_CARD:
             return {"campaign_id": self.payload.get("campaign_id")}
         return {"ticket_id": self.ticket_id}
+
+    @property
+    def card_role(self) -> str:
+        """Under which name the card's place is kept: the channel's role, or for a notice beside
+        the ticket's own card, the role and the message that posted it (``outbox.NOTICE_CARDS``)."""
+        if self.payload.get("card_role"):
+            return self.payload["card_role"]
+        if self.op == outbox.SEND_CARD and self.payload.get("kind") in outbox.NOTICE_CARDS:
+            return outbox.notice_card_role(self.target_key, self.id)
+        return self.target_key
+
+    def same_card(self, other: "Claimed") -> bool:
+        return other.card == self.card and other.card_role == self.card_role
 
 
 @dataclass
@@ -223,9 +236,9 @@ class Delivery:
         activity.channel_id = ref.channel_id
         item.service_url, item.conversation_id, item.body = ref.service_url, conversation_id, wire.serialise(activity)
         if message.op == outbox.UPDATE_CARD:
-            card_ref = await refs.get_card_ref(session, **message.card, role=message.target_key)
+            card_ref = await refs.get_card_ref(session, **message.card, role=message.card_role)
             if card_ref is None:
-                if any(m.op == outbox.SEND_CARD and m.card == message.card for m in batch):
+                if any(m.op == outbox.SEND_CARD and m.same_card(message) for m in batch):
                     item.outcome = "superseded"
                 else:
                     item.outcome, item.error = "later", "card not posted yet"
@@ -237,8 +250,7 @@ class Delivery:
     def _superseded(message: "Claimed", batch: list["Claimed"]) -> bool:
         """An update is redundant if the same card is posted or updated again later in the batch."""
         return any(
-            other.id > message.id and other.card == message.card and other.target_key == message.target_key
-            and other.op in (outbox.UPDATE_CARD, outbox.SEND_CARD)
+            other.id > message.id and other.same_card(message) and other.op in (outbox.UPDATE_CARD, outbox.SEND_CARD)
             for other in batch
         )
 
@@ -302,7 +314,7 @@ class Delivery:
                 await reach.record(session, payload=message.payload, outcome="sent")
             if message.op == outbox.SEND_CARD and any(message.card.values()) and item.activity_id:
                 await refs.save_card_ref(
-                    session, **message.card, role=message.target_key,
+                    session, **message.card, role=message.card_role,
                     conversation_id=item.conversation_id, activity_id=item.activity_id, now=now,
                 )
         elif item.outcome == "later":
@@ -520,7 +532,8 @@ async def _ticket_card(r: Render) -> Activity:
     events = await load_events(r.session, r.ticket.id)
     agents = await r.agent_names.get(r.session)
     return _message(card=cards.ticket_card(
-        r.ticket, now=r.now, policy=r.policy, events=events, agents=agents, lines=r.agent_names.lines
+        r.ticket, now=r.now, policy=r.policy, events=events, agents=agents, lines=r.agent_names.lines,
+        refresh_for=await refs.user_ids_in_teams(r.session, agents, limit=cards.REFRESH_USERS),
     ))
 
 
@@ -584,18 +597,11 @@ async def _acknowledged(r: Render) -> Activity:
 @renders(Kind.STATUS_UPDATE, ticket=True)
 async def _status_update(r: Render) -> Activity:
     ticket = r.ticket
-    next_update = say_when(ticket.next_update_due, now=r.now, tz=r.tz) if ticket.next_update_due else None
-    if r.payload.get("holding"):
-        return _message(texts.status_update_holding(label=r.label, status=ticket.status, next_update=next_update))
-    return _message(
-        texts.status_update(
-            label=r.label,
-            status=ticket.status,
-            owner=ticket.owner_name,
-            latest_note=r.payload.get("note"),
-            next_update=next_update,
-        )
-    )
+    current = updates.status_now(r.policy, await load_events(r.session, ticket.id), now=r.now)
+    return _message(texts.status_update(
+        label=r.label, status=ticket.status, owner=ticket.owner_name, wait=wait_words(current.wait), news=current.news,
+        next_update=say_when(current.promise, now=r.now, tz=r.tz) if current.promise else None,
+    ))
 
 
 @renders(Kind.REPORTER_UNREACHABLE, ticket=True)

@@ -138,9 +138,11 @@ async def notice_sweep(
                         dedup_key=key,
                         target=outbox.Target.channel("regie"),
                         payload=_payload(ticket, item),
+                        op=outbox.SEND_CARD,
                         now=now,
                         ticket_id=ticket.id,
                     )
+                    await _redraw_at(session, ticket, key, now)
                     result.sent += 1
                 recorded.add(key)
             await _piket(
@@ -183,7 +185,14 @@ async def _breach(
         session, policy=policy, key=notices.notice_key(ticket.id, item.priority, item.clock, notices.ESCALATION, item.occurrence),
         trigger=Trigger.BREACH, norm=norm, level=level, reasons=reasons, now=now, ticket_id=ticket.id, due=item.due,
     )
+    await _redraw_at(session, ticket, key, now)
     result.sent += 1
+
+
+async def _redraw_at(session, ticket: Ticket, notice: str, now: datetime) -> None:
+    """A deadline came near or passed: every card of the ticket is drawn again (its countdown,
+    "te laat"), once per notice."""
+    await outbox.redraw_card(session, ticket_id=ticket.id, version=notice.removeprefix(f"ticket:{ticket.id}:"), now=now)
 
 
 async def _piket(

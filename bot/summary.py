@@ -18,7 +18,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from dialogs import plain
+from dialogs import plain, texts
 from dialogs.texts import CHANNEL_NAMES, NO_CAUSE
 from storage.labels import ticket_label
 from storage.models import Ticket
@@ -157,7 +157,7 @@ def _first_up(label: str) -> str:
 
 def csat_text(csat: dict[str, Any]) -> str:
     if not csat["responses"]:
-        return f"{NONE} (0 antwoorden)"
+        return f"{NONE} ({texts.counted(0, 'antwoord', 'antwoorden')})"
     average = _number(float(csat["average"]))
     parts = [f"gemiddeld {average}"]
     if csat.get("average_norm") is not None:
@@ -166,7 +166,7 @@ def csat_text(csat: dict[str, Any]) -> str:
     if csat.get("share_norm_percent") is not None:
         share += f" {_verdict(csat['share_met'])} (norm {_pct(csat['share_norm_percent'])})"
     parts.append(share)
-    return ", ".join(parts) + f" ({csat['responses']} antwoorden)"
+    return ", ".join(parts) + f" ({texts.counted(csat['responses'], 'antwoord', 'antwoorden')})"
 
 
 def _policy(report: dict[str, Any]) -> str:
@@ -264,8 +264,9 @@ def weekly_summary_card(payload: dict[str, Any]) -> dict[str, Any]:
     figures, the breaches with subject, owner and cause, the open escalations and open actions."""
     report = payload["report"]
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": f"SLA-overzicht week {payload['period']} ({period_dates(payload)})", "weight": "Bolder", "size": "Medium", "wrap": True},
-        {"type": "TextBlock", "text": f"Beleid {_policy(report)}; trend t.o.v. {payload.get('previous_period', 'vorige week')}.", "isSubtle": True, "wrap": True},
+        {"type": "TextBlock", "text": f"SLA-overzicht {texts.week_name(payload['period'])} ({period_dates(payload)})", "weight": "Bolder", "size": "Medium", "wrap": True},
+        {"type": "TextBlock", "isSubtle": True, "wrap": True, "text": texts.weekly_legend(
+            policy=_policy(report), previous=texts.week_name(payload.get("previous_period") or "") or "vorige week")},
         count_facts(payload),
         norm_table(payload),
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in general_rows(payload)]},

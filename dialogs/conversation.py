@@ -41,8 +41,8 @@ from dialogs.limits import refuse_if_over_limit
 from dialogs.question import QuestionDialog
 from dialogs.recognize import Kind, normalise, read
 from dialogs.services import DeskServices
-from dialogs.when import say_when
-from storage import employee, labels, reads
+from dialogs.when import say_when, wait_words
+from storage import employee, labels, reads, updates
 from storage.bot_state import SqlConversationState
 
 HELP_WORDS = {"help", "hulp", "wat kan je", "wat kun je", "helpen", "menu"}
@@ -276,7 +276,12 @@ class EmployeeConversation:
             return
         now = services.clock.now()
         parts: list[str] = []
-        for header, group in ((texts.MY_TICKETS_HEADER, mine), (texts.FOLLOWED_HEADER, followed)):
+        # Each ticket with words that tell it apart: the employee's own description for their own
+        # tickets; for a colleague's outage they follow, only the title the servicedesk gave it.
+        for header, group, about in (
+            (texts.MY_TICKETS_HEADER, mine, lambda t: t.description),
+            (texts.FOLLOWED_HEADER, followed, lambda t: t.public_title),
+        ):
             if not group:
                 continue
             lines = [
@@ -286,6 +291,7 @@ class EmployeeConversation:
                     status=t.status,
                     owner=t.owner_name,
                     next_deadline=self._next_deadline(t, now),
+                    about=about(t),
                 )
                 for t in group
             ]
@@ -299,6 +305,7 @@ class EmployeeConversation:
         services = self._services
         ticket = note = None
         allowed = False
+        now = services.clock.now()
         if ticket_id is not None:
             async with services.database.sessions() as session:
                 ticket = await reads.get_ticket(session, ticket_id)
@@ -306,22 +313,19 @@ class EmployeeConversation:
                     allowed = ticket.reporter_id == reporter_id or await employee.is_follower(
                         session, ticket_id=ticket_id, user_id=reporter_id
                     )
-                    note = await employee.latest_note(session, ticket_id=ticket_id) if allowed else None
+                    if allowed:
+                        note = await employee.latest_note(session, ticket_id=ticket_id)
+                        current = updates.status_now(services.policy, await reads.load_events(session, ticket_id), now=now)
         if ticket is None or not allowed:
             digits = re.sub(r"\D", "", argument)  # normalised: ASCII only; a label cut when too long
             shown = labels.ticket_label(int(digits)) if digits else "?"
             await turn_context.send_activity(texts.UNKNOWN_TICKET.format(label=shown))
             return
-        now = services.clock.now()
         await turn_context.send_activity(
             texts.status_update(
-                label=labels.ticket_label(ticket.id),
-                status=ticket.status,
-                owner=ticket.owner_name,
-                latest_note=note,
-                next_update=say_when(ticket.next_update_due, now=now, tz=services.policy.tz)
-                if ticket.next_update_due
-                else None,
+                label=labels.ticket_label(ticket.id), status=ticket.status, owner=ticket.owner_name,
+                wait=wait_words(current.wait), news=note, asked=True,
+                next_update=say_when(current.promise, now=now, tz=services.policy.tz) if current.promise else None,
             )
         )
 

@@ -74,14 +74,15 @@ YES = "Ja"
 NO = "Nee"
 
 # Choices: (value, title on the button, words that also pick it). Numbers work too ("2").
+# Titles stay short: a phone shows about 30 characters on a button before it cuts them off.
 CATEGORY_CHOICES = (
     ("laptop", "Laptop of computer", ("laptop", "computer", "pc", "scherm", "beeldscherm", "toetsenbord", "muis", "docking", "dockingstation")),
     ("telefoon", "Telefoon", ("telefoon", "mobiel", "mobieltje", "smartphone", "iphone", "samsung", "gsm")),
-    ("m365", "Microsoft 365 (Teams, Outlook, SharePoint, OneDrive)", ("microsoft", "365", "m365", "office", "teams", "outlook", "mail", "email", "e mail", "sharepoint", "onedrive", "word", "excel", "agenda")),
+    ("m365", "Microsoft 365 (Teams, Outlook)", ("microsoft", "365", "m365", "office", "teams", "outlook", "mail", "email", "e mail", "sharepoint", "onedrive", "word", "excel", "agenda")),
     ("netwerk", "Netwerk, VPN of wifi", ("netwerk", "vpn", "wifi", "wi fi", "internet", "verbinding", "wlan")),
-    ("account", "Account, wachtwoord of MFA", ("account", "wachtwoord", "mfa", "inloggen", "authenticator", "2fa", "geblokkeerd", "password")),
-    ("beveiliging", "Beveiliging (datalek, phishing, apparaat kwijt of gestolen)", ("beveiliging", "security", "datalek", "phishing", "kwijt", "gestolen", "verloren", "hack", "gehackt", "virus", "verdacht", "verdachte")),
-    ("printer", "Printer of multifunctional", ("printer", "printen", "print", "scanner", "scannen", "multifunctional", "mfp", "kopieerapparaat", "kopieren")),
+    ("account", "Account of wachtwoord", ("account", "wachtwoord", "mfa", "inloggen", "authenticator", "2fa", "geblokkeerd", "password")),
+    ("beveiliging", "Beveiliging of datalek", ("beveiliging", "security", "datalek", "phishing", "kwijt", "gestolen", "verloren", "hack", "gehackt", "virus", "verdacht", "verdachte")),
+    ("printer", "Printer of scanner", ("printer", "printen", "print", "scanner", "scannen", "multifunctional", "mfp", "kopieerapparaat", "kopieren")),
     ("applicatie", "Applicatie of programma", ("applicatie", "app", "programma", "systeem", "software", "pakket")),
     ("vraag", "Vraag of verzoek", ("vraag", "verzoek", "aanvraag", "bestellen", "nieuw account", "toegang")),
     ("overig", "Iets anders", ("overig", "anders", "iets anders")),
@@ -351,12 +352,13 @@ def ticket_created(
     return (
         f"Je melding **{label}** is aangemaakt met prioriteit {priority_text}.\n\n"
         f"De servicedesk reageert uiterlijk {first_response}{call}. "
-        f"We willen het uiterlijk {resolution} opgelost hebben. {CADENCE_SENTENCES[priority]}"
+        f"{RESOLVE_BY.format(when=resolution)} {CADENCE_SENTENCES[priority]}"
     )
 
 
 MY_TICKETS_HEADER = "Je open meldingen:"
 FOLLOWED_HEADER = "Storingen die je volgt:"
+NEXT_UPDATE_LINE = "Je volgende update krijg je uiterlijk {when}."
 
 
 def acknowledged(*, label: str, agent_name: str, note: str | None) -> str:
@@ -366,26 +368,65 @@ def acknowledged(*, label: str, agent_name: str, note: str | None) -> str:
     return text
 
 
-def status_update(*, label: str, status: str, owner: str | None, latest_note: str | None, next_update: str | None) -> str:
-    lines = [f"Stand van je melding **{label}**: {STATUS_LABELS.get(status, status)}."]
-    if owner:
-        lines.append(f"{plain.markdown(owner)} werkt eraan.")
-    if latest_note:
-        lines.append(f"Laatste bericht van de servicedesk: {plain.markdown(latest_note)}")
+# What a status update says after "Stand van je melding M-1:": never "nieuw" beside "we zijn ermee bezig".
+STATUS_UPDATE_STATE = {
+    TicketStatus.NEW: "nog niet opgepakt. De servicedesk pakt hem zo snel mogelijk op.",
+    TicketStatus.PICKED_UP: "opgepakt.",
+    TicketStatus.WAITING: "we wachten op een andere partij.",
+}
+STATUS_UPDATE_OWNER = "{owner} werkt eraan."
+STATUS_UPDATE_WAIT = "We wachten op {party}: {reason}"
+STATUS_UPDATE_EXPECTED = "Zij verwachten klaar te zijn op {day}."
+STATUS_UPDATE_NEWS = "Nieuw bericht van de servicedesk: {note}"
+STATUS_UPDATE_LATEST = "Laatste bericht van de servicedesk: {note}"  # when the reporter asks
+STATUS_UPDATE_NO_NEWS = "Er is nog geen nieuws."
+
+
+def status_update(
+    *, label: str, status: str, owner: str | None, next_update: str | None,
+    wait: tuple[str | None, str | None, str | None] | None = None, news: str | None = None, asked: bool = False,
+) -> str:
+    """The state of a ticket for its reporter: the status, the current wait (party, reason, the
+    day they expect to be done), the servicedesk's newest message if it is news, the next update.
+    ``owner``, the wait's words and ``news`` are people's words: shown as typed. ``asked``: the
+    reporter asked ("status M-1"), so ``news`` is the servicedesk's latest message, news or not."""
+    state = STATUS_UPDATE_STATE.get(status) or f"{STATUS_LABELS.get(status, status)}."
+    lines = [f"Stand van je melding **{label}**: {state}"]
+    if owner and status != TicketStatus.NEW:
+        lines[0] += " " + STATUS_UPDATE_OWNER.format(owner=plain.markdown(owner))
+    if wait is not None:
+        party, reason, day = wait
+        text = STATUS_UPDATE_WAIT.format(party=plain.markdown(party or ITSM_WAIT_PARTY), reason=plain.markdown(reason or "-"))
+        if day:
+            text += "\n\n" + STATUS_UPDATE_EXPECTED.format(day=day)
+        lines.append(text)
+    if news:
+        lines.append((STATUS_UPDATE_LATEST if asked else STATUS_UPDATE_NEWS).format(note=plain.markdown(news)))
     else:
-        lines.append("We zijn ermee bezig. Er is nog geen nieuws.")
+        lines.append(STATUS_UPDATE_NO_NEWS)
     if next_update:
-        lines.append(f"Je volgende update krijg je uiterlijk {next_update}.")
+        lines.append(NEXT_UPDATE_LINE.format(when=next_update))
     return "\n\n".join(lines)
 
 
-def ticket_line(*, label: str, status: str, owner: str | None, next_deadline: str | None) -> str:
-    parts = [f"**{label}**: {STATUS_LABELS.get(status, status)}"]
+TICKET_ABOUT_CHARS = 60  # enough words to tell two tickets apart on a phone
+
+
+def ticket_line(*, label: str, status: str, owner: str | None, next_deadline: str | None, about: str | None = None) -> str:
+    """One line of "mijn meldingen"; ``about`` (a person's words, shown as typed and cut short)
+    tells two tickets apart."""
+    parts = [f"**{label}**" + (f" ({plain.markdown(_shortened(about, TICKET_ABOUT_CHARS))})" if about else "")
+             + f": {STATUS_LABELS.get(status, status)}"]
     if owner:
         parts.append(f"bij {plain.markdown(owner)}")
     if next_deadline:
         parts.append(f"volgende stap uiterlijk {next_deadline}")
     return ", ".join(parts)
+
+
+def _shortened(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 # -- feedback after a workaround or resolution ------------------------------------------------
 MTTP_QUESTION = "Kun je weer verder met je werk?"
@@ -400,6 +441,32 @@ NOT_YET_FOR_DESK = "De melder kan nog niet verder met het werk."
 # The first line of the servicedesk card after that reopen ("label: value").
 REOPENED_BY_REPORTER_LABEL = "Heropend door de melder"
 REOPENED_BY_REPORTER = "{name} kan nog niet verder met het werk."
+STILL_FAILING_LABEL = "Wat nog niet werkt"  # the reporter's words after that reopen, in the same frame
+
+# -- cards that stay true (bot.cards) --------------------------------------------------------------
+DETAILS = "Details"  # the ticket card's button that shows what is not on its face
+EARLIER_EVENTS = "Eerdere gebeurtenissen"
+CSAT_ON_CARD = "Cijfer van de melder"
+REFRESH = "Vernieuwen"
+REOPEN_REASON_INPUT = 'Waarom weer open? De melder leest dit: schrijf "je"'
+REOPEN_REASON_EXAMPLE = "Bijvoorbeeld: je printer geeft nog steeds een foutmelding."
+NOW_LABEL = "Nu"  # a notice's first line when the ticket moved on
+NOW_SOLVED = "opgelost {when}: hier hoeft regie niets meer voor te doen"
+NOW_OTHER_PRIORITY = "prioriteit {priority}: deze melding geldt niet meer"
+WARNING_TITLE = "Dreigt te laat: {label}, {what}"
+LATE_TITLE = "Te laat: {label}, {what}"
+DONE_SOLVED = "gedaan: opgelost {when}"
+NOT_BEFORE_SOLUTION = "niet vastgelegd voor de oplossing (was uiterlijk {when})"
+NOT_BEFORE_SOLUTION_LATE = ", te laat"
+WAS_DUE = "was uiterlijk {when}"
+
+# -- what the reporter reads after "Hervat" and a reopen by the servicedesk ---------------------------
+RESUMED = "We werken weer aan je melding {label}."
+RESOLVE_BY = "We willen het uiterlijk {when} opgelost hebben."
+REOPENED_FOR_REPORTER = (
+    "De servicedesk heeft je melding {label} weer geopend en gaat er opnieuw mee aan de slag.\n\n"
+    "Dit schreef de servicedesk erbij: {reason}"
+)
 MTTP_ASK = "Kun je weer verder met je werk ({label})? Typ **ja** of **nog niet**."
 MTTP_DONT_KNOW = "Probeer het gerust even uit. Werkt alles? Typ **ja**. Werkt het nog niet? Typ **nog niet**."
 CSAT_THANKS = "Dank je voor je cijfer: {score}. Daar worden we beter van."
@@ -411,13 +478,6 @@ FEEDBACK_ALREADY = "Je antwoord voor {label} had ik al. Dank je!"
 FEEDBACK_NOT_YOURS = "Deze vraag hoort niet bij een melding van jou. Er is niets veranderd."
 FEEDBACK_CARD_ANSWERED = "Melding {label}: je antwoord is binnen. Dank je!"
 FEEDBACK_NOT_UNDERSTOOD = "Die knop begreep ik niet. Typ **mijn meldingen** voor je open meldingen."
-
-
-def status_update_holding(*, label: str, status: str, next_update: str | None) -> str:
-    text = f"Stand van je melding **{label}**: {STATUS_LABELS.get(status, status)}. We zijn ermee bezig; er is nog geen nieuws."
-    if next_update:
-        text += f"\n\nJe volgende update krijg je uiterlijk {next_update}."
-    return text
 
 
 # -- the supplier's ticket system (itsm) ----------------------------------------------------------
@@ -829,5 +889,22 @@ def survey_result_line(*, mean: float | None, norm: float | None, met: bool | No
     mark = "" if met is None else (" ✓" if met else " ✗")
     norm_text = SURVEY_NO_NORM if norm is None else f"norm {dutch(norm)}"
     rate_text = "-" if rate is None else f"{dutch(rate)}%"
-    answers = "1 antwoord" if responses == 1 else f"{responses} antwoorden"
+    answers = counted(responses, "antwoord", "antwoorden")
     return f"gemiddeld {dutch(mean)}{mark} ({norm_text}; {answers}, {rate_text})"
+
+
+# -- counting and weeks, for the summaries -------------------------------------------------------
+def counted(number: int, one: str, more: str) -> str:
+    """"1 antwoord", "2 antwoorden", "0 antwoorden"."""
+    return f"{number} {one if number == 1 else more}"
+
+
+def week_name(iso_week: str) -> str:
+    """"2026-W49" as people say it: "week 49"; anything else as it is."""
+    year, _, week = iso_week.partition("-W")
+    return f"week {int(week)}" if year.isdigit() and week.isdigit() else iso_week
+
+
+def weekly_legend(*, policy: str, previous: str) -> str:
+    """Under the weekly card's title: which norms, and what the arrows compare with."""
+    return f"Gemeten met de normen van {policy}. De kolom Vorige en de pijlen (▲ beter, ▼ slechter) vergelijken met {previous}."

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sla import humanize
+from sla.fold import Wait
 
 
 def say_when(instant: datetime, *, now: datetime, tz: ZoneInfo) -> str:
@@ -21,3 +22,10 @@ def say_period(start: str | None, end: str | None, *, now: datetime, tz: ZoneInf
     if from_text:
         return f"vanaf {from_text}"
     return f"tot {until_text}" if until_text else None
+
+
+def wait_words(wait: Wait | None) -> tuple[str | None, str | None, str | None] | None:
+    """An open "wacht op derde" for a status update: (party, reason, the expected day in words)."""
+    if wait is None:
+        return None
+    return wait.party, wait.reason, humanize.humanize_day(wait.expected) if wait.expected else None

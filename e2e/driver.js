@@ -63,6 +63,46 @@ async function until(pred, timeout, interval = 100) {
 let page, context, browser, blocked;
 
 // The newest (outermost) card on screen that contains `cardText`, or the newest card at all.
+const PHONE_CSS = '[role="region"][aria-label="Chat and Teams Channel"] { display: none !important; }';
+
+async function phoneLayout(on) {
+  await page.evaluate(([css, on]) => {
+    let tag = document.getElementById('e2e-phone');
+    if (on && !tag) {
+      tag = document.createElement('style');
+      tag.id = 'e2e-phone';
+      tag.textContent = css;
+      document.head.appendChild(tag);
+    } else if (!on && tag) {
+      tag.remove();
+    }
+    // The chat pane keeps a desktop minimum width: at phone width it gets the width there is.
+    // A card's bubble keeps its desktop width too: it gets the message's width, as in Teams mobile.
+    if (on) {
+      for (const el of document.querySelectorAll('div')) {
+        const min = parseFloat(getComputedStyle(el).minWidth);
+        if (min > window.innerWidth) {
+          el.dataset.e2eStyle = el.getAttribute('style') || '';
+          el.style.minWidth = '0';
+        }
+      }
+      for (const card of document.querySelectorAll('.ac-adaptiveCard')) {
+        for (let n = card, i = 0; n && i < 4 && n.getAttribute('role') !== 'group'; n = n.parentElement, i++) {
+          if (n.dataset.e2eStyle === undefined) n.dataset.e2eStyle = n.getAttribute('style') || '';
+          n.style.width = 'auto';
+          n.style.maxWidth = '100%';
+          n.style.flexShrink = '1';
+        }
+      }
+    } else {
+      for (const el of document.querySelectorAll('[data-e2e-style]')) {
+        el.setAttribute('style', el.dataset.e2eStyle);
+        delete el.dataset.e2eStyle;
+      }
+    }
+  }, [PHONE_CSS, on]);
+}
+
 function newestCard(cardText) {
   let cards = page.locator('.ac-adaptiveCard');
   if (cardText) cards = cards.filter({ hasText: cardText });
@@ -97,7 +137,15 @@ const commands = {
 
   async chat({ name }) {
     const before = state.turnsDone;
+    if (state.phone) {  // the list of chats does not fit a phone's width: pick one wide, then back
+      await phoneLayout(false);
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
     await page.locator(`[role="treeitem"][aria-label="${name}"]`).click();
+    if (state.phone) {
+      await page.setViewportSize(state.phone);
+      await phoneLayout(true);
+    }
     await page.locator(COMPOSER).first().waitFor({ timeout: 10000 });
     // opening a team or group chat for the first time installs the bot there (two activities)
     await settle(before, { turns: 0, quiet: 800 });
@@ -179,7 +227,39 @@ const commands = {
     return {};
   },
 
+  // The size of the view, like a phone held upright (375 x 812) or a laptop. The Playground has
+  // no phone layout (its list of chats would cover the chat), so at phone width the list is
+  // hidden, as Teams on a phone shows one conversation at a time.
+  async viewport({ width, height, phone = false }) {
+    await page.setViewportSize({ width, height });
+    state.phone = phone ? { width, height } : null;
+    await phoneLayout(phone);
+    await sleep(300);
+    return {};
+  },
+
+  // What does not fit on the newest card containing `cardText` at this width: the titles of
+  // buttons whose text is cut off, and whether the card is wider than its space.
+  async cut_off({ cardText = null }) {
+    if (state.phone) await phoneLayout(true);
+    const card = newestCard(cardText);
+    await card.waitFor({ timeout: 10000 });
+    return await card.evaluate(el => {
+      const cut = [];
+      for (const button of el.querySelectorAll('button')) {
+        if (!button.offsetParent) continue;  // hidden (a closed show card)
+        const parts = [button, ...button.querySelectorAll('*')];
+        if (parts.some(p => p.scrollWidth > p.clientWidth + 1 && getComputedStyle(p).overflow !== 'visible')) {
+          cut.push(button.getAttribute('title') || button.innerText);
+        }
+      }
+      const box = el.getBoundingClientRect();
+      return { buttons: cut, too_wide: el.scrollWidth > el.clientWidth + 1 || box.right > window.innerWidth + 1 || box.left < -1 };
+    });
+  },
+
   async screenshot({ path, fullPage = false, reveal = null }) {
+    if (state.phone) await phoneLayout(true);
     if (reveal) {
       // bring the newest element with this text to the middle of the view (cards are tall)
       const target = page.getByText(reveal, { exact: false }).last();

@@ -183,6 +183,7 @@ class Wait(NamedTuple):
     limit_us: int | None  # start + the priority's max_wait; past it regie is told
     exceeded: bool
     tz: ZoneInfo
+    expected: date | None = None  # the day the party expects to be done, as the servicedesk recorded it
 
     @property
     def start(self) -> datetime:
@@ -589,7 +590,8 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
                     uplift = False
             elif kind == PAUSED:
                 if not waits or waits[-1][3] is not None:
-                    waits.append([edata.get("party"), edata.get("reason"), at, None])
+                    expected = edata.get("expected")
+                    waits.append([edata.get("party"), edata.get("reason"), at, None, _as_date(expected) if expected else None])
             elif kind == RESUMED:
                 if waits and waits[-1][3] is None:
                     waits[-1][3] = at
@@ -719,10 +721,10 @@ def fold_us(policy: Policy, events: Sequence[ev.TicketEvent], now: int | None) -
     if waits:
         max_wait = terms.max_wait
         wait_calendar = policy.calendar(priority)
-        for party, reason, start, stop in waits:
+        for party, reason, start, stop, expected in waits:
             limit = None if max_wait is None else wait_calendar.add_us(start, max_wait // ONE_US)
             exceeded = limit is not None and (stop if stop is not None else now_us) > limit
-            wait_results.append(Wait(party, reason, start, stop, limit, exceeded, tz))
+            wait_results.append(Wait(party, reason, start, stop, limit, exceeded, tz, expected))
 
     ticket = data.get("ticket")
     is_resolved = resolved is not None

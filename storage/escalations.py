@@ -48,16 +48,7 @@ def norm_key(period: str, norm: str) -> str:
     return f"norm:{period}:{norm}"
 
 
-def card(escalation_id: int, role: str, *, ticket_id: int | None, version: int | None = None) -> outbox.Intent:
-    """Post (``version`` None) or redraw the escalation's card in ``role``'s channel."""
-    if version is None:
-        key, op = f"escalation:{escalation_id}:card:{role}", outbox.SEND_CARD
-    else:
-        key, op = f"escalation:{escalation_id}:v{version}:card:{role}", outbox.UPDATE_CARD
-    return outbox.Intent(
-        dedup_key=key, target=outbox.Target.channel(role), payload={"kind": outbox.Kind.ESCALATION, "escalation_id": escalation_id, "role": role},
-        op=op, ticket_id=ticket_id,
-    )
+card = outbox.escalation_card
 
 
 async def open_escalation(

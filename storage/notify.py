@@ -44,6 +44,7 @@ async def regie_of_p1(session: AsyncSession, ticket: Ticket, now: datetime, *, o
         dedup_key=f"ticket:{ticket.id}:v{ticket.version}:regie:p1",
         target=outbox.Target.channel("regie"),
         payload={"kind": Kind.REGIE_NEW_P1, "ticket_id": ticket.id, "changed_from": old_priority, "reason": reason, "by": by},
+        op=outbox.SEND_CARD,
         now=now,
         ticket_id=ticket.id,
     )

@@ -29,7 +29,7 @@ from typing import Any, Sequence
 from sqlalchemy import Row, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage
+from storage.models import CardRef, EscalationRow, OutboxMessage
 from storage.statements import insert_unless_exists
 
 # Compiled once (``storage.statements``): a duplicate dedup key adds nothing.
@@ -223,8 +223,54 @@ def card_redraw(ticket_id: int, version: int | str) -> Intent:
     )
 
 
+# Notices about a ticket posted in a channel beside its own card (regie: a new P1, a deadline at
+# risk): each is a card of its own, remembered under "{role}#{message id}" and redrawn with the
+# ticket, so none keeps showing a state that has passed.
+NOTICE_CARDS = frozenset({Kind.REGIE_NEW_P1, Kind.REGIE_NOTICE})
+
+
+def notice_card_role(role: str, message_id: int) -> str:
+    return f"{role}#{message_id}"
+
+
+def escalation_card(escalation_id: int, role: str, *, ticket_id: int | None, version: int | str | None = None) -> Intent:
+    """Post (``version`` None) or redraw an escalation's card in ``role``'s channel."""
+    if version is None:
+        key, op = f"escalation:{escalation_id}:card:{role}", SEND_CARD
+    else:
+        key, op = f"escalation:{escalation_id}:v{version}:card:{role}", UPDATE_CARD
+    return Intent(
+        dedup_key=key, target=Target.channel(role), payload={"kind": Kind.ESCALATION, "escalation_id": escalation_id, "role": role},
+        op=op, ticket_id=ticket_id,
+    )
+
+
 async def redraw_card(session: AsyncSession, *, ticket_id: int, version: int | str, now: datetime) -> None:
-    await enqueue_many(session, [card_redraw(ticket_id, version)], now=now)
+    """Redraw every card that shows the ticket, in place, once per ``version`` (a ticket version,
+    or the moment a deadline came near or passed): the servicedesk's card, the notices about it
+    (``NOTICE_CARDS``) and the escalations it caused, so no card shows a state that has passed."""
+    intents = [card_redraw(ticket_id, version)]
+    places = await session.execute(
+        select(CardRef.role, CardRef.escalation_id, EscalationRow.version)
+        .outerjoin(EscalationRow, EscalationRow.id == CardRef.escalation_id)
+        .where(or_(CardRef.ticket_id == ticket_id, EscalationRow.ticket_id == ticket_id))
+        .order_by(CardRef.id)
+    )
+    notices: dict[int, str] = {}
+    for role, escalation_id, escalation_version in places:
+        if escalation_id is not None:
+            intents.append(escalation_card(escalation_id, role, ticket_id=ticket_id, version=f"{escalation_version}.t{version}"))
+        elif "#" in role:
+            notices[int(role.partition("#")[2])] = role
+    if notices:
+        originals = await session.execute(select(_OUTBOX.c.id, _OUTBOX.c.target_key, _OUTBOX.c.payload).where(_OUTBOX.c.id.in_(notices)))
+        for message_id, channel, payload in originals:
+            role = notices[message_id]
+            intents.append(Intent(
+                dedup_key=f"ticket:{ticket_id}:v{version}:card:{role}", target=Target.channel(channel),
+                payload={**payload, "card_role": role}, op=UPDATE_CARD, ticket_id=ticket_id,
+            ))
+    await enqueue_many(session, intents, now=now)
 
 
 _OUTBOX = OutboxMessage.__table__

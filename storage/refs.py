@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -72,6 +72,19 @@ _SAVE_ESCALATION_CARD_REF = insert_or_update(
     CardRef.__table__, ("escalation_id", "role", "conversation_id", "activity_id", "created_at"), ("escalation_id", "role"),
     keep=("created_at",),
 )
+
+
+async def user_ids_in_teams(session: AsyncSession, object_ids: Iterable[str], *, limit: int) -> list[str]:
+    """The Teams user ids ("29:...") of the people with these Entra object ids who ever talked to
+    the bot, at most ``limit``, in a stable order (for a card's automatic refresh)."""
+    keys = sorted({key.lower() for key in object_ids})
+    if not keys:
+        return []
+    rows = await session.execute(
+        select(ConversationRef.reference).where(ConversationRef.kind == USER, ConversationRef.key.in_(keys)).order_by(ConversationRef.key)
+    )
+    found = [((reference or {}).get("user") or {}).get("id") for (reference,) in rows]
+    return [user_id for user_id in found if user_id][:limit]
 
 
 async def get_reference(session: AsyncSession, *, kind: str, key: str) -> ConversationRef | None:

@@ -162,6 +162,7 @@ async def create_ticket(
             dedup_key=f"ticket:{ticket.id}:regie:new-p1",
             target=outbox.Target.channel("regie"),
             payload={"kind": Kind.REGIE_NEW_P1, "ticket_id": ticket.id},
+            op=outbox.SEND_CARD,
             now=now,
             ticket_id=ticket.id,
         )

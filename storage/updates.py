@@ -18,21 +18,52 @@ and the outbox dedup keys make each message happen once, whatever number of repl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sla import events as ev
+from sla.calendar import to_us
 from sla.events import TicketEvent
-from sla.fold import fold
+from sla.fold import Wait, fold
 from sla.policy import Policy
 from sla.status import OPEN_STATUSES
 from storage import outbox
 from storage.models import Ticket, TicketEventRow, TicketFollower
 from storage.outbox import Kind
 
+
+# The servicedesk's messages to the reporter, and where their words are.
+_MESSAGE_TEXT = {ev.AGENT_UPDATE: "text", ev.REACTION: "text", ev.ACKNOWLEDGED: "note"}
+
+
+@dataclass(frozen=True)
+class StatusNow:
+    """What a status update tells the reporter at ``now``, read from the one fold."""
+
+    wait: Wait | None  # the open "wacht op derde" (party, reason, expected day)
+    news: str | None  # the servicedesk's newest message, only while nothing newer was told
+    promise: datetime | None  # the next update this message promises: always after ``now``
+
+
+def status_now(policy: Policy, events: Sequence[TicketEvent], *, now: datetime) -> StatusNow:
+    """The content of a status update: the current wait, and the servicedesk's newest message only
+    if it is still the newest thing the reporter heard (no status change, holding message or
+    promised moment came after it): a note from before a gap or before a wait is old news."""
+    clocks = fold(policy, events, now=now)
+    updates = clocks.updates
+    news = None
+    message = next((e for e in reversed(events) if (e.data or {}).get(_MESSAGE_TEXT.get(e.kind, ""))), None)
+    if message is not None:
+        at, now_us = to_us(message.at), to_us(now)
+        later = [*(u for u in updates.given_us if u > at), *(h for h in updates.holding_us if h > at)]
+        missed = [m for m in updates.missed_us if at < m <= now_us]
+        if not later and not missed:
+            news = str(message.data[_MESSAGE_TEXT[message.kind]])
+    return StatusNow(wait=clocks.open_wait, news=news, promise=updates.promise)
 
 
 async def send_due_updates(session: AsyncSession, *, policy: Policy, now: datetime, limit: int = 1000) -> int:

@@ -108,7 +108,7 @@ async def test_report_uplift_acknowledge_update_and_weekly_summary(harness):
     assert await harness.app[app_module.JOBS].weekly_summary() is True
     assert await harness.app[app_module.JOBS].weekly_summary() is False
     overleg = harness.connector.to("19:overleg")
-    assert len(overleg) == 1 and "SLA-overzicht week 2026-W18" in overleg[0].card_text()
+    assert len(overleg) == 1 and "SLA-overzicht week 18 (27 april t/m 3 mei)" in overleg[0].card_text()
     assert_valid_card(overleg[0].cards[0])
 
 

@@ -337,6 +337,10 @@ def servicedesk_cards() -> list[Entry]:
           sample_ticket(214, waiting, description=LAPTOP_TEXT), waiting, at(28, 11, 21)),
         e("servicedesk-melding-opgelost", "resolved: only Heropenen",
           sample_ticket(214, resolved, description=LAPTOP_TEXT), resolved, at(30, 11, 31)),
+        Entry("servicedesk-melding-alleen-lezen", "servicedesk channel",
+              "an open P1 as someone who is not an agent sees it when Teams refreshes it: no buttons, live countdown",
+              "bot.cards.ticket_card", cards.ticket_card(
+                  p1_outage_new(), now=at(28, 9, 10), policy=POLICY, events=outage_events, read_only=True, refresh_for=[])),
         e("servicedesk-melding-wachtrij", "handed to the second line's queue: Oppakken for whoever takes it",
           sample_ticket(214, queued, description=LAPTOP_TEXT), queued, at(28, 10, 1)),
         e("servicedesk-melding-beveiliging", "a data breach the employee reported: what the first response still needs, containment, the AP",
@@ -398,6 +402,24 @@ def regie_cards() -> list[Entry]:
         "regie-dreigt-te-laat", "regie channel", "warning before a deadline passes (here: calling back a P1-uplift)",
         "bot.cards.regie_notice_card",
         cards.regie_notice_card(uplift, now=warning_due - timedelta(minutes=5), tz=TZ, kind="warning", clock="first_response", priority="P1", due=warning_due),
+    ))
+    lowered = sample_ticket(215, [_reported(at(28, 9, 12), 215, UPLIFT, UPLIFT_MOTIVATION), TicketEvent(ev.PRIORITY_CHANGED, warning_due - timedelta(minutes=2), {
+        "from": "P1", "to": "P2", "reason": "De zitting is verplaatst.", "agent_id": AGENT[0], "agent_name": AGENT[1]})],
+        description=UPLIFT_TEXT, phone="06 12345678", reporter=("5e7d0a3c-2b4f-4d61-9a8e-1f3c5b7d9e03", "Pieter Jansen"))
+    solved = sample_ticket(215, [
+        _reported(at(28, 9, 12), 215, UPLIFT, UPLIFT_MOTIVATION), _ack(at(28, 9, 20)),
+        _fact(ev.RESOLVED, at(28, 10, 40), solution="Leenlaptop geleverd en ingericht."),
+    ], description=UPLIFT_TEXT, phone="06 12345678", reporter=("5e7d0a3c-2b4f-4d61-9a8e-1f3c5b7d9e03", "Pieter Jansen"))
+    entries.append(Entry(
+        "regie-nieuwe-p1-uplift-niet-meer", "regie channel",
+        "the new P1-uplift notice redrawn once the ticket is solved: says so at the top, no countdown",
+        "bot.cards.regie_new_p1_card", cards.regie_new_p1_card(solved, now=at(28, 10, 41), tz=TZ),
+    ))
+    entries.append(Entry(
+        "regie-dreigt-te-laat-niet-meer", "regie channel",
+        "the same warning redrawn after the ticket was lowered to P2: says so at the top, no countdown",
+        "bot.cards.regie_notice_card",
+        cards.regie_notice_card(lowered, now=warning_due - timedelta(minutes=1), tz=TZ, kind="warning", clock="first_response", priority="P1", due=warning_due),
     ))
     # breaches: the escalation level as bot/regie.py decides it (PvE §2.4.3)
     p3 = sample_ticket(214, p3_events(), description=LAPTOP_TEXT)

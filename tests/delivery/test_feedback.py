@@ -148,9 +148,11 @@ async def test_typed_nog_niet_reopens_and_the_servicedesk_card_says_so_at_the_to
     [card] = [c for c in harness.connector.to("19:servicedesk") if c.method == "PUT"][-1:]
     first_lines = card.cards[0]["body"][:2]
     assert first_lines[0]["text"].startswith("Melding M-1")
-    assert "".join(run["text"] for run in first_lines[1]["inlines"]) == (
-        "Heropend door de melder: Sanne de Vries kan nog niet verder met het werk."
-    )
+    frame = first_lines[1]  # right under the heading, framed, with what still fails
+    assert frame["style"] == "attention" and ["".join(run["text"] for run in line["inlines"]) for line in frame["items"]] == [
+        "Heropend door de melder: Sanne de Vries kan nog niet verder met het werk.",
+        "Wat nog niet werkt: de printer piept nog steeds",
+    ]
     assert "Aanvulling: de printer piept nog steeds" in card.card_text()
     reopened = [e for e in await events(harness, ticket_id) if e.kind == ev.REOPENED]
     assert [e.data["by"] for e in reopened] == ["reporter"]

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 import app as app_module
+from bot import summary
 from bot.summary import summary_lines
+from dialogs import texts
 from storage.models import OutboxMessage
 from tests.delivery.desk import local
 from tests.servicedesk.desk import new_ticket, ticket
@@ -65,7 +67,7 @@ async def test_weekly_summary_shows_norms_uplifts_and_breaches_and_matches_the_r
     (posted,) = [c for c in harness.connector.to("19:overleg") if c.cards]
     assert_valid_card(posted.cards[0])
     text = posted.card_text()
-    assert "SLA-overzicht week 2026-W40" in text
+    assert "SLA-overzicht week 40 (28 september t/m 4 oktober)" in text and "vergelijken met week 39" in text
     # Per priority and norm a row of an Adaptive Cards Table: this week, last week, verdict and norm.
     rows = table_rows(posted.cards[0])
     assert rows["Norm"] == ["Nu", "Vorige", "Oordeel"]
@@ -126,3 +128,11 @@ def test_a_shown_percentage_is_cut_never_rounded_up_over_its_norm():
     assert share_text(figure) == "97,9% ✗ (norm 98%, 48/49)"
     assert share_text({**figure, "counted": 50, "within": 49, "share_percent": 98.0, "met": True}) == "98% ✓ (norm 98%, 49/50)"
 
+
+
+def test_the_weekly_figures_count_in_proper_dutch():
+    one = {"responses": 1, "average": 8.0, "average_norm": None, "share_7_or_more_percent": 100.0, "share_norm_percent": None}
+    assert summary.csat_text(one).endswith("(1 antwoord)")
+    assert summary.csat_text({**one, "responses": 2}).endswith("(2 antwoorden)")
+    assert summary.csat_text({**one, "responses": 0}) == "n.v.t. (0 antwoorden)"
+    assert texts.week_name("2026-W49") == "week 49" and texts.week_name("2026-04") == "2026-04"

@@ -95,7 +95,7 @@ async def test_p1_broad_outage(chat: Chat, services):
     assert "uiterlijk vandaag om 12:00 opgelost" in done and "elke 30 minuten" in done
     [ticket] = await tickets_in(services)
     assert (ticket.category, ticket.scope, ticket.priority, ticket.phone) == ("m365", "iedereen", "P1", "+31612345678")
-    assert ("regie", "send", "regie_new_p1") in await outbox_kinds(services)
+    assert ("regie", "send_card", "regie_new_p1") in await outbox_kinds(services)
     assert "Brede storing van M365, netwerk, VPN of kernapplicatie" in ticket.priority_reasons["reasons"]
 
 
@@ -146,7 +146,7 @@ async def test_p1_security_account_hacked(chat: Chat, services):
     reported = await reported_event(services, ticket.id)
     assert (reported["security_incident"], reported["data_breach"]) == (True, False)
     assert not any(kind == "data_breach" for _, _, kind in await outbox_kinds(services))
-    assert ("regie", "send", "regie_new_p1") in await outbox_kinds(services)
+    assert ("regie", "send_card", "regie_new_p1") in await outbox_kinds(services)
 
 
 @pytest.mark.transcript("P1 beveiliging: virus of ransomware")

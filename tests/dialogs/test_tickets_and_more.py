@@ -64,7 +64,8 @@ async def test_known_outage_linking(chat: Chat, services, clock):
     [follower] = await rows(services, TicketFollower)
     assert (follower.ticket_id, follower.user_id, follower.description) == (outage.id, SANNE.object_id, "mijn outlook doet helemaal niks")
     listed = await chat.say("mijn meldingen")
-    assert "Storingen die je volgt:" in listed and "**M-1**: nieuw, nog niet opgepakt" in listed
+    assert "Storingen die je volgt:" in listed and "**M-1** (Storing Outlook): nieuw, nog niet opgepakt" in listed
+    assert "Outlook start niet op" not in listed  # the colleague's words are not theirs to read
     assert "Stand van je melding **M-1**" in await chat.say("status M-1")  # a follower may ask
     # Reporting it again: already linked, still no new ticket.
     await chat.say("outlook werkt nog steeds niet")
@@ -124,8 +125,9 @@ async def test_my_tickets(chat: Chat, services, clock):
         )
     listed = await chat.say("mijn meldingen")
     assert "Je open meldingen:" in listed
-    assert "**M-1**: opgepakt, bij Karim Bouali, volgende stap uiterlijk donderdag 30 april om 12:00" in listed
-    assert "**M-2**: nieuw, nog niet opgepakt, volgende stap uiterlijk vandaag om 09:00" in listed
+    # Each with the employee's own words, so two tickets can be told apart.
+    assert "**M-1** (laptop start niet): opgepakt, bij Karim Bouali, volgende stap uiterlijk donderdag 30 april om 12:00" in listed
+    assert "**M-2** (printers kapot): nieuw, nog niet opgepakt, volgende stap uiterlijk vandaag om 09:00" in listed
     assert "M-3" not in listed  # Joost's
 
 
@@ -134,7 +136,7 @@ async def test_status(chat: Chat, services, clock):
     await seed_ticket(services, person=SANNE, category="laptop", scope="alleen_ik", description="laptop start niet")
     await seed_ticket(services, person=JOOST, category="laptop", scope="alleen_ik", description="van Joost")
     read = await chat.say("status M-1")
-    assert "Stand van je melding **M-1**: nieuw, nog niet opgepakt." in read
+    assert "Stand van je melding **M-1**: nog niet opgepakt. De servicedesk pakt hem zo snel mogelijk op." in read
     assert "Er is nog geen nieuws." in read and "Je volgende update krijg je uiterlijk vandaag om 18:00." in read
     clock.advance(timedelta(minutes=45))
     async with services.database.sessions.begin() as session:

@@ -95,6 +95,8 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
         return "actie-antwoord-verouderd"
     if first.startswith("Melding") and "Status: " in texts:
         state = STATES.get(texts[texts.index("Status: ") + 1], "onbekend")
+        if card.get("refresh") and not card.get("actions"):
+            return "servicedesk-melding-alleen-lezen"  # the view for someone who is not an agent
         if "Let op: " in texts:
             return "servicedesk-melding-update-te-laat"
         for label, name in FACT_LINES:  # a card showing one of the facts recorded on it
@@ -143,7 +145,7 @@ def kind_of(card: dict[str, Any], *, where: str) -> str:
         )
     for title, name in REGIE_TITLES:
         if first.startswith(title):
-            return name
+            return name + ("-niet-meer" if "Nu: " in texts else "")
     return f"{where}-{_slug(first)}"
 
 

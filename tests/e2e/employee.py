@@ -21,6 +21,7 @@ class Answer:
     click: str | None = None  # regex for the button title to click
     type: str | None = None  # text to type instead
     fill: str | None = None  # text for the card's first input before clicking
+    doc: str | None = None  # take this scenario's docs/screenshots picture of the question first
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Transcript:
     clicked: int = 0
     typed: int = 0
     confirmation: Message | None = None
+    documented: list[str] = field(default_factory=list)  # the questions photographed for the docs
 
 
 DONE = re.compile(r"Je melding \*{0,2}M-\d+\*{0,2} is aangemaakt", re.I)
@@ -64,7 +66,11 @@ def report(ui: Ui, first_message: str, answers: list[Answer], *, max_steps: int 
                 f"unplanned question from the intake:\n  {asked!r}\n  buttons: {question.buttons}\n"
                 f"  so far: {transcript.steps}"
             )
-        if scenario_shots and step < 12:
+        if answer.doc is not None:
+            ui.begin(answer.doc)
+            ui.shot("vraag", doc=True)
+            transcript.documented.append(answer.doc)
+        elif scenario_shots and step < 12:
             ui.shot(f"vraag-{step + 1}")
         since = ui.mark()
         if answer.click is not None:

@@ -22,9 +22,11 @@ One story, in order, in the real UI, against the bot in local development mode:
     on the card; the first working day's job posts April's service level report card to regie;
 12. the next working morning the agent announces a disruption from the servicedesk channel
     ("aankondiging", the form): it reaches the employee's personal chat, and the sender's card in
-    the servicedesk channel counts it as sent.
+    the servicedesk channel counts it as sent;
 13. an experience survey round (XLA) starts: the employee answers in the personal chat, typing the
-    first score ("een 8") and tapping the others; when the round closes regie gets the results.
+    first score ("een 8") and tapping the others; when the round closes regie gets the results;
+14-17. at phone width (375 x 812) a report with the category question and the summary, the ticket
+    card (facts first, the rest behind "Details") and the closing questions: no button cut off.
 
 Time moves through the bot's dev tools (``/_dev/clock/advance``, ``/_dev/jobs/...``), so nothing
 waits for real deadlines. Each step leaves a screenshot in test-artifacts/e2e/screenshots/; the
@@ -65,6 +67,11 @@ COMMON = [
     Answer(r"dezelfde storing", click=r"^Nee"),  # a known outage: ours is a different problem
     Answer(r"Waar gaat het over", click=r"^(\d+\. )?Laptop"),
 ]
+
+
+def _details(ui: Ui, card: str) -> None:
+    """Open the card's "Details" (the ticket card shows the facts that matter first, at phone width)."""
+    ui.click("Details", card_text=card, expect_turn=False)
 
 
 def _latest(messages: list[Message], pattern: str) -> Message | None:
@@ -126,7 +133,9 @@ def test_agent_picks_up_the_ticket_from_the_card_and_the_card_changes(ui: Ui, pr
     body = invoke["body"] if isinstance(invoke["body"], dict) else json.loads(invoke["body"])
     assert body.get("type") == "application/vnd.microsoft.card.adaptive", body
     user = ui.stack.user["name"]
-    assert ui.see(f"door {user} vandaag om"), "the card did not change to 'opgepakt'"
+    assert ui.see(f"Eerste reactie van {user}"), "the card did not change to 'opgepakt'"
+    _details(ui, "Melding M-1")
+    assert ui.see(f"door {user} vandaag om"), "the card's details do not say who picked it up"
     data = (invoke.get("request") or {}).get("value", {}).get("action", {}).get("data", {})
     assert (data.get("notitie"), data.get("vervolgstap"), data.get("prioriteit_voorlopig")) == (NOTE, NEXT_STEP, "P3"), invoke
     assert "Oppakken" not in json.dumps(body["value"]), "the new card still offers 'Oppakken'"
@@ -218,8 +227,10 @@ def test_reporter_can_work_again_and_gives_a_score(ui: Ui, progress):
     ui.shot("cijfer", doc=True)
 
     ui.go(SERVICEDESK_CHANNEL)  # the servicedesk's card records both answers
-    assert ui.see(f"Tevredenheid van de melder: {SCORE}") and ui.see("Melder kan weer werken")
-    ui.shot("kaart-met-antwoorden", reveal=f"Tevredenheid van de melder: {SCORE}")
+    assert ui.see(f"Cijfer van de melder: {SCORE}") and ui.see(f"Tevredenheid van de melder: {SCORE}")
+    _details(ui, "Melding M-1")
+    assert ui.see("Melder kan weer werken")
+    ui.shot("kaart-met-antwoorden", reveal=f"Cijfer van de melder: {SCORE}")
     progress.passed.add("feedback")
 
 
@@ -281,6 +292,7 @@ def test_agent_waits_for_a_third_party_and_resumes(ui: Ui, progress):
     answer = json.dumps(_card_answer(ui, since), ensure_ascii=False)
     assert "wacht op een derde partij" in answer and "Hervat" in answer, answer
     # Under halt a wait stops no clock (PvE §10.1.3); the card shows who it waits on, since when.
+    _details(ui, card)
     assert ui.see(f"{PARTY} sinds")
     ui.shot("kaart-wacht-op-derde", doc=True, reveal=f"Wacht op {PARTY}")
 
@@ -307,7 +319,7 @@ def test_weekly_summary_appears_in_the_overleg(ui: Ui, progress):
     ui.stack.advance_clock(minutes=(monday - now).total_seconds() / 60)
     assert ui.stack.run_job("weekly_summary") is True
     ui.go(OVERLEG_CHAT)
-    title = f"SLA-overzicht week {week_year}-W{week:02d}"
+    title = f"SLA-overzicht week {week} "
     assert ui.see(title), f"no '{title}' in the overleg"
     summary = _latest(ui.messages(OVERLEG_CHAT), re.escape(title))
     assert summary is not None and summary.cards
@@ -423,6 +435,8 @@ def test_the_servicedesk_announces_a_disruption_and_it_reaches_the_personal_chat
     assert "Verstuurd: 1" in card_texts(card.cards[0]), card_texts(card.cards[0])
     ui.shot("kaart", reveal="Storing A-1")
     progress.passed.add("announcement")
+
+
 def test_employee_answers_the_experience_survey_typing_and_tapping_and_regie_gets_the_results(ui: Ui, progress):
     progress.needs("p3")  # the employee has talked to the bot: it can reach them
     ui.begin("13-enquete")
@@ -467,6 +481,65 @@ def test_employee_answers_the_experience_survey_typing_and_tapping_and_regie_get
     assert "gemiddeld 8 ✓ (norm 8; 1 antwoord, 100%)" in result.all_text and "gemiddeld 7 ✗" in result.all_text
     ui.shot("resultaat-voor-regie", reveal="Enquête ICT-beleving gesloten")
     progress.passed.add("survey")
+
+
+PHONE = (375, 812)  # a phone held upright, in CSS pixels
+PHONE_PROBLEM = "Het werkt niet meer sinds vanochtend, ik krijg een foutmelding"
+PHONE_SOLUTION = "Stuurprogramma opnieuw geïnstalleerd."
+
+
+def test_at_phone_width_the_questions_the_summary_the_ticket_card_and_the_closing_questions_fit(ui: Ui, progress):
+    """14-17: the same client at 375 x 812: nothing cut off, and a picture of each for the docs."""
+    progress.needs("link")
+    ui.viewport(*PHONE, phone=True)
+    try:
+        ui.go(PERSONAL)
+        answers = [
+            Answer(r"dezelfde storing", click=r"^Nee"),
+            Answer(r"Waar gaat het over", click=r"Printer", doc="14-telefoon-categorie"),
+            Answer(r"Wat is er aan de hand", type=PHONE_PROBLEM),
+            Answer(r"Wie heeft er last", click=r"^(\d+\. )?Alleen"),
+            Answer(r"Kun je nog werken", click=r"omweg"),
+            Answer(r"kritieke rol|tijdkritische", click=r"^Nee"),
+            Answer(r"direct(e)? gevolgen", click=r"^Nee"),
+            Answer(r"helemaal niet uitvoeren", click=r"^Nee"),
+            Answer(r"Klopt", click=r"^Ja", doc="15-telefoon-samenvatting"),
+        ]
+        before = ui.mark()
+        transcript = report(ui, "nieuwe melding", answers, scenario_shots=False)
+        assert transcript.documented == ["14-telefoon-categorie", "15-telefoon-samenvatting"], transcript.steps
+        category = _latest(ui.messages(PERSONAL, since=before), r"Waar gaat het over")
+        assert category is not None and "Beveiliging of datalek" in " ".join(category.buttons), category
+        label = re.search(r"M-\d+", transcript.confirmation.text).group(0)
+
+        ui.go(SERVICEDESK_CHANNEL)
+        card = f"Melding {label}"
+        assert ui.see(card)
+        fit = ui.cut_off(card)
+        assert fit == {"buttons": [], "too_wide": False}, fit
+        ui.begin("16-telefoon-ticketkaart")
+        ui.shot("kaart", doc=True, reveal=card)
+        _details(ui, card)
+        assert ui.see("Termijnen")
+        ui.shot("details", reveal="Termijnen")
+        ui.click("Oppakken", card_text=card)
+        ui.click("Opgelost", card_text=card, expect_turn=False)
+        ui.fill(PHONE_SOLUTION, card_text=card, label="Oplossing (de melder")
+        ui.click("Opgelost", card_text=card, last=True)
+
+        ui.go(PERSONAL)
+        assert ui.see("Kun je weer verder met je werk?") and ui.see("Hoe tevreden ben je over de hulp?")
+        for question in ("Kun je weer verder met je werk?", "Hoe tevreden ben je over de hulp?"):
+            fit = ui.cut_off(question)
+            assert fit == {"buttons": [], "too_wide": False}, (question, fit)
+        ui.begin("17-telefoon-afsluitvragen")
+        ui.shot("vragen", doc=True, reveal="Kun je weer verder met je werk?")
+        assert ui.type("ja hoor") and ui.see("Fijn dat je weer verder kunt")
+        assert ui.type("8") and ui.see("Dank je voor je cijfer: 8")
+        ui.shot("antwoorden")
+    finally:
+        ui.viewport(1400, 900)
+    progress.passed.add("phone")
 
 
 def test_every_card_the_bot_sent_is_valid_adaptive_card_1_5_and_renders(ui: Ui, progress):

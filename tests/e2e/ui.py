@@ -105,6 +105,15 @@ class Ui:
     def begin(self, scenario: str) -> None:
         self.scenario, self.step = scenario, 0
 
+    def viewport(self, width: int, height: int, *, phone: bool = False) -> None:
+        """``phone``: show one conversation at a time, as Teams on a phone does."""
+        self.driver.call("viewport", width=width, height=height, phone=phone)
+
+    def cut_off(self, card_text: str | None = None) -> dict[str, Any]:
+        """What does not fit on the newest card with ``card_text``: cut-off buttons, too wide."""
+        answer = self.driver.call("cut_off", cardText=card_text)
+        return {"buttons": answer["buttons"], "too_wide": answer["too_wide"]}
+
     def shot(self, name: str, *, doc: bool = False, reveal: str | None = None) -> Path:
         """A screenshot of this step (test-artifacts/e2e/screenshots/<scenario>/NN-name.png);
         ``doc`` marks the one scripts/docs.sh copies to docs/screenshots/<scenario>.png; ``reveal``

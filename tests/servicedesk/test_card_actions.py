@@ -79,10 +79,13 @@ async def test_every_action_changes_the_ticket_tells_the_reporter_and_redraws_th
     assert t.status == "wacht_op_derde" and t.resolution_due == resolution_before
     assert any("wachten we op Microsoft" in m for m in _sent_to_reporter(harness))
     harness.clock.advance(timedelta(hours=1))
+    before = len(_sent_to_reporter(harness))
     status, body = await click(harness, "hervat", ticket_id)
     assert_valid_card(card_of(body))
     t = await desk.ticket(harness, ticket_id)
     assert t.status == "opgepakt" and t.resolution_due == resolution_before
+    (resumed,) = _sent_to_reporter(harness)[before:]  # the reporter hears the deadline as it is now
+    assert resumed.startswith("We werken weer aan je melding **M-2**.") and "We willen het uiterlijk " in resumed
 
     # Prioriteit wijzigen: recomputed from the report time; the reporter is told the reason.
     status, body = await click(harness, "prioriteit", ticket_id, prioriteit="P2", prioriteit_reden="Het hele team heeft er last van")
@@ -90,7 +93,8 @@ async def test_every_action_changes_the_ticket_tells_the_reporter_and_redraws_th
     t = await desk.ticket(harness, ticket_id)
     assert t.priority == "P2"
     assert t.first_response_due == t.opened_at + timedelta(hours=1)  # 08:00 + 1 working hour
-    assert any("P3 (normaal) naar P2 (hoog)" in m and "Het hele team" in m for m in _sent_to_reporter(harness))
+    (changed,) = [m for m in _sent_to_reporter(harness) if "P3 (normaal) naar P2 (hoog)" in m]
+    assert "Het hele team" in changed and changed.endswith("Je hoort elke 2 uur hoe het ervoor staat.")  # the new rhythm
 
     # Noodoplossing (stabilisation).
     status, body = await click(harness, "noodoplossing", ticket_id, noodoplossing_tekst="Outlook op het web gebruiken")
@@ -116,10 +120,15 @@ async def test_every_action_changes_the_ticket_tells_the_reporter_and_redraws_th
     assert "Heropenen" in desk.strings(card)
 
     # Heropenen.
-    status, body = await click(harness, "heropenen", ticket_id, heropen_reden="Het werkt nog steeds niet")
+    before = len(_sent_to_reporter(harness))
+    status, body = await click(harness, "heropenen", ticket_id, heropen_reden="Je Outlook loopt nog steeds vast")
     assert_valid_card(card_of(body))
     t = await desk.ticket(harness, ticket_id)
     assert t.status == "opgepakt" and t.resolved_at is None
+    assert _sent_to_reporter(harness)[before:] == [
+        "De servicedesk heeft je melding **M-2** weer geopend en gaat er opnieuw mee aan de slag.\n\n"
+        "Dit schreef de servicedesk erbij: Je Outlook loopt nog steeds vast"
+    ]
 
     # Every change redrew the one card in place, for everyone, and is in the audit trail.
     updates = [c for c in _card_updates(harness) if c.activity_id == posted.body.get("id", c.activity_id)]

@@ -109,10 +109,12 @@ async def test_a_status_update_and_mijn_meldingen_show_the_agents_name_and_note_
     _literal(harness.connector.to(f"a:personal-{acts.EMPLOYEE['aadObjectId']}")[-1].body)  # "opgepakt door ...: note"
     harness.clock.advance(timedelta(days=1, hours=2))
     assert await harness.app[app_module.JOBS].status_sweep() == 1
-    # The scheduled message is the bot's own holding message: it repeats nobody's words.
+    # The scheduled message is the bot's own holding message: it quotes no note (old news), and
+    # names who works on it only as typed.
     update = harness.connector.to(f"a:personal-{acts.EMPLOYEE['aadObjectId']}")[-1]
     assert update.text.startswith("Stand van je melding") and "nog geen nieuws" in update.text
-    assert "evil.example" not in update.text
+    assert update.text.count("evil.example/login") == 1  # the owner's name; the note is not quoted
+    _literal(update.body)
     await harness.say("mijn meldingen")
     listed = harness.connector.to(f"a:personal-{acts.EMPLOYEE['aadObjectId']}")[-1]
     _literal(listed.body)

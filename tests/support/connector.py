@@ -19,6 +19,7 @@ class Call:
     activity_id: str | None
     body: dict[str, Any]
     at: datetime | None = None  # the injected clock's time when Teams got it (``StubConnector.clock``)
+    sent_id: str | None = None  # the id a POST was answered with: later PUTs name it
 
     @property
     def text(self) -> str:
@@ -106,7 +107,8 @@ class StubConnector:
         if scripted is not None:
             self.calls[-1].method = f"POST->{scripted.status}"
             return scripted
-        return web.json_response({"id": f"sent-{next(self._ids)}"})
+        self.calls[-1].sent_id = f"sent-{next(self._ids)}"
+        return web.json_response({"id": self.calls[-1].sent_id})
 
     async def _update(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -124,6 +126,14 @@ class StubConnector:
     # -- reading what was sent ---------------------------------------------------------------
     def to(self, conversation_prefix: str) -> list[Call]:
         return [c for c in self.calls if c.conversation_id.startswith(conversation_prefix)]
+
+    def cards_now(self, conversation_prefix: str) -> dict[str, dict[str, Any]]:
+        """Each card posted in the conversation, as its latest post or update drew it (by activity id)."""
+        shown: dict[str, dict[str, Any]] = {}
+        for call in self.to(conversation_prefix):
+            if call.cards and call.method in ("POST", "PUT"):
+                shown[call.sent_id or call.activity_id or ""] = call.cards[0]
+        return shown
 
     def texts_to(self, conversation_prefix: str) -> list[str]:
         return [c.text for c in self.to(conversation_prefix) if c.method == "POST"]
