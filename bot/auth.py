@@ -53,8 +53,9 @@ failures into one WARNING alert line per window.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from types import MappingProxyType
@@ -223,14 +224,16 @@ class InboundAuthenticator:
         session: aiohttp.ClientSession,
         monitor: AuthFailureMonitor | None = None,
         poll_interval: float = 30.0,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        """``poll_interval``: see :class:`bot.signing_keys.SigningKeys` (tests shorten it)."""
+        """``poll_interval`` and ``sleep``: see :class:`bot.signing_keys.SigningKeys` (tests step it)."""
         self._settings = settings
         self._clock = clock
         self.monitor = monitor if monitor is not None else AuthFailureMonitor(clock)
         self.keys = SigningKeys(
             openid_metadata_url=settings.openid_metadata_url, fetch_timeout=settings.key_fetch_timeout,
             refresh_interval=settings.key_refresh_interval, clock=clock, session=session, poll_interval=poll_interval,
+            sleep=sleep,
         )
 
     # -- its signing keys (bot.signing_keys) -----------------------------------------------------

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Awaitable, Callable
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -121,16 +121,18 @@ class SigningKeys:
         clock: Any,
         session: aiohttp.ClientSession,
         poll_interval: float = 30.0,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         """``poll_interval`` (real seconds) is how often the background task wakes up to compare
         the injected clock with the refresh schedule, and how often it retries while no keys are
-        loaded; tests shorten it."""
+        loaded; ``sleep`` is how it waits (tests step it)."""
         self._url = openid_metadata_url
         self._timeout = fetch_timeout
         self._interval = refresh_interval
         self._clock = clock
         self._session = session
         self._poll_interval = poll_interval
+        self._sleep = sleep
         self._cache = _KeyCache()
         self._inflight: asyncio.Task[None] | None = None
         self._background: asyncio.Task[None] | None = None
@@ -220,7 +222,7 @@ class SigningKeys:
     async def _refresh_loop(self) -> None:
         interval = self._interval
         while True:
-            await asyncio.sleep(self._poll_interval)
+            await self._sleep(self._poll_interval)
             loaded_at = self._cache.loaded_at
             due = (
                 not self.ready

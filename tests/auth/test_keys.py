@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import timedelta
 
 import pytest
@@ -13,42 +12,57 @@ from bot.signing_keys import KeyFetchError, parse_jwks
 from tests.auth.tokens import KeyServer, SigningKey
 
 
-async def _wait_until(predicate, timeout: float = 3.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.01)
+class Rounds:
+    """The background refresh's sleep, stepped by the test instead of by real time:
+    ``await rounds.run(n)`` lets the loop wake ``n`` times and returns once it sleeps again."""
+
+    def __init__(self) -> None:
+        self._wake = asyncio.Semaphore(0)
+        self._asleep = asyncio.Event()
+
+    async def sleep(self, _seconds: float) -> None:
+        self._asleep.set()
+        await self._wake.acquire()
+
+    async def run(self, count: int = 1) -> None:
+        for _ in range(count):
+            await self._asleep.wait()
+            self._asleep.clear()
+            self.offer()
+        await self._asleep.wait()
+
+    def offer(self) -> None:
+        """One round, for the loop to take when it sleeps (or never, once it is stopped)."""
+        self._wake.release()
 
 
-def _make(token_kit, session, *, poll_interval: float = 30.0, **settings) -> InboundAuthenticator:
+def _make(token_kit, session, *, rounds: Rounds | None = None, **settings) -> InboundAuthenticator:
     return InboundAuthenticator(
-        token_kit.settings(**settings), clock=token_kit.clock, session=session, poll_interval=poll_interval
+        token_kit.settings(**settings), clock=token_kit.clock, session=session, sleep=(rounds or Rounds()).sleep
     )
 
 
 async def test_slow_key_endpoint_times_out_then_recovers(token_kit, session):
-    token_kit.server.delay = 2.0
-    auth = _make(token_kit, session, key_fetch_timeout=0.2, poll_interval=0.05)
+    token_kit.server.hang()  # it never answers: only the fetch timeout ends the start
+    rounds = Rounds()
+    auth = _make(token_kit, session, key_fetch_timeout=0.2, rounds=rounds)
     try:
-        started = time.monotonic()
         with pytest.raises(KeyFetchError) as caught:
             await auth.start()
-        assert time.monotonic() - started < 1.0
         assert caught.value.reason == "timeout"
         assert "within 0.2 s" in str(caught.value)
         assert not auth.ready
         assert "within 0.2 s" in (auth.keys.last_error or "")
 
-        # While no keys are loaded, requests are answered at once, never stuck on the fetch.
-        started = time.monotonic()
+        # While no keys are loaded, requests are answered at once: the endpoint still holds every
+        # request, so an answer here was not waiting for a fetch.
         with pytest.raises(AuthError) as denied:
             await auth.authenticate(token_kit.authorization(), token_kit.activity())
         assert (denied.value.status, denied.value.reason) == (401, "keys_unavailable")
-        assert time.monotonic() - started < 0.1
 
-        token_kit.server.delay = 0.0  # the endpoint recovers; the background task retries
-        await _wait_until(lambda: auth.ready)
+        token_kit.server.answer()  # the endpoint recovers; the background task retries
+        await rounds.run()
+        assert auth.ready
         await auth.authenticate(token_kit.authorization(), token_kit.activity())
     finally:
         await auth.close()
@@ -111,27 +125,29 @@ async def test_unknown_kid_triggers_one_refresh_and_picks_up_a_rotated_key(auth,
 async def test_concurrent_unknown_kids_share_one_fetch(auth, token_kit):
     rotated = SigningKey.generate("key-3")
     token_kit.server.add_key(rotated)
-    token_kit.server.delay = 0.1
+    token_kit.server.hang()
     before = token_kit.server.hits[KeyServer.JWKS_PATH]
-    results = await asyncio.gather(
+    together = asyncio.gather(
         *(auth.authenticate(token_kit.authorization(key=rotated), token_kit.activity()) for _ in range(20)),
         return_exceptions=True,
     )
+    await token_kit.server.held()  # the one refresh has reached the endpoint; all 20 wait for it
+    token_kit.server.answer()
+    results = await together
     assert all(not isinstance(r, BaseException) for r in results), results
     assert token_kit.server.hits[KeyServer.JWKS_PATH] == before + 1
 
 
 async def test_slow_refresh_does_not_block_known_kids(auth, token_kit):
-    token_kit.server.delay = 1.0
+    token_kit.server.hang()
     unknown = asyncio.create_task(
         auth.authenticate(token_kit.authorization(key=SigningKey.generate("key-y")), token_kit.activity())
     )
-    await asyncio.sleep(0.05)  # the refresh is now under way and hanging
-    started = time.monotonic()
-    for _ in range(10):
+    await token_kit.server.held()  # the refresh is now under way and hanging
+    for _ in range(10):  # answered while the endpoint still holds the refresh
         await auth.authenticate(token_kit.authorization(), token_kit.activity())
-    assert time.monotonic() - started < 0.5
     assert not unknown.done()
+    token_kit.server.answer()
     with pytest.raises(AuthError) as caught:
         await unknown
     assert caught.value.reason == "unknown_key"
@@ -141,12 +157,10 @@ async def test_unknown_kid_waits_no_longer_than_the_fetch_timeout(token_kit, ses
     auth = _make(token_kit, session, key_fetch_timeout=0.3)
     await auth.start()
     try:
-        token_kit.server.delay = 5.0
-        started = time.monotonic()
+        token_kit.server.hang()  # it never answers: only the fetch timeout ends the wait
         with pytest.raises(AuthError) as caught:
             await auth.authenticate(token_kit.authorization(key=SigningKey.generate("key-z")), token_kit.activity())
         assert caught.value.reason == "unknown_key"
-        assert time.monotonic() - started < 1.0
         assert auth.ready  # the cached keys survive a failed refresh
         await auth.authenticate(token_kit.authorization(), token_kit.activity())
     finally:
@@ -154,31 +168,35 @@ async def test_unknown_kid_waits_no_longer_than_the_fetch_timeout(token_kit, ses
 
 
 async def test_scheduled_refresh_follows_the_injected_clock(token_kit, session):
-    auth = _make(token_kit, session, poll_interval=0.02)
+    rounds = Rounds()
+    auth = _make(token_kit, session, rounds=rounds)
     await auth.start()
     try:
         loaded = auth.keys.loaded_at
-        await asyncio.sleep(0.1)
+        await rounds.run(3)
         assert auth.keys.loaded_at == loaded  # the clock has not moved: no refresh
 
         new_key = SigningKey.generate("key-next")
         token_kit.server.replace_keys([new_key])
         token_kit.clock.advance(timedelta(hours=24))
-        await _wait_until(lambda: auth.keys.ids == {"key-next"})
+        await rounds.run()
+        assert auth.keys.ids == {"key-next"}
         await auth.authenticate(token_kit.authorization(key=new_key), token_kit.activity())
     finally:
         await auth.close()
 
 
 async def test_failed_scheduled_refresh_keeps_cached_keys(token_kit, session):
-    auth = _make(token_kit, session, poll_interval=0.02)
+    rounds = Rounds()
+    auth = _make(token_kit, session, rounds=rounds)
     await auth.start()
     try:
         token_kit.server.fail_status = 500
         token_kit.clock.advance(timedelta(hours=25))
         before = token_kit.server.hits[KeyServer.METADATA_PATH]
-        await _wait_until(lambda: token_kit.server.hits[KeyServer.METADATA_PATH] > before)
-        await _wait_until(lambda: auth.keys.last_error is not None)
+        await rounds.run()
+        assert token_kit.server.hits[KeyServer.METADATA_PATH] == before + 1
+        assert auth.keys.last_error is not None
         assert auth.ready
         await auth.authenticate(token_kit.authorization(), token_kit.activity())
     finally:
@@ -186,12 +204,15 @@ async def test_failed_scheduled_refresh_keeps_cached_keys(token_kit, session):
 
 
 async def test_close_stops_the_background_task(token_kit, session):
-    auth = _make(token_kit, session, poll_interval=0.01)
+    rounds = Rounds()
+    auth = _make(token_kit, session, rounds=rounds)
     await auth.start()
+    await rounds.run()  # the background task is running, asleep until its next round
     await auth.close()
     hits = sum(token_kit.server.hits.values())
     token_kit.clock.advance(timedelta(days=2))
-    await asyncio.sleep(0.1)
+    rounds.offer()  # a round it would have had: nobody is left to take it
+    await asyncio.sleep(0)
     assert sum(token_kit.server.hits.values()) == hits
     with pytest.raises(RuntimeError):
         await auth.start()

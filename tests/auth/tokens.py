@@ -17,7 +17,8 @@ Use from another test folder (its ``conftest.py``)::
 Bad tokens: ``token_kit.token(aud="someone-else")``, ``token_kit.token(exp_in=timedelta(-1))``,
 ``token_kit.token(omit=("serviceurl",))``, ``unsigned_token(...)``, ``hs256_token(...)``,
 ``tampered(token, aud="x")``. Key rotation: ``token_kit.server.add_key(SigningKey.generate("k2"))``.
-Outages: ``token_kit.server.delay = 10`` or ``token_kit.server.fail_status = 503``.
+Outages: ``token_kit.server.hang()`` (requests are held until ``answer()``; ``await held()`` waits
+for one to arrive) or ``token_kit.server.fail_status = 503``.
 """
 
 from __future__ import annotations
@@ -186,8 +187,9 @@ def teams_activity(
 class KeyServer:
     """OpenID metadata + JWKS on 127.0.0.1 (an ephemeral port).
 
-    Mutable at run time: ``keys`` (served JWKS), ``delay`` (seconds before answering),
-    ``fail_status`` (answer this HTTP status instead). ``hits`` counts requests per path.
+    Mutable at run time: ``keys`` (served JWKS), ``fail_status`` (answer this HTTP status instead),
+    ``hang()``/``answer()`` (hold every request until told to answer: an endpoint that hangs, with no
+    real time in the test). ``hits`` counts requests per path.
     """
 
     METADATA_PATH = "/v1/.well-known/openidconfiguration"
@@ -195,7 +197,10 @@ class KeyServer:
 
     def __init__(self, keys: Iterable[SigningKey] = ()) -> None:
         self.keys: list[SigningKey] = list(keys)
-        self.delay: float = 0.0
+        self._open = asyncio.Event()
+        self._open.set()
+        self._arrived = asyncio.Event()
+        self.holding = 0  # requests held now
         self.fail_status: int | None = None
         self.hits: Counter[str] = Counter()
         self._runner: web.AppRunner | None = None
@@ -217,11 +222,30 @@ class KeyServer:
 
     async def _answer(self, path: str, body: Mapping[str, Any]) -> web.Response:
         self.hits[path] += 1
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        if not self._open.is_set():
+            self.holding += 1
+            self._arrived.set()
+            try:
+                await self._open.wait()
+            finally:
+                self.holding -= 1
         if self.fail_status is not None:
             return web.Response(status=self.fail_status, text="unavailable")
         return web.json_response(body)
+
+    def hang(self) -> None:
+        """From now on every request is held (the endpoint hangs) until ``answer()``."""
+        self._open.clear()
+
+    def answer(self) -> None:
+        """Answer the held requests, and the next ones at once."""
+        self._open.set()
+
+    async def held(self, count: int = 1) -> None:
+        """Until ``count`` requests are held (after ``hang()``)."""
+        while self.holding < count:
+            self._arrived.clear()
+            await self._arrived.wait()
 
     async def _metadata(self, request: web.Request) -> web.Response:
         return await self._answer(
@@ -251,6 +275,7 @@ class KeyServer:
         return self
 
     async def close(self) -> None:
+        self.answer()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

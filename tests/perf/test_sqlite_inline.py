@@ -31,20 +31,45 @@ def _path(db) -> str:
     return make_url(str(db.engine.url)).database
 
 
-class _Ticker:
-    """Counts how often the event loop gets to run while something else is awaited."""
+class _Meanwhile:
+    """Whether the event loop served other work while a statement waited for a lock off the loop.
 
-    def __init__(self) -> None:
-        self.ticks = 0
-        self._task: asyncio.Task | None = None
+    ``storage.sqlite_inline`` hands a locked statement to aiosqlite's worker thread
+    (``_waiting_while_busy``); this notes when that happens, and a task on the loop records that it
+    ran while the statement was still waiting there. No real time is measured: a wait on the loop
+    would keep the task from running until the statement was done.
+    """
 
-    async def _run(self) -> None:
-        while True:
-            self.ticks += 1
-            await asyncio.sleep(0.01)
+    def __init__(self, monkeypatch, then=None) -> None:
+        self.waiting = threading.Event()
+        self.finished = False  # the statement's wait ended (in the worker thread)
+        self.served = False
+        self._then = then
+        original = sqlite_inline._waiting_while_busy
 
-    def __enter__(self) -> "_Ticker":
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        def noted(fn, timeout):
+            run = original(fn, timeout)
+
+            def waiting_run(*args, **kwargs):
+                self.waiting.set()
+                try:
+                    return run(*args, **kwargs)
+                finally:
+                    self.finished = True
+
+            return waiting_run
+
+        monkeypatch.setattr(sqlite_inline, "_waiting_while_busy", noted)
+
+    async def _watch(self) -> None:
+        while not self.waiting.is_set():
+            await asyncio.sleep(0)
+        self.served = not self.finished
+        if self._then is not None:
+            self._then()
+
+    def __enter__(self) -> "_Meanwhile":
+        self._task = asyncio.get_running_loop().create_task(self._watch())
         return self
 
     def __exit__(self, *exc) -> None:
@@ -70,16 +95,17 @@ async def test_statements_run_on_the_event_loop_and_commits_in_the_worker_thread
     assert loop_thread not in threads["COMMIT"]
 
 
-async def test_a_write_waits_off_the_loop_for_another_process_lock_then_succeeds(database):
+async def test_a_write_waits_off_the_loop_for_another_process_lock_then_succeeds(database, monkeypatch):
     other = sqlite3.connect(_path(database), isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process's write transaction holds the lock
-    asyncio.get_running_loop().call_later(0.3, other.execute, "COMMIT")
 
-    with _Ticker() as ticker:
+    # The other process commits from the event loop while the write waits: only possible if the
+    # wait is off the loop (on it, the write would give up after its busy wait).
+    with _Meanwhile(monkeypatch, then=lambda: other.execute("COMMIT")) as meanwhile:
         async with database.engine.begin() as connection:
             await connection.execute(text("INSERT INTO notes (body) VALUES ('na het slot')"))
 
-    assert ticker.ticks >= 10  # the loop kept serving other turns for the ~0.3 s wait
+    assert meanwhile.served
     async with database.engine.connect() as connection:
         assert (await connection.execute(text("SELECT body FROM notes"))).scalars().all() == ["na het slot"]
     other.close()
@@ -90,10 +116,10 @@ async def test_a_lock_that_outlasts_the_wait_fails_clearly_and_writes_nothing(da
     other = sqlite3.connect(_path(database), isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with _Ticker() as ticker, pytest.raises(Exception, match="database is locked"):
+        with _Meanwhile(monkeypatch) as meanwhile, pytest.raises(Exception, match="database is locked"):
             async with database.engine.begin() as connection:
                 await connection.execute(text("INSERT INTO notes (body) VALUES ('verloren?')"))
-        assert ticker.ticks >= 10
+        assert meanwhile.served  # the loop kept serving other turns during the wait
     finally:
         other.execute("ROLLBACK")
         other.close()
