@@ -6,4 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh test,otel
-exec .venv/bin/python -m pytest -q -rs "$@"
+# In parallel on every core (pytest-xdist), one test file per worker at a time (--dist loadfile):
+# a module's tests share its fixtures (the end-to-end Playground, the venv) and run in order.
+# "-n 0" after it runs everything in this process.
+exec .venv/bin/python -m pytest -q -rs -n auto --dist loadfile "$@"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 
 from storage.migrate import upgrade
@@ -15,14 +17,21 @@ async def sqlite_database_url(tmp_path):
     return url
 
 
-@pytest.fixture
-async def postgres_database_url():
+@asynccontextmanager
+async def _postgres_database():
+    """A migrated PostgreSQL database of this test's own, dropped afterwards."""
     url, name = await create_postgres_database()
     try:
         upgrade(url)
         yield url
     finally:
         await drop_postgres_database(name)
+
+
+@pytest.fixture
+async def postgres_database_url():
+    async with _postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -33,9 +42,6 @@ async def database_url(request, tmp_path):
         upgrade(url)
         yield url
         return
-    url, name = await create_postgres_database()
-    try:
-        upgrade(url)
+    async with _postgres_database() as url:
         yield url
-    finally:
-        await drop_postgres_database(name)
+

@@ -49,7 +49,9 @@ from tests.e2e.stack import ARTIFACTS
 from tests.e2e.ui import OVERLEG_CHAT, PERSONAL, REGIE_CHANNEL, SERVICEDESK_CHANNEL, Message, Ui, card_buttons, card_texts
 from tests.support.cards import validate_card
 
-pytestmark = pytest.mark.e2e
+# One Playground and browser for the module, scenarios in order (scripts/test.sh gives a file to one
+# xdist worker), and time to start them.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOTE = "Ik kom om 11:00 langs met een vervangende laptop."

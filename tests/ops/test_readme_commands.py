@@ -29,7 +29,8 @@ from tests.e2e.stack import _stop, _wait_http, free_port
 from tests.support.fake_topdesk import APP_PASSWORD, USER, FakeTopdesk
 from tests.support.harness import DEFAULT_START
 
-pytestmark = pytest.mark.venv
+# One fresh virtual environment from PyPI for the module, and time to build it.
+pytestmark = [pytest.mark.venv, pytest.mark.timeout(1800)]
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_ENV = {
