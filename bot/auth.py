@@ -89,6 +89,19 @@ SERVICE_URL_CLAIM = "serviceurl"
 MAX_AUTHORIZATION_LENGTH = 16 * 1024
 
 
+# PyJWT's verdict as a reason code; the first matching class decides (a bad signature is also a
+# DecodeError), and any other PyJWT error is an invalid token.
+_JWT_REASONS: tuple[tuple[type[Exception], str], ...] = (
+    (jwt.InvalidSignatureError, "bad_signature"),
+    (jwt.InvalidAlgorithmError, "bad_algorithm"),
+    (jwt.InvalidIssuerError, "wrong_issuer"),
+    (jwt.InvalidAudienceError, "wrong_audience"),
+    (jwt.MissingRequiredClaimError, "missing_claim"),
+    (jwt.DecodeError, "malformed_token"),
+    (jwt.PyJWTError, "invalid_token"),
+)
+
+
 class AuthError(Exception):
     """An inbound request failed authentication (401) or the tenant check (403).
 
@@ -310,20 +323,9 @@ class InboundAuthenticator:
                     "require": ["exp", "iss", "aud"],
                 },
             )
-        except jwt.InvalidSignatureError:
-            raise AuthError(401, "bad_signature") from None
-        except jwt.InvalidAlgorithmError:
-            raise AuthError(401, "bad_algorithm") from None
-        except jwt.InvalidIssuerError:
-            raise AuthError(401, "wrong_issuer") from None
-        except jwt.InvalidAudienceError:
-            raise AuthError(401, "wrong_audience") from None
-        except jwt.MissingRequiredClaimError:
-            raise AuthError(401, "missing_claim") from None
-        except jwt.DecodeError:
-            raise AuthError(401, "malformed_token") from None
-        except jwt.PyJWTError:
-            raise AuthError(401, "invalid_token") from None
+        except jwt.PyJWTError as error:
+            reason = next(reason for kind, reason in _JWT_REASONS if isinstance(error, kind))
+            raise AuthError(401, reason) from None
 
         issuer = payload.get("iss")
         if not isinstance(issuer, str) or issuer not in settings.issuers:

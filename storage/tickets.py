@@ -501,14 +501,9 @@ async def post_update(
     text: str | None, seen_version: int | None,
 ) -> ChangeResult:
     """"Update naar melder": the text goes to the reporter at once and restarts the update cadence."""
-    if not text:
-        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no text")
-    statuses = WORKING_STATUSES
-    return await _transition(
-        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=statuses, values={"update_overdue": False}, kind=ev.AGENT_UPDATE,
-        data={"text": text, "agent_name": agent_name},
-        tell={"kind": Kind.AGENT_UPDATE, "text": text, "agent_name": agent_name},
+    return await _words_to_reporter(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name, seen_version=seen_version,
+        kind=ev.AGENT_UPDATE, tell=Kind.AGENT_UPDATE, key="text", words=text, missing="no text",
     )
 
 
@@ -517,14 +512,25 @@ async def record_workaround(
     note: str | None, seen_version: int | None,
 ) -> ChangeResult:
     """"Noodoplossing": the reporter can work again in a temporary way (P1 stabilisation)."""
-    if not note:
-        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), "no description of the workaround")
-    statuses = WORKING_STATUSES
+    return await _words_to_reporter(
+        session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, agent_name=agent_name, seen_version=seen_version,
+        kind=ev.WORKAROUND, tell=Kind.WORKAROUND, key="note", words=note, missing="no description of the workaround",
+    )
+
+
+async def _words_to_reporter(
+    session: AsyncSession, policy: Policy, *, now: datetime, ticket_id: int, agent_id: str, agent_name: str,
+    seen_version: int | None, kind: str, tell: Kind, key: str, words: str | None, missing: str,
+) -> ChangeResult:
+    """An agent's words that reach the reporter at once while the ticket is worked on; they count as
+    the supplier's update (the overdue flag goes)."""
+    if not words:
+        return ChangeResult(Outcome.INVALID, await get_ticket(session, ticket_id), missing)
     return await _transition(
         session, policy, now=now, ticket_id=ticket_id, agent_id=agent_id, seen_version=seen_version,
-        statuses=statuses, values={"update_overdue": False}, kind=ev.WORKAROUND,
-        data={"note": note, "agent_name": agent_name},
-        tell={"kind": Kind.WORKAROUND, "note": note, "agent_name": agent_name},
+        statuses=WORKING_STATUSES, values={"update_overdue": False}, kind=kind,
+        data={key: words, "agent_name": agent_name},
+        tell={"kind": tell, key: words, "agent_name": agent_name},
     )
 
 
