@@ -17,6 +17,7 @@ from tests.delivery.desk import close_desk, local, open_desk
 pytestmark = pytest.mark.postgres
 
 
+@pytest.mark.timeout(600)  # a week of sweeps on three replicas: minutes on a loaded machine
 async def test_three_schedulers_send_every_due_message_exactly_once_for_a_week(postgres_database_url):
     desk = await open_desk(postgres_database_url, start=local(2026, 11, 23, 7, 0))
     try:

@@ -20,7 +20,10 @@ from sla.policy import load_policy
 
 POLICY = load_policy("halt")
 AMS = ZoneInfo("Europe/Amsterdam")
-JOBS = ("status_sweep", "outbox_sweep", "regie_sweep", "privacy_purge", "weekly_summary", "escalation_reminder", "monthly_report")
+JOBS = (
+    "status_sweep", "outbox_sweep", "regie_sweep", "reach_sweep", "privacy_purge", "weekly_summary", "escalation_reminder",
+    "monthly_report",
+)
 
 
 async def _nothing() -> None:
@@ -43,7 +46,7 @@ def test_the_scheduler_has_exactly_the_product_jobs_in_the_policy_time_zone():
 
 
 @pytest.mark.parametrize("job_id, seconds", [
-    ("status_sweep", 60), ("regie_sweep", 60), ("outbox_sweep", 15), ("monthly_report", 600),
+    ("status_sweep", 60), ("regie_sweep", 60), ("outbox_sweep", 15), ("reach_sweep", 15), ("monthly_report", 600),
 ])
 def test_sweeps_run_at_a_fixed_interval_once_at_a_time(job_id, seconds):
     job = _scheduler().get_job(job_id)
