@@ -22,7 +22,7 @@ POLICY = load_policy("halt")
 AMS = ZoneInfo("Europe/Amsterdam")
 JOBS = (
     "status_sweep", "outbox_sweep", "regie_sweep", "reach_sweep", "privacy_purge", "weekly_summary", "escalation_reminder",
-    "monthly_report",
+    "monthly_report", "survey_sweep",
 )
 
 
@@ -46,7 +46,7 @@ def test_the_scheduler_has_exactly_the_product_jobs_in_the_policy_time_zone():
 
 
 @pytest.mark.parametrize("job_id, seconds", [
-    ("status_sweep", 60), ("regie_sweep", 60), ("outbox_sweep", 15), ("reach_sweep", 15), ("monthly_report", 600),
+    ("status_sweep", 60), ("regie_sweep", 60), ("outbox_sweep", 15), ("reach_sweep", 15), ("monthly_report", 600), ("survey_sweep", 600),
 ])
 def test_sweeps_run_at_a_fixed_interval_once_at_a_time(job_id, seconds):
     job = _scheduler().get_job(job_id)
