@@ -75,7 +75,7 @@ def form_card(*, today: date) -> dict[str, Any]:
         _text_input(IN_MEANWHILE, texts.ANNOUNCE_MEANWHILE, required=False, max_length=MAX_MEANWHILE),
         _choice_input(IN_CATEGORY, texts.ANNOUNCE_CATEGORY, categories, required=False),
         _text_input(IN_TICKET, texts.ANNOUNCE_TICKET, required=False, multiline=False, max_length=20),
-        {"type": "Input.Toggle", "id": IN_P1, "title": texts.ANNOUNCE_P1, "valueOn": "ja", "valueOff": "nee", "value": "nee"},
+        {"type": "Input.Toggle", "id": IN_P1, "label": texts.ANNOUNCE_P1_LABEL, "title": texts.ANNOUNCE_P1, "wrap": True, "valueOn": "ja", "valueOff": "nee", "value": "nee"},
     ]
     action = {
         "type": "Action.Execute", "title": texts.ANNOUNCE_SEND, "verb": VERB_CREATE, "data": {}, "associatedInputs": "auto",

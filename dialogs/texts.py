@@ -772,6 +772,7 @@ ANNOUNCE_TIME = "Tijd"
 ANNOUNCE_MEANWHILE = "Wat kunnen medewerkers intussen doen?"
 ANNOUNCE_CATEGORY = "Over welk onderwerp? (wie daarover iets meldt, krijgt deze aankondiging eerst te zien)"
 ANNOUNCE_TICKET = "Hoort bij melding (bijvoorbeeld M-12; wie erover meldt, kan die volgen)"
+ANNOUNCE_P1_LABEL = "Spoed"  # the label a screen reader reads before the toggle
 ANNOUNCE_P1 = "P1-verstoring: meteen versturen, ook 's avonds en in het weekend"
 ANNOUNCE_SEND = "Versturen"
 ANNOUNCE_INVALID = {

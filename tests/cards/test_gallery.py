@@ -21,6 +21,30 @@ def test_card_is_valid_adaptive_card_1_5(entry):
     assert not errors, f"{entry.name} ({entry.builder}) is not a valid Adaptive Card 1.5:\n  " + "\n  ".join(errors)
 
 
+def _elements(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _elements(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _elements(value)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_a_screen_reader_finds_a_label_on_every_input_and_a_text_for_every_image(entry):
+    """Accessible cards: an input without a label is read as "edit text" only, an image without
+    alt text as its address. (Colour never carries meaning alone: every coloured line says it in
+    words or with ✓/✗ too; the card tests pin those texts.)"""
+    missing = [
+        f"{element['type']} {element.get('id') or element.get('url', '')}"
+        for element in _elements(entry.card)
+        if (str(element.get("type", "")).startswith("Input.") and not str(element.get("label") or "").strip())
+        or (element.get("type") == "Image" and not str(element.get("altText") or "").strip())
+    ]
+    assert not missing, f"{entry.name}: no label or alt text on {missing}"
+
+
 def test_every_card_builder_the_bot_sends_with_is_in_the_gallery():
     """A new card kind in delivery (or a new builder) without a gallery entry fails here."""
     source = (ROOT / "bot" / "delivery.py").read_text("utf-8") + (ROOT / "bot" / "reach_cards.py").read_text("utf-8")
