@@ -2,7 +2,7 @@
 
 The one home of these names. The database stores the values (``storage.models`` reads them back
 as ``TicketStatus``); everything else compares with the members or the sets below, never with the
-strings, so a new status is added here and found by the type checker and ``tests/test_rules.py``.
+strings, so a new status is added here and found by the type checker and ``tests/test_code_rules.py``.
 """
 
 from __future__ import annotations
