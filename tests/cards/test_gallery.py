@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cards.gallery import BUILDERS, all_cards
-from tests.support.cards import validate_card
+from tests.support.cards import objects_in, validate_card
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRIES = all_cards()
@@ -21,16 +21,6 @@ def test_card_is_valid_adaptive_card_1_5(entry):
     assert not errors, f"{entry.name} ({entry.builder}) is not a valid Adaptive Card 1.5:\n  " + "\n  ".join(errors)
 
 
-def _elements(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _elements(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _elements(value)
-
-
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
 def test_a_screen_reader_finds_a_label_on_every_input_and_a_text_for_every_image(entry):
     """Accessible cards: an input without a label is read as "edit text" only, an image without
@@ -38,7 +28,7 @@ def test_a_screen_reader_finds_a_label_on_every_input_and_a_text_for_every_image
     words or with ✓/✗ too; the card tests pin those texts.)"""
     missing = [
         f"{element['type']} {element.get('id') or element.get('url', '')}"
-        for element in _elements(entry.card)
+        for element in objects_in(entry.card)
         if (str(element.get("type", "")).startswith("Input.") and not str(element.get("label") or "").strip())
         or (element.get("type") == "Image" and not str(element.get("altText") or "").strip())
     ]

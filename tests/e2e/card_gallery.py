@@ -18,6 +18,7 @@ from typing import Any
 from tests.cards.gallery import QUESTION_NAMES
 from tests.e2e.stack import E2E
 from tests.e2e.ui import card_texts, plain
+from tests.support.cards import objects_in
 
 
 def _slug(text: str, limit: int = 40) -> str:
@@ -28,20 +29,10 @@ def _slug(text: str, limit: int = 40) -> str:
 
 
 def _submit_data(card: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("Action.Submit", "Action.Execute") and isinstance(node.get("data"), dict):
-                found.append(node["data"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return [
+        node["data"] for node in objects_in(card)
+        if node.get("type") in ("Action.Submit", "Action.Execute") and isinstance(node.get("data"), dict)
+    ]
 
 
 STATES = {

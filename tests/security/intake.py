@@ -7,25 +7,13 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable
 
 from tests.support import activities as acts
+from tests.support.cards import objects_in
 
 MAX_STEPS = 25
 
 
 def buttons(node: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-
-    def walk(n: Any) -> None:
-        if isinstance(n, dict):
-            if n.get("type") == "Action.Submit" and isinstance(n.get("data"), dict):
-                found.append(n["data"])
-            for value in n.values():
-                walk(value)
-        elif isinstance(n, list):
-            for value in n:
-                walk(value)
-
-    walk(node)
-    return found
+    return [n["data"] for n in objects_in(node) if n.get("type") == "Action.Submit" and isinstance(n.get("data"), dict)]
 
 
 def pick(options: list[dict[str, Any]]) -> dict[str, Any]:

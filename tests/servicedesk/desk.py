@@ -12,6 +12,7 @@ from bot.regie import notice_sweep
 from sla.priority import PriorityDecision
 from storage import tickets
 from storage.models import AuditEntry, Ticket, TicketEventRow
+from tests.support.cards import objects_in
 from tests.support import activities as acts
 from tests.support.harness import BotHarness, harness_settings, start_harness
 
@@ -121,20 +122,9 @@ def local(harness, text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=policy.tz)
 
 
-def _objects(node: Any):
-    """Every JSON object in a card, depth first."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _objects(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _objects(value)
-
-
 def line(card: dict[str, Any], label: str) -> str | None:
     """The value of the card's first "Label: value" line (``bot.cards.labelled``), or None."""
-    for node in _objects(card):
+    for node in objects_in(card):
         inlines = node.get("inlines")
         if node.get("type") == "RichTextBlock" and inlines and inlines[0].get("text") == f"{label}: ":
             return "".join(run.get("text", "") for run in inlines[1:])
@@ -143,7 +133,7 @@ def line(card: dict[str, Any], label: str) -> str | None:
 
 def choices(card: dict[str, Any], input_id: str) -> dict[str, str]:
     """The choices (value -> title) of the card's ``Input.ChoiceSet`` with ``input_id``."""
-    for node in _objects(card):
+    for node in objects_in(card):
         if node.get("id") == input_id:
             return {choice["value"]: choice["title"] for choice in node.get("choices", [])}
     return {}

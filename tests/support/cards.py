@@ -156,19 +156,17 @@ def table_rows(card: dict) -> dict[str, list[str]]:
     return {cells[0]: cells[1:] for cells in rows}
 
 
+def objects_in(card: Any):
+    """Every JSON object in a card (elements, actions, show cards), depth first, in order."""
+    if isinstance(card, dict):
+        yield card
+        for value in card.values():
+            yield from objects_in(value)
+    elif isinstance(card, list):
+        for value in card:
+            yield from objects_in(value)
+
+
 def actions_in(card: Any) -> list[dict]:
     """Every action on the card (``Action.*``), in show cards too, in order."""
-    found: list[dict] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Action."):
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return [node for node in objects_in(card) if str(node.get("type", "")).startswith("Action.")]
