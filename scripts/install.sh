@@ -13,7 +13,10 @@ PYTHON="${PYTHON:-python3}"
 
 # The monthly report's PDF (WeasyPrint) draws text with pango; Debian ships it as a library, not on
 # PyPI. Installed with apt-get when missing and this runs as root; otherwise one line says what to do.
-if ! ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" || ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
+# The library list is read once into a variable: `ldconfig -p | grep -q` under pipefail fails at
+# random when grep stops reading early and ldconfig dies of SIGPIPE.
+libraries=$(ldconfig -p 2>/dev/null || true)
+if ! grep -q "libpango-1.0.so.0" <<<"$libraries" || ! grep -q "libpangoft2-1.0.so.0" <<<"$libraries"; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "install: pango is missing (the report's PDF needs it): apt-get install" >&2
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
