@@ -909,3 +909,16 @@ def week_name(iso_week: str) -> str:
 def weekly_legend(*, policy: str, previous: str) -> str:
     """Under the weekly card's title: which norms, and what the arrows compare with."""
     return f"Gemeten met de normen van {policy}. De kolom Vorige en de pijlen (▲ beter, ▼ slechter) vergelijken met {previous}."
+
+
+# == the servicedesk's ticket card and regie's notices (bot.cards) ================================
+# Moved here from bot/cards.py (issue 22: one home for Dutch copy).
+
+
+# == card actions, deliveries, channel set-up, escalation and reach cards =========================
+# Moved here from bot/card_actions.py, bot/delivery.py, bot/feedback_cards.py, bot/teams_bot.py,
+# bot/escalation_cards.py, bot/reach_cards.py, bot/report_links.py and dialogs/when.py.
+
+
+# == the weekly card, the monthly report and the words for the SLA layer's codes ==================
+# Moved here from bot/summary.py, bot/reports/, bot/jobs.py and the words sla/ used to carry.
