@@ -24,8 +24,7 @@ def test_card_is_valid_adaptive_card_1_5(entry):
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
 def test_a_screen_reader_finds_a_label_on_every_input_and_a_text_for_every_image(entry):
     """Accessible cards: an input without a label is read as "edit text" only, an image without
-    alt text as its address. (Colour never carries meaning alone: every coloured line says it in
-    words or with ✓/✗ too; the card tests pin those texts.)"""
+    alt text as its address."""
     missing = [
         f"{element['type']} {element.get('id') or element.get('url', '')}"
         for element in objects_in(entry.card)
@@ -33,6 +32,46 @@ def test_a_screen_reader_finds_a_label_on_every_input_and_a_text_for_every_image
         or (element.get("type") == "Image" and not str(element.get("altText") or "").strip())
     ]
     assert not missing, f"{entry.name}: no label or alt text on {missing}"
+
+
+# Colours that mean something (Adaptive Cards' "color" on text, "style" on containers).
+MEANING_COLOURS = {"attention", "good", "warning", "accent"}
+# A coloured text says its meaning in a word, or with a sign a screen reader reads out.
+SAYS_IT = re.compile(r"[A-Za-zÀ-ÿ]{2,}|[✓✗▲▼]")
+
+
+def coloured_without_words(card) -> list[str]:
+    """Every coloured text, or text in a coloured container, that is only numbers and marks: its
+    meaning ("missed", "late") would reach someone who cannot see red only through the colour."""
+    found = []
+    for element in objects_in(card):
+        coloured = str(element.get("color", "")).lower() in MEANING_COLOURS or (
+            element.get("type") in {"Container", "Column", "TableCell", "Table"}
+            and str(element.get("style", "")).lower() in MEANING_COLOURS
+        )
+        if not coloured:
+            continue
+        said = " ".join(str(inner["text"]) for inner in objects_in(element) if isinstance(inner.get("text"), str))
+        if not SAYS_IT.search(said):
+            found.append(f"{element.get('type')} {said!r}")
+    return found
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_no_card_says_something_by_colour_alone(entry):
+    found = coloured_without_words(entry.card)
+    assert not found, f"{entry.name}: say it in words or with ✓/✗ too: {found}"
+
+
+def test_the_colour_rule_sees_a_red_number_but_not_a_red_word():
+    card = {"type": "AdaptiveCard", "body": [
+        {"type": "TextBlock", "text": "93%", "color": "Attention"},
+        {"type": "TextBlock", "text": "93% ✗", "color": "Attention"},
+        {"type": "TextBlock", "text": "12", "color": "Default"},
+        {"type": "Container", "style": "good", "items": [{"type": "TextBlock", "text": "98,5%"}]},
+        {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": "20 min te laat", "color": "Attention"}]},
+    ]}
+    assert coloured_without_words(card) == ["TextBlock '93%'", "Container '98,5%'"]
 
 
 def test_every_card_builder_the_bot_sends_with_is_in_the_gallery():
