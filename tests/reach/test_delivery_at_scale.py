@@ -15,6 +15,10 @@ from tests.reach.campaigns import (
     add_employees, announce, busiest_second, campaign, employee_id, options, per_recipient, run_until_done,
 )
 
+# 5,000 recipients through the real outbox and a fake Bot Connector: about 70 s per database on a
+# quiet two-core machine, past the suite's two minutes when other work shares the cores.
+pytestmark = pytest.mark.timeout(600)
+
 
 class Crashed(BaseException):
     """The process died: nothing after this point runs."""
