@@ -1141,7 +1141,7 @@ REPORTER_READS = " (de melder krijgt die te zien)"
 REACTION_WITH_PICK_UP = (
     "Vul ook de prioriteit en de volgende stap in: dan is dit meteen de eerste inhoudelijke reactie aan de melder."
 )
-REACTION_INTRO = "De eerste inhoudelijke reactie aan de melder: de prioriteit voorlopig vastgesteld en de volgende stap."
+REACTION_INTRO = "Geef de melder een eerste inhoudelijke reactie: de voorlopige prioriteit en de volgende stap."
 REACTION_PRIORITY = "Prioriteit (voorlopig)"
 REACTION_REASON = f"Reden, als je de prioriteit wijzigt{REPORTER_READS}"
 NEXT_STEP = f"Volgende stap{REPORTER_READS}"
@@ -1171,7 +1171,7 @@ DEVICE_NOTE_EXAMPLE = "Bijvoorbeeld: laptop start niet, koerier naar Utrecht"
 DEVICE_HOW_INPUT = "Hoe heeft de melder weer een werkend toestel?"
 ONSITE_WHERE = "Waar? (de melder krijgt dit te zien)"
 IS_DATA_BREACH = "Is het een datalek?"
-IS_DATA_BREACH_YES = "Ja: de privacy-officer wordt meteen ingelicht"
+IS_DATA_BREACH_YES = "Ja: de privacy-officer krijgt meteen bericht"
 CONTAINED_INPUT = "Hoe is het incident ingedamd?"
 CONTAINED_EXAMPLE = "Bijvoorbeeld: account geblokkeerd, sessies beëindigd"
 BREACH_REPORTED_NOTE = "Kenmerk of notitie" + MAY_BE_EMPTY
@@ -1402,8 +1402,7 @@ def reaction_for_reporter(
 ) -> str:
     """The first substantive reaction. ``priority``, ``was``: names from PRIORITY_LABELS (``was``
     when the reaction changed it); ``then``: the sentences that follow a change (deadlines, rhythm)."""
-    agent = _typed(agent, SERVICEDESK.capitalize())
-    lines = [f"{agent} heeft je melding {label} bekeken."]
+    lines = [f"{_typed(agent, SERVICEDESK.capitalize())} heeft je melding {label} bekeken."]
     if was is not None:
         lines.append(f"De prioriteit is nu {priority}; eerst was dat {was}. Reden: {_typed(reason)}")
         lines.extend(then)
@@ -1411,7 +1410,7 @@ def reaction_for_reporter(
         lines.append(f"De prioriteit is voorlopig {priority}.")
     lines.append(f"Volgende stap: {_typed(next_step)}")
     if message:
-        lines.append(f"Bericht van {agent}: {_typed(message)}")
+        lines.append(f"Bericht van {_typed(agent, SERVICEDESK)}: {_typed(message)}")
     return "\n\n".join(lines)
 
 
