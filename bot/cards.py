@@ -4,6 +4,9 @@ Text that people typed (descriptions, notes, motivations, names) goes into ``Ric
 ``dialogs.plain.run`` elements, which Teams shows literally: an employee's description cannot add
 links, mentions, markup or a card's date functions to a card an agent will click on. A person's
 words in a chat message go through ``dialogs.plain.markdown``.
+
+Every word a person reads here comes from ``dialogs.texts`` (its section "the servicedesk's ticket
+card and regie's notices"); this module decides which of them a card shows, and when.
 """
 
 from __future__ import annotations
@@ -25,9 +28,9 @@ from sla.priority import SECURITY_KINDS
 from sla.status import OPEN_STATUSES, WORKING_STATUSES, TicketStatus
 from dialogs import plain, texts
 from dialogs.texts import (
-    CADENCE_SENTENCES, CATEGORY_NAMES, CHANNEL_NAMES, PRIORITY_LABELS, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL, STATUS_LABELS,
-    STILL_FAILING_LABEL,
-    UPLIFT_LABEL,
+    CADENCE_SENTENCES, CARD_BUTTONS, CARD_CHANGE_BUTTONS, CARD_CLOCK_LABELS, CARD_SEND_BUTTONS, CATEGORY_NAMES, CHANNEL_NAMES,
+    DEVICE_HOW_NAMES, LINE_NAMES, PRIORITY_LABELS, REGIE_CLOCK_NAMES, REOPENED_BY_REPORTER, REOPENED_BY_REPORTER_LABEL,
+    SECURITY_KIND_NAMES, SERVICEDESK, STATUS_LABELS, STILL_FAILING_LABEL, UPLIFT_LABEL,
 )
 from dialogs.when import say_when
 from storage.agents import Lines
@@ -110,24 +113,18 @@ IN_PUBLIC_TITLE = "publieke_titel"
 QUEUE_PREFIX = "lijn:"
 
 MAX_DESCRIPTION = 3000
-PUBLIC_TITLE_MISSING = "nog niet bevestigd: collega's met dezelfde storing krijgen deze melding niet aangeboden"
 LATEST_EVENTS = 5
 
-LINE_NAMES = {"1": "1e lijn (servicedesk)", "2": "2e lijn", "3": "3e lijn"}
-DEVICE_HOW_NAMES = {"swap": "omgeruild", "loaner": "leentoestel", "virtual": "virtuele werkplek"}
-SECURITY_KIND_NAMES = {
-    "kwijt": "apparaat kwijt of gestolen",
-    "datalek": "datalek",
-    "actieve_aanval": "actieve aanval (virus, ransomware)",
-    "account_gehackt": "account gehackt",
-    "phishing": "phishing",
-    "anders": "ander beveiligingsincident",
-}
-assert set(SECURITY_KIND_NAMES) == set(SECURITY_KINDS) and set(DEVICE_HOW_NAMES) == set(DEVICE_HOW)
+# The names in dialogs.texts cover every code they name: a new code needs its words there.
+assert set(SECURITY_KIND_NAMES) == set(SECURITY_KINDS) and set(DEVICE_HOW_NAMES) == set(DEVICE_HOW) == set(texts.DEVICE_HOW_FOR_REPORTER)
+assert set(CARD_CLOCK_LABELS) == {FIRST_RESPONSE, RESOLUTION, DEFINITIVE_RESOLUTION, CONTAINMENT, ONSITE, DEVICE_FALLBACK, DATA_BREACH, RCA}
+assert set(REGIE_CLOCK_NAMES) == {*CARD_CLOCK_LABELS, UPDATE, WAIT}
+CLOCK_LABELS = REGIE_CLOCK_NAMES  # bot.escalation_cards imports it from here
 
 
 def line_name(line: str | None) -> str:
-    return LINE_NAMES.get(line or FIRST_LINE, f"lijn {line}")
+    line = line or FIRST_LINE
+    return LINE_NAMES.get(line) or texts.other_line(line=line)
 
 
 def _day(value: Any) -> str:
@@ -188,21 +185,13 @@ def priority_text(ticket: Ticket) -> str:
 def time_left(due: datetime, *, now: datetime) -> str:
     """"nog 13 min", "nog 2 u 5 min", "nog 3 dagen", or "12 min te laat"."""
     seconds = (due - now).total_seconds()
-    late = seconds < 0
-    minutes = int(abs(seconds) // 60)
-    if minutes >= 2 * 24 * 60:
-        amount = f"{minutes // (24 * 60)} dagen"
-    elif minutes >= 60:
-        amount = f"{minutes // 60} u {minutes % 60} min" if minutes % 60 else f"{minutes // 60} u"
-    else:
-        amount = f"{minutes} min"
-    return f"{amount} te laat" if late else f"nog {amount}"
+    return texts.countdown(minutes=int(abs(seconds) // 60), late=seconds < 0)
 
 
 def _deadline(due: datetime | None, *, now: datetime, tz: ZoneInfo) -> tuple[str, bool]:
     if due is None:
         return "-", False
-    return f"uiterlijk {say_when(due, now=now, tz=tz)} ({time_left(due, now=now)})", due <= now
+    return texts.deadline(when=say_when(due, now=now, tz=tz), left=time_left(due, now=now)), due <= now
 
 
 def _at(instant: datetime, *, now: datetime, tz: ZoneInfo) -> str:
@@ -213,72 +202,60 @@ def _event_data(event: Any) -> dict[str, Any]:
     return dict(getattr(event, "data", None) or {})
 
 
-def _optional(text: Any, prefix: str = ": ") -> str:
-    return f"{prefix}{text}" if text else ""
-
-
-def _reaction_line(d: Mapping[str, Any], agent: str) -> str:
-    line = f"Eerste reactie van {agent}: prioriteit {d.get('priority')}, volgende stap: {d.get('next_step') or '-'}"
-    return line + _optional(d.get("text"), " · bericht: ")
-
-
 def _hand_over_line(d: Mapping[str, Any], agent: str) -> str:
-    to = d.get("to_name") or f"de wachtrij van de {line_name(d.get('to_line'))}"
-    lines = f" ({line_name(d.get('from_line'))} → {line_name(d.get('to_line'))})" if d.get("from_line") != d.get("to_line") else ""
-    return f"Overgedragen aan {to} door {agent}{lines}"
-
-
-def _wait_line(d: Mapping[str, Any], agent: str) -> str:
-    expected = f" (verwacht {_day(d['expected'])})" if d.get("expected") else ""
-    return f"Wacht op {d.get('party') or 'derde'} ({agent}): {d.get('reason') or '-'}{expected}"
+    changed = d.get("from_line") != d.get("to_line")
+    return texts.history_handed_over(
+        agent=agent, to_name=d.get("to_name"), to_line=line_name(d.get("to_line")),
+        from_line=line_name(d.get("from_line")) if changed else None,
+    )
 
 
 def _security_line(d: Mapping[str, Any], agent: str) -> str:
     kind = SECURITY_KIND_NAMES.get(d.get("kind"), d.get("kind") or "-")
-    return f"Beveiligingsincident ({kind}{', datalek' if d.get('data_breach') and d.get('kind') != 'datalek' else ''}) door {agent}"
+    return texts.history_security(agent=agent, kind=kind, data_breach=bool(d.get("data_breach")) and d.get("kind") != "datalek")
 
 
-# One line of history per event kind, in Dutch: (data, agent name, reporter name) -> text.
+# One line of history per event kind: (data, agent name, reporter name) -> text (dialogs.texts).
 _EVENT_LINES: dict[str, Callable[[Mapping[str, Any], str, str], str]] = {
-    ev.REPORTED: lambda d, agent, reporter: f"Gemeld door {reporter}",
-    ev.ACKNOWLEDGED: lambda d, agent, reporter: f"Opgepakt door {agent}" + _optional(d.get("note")),
-    ev.REACTION: lambda d, agent, reporter: _reaction_line(d, agent),
-    ev.CALL_REGISTERED: lambda d, agent, reporter: (
-        f"{agent} belde de melder: {'bereikt' if d.get('reached') else 'niet bereikt'}" + _optional(d.get("note"))
+    ev.REPORTED: lambda d, agent, reporter: texts.history_reported(reporter=reporter),
+    ev.ACKNOWLEDGED: lambda d, agent, reporter: texts.history_acknowledged(agent=agent, note=d.get("note")),
+    ev.REACTION: lambda d, agent, reporter: texts.history_reaction(
+        agent=agent, priority=d.get("priority"), next_step=d.get("next_step"), message=d.get("text"),
     ),
-    ev.PRIORITY_CHANGED: lambda d, agent, reporter: f"Prioriteit {d.get('from')} → {d.get('to')} door {agent}: {d.get('reason') or '-'}",
-    ev.PAUSED: lambda d, agent, reporter: _wait_line(d, agent),
-    ev.RESUMED: lambda d, agent, reporter: f"Hervat door {agent}",
-    ev.AGENT_UPDATE: lambda d, agent, reporter: f"Update aan melder door {agent}: {d.get('text') or '-'}",
-    ev.HOLDING_SENT: lambda d, agent, reporter: "Automatisch bericht aan melder: nog geen nieuws (telt niet als update)",
-    ev.STATUS_UPDATE_SENT: lambda d, agent, reporter: (
-        "Automatische statusupdate aan melder" + (" (zonder nieuws)" if d.get("holding") else "")
+    ev.CALL_REGISTERED: lambda d, agent, reporter: texts.history_call(agent=agent, reached=bool(d.get("reached")), note=d.get("note")),
+    ev.PRIORITY_CHANGED: lambda d, agent, reporter: texts.history_priority_changed(
+        agent=agent, was=d.get("from"), now=d.get("to"), reason=d.get("reason"),
     ),
-    ev.WORKAROUND: lambda d, agent, reporter: f"Noodoplossing door {agent}: {d.get('note') or '-'}",
+    ev.PAUSED: lambda d, agent, reporter: texts.history_waiting(
+        agent=agent, party=d.get("party"), reason=d.get("reason"), expected=_day(d["expected"]) if d.get("expected") else None,
+    ),
+    ev.RESUMED: lambda d, agent, reporter: texts.history_resumed(agent=agent),
+    ev.AGENT_UPDATE: lambda d, agent, reporter: texts.history_update(agent=agent, text=d.get("text")),
+    ev.HOLDING_SENT: lambda d, agent, reporter: texts.HISTORY_HOLDING,
+    ev.STATUS_UPDATE_SENT: lambda d, agent, reporter: texts.history_status_update(holding=bool(d.get("holding"))),
+    ev.WORKAROUND: lambda d, agent, reporter: texts.history_workaround(agent=agent, note=d.get("note")),
     # RESOLVED's legacy "first_time_fix" is not shown: first-time-fix follows from the hand-overs.
-    ev.RESOLVED: lambda d, agent, reporter: f"Opgelost door {agent}: {d.get('solution') or '-'}",
-    ev.REOPENED: lambda d, agent, reporter: f"Heropend door {agent}: {d.get('reason') or '-'}",
+    ev.RESOLVED: lambda d, agent, reporter: texts.history_resolved(agent=agent, solution=d.get("solution")),
+    ev.REOPENED: lambda d, agent, reporter: texts.history_reopened(agent=agent, reason=d.get("reason")),
     ev.HANDED_OVER: lambda d, agent, reporter: _hand_over_line(d, agent),
-    ev.PRODUCTIVE_AGAIN: lambda d, agent, reporter: "Melder kan weer werken",
-    ev.CSAT: lambda d, agent, reporter: f"Tevredenheid van de melder: {d.get('score')}",
-    ev.INFO_ADDED: lambda d, agent, reporter: f"Aanvulling: {d.get('text') or '-'}",
-    ev.AGREED_DATE_SET: lambda d, agent, reporter: f"Afgesproken datum voor de update: {_day(d.get('date'))} ({agent})",
-    ev.DEVICE_FALLBACK_NEEDED: lambda d, agent, reporter: f"Leentoestel nodig ({agent})" + _optional(d.get("note")),
-    ev.DEVICE_FALLBACK_DONE: lambda d, agent, reporter: (
-        f"Werkend toestel geleverd: {DEVICE_HOW_NAMES.get(d.get('how'), d.get('how') or '-')} ({agent})" + _optional(d.get("note"))
+    ev.PRODUCTIVE_AGAIN: lambda d, agent, reporter: texts.HISTORY_PRODUCTIVE_AGAIN,
+    ev.CSAT: lambda d, agent, reporter: texts.history_csat(score=d.get("score")),
+    ev.INFO_ADDED: lambda d, agent, reporter: texts.history_info_added(text=d.get("text")),
+    ev.AGREED_DATE_SET: lambda d, agent, reporter: texts.history_agreed_date(agent=agent, day=_day(d.get("date"))),
+    ev.DEVICE_FALLBACK_NEEDED: lambda d, agent, reporter: texts.history_device_needed(agent=agent, note=d.get("note")),
+    ev.DEVICE_FALLBACK_DONE: lambda d, agent, reporter: texts.history_device_done(
+        agent=agent, how=DEVICE_HOW_NAMES.get(d.get("how"), d.get("how") or "-"), note=d.get("note"),
     ),
-    ev.ONSITE_NEEDED: lambda d, agent, reporter: (
-        f"Monteur op locatie nodig ({agent})" + _optional(d.get("location"), ": ") + _optional(d.get("note"), " · ")
-    ),
-    ev.ONSITE_DONE: lambda d, agent, reporter: f"Monteur is ter plaatse ({agent})" + _optional(d.get("note")),
+    ev.ONSITE_NEEDED: lambda d, agent, reporter: texts.history_onsite_needed(agent=agent, location=d.get("location"), note=d.get("note")),
+    ev.ONSITE_DONE: lambda d, agent, reporter: texts.history_onsite_done(agent=agent, note=d.get("note")),
     ev.SECURITY_FLAGGED: lambda d, agent, reporter: _security_line(d, agent),
-    ev.CONTAINED: lambda d, agent, reporter: f"Ingedamd door {agent}: {d.get('note') or '-'}",
-    ev.DATA_BREACH_REPORTED: lambda d, agent, reporter: f"Datalek gemeld bij de AP ({agent})" + _optional(d.get("note")),
-    ev.MAJOR_DECLARED: lambda d, agent, reporter: f"Major incident verklaard door {agent}: {d.get('title') or '-'}",
-    ev.TICKET_LINKED: lambda d, agent, reporter: f"Melding {d.get('ticket')} gekoppeld door {agent}",
-    ev.RCA_SHARED: lambda d, agent, reporter: f"RCA gedeeld door {agent}: {d.get('summary') or '-'}" + _optional(d.get("link"), " · "),
-    ev.CLOSED: lambda d, agent, reporter: "Gesloten",
-    ev.PUBLIC_TITLE_SET: lambda d, agent, reporter: f"Publieke titel door {agent}: {d.get('title') or '-'}",
+    ev.CONTAINED: lambda d, agent, reporter: texts.history_contained(agent=agent, note=d.get("note")),
+    ev.DATA_BREACH_REPORTED: lambda d, agent, reporter: texts.history_breach_reported(agent=agent, note=d.get("note")),
+    ev.MAJOR_DECLARED: lambda d, agent, reporter: texts.history_major(agent=agent, title=d.get("title")),
+    ev.TICKET_LINKED: lambda d, agent, reporter: texts.history_linked(agent=agent, ticket=d.get("ticket")),
+    ev.RCA_SHARED: lambda d, agent, reporter: texts.history_rca(agent=agent, summary=d.get("summary"), link=d.get("link")),
+    ev.CLOSED: lambda d, agent, reporter: texts.HISTORY_CLOSED,
+    ev.PUBLIC_TITLE_SET: lambda d, agent, reporter: texts.history_public_title(agent=agent, title=d.get("title")),
 }
 
 
@@ -286,7 +263,7 @@ def event_line(event: Any, *, reporter: str) -> str:
     """One line of history, in Dutch; contains people's words, so always shown literally."""
     data = _event_data(event)
     line = _EVENT_LINES.get(event.kind)
-    return line(data, data.get("agent_name") or "de servicedesk", reporter) if line else event.kind
+    return line(data, data.get("agent_name") or SERVICEDESK, reporter) if line else event.kind
 
 
 def _history(events: Sequence[Any], *, ticket: Ticket, tz: ZoneInfo) -> list[dict[str, Any]]:
@@ -309,7 +286,7 @@ def _priority_reason(ticket: Ticket, events: Sequence[Any]) -> str | None:
     changes = [e for e in events if e.kind == ev.PRIORITY_CHANGED]
     if changes:
         data = _event_data(changes[-1])
-        return f"gewijzigd van {data.get('from')} naar {data.get('to')}: {data.get('reason') or '-'}"
+        return texts.priority_changed_reason(was=data.get("from"), now=data.get("to"), reason=data.get("reason"))
     reasons = (ticket.priority_reasons or {}).get("reasons") or []
     return "; ".join(str(r) for r in reasons) or None
 
@@ -346,7 +323,7 @@ def _text_input(input_id: str, label: str, *, placeholder: str = "", required: b
         element["placeholder"] = placeholder
     if required:
         element["isRequired"] = True
-        element["errorMessage"] = "Vul dit in."
+        element["errorMessage"] = texts.INPUT_REQUIRED
     return element
 
 
@@ -362,7 +339,7 @@ def _choice_input(
     }
     if required:
         element["isRequired"] = True
-        element["errorMessage"] = "Maak een keuze."
+        element["errorMessage"] = texts.CHOICE_REQUIRED
     if value is not None:
         element["value"] = value
     return element
@@ -373,7 +350,7 @@ def _date_input(input_id: str, label: str, *, today: date, required: bool = True
     element: dict[str, Any] = {"type": "Input.Date", "id": input_id, "label": label, "min": today.isoformat()}
     if required:
         element["isRequired"] = True
-        element["errorMessage"] = "Kies een datum vanaf vandaag."
+        element["errorMessage"] = texts.DATE_REQUIRED
     return element
 
 
@@ -391,7 +368,7 @@ def _more(actions: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """"Meer": the rarely used actions, one per row, so the card stays usable at phone width."""
     return {
         "type": "Action.ShowCard",
-        "title": "Meer",
+        "title": texts.CARD_MORE,
         "card": {"type": "AdaptiveCard", "body": [{"type": "ActionSet", "actions": [action]} for action in actions]},
     }
 
@@ -401,37 +378,25 @@ PRIMARY_ACTIONS = 2  # buttons in the card's row besides "Meer": three fit a pho
 
 def _reaction_inputs(ticket: Ticket, *, picking_up: bool) -> list[dict[str, Any]]:
     """The first substantive reaction (annex): priority provisionally set, the next step, a word."""
-    intro = (
-        "Vul ook de prioriteit en de volgende stap in: dan is dit meteen de eerste inhoudelijke reactie aan de melder."
-        if picking_up else "De eerste inhoudelijke reactie aan de melder: de prioriteit voorlopig vastgesteld en de volgende stap."
-    )
     return [
-        {"type": "TextBlock", "text": intro, "wrap": True, "isSubtle": True},
+        {"type": "TextBlock", "text": texts.REACTION_WITH_PICK_UP if picking_up else texts.REACTION_INTRO, "wrap": True, "isSubtle": True},
         _choice_input(
-            IN_REACTION_PRIORITY, "Prioriteit (voorlopig)",
+            IN_REACTION_PRIORITY, texts.REACTION_PRIORITY,
             [(p, PRIORITY_LABELS.get(p, p)) for p in ("P1", "P2", "P3", "P4")], value=ticket.priority,
         ),
-        _text_input(
-            IN_REACTION_REASON, "Reden, als je de prioriteit wijzigt (de melder krijgt die te zien)", required=False,
-            multiline=False,
-        ),
-        _text_input(
-            IN_NEXT_STEP, "Volgende stap (de melder krijgt die te zien)", required=not picking_up,
-            placeholder="Bijvoorbeeld: ik bel je binnen 10 minuten en kijk op afstand mee.",
-        ),
-        _text_input(IN_NOTE, "Bericht aan de melder (mag leeg)", required=False),
+        _text_input(IN_REACTION_REASON, texts.REACTION_REASON, required=False, multiline=False),
+        _text_input(IN_NEXT_STEP, texts.NEXT_STEP, required=not picking_up, placeholder=texts.NEXT_STEP_EXAMPLE),
+        _text_input(IN_NOTE, texts.MESSAGE_TO_REPORTER_OPTIONAL, required=False),
     ]
 
 
-def _call_action(ticket: Ticket) -> dict[str, Any]:
-    return _show(
-        "Gebeld",
-        [
-            _choice_input(IN_CALL_REACHED, "Melder bereikt?", [("ja", "Ja, gesproken"), ("nee", "Nee, niet bereikt")]),
-            _text_input(IN_CALL_NOTE, "Notitie (alleen voor de servicedesk)", required=False),
-        ],
-        _execute("Gesprek vastleggen", VERB_CALL, ticket),
-    )
+def _form(
+    name: str, body: list[dict[str, Any]], verb: str, ticket: Ticket, *, changing: bool = False, style: str | None = None,
+) -> dict[str, Any]:
+    """A button that opens the form ``name`` and the button under it that sends it (their titles:
+    ``dialogs.texts.CARD_BUTTONS``); ``changing``: what the form records is there already."""
+    opens = CARD_CHANGE_BUTTONS[name] if changing else CARD_BUTTONS[name]
+    return _show(opens, body, _execute(CARD_SEND_BUTTONS.get(name, CARD_BUTTONS[name]), verb, ticket, style=style))
 
 
 def _forms(ticket: Ticket, *, facts: Recorded, breach: bool, agents: Mapping[str, str], lines: Lines, today: date) -> dict[str, dict[str, Any]]:
@@ -439,128 +404,122 @@ def _forms(ticket: Ticket, *, facts: Recorded, breach: bool, agents: Mapping[str
     priority_choices = [(p, PRIORITY_LABELS.get(p, p)) for p in ("P1", "P2", "P3", "P4") if p != ticket.priority]
     owner = (ticket.owner_id or "").lower()
     colleagues = sorted(
-        ((agent_id, f"{name} ({line_name(lines.line_of(agent_id))})") for agent_id, name in agents.items() if agent_id != owner),
+        (
+            (agent_id, texts.colleague_choice(name=name, line=line_name(lines.line_of(agent_id))))
+            for agent_id, name in agents.items() if agent_id != owner
+        ),
         key=lambda item: item[1],
     )
     queues = [
-        (QUEUE_PREFIX + line, f"Wachtrij {line_name(line)}")
+        (QUEUE_PREFIX + line, texts.queue_choice(line=line_name(line)))
         for line in lines.queues if not (ticket.owner_id is None and ticket.treatment_line == line)
     ]
     kinds = [(kind, SECURITY_KIND_NAMES[kind]) for kind in SECURITY_KINDS]
     return {
-        "take": _execute("Oppakken", VERB_ACKNOWLEDGE, ticket, style="positive"),
-        "react": _show("Reageren", _reaction_inputs(ticket, picking_up=False), _execute("Reactie versturen", VERB_REACTION, ticket, style="positive")),
-        "call": _call_action(ticket),
-        "update": _show(
-            "Update naar melder",
-            [_text_input(IN_UPDATE, "Bericht aan de melder", placeholder="Wat is er gedaan, wat komt er nog?")],
-            _execute("Versturen", VERB_UPDATE, ticket),
-        ),
-        "wait": _show(
-            "Wacht op derde",
+        "take": _execute(CARD_BUTTONS["take"], VERB_ACKNOWLEDGE, ticket, style="positive"),
+        "react": _form("react", _reaction_inputs(ticket, picking_up=False), VERB_REACTION, ticket, style="positive"),
+        "call": _form(
+            "call",
             [
-                _text_input(IN_PARTY, "Op wie wachten we?", placeholder="Bijvoorbeeld: leverancier Ricoh", multiline=False, max_length=200),
-                _text_input(IN_WAIT_REASON, "Waarom?", placeholder="Bijvoorbeeld: onderdeel besteld"),
-                _date_input(IN_WAIT_EXPECTED, "Wanneer verwachten ze klaar te zijn? (mag leeg)", today=today, required=False),
+                _choice_input(IN_CALL_REACHED, texts.CALL_REACHED, [("ja", texts.CALL_REACHED_YES), ("nee", texts.CALL_REACHED_NO)]),
+                _text_input(IN_CALL_NOTE, texts.CALL_NOTE, required=False),
             ],
-            _execute("Wacht op derde", VERB_WAIT, ticket),
+            VERB_CALL, ticket,
         ),
-        "resume": _execute("Hervat", VERB_RESUME, ticket),
-        "resolve": _show(
-            "Opgelost",
-            [_text_input(IN_SOLUTION, "Oplossing (de melder krijgt die te zien)")],
-            _execute("Opgelost", VERB_RESOLVE, ticket, style="positive"),
+        "update": _form(
+            "update", [_text_input(IN_UPDATE, texts.MESSAGE_TO_REPORTER, placeholder=texts.UPDATE_EXAMPLE)], VERB_UPDATE, ticket,
         ),
-        "workaround": _show(
-            "Noodoplossing",
-            [_text_input(IN_WORKAROUND, "Welke noodoplossing? (de melder krijgt die te zien)", placeholder="Bijvoorbeeld: leenlaptop uitgegeven")],
-            _execute("Noodoplossing vastleggen", VERB_WORKAROUND, ticket),
-        ),
-        "agreed_date": _show(
-            "Datum afspreken" if ticket.agreed_date is None else "Andere datum afspreken",
-            [_date_input(IN_AGREED_DATE, "Wanneer hoort de melder van ons?", today=today)],
-            _execute("Datum vastleggen", VERB_AGREED_DATE, ticket),
-        ),
-        "priority": _show(
-            "Prioriteit wijzigen",
+        "wait": _form(
+            "wait",
             [
-                _choice_input(IN_PRIORITY, "Nieuwe prioriteit", priority_choices),
-                _text_input(IN_PRIORITY_REASON, "Reden (de melder krijgt die te zien)", placeholder="Bijvoorbeeld: het hele team kan niet werken."),
+                _text_input(IN_PARTY, texts.WAIT_PARTY, placeholder=texts.WAIT_PARTY_EXAMPLE, multiline=False, max_length=200),
+                _text_input(IN_WAIT_REASON, texts.WAIT_REASON, placeholder=texts.WAIT_REASON_EXAMPLE),
+                _date_input(IN_WAIT_EXPECTED, texts.WAIT_EXPECTED, today=today, required=False),
             ],
-            _execute("Prioriteit wijzigen", VERB_PRIORITY, ticket),
+            VERB_WAIT, ticket,
         ),
-        "hand_over": _show(
-            "Overdragen",
-            [_choice_input(IN_HAND_OVER_TO, "Aan wie?", [*colleagues, *queues])],
-            _execute("Overdragen", VERB_HAND_OVER, ticket),
+        "resume": _execute(CARD_BUTTONS["resume"], VERB_RESUME, ticket),
+        "resolve": _form("resolve", [_text_input(IN_SOLUTION, texts.SOLUTION_INPUT)], VERB_RESOLVE, ticket, style="positive"),
+        "workaround": _form(
+            "workaround", [_text_input(IN_WORKAROUND, texts.WORKAROUND_INPUT, placeholder=texts.WORKAROUND_EXAMPLE)],
+            VERB_WORKAROUND, ticket,
         ),
-        "device_needed": _show(
-            "Leentoestel nodig",
-            [_text_input(IN_DEVICE_NOTE, "Notitie (mag leeg)", required=False, placeholder="Bijvoorbeeld: laptop start niet, koerier naar Utrecht")],
-            _execute("Leentoestel nodig", VERB_DEVICE_NEEDED, ticket),
+        "agreed_date": _form(
+            "agreed_date", [_date_input(IN_AGREED_DATE, texts.AGREED_DATE_INPUT, today=today)], VERB_AGREED_DATE, ticket,
+            changing=ticket.agreed_date is not None,
         ),
-        "device_done": _show(
-            "Toestel geleverd",
+        "priority": _form(
+            "priority",
             [
-                _choice_input(IN_DEVICE_HOW, "Hoe heeft de melder weer een werkend toestel?", list(DEVICE_HOW_NAMES.items())),
-                _text_input(IN_DEVICE_DONE_NOTE, "Notitie (mag leeg)", required=False),
+                _choice_input(IN_PRIORITY, texts.NEW_PRIORITY, priority_choices),
+                _text_input(IN_PRIORITY_REASON, texts.PRIORITY_REASON_INPUT, placeholder=texts.PRIORITY_REASON_EXAMPLE),
             ],
-            _execute("Toestel geleverd", VERB_DEVICE_DONE, ticket),
+            VERB_PRIORITY, ticket,
         ),
-        "onsite_needed": _show(
-            "Monteur op locatie nodig",
+        "hand_over": _form(
+            "hand_over", [_choice_input(IN_HAND_OVER_TO, texts.HAND_OVER_TO, [*colleagues, *queues])], VERB_HAND_OVER, ticket,
+        ),
+        "device_needed": _form(
+            "device_needed", [_text_input(IN_DEVICE_NOTE, texts.NOTE_OPTIONAL, required=False, placeholder=texts.DEVICE_NOTE_EXAMPLE)],
+            VERB_DEVICE_NEEDED, ticket,
+        ),
+        "device_done": _form(
+            "device_done",
             [
-                _text_input(IN_ONSITE_LOCATION, "Waar? (de melder krijgt dit te zien)", required=False, multiline=False, max_length=300),
-                _text_input(IN_ONSITE_NOTE, "Notitie (mag leeg)", required=False),
+                _choice_input(IN_DEVICE_HOW, texts.DEVICE_HOW_INPUT, list(DEVICE_HOW_NAMES.items())),
+                _text_input(IN_DEVICE_DONE_NOTE, texts.NOTE_OPTIONAL, required=False),
             ],
-            _execute("Monteur nodig", VERB_ONSITE_NEEDED, ticket),
+            VERB_DEVICE_DONE, ticket,
         ),
-        "onsite_done": _show(
-            "Monteur is ter plaatse",
-            [_text_input(IN_ONSITE_DONE_NOTE, "Notitie (mag leeg)", required=False)],
-            _execute("Monteur is ter plaatse", VERB_ONSITE_DONE, ticket),
-        ),
-        "security": _show(
-            "Beveiligingsincident" if facts.security_kind is None else "Beveiliging wijzigen",
+        "onsite_needed": _form(
+            "onsite_needed",
             [
-                _choice_input(IN_SECURITY_KIND, "Wat is er gebeurd?", kinds, value=facts.security_kind),
-                _choice_input(IN_DATA_BREACH, "Is het een datalek?", [("ja", "Ja: de privacy-officer wordt meteen ingelicht"), ("nee", "Nee")],
+                _text_input(IN_ONSITE_LOCATION, texts.ONSITE_WHERE, required=False, multiline=False, max_length=300),
+                _text_input(IN_ONSITE_NOTE, texts.NOTE_OPTIONAL, required=False),
+            ],
+            VERB_ONSITE_NEEDED, ticket,
+        ),
+        "onsite_done": _form(
+            "onsite_done", [_text_input(IN_ONSITE_DONE_NOTE, texts.NOTE_OPTIONAL, required=False)], VERB_ONSITE_DONE, ticket,
+        ),
+        "security": _form(
+            "security",
+            [
+                _choice_input(IN_SECURITY_KIND, texts.ASK_SECURITY, kinds, value=facts.security_kind),
+                _choice_input(IN_DATA_BREACH, texts.IS_DATA_BREACH, [("ja", texts.IS_DATA_BREACH_YES), ("nee", texts.NO)],
                               value="ja" if breach else None),
             ],
-            _execute("Vastleggen", VERB_SECURITY, ticket),
+            VERB_SECURITY, ticket, changing=facts.security_kind is not None,
         ),
-        "contained": _show(
-            "Ingedamd",
-            [_text_input(IN_CONTAINED_NOTE, "Hoe is het incident ingedamd?", placeholder="Bijvoorbeeld: account geblokkeerd, sessies beëindigd")],
-            _execute("Ingedamd", VERB_CONTAINED, ticket),
+        "contained": _form(
+            "contained", [_text_input(IN_CONTAINED_NOTE, texts.CONTAINED_INPUT, placeholder=texts.CONTAINED_EXAMPLE)],
+            VERB_CONTAINED, ticket,
         ),
-        "breach_reported": _show(
-            "Gemeld bij AP",
-            [_text_input(IN_BREACH_NOTE, "Kenmerk of notitie (mag leeg)", required=False)],
-            _execute("Gemeld bij AP", VERB_BREACH_REPORTED, ticket),
+        "breach_reported": _form(
+            "breach_reported", [_text_input(IN_BREACH_NOTE, texts.BREACH_REPORTED_NOTE, required=False)], VERB_BREACH_REPORTED, ticket,
         ),
-        "major": _show(
-            "Major incident",
-            [_text_input(IN_MAJOR_TITLE, "Titel", placeholder="Bijvoorbeeld: Storing Outlook", multiline=False, max_length=200)],
-            _execute("Major incident verklaren", VERB_MAJOR, ticket),
+        "major": _form(
+            "major",
+            [_text_input(IN_MAJOR_TITLE, texts.TITLE, placeholder=texts.MAJOR_TITLE_EXAMPLE, multiline=False, max_length=200)],
+            VERB_MAJOR, ticket,
         ),
-        "link": _show(
-            "Hoort bij major incident",
-            [_text_input(IN_LINK_TO, "Nummer van het major incident", placeholder="Bijvoorbeeld: M-12", multiline=False, max_length=20)],
-            _execute("Koppelen", VERB_LINK, ticket),
+        "link": _form(
+            "link",
+            [_text_input(IN_LINK_TO, texts.LINK_TO_INPUT, placeholder=texts.LINK_TO_EXAMPLE, multiline=False, max_length=20)],
+            VERB_LINK, ticket,
         ),
-        "rca": _show(
-            "RCA delen",
+        "rca": _form(
+            "rca",
             [
-                _text_input(IN_RCA_SUMMARY, "Oorzaak en leerpunten (regie krijgt dit te zien)"),
-                _text_input(IN_RCA_LINK, "Link naar het rapport (mag leeg)", required=False, multiline=False, max_length=500),
+                _text_input(IN_RCA_SUMMARY, texts.RCA_SUMMARY_INPUT),
+                _text_input(IN_RCA_LINK, texts.RCA_LINK_INPUT, required=False, multiline=False, max_length=500),
             ],
-            _execute("RCA delen", VERB_RCA, ticket),
+            VERB_RCA, ticket,
         ),
-        "reopen": _show(
-            "Heropenen",
+        "reopen": _form(
+            "reopen",
             [_text_input(IN_REOPEN_REASON, texts.REOPEN_REASON_INPUT, placeholder=texts.REOPEN_REASON_EXAMPLE)],
-            _execute("Heropenen", VERB_REOPEN, ticket),
+            VERB_REOPEN, ticket,
         ),
     }
 
@@ -616,18 +575,11 @@ def _public_title(ticket: Ticket) -> list[dict[str, Any]]:
     """A broad outage is offered to colleagues who report the same, under a title the servicedesk
     writes or confirms here: never under the reporter's own words. Its button sits beside it in
     the body, so the card keeps at most six actions of its own (Teams drops more)."""
-    title = _text_input(
-        IN_PUBLIC_TITLE, "Titel die collega's met dezelfde storing zien (geen namen of details)",
-        multiline=False, max_length=PUBLIC_TITLE_MAX,
-    )
-    title["value"] = ticket.public_title or f"Storing {CATEGORY_NAMES.get(ticket.category, ticket.category)}"
-    form = _show(
-        "Titel wijzigen" if ticket.public_title else "Titel bevestigen",
-        [title],
-        _execute("Titel bevestigen", VERB_PUBLIC_TITLE, ticket),
-    )
+    title = _text_input(IN_PUBLIC_TITLE, texts.PUBLIC_TITLE_INPUT, multiline=False, max_length=PUBLIC_TITLE_MAX)
+    title["value"] = ticket.public_title or texts.public_title_suggestion(category=CATEGORY_NAMES.get(ticket.category, ticket.category))
+    form = _form("public_title", [title], VERB_PUBLIC_TITLE, ticket, changing=bool(ticket.public_title))
     return [
-        labelled("Publieke titel", ticket.public_title or PUBLIC_TITLE_MISSING, attention=not ticket.public_title),
+        labelled(texts.LABEL_PUBLIC_TITLE, ticket.public_title or texts.PUBLIC_TITLE_MISSING, attention=not ticket.public_title),
         {"type": "ActionSet", "actions": [form]},
     ]
 
@@ -663,24 +615,24 @@ def ticket_card(
     status = STATUS_LABELS.get(ticket.status, ticket.status)
     # What matters first, readable at phone width: number, priority, status, the next deadline,
     # what it is about, whom to call; everything else behind "Details".
-    body: list[dict[str, Any]] = [heading(f"Melding {label} · {priority_text(ticket)}")]
+    body: list[dict[str, Any]] = [heading(texts.ticket_card_title(label=label, priority=priority_text(ticket)))]
     reopened = _reopened_by_reporter(events)
     if reopened is not None:
         body.append(_alert(REOPENED_BY_REPORTER_LABEL, REOPENED_BY_REPORTER.format(name=ticket.reporter_name), *(
             (STILL_FAILING_LABEL, _event_data(added).get("text")) for added in events[reopened:] if added.kind == ev.INFO_ADDED
         )))
-    body.append(labelled("Status", status))
+    body.append(labelled(texts.LABEL_STATUS, status))
     nearest = _nearest(clocks, now=now)
     if nearest is not None:
         body.append(nearest)
     body.append(literal(_cut(ticket.description, SUMMARY_CHARS)))
-    body.append(labelled("Melder", ticket.reporter_name + (f", bel {ticket.phone}" if ticket.phone else "")))
+    body.append(labelled(texts.LABEL_REPORTER, texts.reporter_and_phone(name=ticket.reporter_name, phone=ticket.phone)))
     body.extend(_history(events[-1:], ticket=ticket, tz=tz))  # what happened last; the ones before under Details
     if ticket.update_overdue and ticket.status in OPEN_STATUSES:
-        body.append(labelled("Let op", "de melder kreeg een update zonder nieuws: stuur een update", attention=True))
+        body.append(labelled(texts.LABEL_ATTENTION, texts.UPDATE_OVERDUE, attention=True))
     missing = _first_reaction_missing(ticket, facts, call_required=call_required)
     if missing:
-        body.append(labelled(FIRST_REACTION_MISSING, missing, attention=True))
+        body.append(labelled(texts.FIRST_REACTION_MISSING, missing, attention=True))
     csat = clocks.csat
     if csat is not None:
         remark = f": {csat[2]}" if csat[2] else ""
@@ -689,33 +641,34 @@ def ticket_card(
         title = _public_title(ticket)
         body.extend(title[:1] if read_only else title)  # the line, and for agents its form
 
-    details: list[dict[str, Any]] = [labelled("Prioriteit", priority_text(ticket))]
+    details: list[dict[str, Any]] = [labelled(texts.LABEL_PRIORITY, priority_text(ticket))]
     if ticket.uplift and ticket.uplift_motivation:
-        details.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation))
+        details.append(labelled(texts.LABEL_UPLIFT_MOTIVATION, ticket.uplift_motivation))
     else:
         reason = _priority_reason(ticket, events)
         if reason:
-            details.append(labelled("Reden prioriteit", reason))
-    details.append(labelled("Categorie", CATEGORY_NAMES.get(ticket.category, ticket.category)))
+            details.append(labelled(texts.LABEL_PRIORITY_REASON, reason))
+    details.append(labelled(texts.LABEL_CATEGORY, CATEGORY_NAMES.get(ticket.category, ticket.category)))
     if ticket.phone:
-        details.append(labelled("Bel terug", ticket.phone))
-    details.append(labelled("Gemeld", _at(ticket.opened_at, now=now, tz=tz)))
+        details.append(labelled(texts.LABEL_CALL_BACK, ticket.phone))
+    details.append(labelled(texts.LABEL_REPORTED, _at(ticket.opened_at, now=now, tz=tz)))
     details.extend(supplier_facts(ticket))
     if ticket.owner_id is None and ticket.treatment_line is not None:
-        details.append(labelled("Eigenaar", f"nog niemand: in de wachtrij van de {line_name(ticket.treatment_line)}", attention=True))
+        details.append(labelled(texts.LABEL_OWNER, texts.nobody_in_queue(line=line_name(ticket.treatment_line)), attention=True))
     else:
-        details.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
+        details.append(labelled(texts.LABEL_OWNER, ticket.owner_name or texts.NOBODY))
         if ticket.treatment_line not in (None, FIRST_LINE):
-            details.append(labelled("Behandellijn", line_name(ticket.treatment_line)))
+            details.append(labelled(texts.LABEL_LINE, line_name(ticket.treatment_line)))
     details.extend(_fact_lines(ticket, facts, breach=breach))
-    details.append(subheading("Termijnen"))
+    details.append(subheading(texts.HEADING_DEADLINES))
     if ticket.first_response_at is not None:
-        details.append(labelled("Opgepakt", f"door {_first_owner(events, ticket)} {say_when(ticket.first_response_at, now=now, tz=tz)}"))
+        when = say_when(ticket.first_response_at, now=now, tz=tz)
+        details.append(labelled(texts.LABEL_PICKED_UP, texts.picked_up_by(agent=_first_owner(events, ticket), when=when)))
     details.extend(clock_lines(clocks, now=now))
-    details.append(subheading("Omschrijving"))
+    details.append(subheading(texts.HEADING_DESCRIPTION))
     details.append(literal(ticket.description))
     if ticket.uplift_motivation and not ticket.uplift:
-        details.append(labelled("Motivatie bij melding", ticket.uplift_motivation))
+        details.append(labelled(texts.LABEL_MOTIVATION, ticket.uplift_motivation))
     if len(events) > 1:
         details.append(subheading(texts.EARLIER_EVENTS))
         details.extend(_history(events[:-1], ticket=ticket, tz=tz))
@@ -793,23 +746,10 @@ def supplier_facts(ticket: Ticket) -> list[dict[str, Any]]:
     """The channel of a report that did not come through Teams, and the supplier's own number."""
     facts = []
     if ticket.channel != "teams":
-        facts.append(labelled("Gemeld via", CHANNEL_NAMES.get(ticket.channel, ticket.channel)))
+        facts.append(labelled(texts.LABEL_REPORTED_VIA, CHANNEL_NAMES.get(ticket.channel, ticket.channel)))
     if ticket.external_number:
-        facts.append(labelled("Nummer bij leverancier", ticket.external_number))
+        facts.append(labelled(texts.LABEL_SUPPLIER_NUMBER, ticket.external_number))
     return facts
-
-
-# What each clock is called on the servicedesk card (``sla.fold``'s clock names).
-CARD_CLOCK_LABELS = {
-    FIRST_RESPONSE: "Eerste inhoudelijke reactie",
-    RESOLUTION: "Oplossing",
-    DEFINITIVE_RESOLUTION: "Definitieve oplossing",
-    CONTAINMENT: "Beveiligingsincident begrensd (containment)",
-    ONSITE: "Monteur op locatie",
-    DEVICE_FALLBACK: "Vervangend toestel",
-    DATA_BREACH: "Datalek gemeld bij de AP",
-    RCA: "Oorzaakanalyse (RCA) gedeeld",
-}
 
 
 def clock_lines(clocks: TicketClocks, *, now: datetime) -> list[dict[str, Any]]:
@@ -820,14 +760,13 @@ def clock_lines(clocks: TicketClocks, *, now: datetime) -> list[dict[str, Any]]:
     for name, clock in clocks.clocks.items():
         label = CARD_CLOCK_LABELS[name]
         if name == FIRST_RESPONSE and terms.call_required:
-            label += " (bel de melder)"
+            label += texts.CLOCK_CALL
         if name == RESOLUTION and terms.workaround_meets_resolution:
-            label += " of noodoplossing"
+            label += texts.CLOCK_OR_WORKAROUND
         if clock.stop_us is not None:
-            text = f"gedaan {say_when(clock.stopped, now=now, tz=tz)}" + (" (te laat)" if clock.breached else "")
-            lines.append(labelled(label, text))
+            lines.append(labelled(label, texts.clock_done(when=say_when(clock.stopped, now=now, tz=tz), late=clock.breached)))
         elif clock.due_us is None:
-            lines.append(labelled(label, "de klok staat stil zolang we op een derde wachten"))
+            lines.append(labelled(label, texts.CLOCK_STOPPED))
         elif clocks.resolved_us is not None:  # solved without it: no countdown for what is over
             late = clock.due_us < clocks.resolved_us
             text = texts.NOT_BEFORE_SOLUTION.format(when=say_when(clock.due, now=now, tz=tz))
@@ -837,17 +776,12 @@ def clock_lines(clocks: TicketClocks, *, now: datetime) -> list[dict[str, Any]]:
             lines.append(labelled(label, text, attention=late))
     wait = clocks.open_wait
     if wait is not None:
-        text = f"{wait.party or 'een derde'} sinds {say_when(wait.start, now=now, tz=tz)}"
-        if wait.exceeded:
-            text += " (langer dan toegestaan, regie is ingelicht)"
-        lines.append(labelled("Wacht op", text, attention=wait.exceeded))
+        text = texts.waiting_since(party=wait.party, since=say_when(wait.start, now=now, tz=tz), too_long=wait.exceeded)
+        lines.append(labelled(texts.LABEL_WAITING_FOR, text, attention=wait.exceeded))
     if clocks.updates.next_due is not None:
         text, late = _deadline(clocks.updates.next_due, now=now, tz=tz)
-        lines.append(labelled("Volgende update aan melder", text, attention=late))
+        lines.append(labelled(texts.LABEL_NEXT_UPDATE, text, attention=late))
     return lines
-
-
-FIRST_REACTION_MISSING = "Nog nodig voor de eerste reactie"
 
 
 def _first_reaction_missing(ticket: Ticket, facts: Recorded, *, call_required: bool) -> str | None:
@@ -855,10 +789,7 @@ def _first_reaction_missing(ticket: Ticket, facts: Recorded, *, call_required: b
     nothing (annex "eerste inhoudelijke reactie"; PvE P1 "telefonisch contact verplicht")."""
     if ticket.status not in OPEN_STATUSES:
         return None
-    needed = [] if facts.reacted else ["de prioriteit voorlopig vaststellen en de volgende stap aan de melder laten weten (Reageren)"]
-    if call_required and not facts.called:
-        needed.append("de melder bellen (Gebeld)")
-    return " en ".join(needed) or None
+    return texts.first_reaction_missing(reaction=not facts.reacted, call=call_required and not facts.called)
 
 
 def _fact_lines(ticket: Ticket, facts: Recorded, *, breach: bool) -> list[dict[str, Any]]:
@@ -866,44 +797,30 @@ def _fact_lines(ticket: Ticket, facts: Recorded, *, breach: bool) -> list[dict[s
     the AP and the RCA are clocks: "Termijnen" shows them, due or done)."""
     rows: list[dict[str, Any]] = []
     if facts.major_title:
-        rows.append(labelled("Major incident", facts.major_title, attention=True))
+        rows.append(labelled(texts.MAJOR_INCIDENT, facts.major_title, attention=True))
     if ticket.linked_to_ticket_id is not None:
-        rows.append(labelled("Hoort bij major incident", ticket_label(ticket.linked_to_ticket_id)))
+        rows.append(labelled(texts.LINKED_TO_MAJOR, ticket_label(ticket.linked_to_ticket_id)))
     if facts.security_kind is not None:
         state = [SECURITY_KIND_NAMES.get(facts.security_kind, facts.security_kind)]
         if breach and facts.security_kind != "datalek":
-            state.append("datalek")
-        state.append("ingedamd" if facts.contained else "nog niet ingedamd")
-        rows.append(labelled("Beveiligingsincident", ", ".join(state), attention=not facts.contained))
+            state.append(SECURITY_KIND_NAMES["datalek"])
+        state.append(texts.CONTAINED if facts.contained else texts.NOT_CONTAINED)
+        rows.append(labelled(texts.SECURITY_INCIDENT, ", ".join(state), attention=not facts.contained))
     if ticket.agreed_date is not None:
-        rows.append(labelled("Update afgesproken op", humanize_day(ticket.agreed_date)))
+        rows.append(labelled(texts.LABEL_AGREED_DATE, humanize_day(ticket.agreed_date)))
     elif ticket.priority == "P4" and ticket.status in WORKING_STATUSES:
-        rows.append(labelled("Update afgesproken op", "nog niet: spreek een datum af met de melder", attention=True))
+        rows.append(labelled(texts.LABEL_AGREED_DATE, texts.AGREED_DATE_MISSING, attention=True))
     return rows
 
 
 def _first_owner(events: Sequence[Any], ticket: Ticket) -> str:
     for event in events:
         if event.kind == ev.ACKNOWLEDGED:
-            return _event_data(event).get("agent_name") or ticket.owner_name or "de servicedesk"
-    return ticket.owner_name or "de servicedesk"
+            return _event_data(event).get("agent_name") or ticket.owner_name or SERVICEDESK
+    return ticket.owner_name or SERVICEDESK
 
 
 # --- regie -------------------------------------------------------------------------------------
-
-CLOCK_LABELS = {
-    FIRST_RESPONSE: "reactietermijn (eerste inhoudelijke reactie)",
-    RESOLUTION: "oplostermijn",
-    DEFINITIVE_RESOLUTION: "definitieve oplostermijn",
-    CONTAINMENT: "containment van het beveiligingsincident",
-    ONSITE: "termijn monteur op locatie",
-    DEVICE_FALLBACK: "termijn vervangend toestel",
-    DATA_BREACH: "melding datalek (72 uur)",
-    RCA: "oorzaakanalyse (RCA) na een major incident",
-    UPDATE: "statusupdate aan de melder",
-    WAIT: "wacht op derde",
-}
-
 
 def regie_new_p1_card(
     ticket: Ticket,
@@ -917,32 +834,33 @@ def regie_new_p1_card(
     """Regie's notice of a new P1 (or P1-uplift, or a change to P1): at once, with the callback deadline."""
     label = ticket_label(ticket.id)
     if changed_from:
-        title = f"Prioriteit verhoogd naar {priority_text(ticket) if ticket.priority == 'P1' else 'P1'}: {label} (was {changed_from})"
+        priority = priority_text(ticket) if ticket.priority == "P1" else "P1"
+        title = texts.raised_to_p1_title(priority=priority, label=label, was=changed_from)
     else:
-        title = f"Nieuwe {priority_text(ticket) if ticket.priority == 'P1' else PRIORITY_LABELS['P1']}: {label}"
+        title = texts.new_p1_title(priority=priority_text(ticket) if ticket.priority == "P1" else PRIORITY_LABELS["P1"], label=label)
     callback, callback_late = _deadline(ticket.first_response_due, now=now, tz=tz)
     if ticket.first_response_at is not None:
-        callback, callback_late = f"gedaan: opgepakt {say_when(ticket.first_response_at, now=now, tz=tz)}", False
+        callback, callback_late = texts.done_picked_up(when=say_when(ticket.first_response_at, now=now, tz=tz)), False
     resolution, resolution_late = _deadline(ticket.resolution_due, now=now, tz=tz)
     if ticket.resolved_at is not None:
         resolution, resolution_late = texts.DONE_SOLVED.format(when=say_when(ticket.resolved_at, now=now, tz=tz)), False
     body: list[dict[str, Any]] = [
         heading(title),
         *_current(ticket, priority="P1", now=now, tz=tz),
-        labelled("Melder", ticket.reporter_name),
-        labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
+        labelled(texts.LABEL_REPORTER, ticket.reporter_name),
+        labelled(texts.LABEL_REPORTED, f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
     ]
     if ticket.resolved_at is None:
-        body.append(labelled("Terugbellen", callback, attention=callback_late))
+        body.append(labelled(texts.LABEL_CALLBACK_DUE, callback, attention=callback_late))
     if ticket.phone:
-        body.append(labelled("Telefoon melder", ticket.phone))
-    body.append(labelled("Oplossing", resolution, attention=resolution_late))
+        body.append(labelled(texts.LABEL_REPORTER_PHONE, ticket.phone))
+    body.append(labelled(texts.SOLUTION, resolution, attention=resolution_late))
     if changed_from:
-        body.append(labelled("Gewijzigd door", by or "de servicedesk"))
-        body.append(labelled("Reden", reason))
+        body.append(labelled(texts.LABEL_CHANGED_BY, by or SERVICEDESK))
+        body.append(labelled(texts.LABEL_REASON, reason))
     if ticket.uplift:
-        body.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation or "-"))
-    body.append(subheading("Omschrijving"))
+        body.append(labelled(texts.LABEL_UPLIFT_MOTIVATION, ticket.uplift_motivation or "-"))
+    body.append(subheading(texts.HEADING_DESCRIPTION))
     body.append(literal(ticket.description))
     return _card(body)
 
@@ -955,7 +873,7 @@ def _current(ticket: Ticket, *, priority: str, now: datetime, tz: ZoneInfo) -> l
         return [labelled(texts.NOW_LABEL, texts.NOW_SOLVED.format(when=when).replace(" :", ":"))]
     if ticket.priority != priority:
         return [labelled(texts.NOW_LABEL, texts.NOW_OTHER_PRIORITY.format(priority=priority_text(ticket)), attention=True)]
-    return [labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status))]
+    return [labelled(texts.LABEL_STATUS, STATUS_LABELS.get(ticket.status, ticket.status))]
 
 
 def regie_notice_card(
@@ -971,30 +889,30 @@ def regie_notice_card(
     """A pre-breach warning, or a long wait on a third party. (A breach is an escalation, with a
     card of its own: ``bot.escalation_cards``.)"""
     label = ticket_label(ticket.id)
-    what = CLOCK_LABELS.get(clock, clock)
+    what = REGIE_CLOCK_NAMES.get(clock, clock)
     late = kind != NoticeKind.WARNING.value or due <= now
     if kind == NoticeKind.WARNING.value:
         title = (texts.LATE_TITLE if due <= now else texts.WARNING_TITLE).format(label=label, what=what)
-        when = f"uiterlijk {say_when(due, now=now, tz=tz)} ({time_left(due, now=now)})"
+        when = texts.deadline(when=say_when(due, now=now, tz=tz), left=time_left(due, now=now))
     elif kind == NoticeKind.WAIT_TOO_LONG.value:
-        title = f"Wacht te lang op een derde: {label}"
-        when = f"langer dan toegestaan sinds {say_when(due, now=now, tz=tz)}"
+        title = texts.wait_too_long_title(label=label)
+        when = texts.wait_too_long_since(when=say_when(due, now=now, tz=tz))
     else:  # a breach queued before breaches became escalations (an upgrade with messages pending)
-        title = f"Overschreden: {label}, {what}"
-        when = f"was uiterlijk {say_when(due, now=now, tz=tz)}"
+        title = texts.breached_title(label=label, what=what)
+        when = texts.WAS_DUE.format(when=say_when(due, now=now, tz=tz))
     current = _current(ticket, priority=priority, now=now, tz=tz)
     if ticket.status not in OPEN_STATUSES or ticket.priority != priority:
         when, late = texts.WAS_DUE.format(when=say_when(due, now=now, tz=tz)), False  # no countdown for what is over
     body: list[dict[str, Any]] = [
         heading(title),
         *current,
-        labelled("Prioriteit", PRIORITY_LABELS.get(priority, priority) if not ticket.uplift else UPLIFT_LABEL),
-        labelled("Termijn", when, attention=late),
-        labelled("Eigenaar", ticket.owner_name or "nog niemand"),
-        labelled("Melder", ticket.reporter_name),
+        labelled(texts.LABEL_PRIORITY, PRIORITY_LABELS.get(priority, priority) if not ticket.uplift else UPLIFT_LABEL),
+        labelled(texts.LABEL_DEADLINE, when, attention=late),
+        labelled(texts.LABEL_OWNER, ticket.owner_name or texts.NOBODY),
+        labelled(texts.LABEL_REPORTER, ticket.reporter_name),
         *supplier_facts(ticket),
     ]
-    body.append(subheading("Omschrijving"))
+    body.append(subheading(texts.HEADING_DESCRIPTION))
     body.append(literal(ticket.description))
     return _card(body)
 
@@ -1004,18 +922,18 @@ def piket_alert_card(ticket: Ticket, *, now: datetime, tz: ZoneInfo, contact: st
     label = ticket_label(ticket.id)
     callback, late = _deadline(ticket.first_response_due, now=now, tz=tz)
     body: list[dict[str, Any]] = [
-        heading(f"Piket: {priority_text(ticket)} buiten kantoortijd, {label}"),
-        labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
-        labelled("Terugbellen", callback, attention=late),
+        heading(texts.piket_title(priority=priority_text(ticket), label=label)),
+        labelled(texts.LABEL_REPORTED, f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
+        labelled(texts.LABEL_CALLBACK_DUE, callback, attention=late),
     ]
     if ticket.phone:
-        body.append(labelled("Telefoon melder", ticket.phone))
-    body.append(labelled("Melder", ticket.reporter_name))
+        body.append(labelled(texts.LABEL_REPORTER_PHONE, ticket.phone))
+    body.append(labelled(texts.LABEL_REPORTER, ticket.reporter_name))
     if contact:
-        body.append(labelled("Piketdienst", contact))
+        body.append(labelled(texts.LABEL_PIKET, contact))
     if ticket.uplift:
-        body.append(labelled("Motivatie P1-uplift", ticket.uplift_motivation or "-"))
-    body.append(subheading("Omschrijving"))
+        body.append(labelled(texts.LABEL_UPLIFT_MOTIVATION, ticket.uplift_motivation or "-"))
+    body.append(subheading(texts.HEADING_DESCRIPTION))
     body.append(literal(ticket.description))
     return _card(body)
 
@@ -1027,18 +945,17 @@ def data_breach_card(
     the Autoriteit Persoonsgegevens (AVG art. 33: within 72 hours of discovery; ``due``, the
     fold's data-breach clock)."""
     label = ticket_label(ticket.id)
-    when = f"uiterlijk {say_when(due, now=now, tz=tz)} (72 uur na ontdekking)" if due else "binnen 72 uur na ontdekking"
+    when = say_when(due, now=now, tz=tz) if due else None
     body: list[dict[str, Any]] = [
-        heading(f"Datalek: {label}"),
-        labelled("Wat er gebeurde", SECURITY_KIND_NAMES.get(kind or "datalek", kind)),
-        labelled("Prioriteit", priority_text(ticket)),
-        labelled("Melder", ticket.reporter_name),
-        labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
-        labelled("Eigenaar", ticket.owner_name or "nog niemand"),
-        labelled("Melden bij de AP", f"{when}, als het lek een risico is voor de betrokkenen", attention=True),
-        {"type": "TextBlock", "wrap": True, "isSubtle": True,
-         "text": "Is het gemeld? De servicedesk of regie zet \"Gemeld bij AP\" op de kaart van de melding."},
-        subheading("Omschrijving"),
+        heading(texts.data_breach_title(label=label)),
+        labelled(texts.LABEL_WHAT_HAPPENED, SECURITY_KIND_NAMES.get(kind or "datalek", kind)),
+        labelled(texts.LABEL_PRIORITY, priority_text(ticket)),
+        labelled(texts.LABEL_REPORTER, ticket.reporter_name),
+        labelled(texts.LABEL_REPORTED, f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
+        labelled(texts.LABEL_OWNER, ticket.owner_name or texts.NOBODY),
+        labelled(texts.LABEL_REPORT_TO_AP, texts.report_to_ap_by(when=when), attention=True),
+        {"type": "TextBlock", "wrap": True, "isSubtle": True, "text": texts.REPORTED_TO_AP_HOW},
+        subheading(texts.HEADING_DESCRIPTION),
         literal(ticket.description),
     ]
     return _card(body)
@@ -1052,41 +969,38 @@ def regie_major_card(
     later its root-cause analysis (``summary``: "RCA gedeeld", due ≤ 10 working days after closure)."""
     label = ticket_label(ticket.id)
     body: list[dict[str, Any]] = [
-        heading(f"RCA major incident {label}" if summary else f"Major incident: {label}"),
-        labelled("Titel", title),
-        labelled("Prioriteit", priority_text(ticket)),
-        labelled("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
-        labelled("Gemeld", f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
-        labelled("RCA gedeeld door" if summary else "Verklaard door", by or "de servicedesk"),
+        heading(texts.major_rca_title(label=label) if summary else texts.major_title(label=label)),
+        labelled(texts.TITLE, title),
+        labelled(texts.LABEL_PRIORITY, priority_text(ticket)),
+        labelled(texts.LABEL_STATUS, STATUS_LABELS.get(ticket.status, ticket.status)),
+        labelled(texts.LABEL_REPORTED, f"{ticket.opened_at.astimezone(tz):%d-%m-%Y %H:%M}"),
+        labelled(texts.LABEL_RCA_BY if summary else texts.LABEL_DECLARED_BY, by or SERVICEDESK),
     ]
     if summary:
-        body.append(subheading("Oorzaak en leerpunten"))
+        body.append(subheading(texts.CAUSE_AND_LESSONS))
         body.append(literal(summary))
         if link:
-            body.append(labelled("Rapport", link))
+            body.append(labelled(texts.LABEL_RCA_REPORT, link))
     else:
-        body.append(labelled("Eigenaar", ticket.owner_name or "nog niemand"))
+        body.append(labelled(texts.LABEL_OWNER, ticket.owner_name or texts.NOBODY))
     return _card(body)
 
 
 # --- messages to the reporter, caused by a servicedesk action --------------------------------
-# Chat text: markdown only in the bot's own words. The agent's words are quoted after a colon,
-# through ``plain.markdown``, so Teams shows them as the agent typed them.
+# The words are in ``dialogs.texts`` (the ``*_for_reporter`` texts), which quote the agent's words
+# as the agent typed them; here: which facts of the ticket and the payload they need.
 
-def _said(p: Mapping[str, Any], key: str, default: str = "-") -> str:
-    """What a person typed (an agent's reason, next step, message, name; a place), or ``default``:
-    the one place their words enter a chat message to someone else, shown as typed (no markdown,
-    links or mentions: ``dialogs.plain``)."""
-    value = p.get(key)
-    return plain.markdown(value) if value else default
+def _due(p: Mapping[str, Any], now: datetime, tz: ZoneInfo) -> str | None:
+    """The due moment the fact's clock gave ("dinsdag 5 mei om 17:00"), if any."""
+    return say_when(datetime.fromisoformat(p["due"]), now=now, tz=tz) if p.get("due") else None
 
 
 def _when_resolved(ticket: Ticket, *, now: datetime, tz: ZoneInfo) -> list[str]:
     """The reporter's deadlines after a priority change (recomputed from the report time)."""
     lines = []
     if ticket.first_response_at is None and ticket.first_response_due is not None:
-        call = " en belt je op" if ticket.priority == "P1" else ""
-        lines.append(f"De servicedesk reageert uiterlijk {say_when(ticket.first_response_due, now=now, tz=tz)}{call}.")
+        when = say_when(ticket.first_response_due, now=now, tz=tz)
+        lines.append(texts.first_response_by(when=when, call=ticket.priority == "P1"))
     if ticket.resolution_due is not None:
         lines.append(texts.RESOLVE_BY.format(when=say_when(ticket.resolution_due, now=now, tz=tz)))
     return lines
@@ -1097,11 +1011,10 @@ def _priority_name(priority: Any) -> str:
 
 
 def _priority_changed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
-    lines = [
-        f"De prioriteit van je melding {label} is veranderd van {_priority_name(p.get('from'))} naar {_priority_name(p.get('to'))}.",
-        f"Reden: {_said(p, 'reason')}",
-    ]
-    return "\n\n".join(lines + _when_resolved(ticket, now=now, tz=tz) + _rhythm(ticket, p.get("to")))
+    text = texts.priority_changed_for_reporter(
+        label=label, was=_priority_name(p.get("from")), now=_priority_name(p.get("to")), reason=p.get("reason"),
+    )
+    return "\n\n".join([text, *_when_resolved(ticket, now=now, tz=tz), *_rhythm(ticket, p.get("to"))])
 
 
 def _rhythm(ticket: Ticket, priority: Any) -> list[str]:
@@ -1119,72 +1032,33 @@ def _resumed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz
 
 
 def _reaction(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
-    agent = _said(p, "agent_name", "De servicedesk")
-    lines = [f"{agent} heeft je melding {label} bekeken."]
-    now_priority = UPLIFT_LABEL if ticket.uplift and p.get("priority") == "P1" else _priority_name(p.get("priority"))
-    if p.get("from"):
-        lines.append(f"De prioriteit is nu {now_priority}; eerst was dat {_priority_name(p.get('from'))}. Reden: {_said(p, 'reason')}")
-        lines.extend(_when_resolved(ticket, now=now, tz=tz))
-        lines.extend(_rhythm(ticket, p.get("priority")))
-    else:
-        lines.append(f"De prioriteit is voorlopig {now_priority}.")
-    lines.append(f"Volgende stap: {_said(p, 'next_step')}")
-    if p.get("text"):
-        lines.append(f"Bericht van {agent}: {_said(p, 'text')}")
-    return "\n\n".join(lines)
-
-
+    changed = bool(p.get("from"))
+    return texts.reaction_for_reporter(
+        label=label,
+        agent=p.get("agent_name"),
+        priority=UPLIFT_LABEL if ticket.uplift and p.get("priority") == "P1" else _priority_name(p.get("priority")),
+        was=_priority_name(p.get("from")) if changed else None,
+        reason=p.get("reason"),
+        then=[*_when_resolved(ticket, now=now, tz=tz), *_rhythm(ticket, p.get("priority"))] if changed else [],
+        next_step=p.get("next_step"),
+        message=p.get("text"),
+    )
 
 
 def _waiting(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
-    text = f"Voor je melding {label} wachten we op {_said(p, 'party', 'een andere partij')}: {_said(p, 'reason')}"
-    if p.get("expected"):
-        text += f"\n\nZij verwachten klaar te zijn op {_day(p['expected'])}."
-    return text + "\n\nJe blijft wel op de hoogte van hoe het ervoor staat."
+    expected = _day(p["expected"]) if p.get("expected") else None
+    return texts.waiting_for_reporter(label=label, party=p.get("party"), reason=p.get("reason"), expected=expected)
 
 
 def _agreed_date(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
-    when = f"uiterlijk {say_when(ticket.next_update_due, now=now, tz=tz)}" if ticket.next_update_due else f"op {_day(p.get('date'))}"
-    return f"Afgesproken: je hoort {when} van ons over je melding {label}."
+    by = say_when(ticket.next_update_due, now=now, tz=tz) if ticket.next_update_due else None
+    return texts.agreed_date_for_reporter(label=label, by=by, day=_day(p.get("date")))
 
 
 def _handed_to_line(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
     if p.get("line") == FIRST_LINE:
-        return f"Je melding {label} ligt weer bij de servicedesk. Een collega pakt hem op."
-    return f"Je melding {label} is doorgezet naar de {line_name(p.get('line'))}. Daar pakt een specialist hem op."
-
-
-DEVICE_HOW_FOR_REPORTER = {"swap": "je apparaat is omgeruild", "loaner": "een leentoestel", "virtual": "een virtuele werkplek"}
-
-
-def _by(p: Mapping[str, Any], now: datetime, tz: ZoneInfo) -> str:
-    """" uiterlijk dinsdag 5 mei om 17:00": the due moment the fact's clock gave, if any."""
-    return f" uiterlijk {say_when(datetime.fromisoformat(p['due']), now=now, tz=tz)}" if p.get("due") else ""
-
-
-def _device_needed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
-    return (
-        f"Voor je melding {label} krijg je{_by(p, now, tz)} een vervangend apparaat, zodat je weer kunt werken. "
-        "We laten je weten hoe je het krijgt."
-    )
-
-
-def _device_done(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
-    how = DEVICE_HOW_FOR_REPORTER.get(p.get("how"), "een werkend apparaat")
-    return f"Je kunt weer werken: {how} (melding {label}). Werkt het niet goed? Laat het ons weten."
-
-
-def _onsite_needed(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
-    where = f" ({_said(p, 'location')})" if p.get("location") else ""
-    return f"Voor je melding {label} komt er{_by(p, now, tz)} een monteur bij je langs{where}."
-
-
-def _linked_to_major(ticket: Ticket, p: Mapping[str, Any], label: str, now: datetime, tz: ZoneInfo) -> str:
-    major = f"**{p.get('major')}**"
-    return (
-        f"Je melding {label} hoort bij een grotere storing: {major}. We werken aan één oplossing.\n\n"
-        f"Je krijgt vanaf nu de updates van {major}. Typ **status {p.get('major')}** voor de stand."
-    )
+        return texts.back_to_servicedesk(label=label)
+    return texts.handed_to_line(label=label, line=line_name(p.get("line")))
 
 
 # What the reporter reads after a servicedesk action, per message kind: (ticket, payload, label,
@@ -1193,33 +1067,24 @@ def _linked_to_major(ticket: Ticket, p: Mapping[str, Any], label: str, now: date
 REPORTER_TEXTS: dict[Kind, Callable[[Ticket, Mapping[str, Any], str, datetime, ZoneInfo], str]] = {
     Kind.PRIORITY_CHANGED: _priority_changed,
     Kind.REACTION: _reaction,
-    Kind.CALL_MISSED: lambda t, p, label, now, tz: (
-        f"{_said(p, 'agent_name', 'De servicedesk')} belde je over je melding {label}, maar kreeg je niet te pakken. "
-        "Houd je telefoon bij de hand: we bellen je opnieuw."
-    ),
+    Kind.CALL_MISSED: lambda t, p, label, now, tz: texts.call_missed_for_reporter(label=label, agent=p.get("agent_name")),
     Kind.WAITING: _waiting,
     Kind.RESUMED: _resumed,
-    Kind.AGENT_UPDATE: lambda t, p, label, now, tz: (
-        f"Bericht van {_said(p, 'agent_name', 'de servicedesk')} over je melding {label}:\n\n{_said(p, 'text', '')}"
+    Kind.AGENT_UPDATE: lambda t, p, label, now, tz: texts.agent_update_for_reporter(
+        label=label, agent=p.get("agent_name"), text=p.get("text"),
     ),
-    Kind.WORKAROUND: lambda t, p, label, now, tz: (
-        f"Er is een noodoplossing voor je melding {label}: {_said(p, 'note')}\n\n"
-        "Dit is tijdelijk; we werken verder aan een echte oplossing."
-    ),
-    Kind.RESOLVED: lambda t, p, label, now, tz: (
-        f"Je melding {label} is opgelost: {_said(p, 'solution')}\n\n"
-        "Werkt het toch nog niet? Laat het ons weten, dan kijken we opnieuw."
-    ),
-    Kind.REOPENED: lambda t, p, label, now, tz: texts.REOPENED_FOR_REPORTER.format(label=label, reason=_said(p, "reason")),
-    Kind.HANDED_OVER: lambda t, p, label, now, tz: (
-        f"Je melding {label} is overgedragen aan {_said(p, 'to_name', 'een collega')} van de servicedesk."
-    ),
+    Kind.WORKAROUND: lambda t, p, label, now, tz: texts.workaround_for_reporter(label=label, note=p.get("note")),
+    Kind.RESOLVED: lambda t, p, label, now, tz: texts.resolved_for_reporter(label=label, solution=p.get("solution")),
+    Kind.REOPENED: lambda t, p, label, now, tz: texts.reopened_for_reporter(label=label, reason=p.get("reason")),
+    Kind.HANDED_OVER: lambda t, p, label, now, tz: texts.handed_over_for_reporter(label=label, to=p.get("to_name")),
     Kind.HANDED_TO_LINE: _handed_to_line,
     Kind.AGREED_DATE: _agreed_date,
-    Kind.DEVICE_FALLBACK_NEEDED: _device_needed,
-    Kind.DEVICE_FALLBACK_DONE: _device_done,
-    Kind.ONSITE_NEEDED: _onsite_needed,
-    Kind.LINKED_TO_MAJOR: _linked_to_major,
+    Kind.DEVICE_FALLBACK_NEEDED: lambda t, p, label, now, tz: texts.device_needed_for_reporter(label=label, by=_due(p, now, tz)),
+    Kind.DEVICE_FALLBACK_DONE: lambda t, p, label, now, tz: texts.device_done_for_reporter(label=label, how=p.get("how")),
+    Kind.ONSITE_NEEDED: lambda t, p, label, now, tz: texts.onsite_needed_for_reporter(
+        label=label, by=_due(p, now, tz), location=p.get("location"),
+    ),
+    Kind.LINKED_TO_MAJOR: lambda t, p, label, now, tz: texts.linked_to_major_for_reporter(label=label, major=p.get("major")),
 }
 REPORTER_TEXT_KINDS = frozenset(REPORTER_TEXTS)
 
@@ -1227,4 +1092,4 @@ REPORTER_TEXT_KINDS = frozenset(REPORTER_TEXTS)
 def reporter_text(ticket: Ticket, payload: Mapping[str, Any], *, now: datetime, tz: ZoneInfo) -> str:
     text = REPORTER_TEXTS.get(payload.get("kind"))
     label = f"**{ticket_label(ticket.id)}**"
-    return text(ticket, payload, label, now, tz) if text else f"Er is iets veranderd aan je melding {label}."
+    return text(ticket, payload, label, now, tz) if text else texts.something_changed_for_reporter(label=label)

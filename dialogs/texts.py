@@ -912,7 +912,591 @@ def weekly_legend(*, policy: str, previous: str) -> str:
 
 
 # == the servicedesk's ticket card and regie's notices (bot.cards) ================================
-# Moved here from bot/cards.py (issue 22: one home for Dutch copy).
+# Moved here from bot/cards.py (issue 22: one home for Dutch copy). On a card, people's words are
+# shown literally (``plain.run`` in bot.cards), so the card texts below do not escape them; the
+# messages to the reporter at the end are markdown and quote people's words through ``_typed``.
+
+# -- names of things on the cards ------------------------------------------------------------------
+SERVICEDESK = "de servicedesk"  # who did something, when no agent's name is known
+NOBODY = "nog niemand"  # the owner of a ticket nobody has picked up
+# The treatment lines (storage.agents.Lines: "1" is the servicedesk itself).
+LINE_NAMES = {"1": "1e lijn (servicedesk)", "2": "2e lijn", "3": "3e lijn"}
+# How the reporter got a working device again (storage.tickets.DEVICE_HOW).
+DEVICE_HOW_NAMES = {"swap": "omgeruild", "loaner": "leentoestel", "virtual": "virtuele werkplek"}
+# The kinds of security incident (sla.priority.SECURITY_KINDS), as the servicedesk and regie read
+# them; SECURITY_NAMES above is how the employee reads them.
+SECURITY_KIND_NAMES = {
+    "kwijt": "apparaat kwijt of gestolen",
+    "datalek": "datalek",
+    "actieve_aanval": "actieve aanval (virus, ransomware)",
+    "account_gehackt": "account gehackt",
+    "phishing": "phishing",
+    "anders": "ander beveiligingsincident",
+}
+MAJOR_INCIDENT = "Major incident"
+LINKED_TO_MAJOR = "Hoort bij major incident"
+SECURITY_INCIDENT = "Beveiligingsincident"
+SOLUTION = "Oplossing"
+TITLE = "Titel"
+CAUSE_AND_LESSONS = "Oorzaak en leerpunten"
+
+
+def other_line(*, line: str | None) -> str:
+    """A treatment line that LINE_NAMES does not name."""
+    return f"lijn {line}"
+
+
+def line_queue(*, line: str) -> str:
+    """"de wachtrij van de 2e lijn" (``line``: a name from LINE_NAMES)."""
+    return f"de wachtrij van de {line}"
+
+
+def countdown(*, minutes: int, late: bool) -> str:
+    """"nog 13 min", "nog 2 u 5 min", "nog 2 u", "nog 3 dagen", or "12 min te laat"."""
+    if minutes >= 2 * 24 * 60:
+        amount = f"{minutes // (24 * 60)} dagen"
+    elif minutes >= 60:
+        amount = f"{minutes // 60} u {minutes % 60} min" if minutes % 60 else f"{minutes // 60} u"
+    else:
+        amount = f"{minutes} min"
+    return f"{amount} te laat" if late else f"nog {amount}"
+
+
+def deadline(*, when: str, left: str) -> str:
+    """"uiterlijk vandaag om 11:00 (nog 13 min)"."""
+    return f"uiterlijk {when} ({left})"
+
+
+# -- "Label: value" lines and headings on the ticket card and regie's cards ------------------------
+LABEL_STATUS = "Status"
+LABEL_REPORTER = "Melder"
+LABEL_PRIORITY = SUMMARY_FIELDS["priority"]
+LABEL_PRIORITY_REASON = "Reden prioriteit"
+LABEL_UPLIFT_MOTIVATION = "Motivatie P1-uplift"
+LABEL_MOTIVATION = "Motivatie bij melding"  # a motivation given with a report that did not become P1-uplift
+LABEL_CATEGORY = "Categorie"
+LABEL_CALL_BACK = "Bel terug"
+LABEL_REPORTED = "Gemeld"
+LABEL_REPORTED_VIA = "Gemeld via"
+LABEL_SUPPLIER_NUMBER = "Nummer bij leverancier"
+LABEL_OWNER = "Eigenaar"
+LABEL_LINE = "Behandellijn"
+LABEL_PICKED_UP = "Opgepakt"
+LABEL_ATTENTION = "Let op"
+LABEL_PUBLIC_TITLE = "Publieke titel"
+LABEL_WAITING_FOR = "Wacht op"
+LABEL_NEXT_UPDATE = "Volgende update aan melder"
+LABEL_AGREED_DATE = "Update afgesproken op"
+LABEL_CALLBACK_DUE = "Terugbellen"
+LABEL_REPORTER_PHONE = "Telefoon melder"
+LABEL_CHANGED_BY = "Gewijzigd door"
+LABEL_REASON = "Reden"
+LABEL_DEADLINE = "Termijn"
+LABEL_PIKET = "Piketdienst"
+LABEL_WHAT_HAPPENED = SUMMARY_FIELDS["security"]
+LABEL_REPORT_TO_AP = "Melden bij de AP"
+LABEL_DECLARED_BY = "Verklaard door"
+LABEL_RCA_BY = "RCA gedeeld door"
+LABEL_RCA_REPORT = "Rapport"
+HEADING_DESCRIPTION = "Omschrijving"
+HEADING_DEADLINES = "Termijnen"
+
+# What each clock is called on the servicedesk card (sla.fold's clock names) ...
+CARD_CLOCK_LABELS = {
+    "first_response": "Eerste inhoudelijke reactie",
+    "resolution": SOLUTION,
+    "definitive_resolution": "Definitieve oplossing",
+    "containment": "Beveiligingsincident begrensd (containment)",
+    "onsite": "Monteur op locatie",
+    "device_fallback": "Vervangend toestel",
+    "data_breach": "Datalek gemeld bij de AP",
+    "rca": "Oorzaakanalyse (RCA) gedeeld",
+}
+CLOCK_CALL = " (bel de melder)"  # after the first response's name, when the policy wants a call
+CLOCK_OR_WORKAROUND = " of noodoplossing"  # after the resolution's name, when a workaround meets it
+CLOCK_STOPPED = "de klok staat stil zolang we op een derde wachten"
+# ... and in regie's notices, where it follows "Dreigt te laat: M-12, " (with the update and wait norms).
+REGIE_CLOCK_NAMES = {
+    "first_response": "reactietermijn (eerste inhoudelijke reactie)",
+    "resolution": "oplostermijn",
+    "definitive_resolution": "definitieve oplostermijn",
+    "containment": "containment van het beveiligingsincident",
+    "onsite": "termijn monteur op locatie",
+    "device_fallback": "termijn vervangend toestel",
+    "data_breach": "melding datalek (72 uur)",
+    "rca": "oorzaakanalyse (RCA) na een major incident",
+    "update": "statusupdate aan de melder",
+    "wait": "wacht op derde",
+}
+
+
+def clock_done(*, when: str, late: bool) -> str:
+    """A clock that stopped: "gedaan vandaag om 10:12", with " (te laat)" when it was late."""
+    return f"gedaan {when}" + (" (te laat)" if late else "")
+
+
+def waiting_since(*, party: str | None, since: str, too_long: bool) -> str:
+    """The open wait on a third party (``party``: the agent's words, shown literally)."""
+    text = f"{party or 'een derde'} sinds {since}"
+    return text + (" (langer dan toegestaan, regie is ingelicht)" if too_long else "")
+
+
+# -- the ticket card ---------------------------------------------------------------------------------
+PUBLIC_TITLE_MISSING = "nog niet bevestigd: collega's met dezelfde storing krijgen deze melding niet aangeboden"
+UPDATE_OVERDUE = "de melder kreeg een update zonder nieuws: stuur een update"
+FIRST_REACTION_MISSING = "Nog nodig voor de eerste reactie"
+AGREED_DATE_MISSING = "nog niet: spreek een datum af met de melder"
+CONTAINED = "ingedamd"
+NOT_CONTAINED = "nog niet ingedamd"
+
+
+def ticket_card_title(*, label: str, priority: str) -> str:
+    return f"Melding {label} · {priority}"
+
+
+def reporter_and_phone(*, name: str, phone: str | None) -> str:
+    """The reporter's name (and number), shown literally on the card."""
+    return name + (f", bel {phone}" if phone else "")
+
+
+def nobody_in_queue(*, line: str) -> str:
+    return f"{NOBODY}: in {line_queue(line=line)}"
+
+
+def picked_up_by(*, agent: str, when: str) -> str:
+    return f"door {agent} {when}"
+
+
+def priority_changed_reason(*, was: object, now: object, reason: str | None) -> str:
+    return f"gewijzigd van {was} naar {now}: {reason or '-'}"
+
+
+def first_reaction_missing(*, reaction: bool, call: bool) -> str | None:
+    """What the servicedesk still owes for the first response to count (annex "eerste
+    inhoudelijke reactie"; PvE P1 "telefonisch contact verplicht"); None when nothing."""
+    needed = [
+        *([f"de prioriteit voorlopig vaststellen en de volgende stap aan de melder laten weten ({CARD_BUTTONS['react']})"] if reaction else []),
+        *([f"de melder bellen ({CARD_BUTTONS['call']})"] if call else []),
+    ]
+    return " en ".join(needed) or None
+
+
+def public_title_suggestion(*, category: str) -> str:
+    """The public title offered before the servicedesk writes one."""
+    return f"Storing {category}"
+
+
+# The ticket card's buttons, by the name of the form behind them (bot.cards): the button that
+# opens a form, and the one that sends it, unless CARD_SEND_BUTTONS names that one.
+CARD_BUTTONS = {
+    "take": "Oppakken",
+    "react": "Reageren",
+    "call": "Gebeld",
+    "update": "Update naar melder",
+    "wait": "Wacht op derde",
+    "resume": "Hervat",
+    "resolve": "Opgelost",
+    "workaround": "Noodoplossing",
+    "agreed_date": "Datum afspreken",
+    "priority": "Prioriteit wijzigen",
+    "hand_over": "Overdragen",
+    "device_needed": "Leentoestel nodig",
+    "device_done": "Toestel geleverd",
+    "onsite_needed": "Monteur op locatie nodig",
+    "onsite_done": "Monteur is ter plaatse",
+    "security": SECURITY_INCIDENT,
+    "contained": "Ingedamd",
+    "breach_reported": "Gemeld bij AP",
+    "major": MAJOR_INCIDENT,
+    "link": LINKED_TO_MAJOR,
+    "rca": "RCA delen",
+    "reopen": "Heropenen",
+    "public_title": "Titel bevestigen",
+}
+CARD_SEND_BUTTONS = {
+    "react": "Reactie versturen",
+    "call": "Gesprek vastleggen",
+    "update": "Versturen",
+    "workaround": "Noodoplossing vastleggen",
+    "agreed_date": "Datum vastleggen",
+    "onsite_needed": "Monteur nodig",
+    "security": "Vastleggen",
+    "major": "Major incident verklaren",
+    "link": "Koppelen",
+}
+# A form's button once what it records is there: it changes it.
+CARD_CHANGE_BUTTONS = {
+    "agreed_date": "Andere datum afspreken",
+    "security": "Beveiliging wijzigen",
+    "public_title": "Titel wijzigen",
+}
+CARD_MORE = "Meer"  # the button that shows the rarely used buttons
+
+# The forms behind the buttons: what an input asks, its example, and what a missing answer gets.
+INPUT_REQUIRED = "Vul dit in."
+CHOICE_REQUIRED = "Maak een keuze."
+DATE_REQUIRED = "Kies een datum vanaf vandaag."
+MAY_BE_EMPTY = " (mag leeg)"
+REPORTER_READS = " (de melder krijgt die te zien)"
+REACTION_WITH_PICK_UP = (
+    "Vul ook de prioriteit en de volgende stap in: dan is dit meteen de eerste inhoudelijke reactie aan de melder."
+)
+REACTION_INTRO = "Geef de melder een eerste inhoudelijke reactie: de voorlopige prioriteit en de volgende stap."
+REACTION_PRIORITY = "Prioriteit (voorlopig)"
+REACTION_REASON = f"Reden, als je de prioriteit wijzigt{REPORTER_READS}"
+NEXT_STEP = f"Volgende stap{REPORTER_READS}"
+NEXT_STEP_EXAMPLE = "Bijvoorbeeld: ik bel je binnen 10 minuten en kijk op afstand mee."
+MESSAGE_TO_REPORTER = "Bericht aan de melder"
+MESSAGE_TO_REPORTER_OPTIONAL = MESSAGE_TO_REPORTER + MAY_BE_EMPTY
+NOTE_OPTIONAL = "Notitie" + MAY_BE_EMPTY
+CALL_REACHED = "Melder bereikt?"
+CALL_REACHED_YES = "Ja, gesproken"
+CALL_REACHED_NO = "Nee, niet bereikt"
+CALL_NOTE = "Notitie (alleen voor de servicedesk)"
+UPDATE_EXAMPLE = "Wat is er gedaan, wat komt er nog?"
+WAIT_PARTY = "Op wie wachten we?"
+WAIT_PARTY_EXAMPLE = "Bijvoorbeeld: leverancier Ricoh"
+WAIT_REASON = "Waarom?"
+WAIT_REASON_EXAMPLE = "Bijvoorbeeld: onderdeel besteld"
+WAIT_EXPECTED = "Wanneer verwachten ze klaar te zijn?" + MAY_BE_EMPTY
+SOLUTION_INPUT = SOLUTION + REPORTER_READS
+WORKAROUND_INPUT = f"Welke noodoplossing?{REPORTER_READS}"
+WORKAROUND_EXAMPLE = "Bijvoorbeeld: leenlaptop uitgegeven"
+AGREED_DATE_INPUT = "Wanneer hoort de melder van ons?"
+NEW_PRIORITY = "Nieuwe prioriteit"
+PRIORITY_REASON_INPUT = LABEL_REASON + REPORTER_READS
+PRIORITY_REASON_EXAMPLE = "Bijvoorbeeld: het hele team kan niet werken."
+HAND_OVER_TO = "Aan wie?"
+DEVICE_NOTE_EXAMPLE = "Bijvoorbeeld: laptop start niet, koerier naar Utrecht"
+DEVICE_HOW_INPUT = "Hoe heeft de melder weer een werkend toestel?"
+ONSITE_WHERE = "Waar? (de melder krijgt dit te zien)"
+IS_DATA_BREACH = "Is het een datalek?"
+IS_DATA_BREACH_YES = "Ja: de privacy-officer krijgt meteen bericht"
+CONTAINED_INPUT = "Hoe is het incident ingedamd?"
+CONTAINED_EXAMPLE = "Bijvoorbeeld: account geblokkeerd, sessies beëindigd"
+BREACH_REPORTED_NOTE = "Kenmerk of notitie" + MAY_BE_EMPTY
+MAJOR_TITLE_EXAMPLE = "Bijvoorbeeld: Storing Outlook"
+LINK_TO_INPUT = "Nummer van het major incident"
+LINK_TO_EXAMPLE = "Bijvoorbeeld: M-12"
+RCA_SUMMARY_INPUT = f"{CAUSE_AND_LESSONS} (regie krijgt dit te zien)"
+RCA_LINK_INPUT = "Link naar het rapport" + MAY_BE_EMPTY
+PUBLIC_TITLE_INPUT = "Titel die collega's met dezelfde storing zien (geen namen of details)"
+
+
+def colleague_choice(*, name: str, line: str) -> str:
+    """A colleague to hand over to: "Lisa Bakker (2e lijn)"."""
+    return f"{name} ({line})"
+
+
+def queue_choice(*, line: str) -> str:
+    """A line's queue to hand over to: "Wachtrij 2e lijn"."""
+    return f"Wachtrij {line}"
+
+
+# -- the history on the ticket card, one line per event (sla.events) -------------------------------
+# ``agent``: who did it (SERVICEDESK when unknown). People's words in a line are shown literally.
+HISTORY_HOLDING = "Automatisch bericht aan melder: nog geen nieuws (telt niet als update)"
+HISTORY_PRODUCTIVE_AGAIN = "Melder kan weer werken"
+HISTORY_CLOSED = "Gesloten"
+
+
+def _also(words: object, prefix: str = ": ") -> str:
+    """What a history line adds when the event has it: ": the note", or nothing."""
+    return f"{prefix}{words}" if words else ""
+
+
+def history_reported(*, reporter: str) -> str:
+    return f"Gemeld door {reporter}"
+
+
+def history_acknowledged(*, agent: str, note: str | None) -> str:
+    return f"Opgepakt door {agent}" + _also(note)
+
+
+def history_reaction(*, agent: str, priority: object, next_step: str | None, message: str | None) -> str:
+    return f"Eerste reactie van {agent}: prioriteit {priority}, volgende stap: {next_step or '-'}" + _also(message, " · bericht: ")
+
+
+def history_call(*, agent: str, reached: bool, note: str | None) -> str:
+    return f"{agent} belde de melder: {'bereikt' if reached else 'niet bereikt'}" + _also(note)
+
+
+def history_priority_changed(*, agent: str, was: object, now: object, reason: str | None) -> str:
+    return f"Prioriteit {was} → {now} door {agent}: {reason or '-'}"
+
+
+def history_waiting(*, agent: str, party: str | None, reason: str | None, expected: str | None) -> str:
+    """``expected``: the day the third party expects to be done, as people say it."""
+    until = f" (verwacht {expected})" if expected else ""
+    return f"Wacht op {party or 'derde'} ({agent}): {reason or '-'}{until}"
+
+
+def history_resumed(*, agent: str) -> str:
+    return f"Hervat door {agent}"
+
+
+def history_update(*, agent: str, text: str | None) -> str:
+    return f"Update aan melder door {agent}: {text or '-'}"
+
+
+def history_status_update(*, holding: bool) -> str:
+    return "Automatische statusupdate aan melder" + (" (zonder nieuws)" if holding else "")
+
+
+def history_workaround(*, agent: str, note: str | None) -> str:
+    return f"Noodoplossing door {agent}: {note or '-'}"
+
+
+def history_resolved(*, agent: str, solution: str | None) -> str:
+    return f"Opgelost door {agent}: {solution or '-'}"
+
+
+def history_reopened(*, agent: str, reason: str | None) -> str:
+    return f"Heropend door {agent}: {reason or '-'}"
+
+
+def history_handed_over(*, agent: str, to_name: str | None, to_line: str, from_line: str | None) -> str:
+    """``to_line``, ``from_line``: names from LINE_NAMES; ``from_line`` None when the line stayed."""
+    lines = f" ({from_line} → {to_line})" if from_line is not None else ""
+    return f"Overgedragen aan {to_name or line_queue(line=to_line)} door {agent}{lines}"
+
+
+def history_csat(*, score: object) -> str:
+    return f"Tevredenheid van de melder: {score}"
+
+
+def history_info_added(*, text: str | None) -> str:
+    return f"Aanvulling: {text or '-'}"
+
+
+def history_agreed_date(*, agent: str, day: str) -> str:
+    return f"Afgesproken datum voor de update: {day} ({agent})"
+
+
+def history_device_needed(*, agent: str, note: str | None) -> str:
+    return f"Leentoestel nodig ({agent})" + _also(note)
+
+
+def history_device_done(*, agent: str, how: str, note: str | None) -> str:
+    return f"Werkend toestel geleverd: {how} ({agent})" + _also(note)
+
+
+def history_onsite_needed(*, agent: str, location: str | None, note: str | None) -> str:
+    return f"Monteur op locatie nodig ({agent})" + _also(location) + _also(note, " · ")
+
+
+def history_onsite_done(*, agent: str, note: str | None) -> str:
+    return f"Monteur is ter plaatse ({agent})" + _also(note)
+
+
+def history_security(*, agent: str, kind: str, data_breach: bool) -> str:
+    """``kind``: a name from SECURITY_KIND_NAMES; ``data_breach``: also a data breach (another kind)."""
+    breach = f", {SECURITY_KIND_NAMES['datalek']}" if data_breach else ""
+    return f"{SECURITY_INCIDENT} ({kind}{breach}) door {agent}"
+
+
+def history_contained(*, agent: str, note: str | None) -> str:
+    return f"Ingedamd door {agent}: {note or '-'}"
+
+
+def history_breach_reported(*, agent: str, note: str | None) -> str:
+    return f"Datalek gemeld bij de AP ({agent})" + _also(note)
+
+
+def history_major(*, agent: str, title: str | None) -> str:
+    return f"{MAJOR_INCIDENT} verklaard door {agent}: {title or '-'}"
+
+
+def history_linked(*, agent: str, ticket: object) -> str:
+    return f"Melding {ticket} gekoppeld door {agent}"
+
+
+def history_rca(*, agent: str, summary: str | None, link: str | None) -> str:
+    return f"RCA gedeeld door {agent}: {summary or '-'}" + _also(link, " · ")
+
+
+def history_public_title(*, agent: str, title: str | None) -> str:
+    return f"{LABEL_PUBLIC_TITLE} door {agent}: {title or '-'}"
+
+
+# -- regie's cards: a new P1, a deadline, the piket, a data breach, a major incident ----------------
+def new_p1_title(*, priority: str, label: str) -> str:
+    return f"Nieuwe {priority}: {label}"
+
+
+def raised_to_p1_title(*, priority: str, label: str, was: str) -> str:
+    return f"Prioriteit verhoogd naar {priority}: {label} (was {was})"
+
+
+def done_picked_up(*, when: str) -> str:
+    return f"gedaan: opgepakt {when}"
+
+
+def wait_too_long_title(*, label: str) -> str:
+    return f"Wacht te lang op een derde: {label}"
+
+
+def wait_too_long_since(*, when: str) -> str:
+    return f"langer dan toegestaan sinds {when}"
+
+
+def breached_title(*, label: str, what: str) -> str:
+    """A breach queued before breaches became escalations (bot.escalation_cards)."""
+    return f"Overschreden: {label}, {what}"
+
+
+def piket_title(*, priority: str, label: str) -> str:
+    return f"Piket: {priority} buiten kantoortijd, {label}"
+
+
+def data_breach_title(*, label: str) -> str:
+    return f"Datalek: {label}"
+
+
+def report_to_ap_by(*, when: str | None) -> str:
+    """When regie must report a data breach to the AP (AVG art. 33: 72 hours after discovery)."""
+    due = f"uiterlijk {when} (72 uur na ontdekking)" if when else "binnen 72 uur na ontdekking"
+    return f"{due}, als het lek een risico is voor de betrokkenen"
+
+
+REPORTED_TO_AP_HOW = f"Is het gemeld? De servicedesk of regie zet \"{CARD_BUTTONS['breach_reported']}\" op de kaart van de melding."
+
+
+def major_title(*, label: str) -> str:
+    return f"{MAJOR_INCIDENT}: {label}"
+
+
+def major_rca_title(*, label: str) -> str:
+    return f"RCA major incident {label}"
+
+
+# -- what the reporter reads after a servicedesk action (bot.cards.REPORTER_TEXTS) ------------------
+# Markdown: ``label`` comes in bold ("**M-12**"); the agent's words are quoted after a colon through
+# ``_typed``, so Teams shows them as the agent typed them.
+DEVICE_HOW_FOR_REPORTER = {"swap": "je apparaat is omgeruild", "loaner": "een leentoestel", "virtual": "een virtuele werkplek"}
+
+
+def _typed(words: object, default: str = "-") -> str:
+    """What a person typed (a reason, a next step, a message, a name, a place), shown as typed
+    (``plain.markdown``), or the bot's own ``default``."""
+    return plain.markdown(words) if words else default
+
+
+def _by(when: str | None) -> str:
+    return f" uiterlijk {when}" if when else ""
+
+
+def first_response_by(*, when: str, call: bool) -> str:
+    """After a priority change: when the servicedesk reacts (and for P1 calls)."""
+    return f"De servicedesk reageert uiterlijk {when}{' en belt je op' if call else ''}."
+
+
+def priority_changed_for_reporter(*, label: str, was: str, now: str, reason: str | None) -> str:
+    """``was`` and ``now``: names from PRIORITY_LABELS."""
+    return f"De prioriteit van je melding {label} is veranderd van {was} naar {now}.\n\nReden: {_typed(reason)}"
+
+
+def reaction_for_reporter(
+    *, label: str, agent: str | None, priority: str, was: str | None, reason: str | None, then: list[str],
+    next_step: str | None, message: str | None,
+) -> str:
+    """The first substantive reaction. ``priority``, ``was``: names from PRIORITY_LABELS (``was``
+    when the reaction changed it); ``then``: the sentences that follow a change (deadlines, rhythm)."""
+    lines = [f"{_typed(agent, SERVICEDESK.capitalize())} heeft je melding {label} bekeken."]
+    if was is not None:
+        lines.append(f"De prioriteit is nu {priority}; eerst was dat {was}. Reden: {_typed(reason)}")
+        lines.extend(then)
+    else:
+        lines.append(f"De prioriteit is voorlopig {priority}.")
+    lines.append(f"Volgende stap: {_typed(next_step)}")
+    if message:
+        lines.append(f"Bericht van {_typed(agent, SERVICEDESK)}: {_typed(message)}")
+    return "\n\n".join(lines)
+
+
+def call_missed_for_reporter(*, label: str, agent: str | None) -> str:
+    return (
+        f"{_typed(agent, SERVICEDESK.capitalize())} belde je over je melding {label}, maar kreeg je niet te pakken. "
+        "Houd je telefoon bij de hand: we bellen je opnieuw."
+    )
+
+
+def waiting_for_reporter(*, label: str, party: str | None, reason: str | None, expected: str | None) -> str:
+    """``expected``: the day the third party expects to be done, as people say it."""
+    text = f"Voor je melding {label} wachten we op {_typed(party, ITSM_WAIT_PARTY)}: {_typed(reason)}"
+    if expected:
+        text += "\n\n" + STATUS_UPDATE_EXPECTED.format(day=expected)
+    return text + "\n\nJe blijft wel op de hoogte van hoe het ervoor staat."
+
+
+def agent_update_for_reporter(*, label: str, agent: str | None, text: str | None) -> str:
+    return f"Bericht van {_typed(agent, SERVICEDESK)} over je melding {label}:\n\n{_typed(text, '')}"
+
+
+def workaround_for_reporter(*, label: str, note: str | None) -> str:
+    return (
+        f"Er is een noodoplossing voor je melding {label}: {_typed(note)}\n\n"
+        "Dit is tijdelijk; we werken verder aan een echte oplossing."
+    )
+
+
+def resolved_for_reporter(*, label: str, solution: str | None) -> str:
+    return (
+        f"Je melding {label} is opgelost: {_typed(solution)}\n\n"
+        "Werkt het toch nog niet? Laat het ons weten, dan kijken we opnieuw."
+    )
+
+
+def reopened_for_reporter(*, label: str, reason: str | None) -> str:
+    return REOPENED_FOR_REPORTER.format(label=label, reason=_typed(reason))
+
+
+def handed_over_for_reporter(*, label: str, to: str | None) -> str:
+    return f"Je melding {label} is overgedragen aan {_typed(to, 'een collega')} van de servicedesk."
+
+
+def back_to_servicedesk(*, label: str) -> str:
+    return f"Je melding {label} ligt weer bij de servicedesk. Een collega pakt hem op."
+
+
+def handed_to_line(*, label: str, line: str) -> str:
+    """``line``: a name from LINE_NAMES."""
+    return f"Je melding {label} is doorgezet naar de {line}. Daar pakt een specialist hem op."
+
+
+def agreed_date_for_reporter(*, label: str, by: str | None, day: str) -> str:
+    """``by``: the moment the next update is due, if known; else ``day``, the agreed date."""
+    when = f"uiterlijk {by}" if by else f"op {day}"
+    return f"Afgesproken: je hoort {when} van ons over je melding {label}."
+
+
+def device_needed_for_reporter(*, label: str, by: str | None) -> str:
+    return (
+        f"Voor je melding {label} krijg je{_by(by)} een vervangend apparaat, zodat je weer kunt werken. "
+        "We laten je weten hoe je het krijgt."
+    )
+
+
+def device_done_for_reporter(*, label: str, how: str | None) -> str:
+    """``how``: a key of DEVICE_HOW_FOR_REPORTER (storage.tickets.DEVICE_HOW)."""
+    device = DEVICE_HOW_FOR_REPORTER.get(how or "", "een werkend apparaat")
+    return f"Je kunt weer werken: {device} (melding {label}). Werkt het niet goed? Laat het ons weten."
+
+
+def onsite_needed_for_reporter(*, label: str, by: str | None, location: str | None) -> str:
+    where = f" ({_typed(location)})" if location else ""
+    return f"Voor je melding {label} komt er{_by(by)} een monteur bij je langs{where}."
+
+
+def linked_to_major_for_reporter(*, label: str, major: object) -> str:
+    return (
+        f"Je melding {label} hoort bij een grotere storing: **{major}**. We werken aan één oplossing.\n\n"
+        f"Je krijgt vanaf nu de updates van **{major}**. Typ **status {major}** voor de stand."
+    )
+
+
+def something_changed_for_reporter(*, label: str) -> str:
+    return f"Er is iets veranderd aan je melding {label}."
 
 
 # == card actions, deliveries, channel set-up, escalation and reach cards =========================
