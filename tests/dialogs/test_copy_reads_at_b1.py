@@ -32,8 +32,9 @@ OFFICIALESE = {
     "retourneren": "terugsturen", "verstrekken": "geven", "ontvangst": "krijgen",
     "tbv": "voor", "ivm": "door", "mbt": "over", "dmv": "met", "evt": "misschien", "svp": "graag",
 }
-# "u" and "uw": the bot says "je" to everyone, the servicedesk and regie too.
-FORMAL = re.compile(r"\b(?:u|uw|U|Uw)\b")
+# "u" and "uw": the bot says "je" to everyone, the servicedesk and regie too. ("3 u 59 min" is the
+# hour, after a number or a value.)
+FORMAL = re.compile(r"(?<![\dX] )\b(?:u|uw|U|Uw)\b")
 # "wordt ... door de servicedesk": passive with its doer named; say who does it first.
 PASSIVE = re.compile(r"\b(?:wordt|worden|werd|werden)\b[^.!?:]*\bdoor\b", re.IGNORECASE)
 SPACING = re.compile(r"  |\s[,.;:!?](?:\s|$)")
@@ -115,6 +116,7 @@ def test_no_stray_spaces():
     ("text", "rule"),
     [
         ("Uw melding is ontvangen.", test_everyone_is_spoken_to_as_je),
+        ("Kunt u ons bellen?", test_everyone_is_spoken_to_as_je),
         ("Je melding wordt door de servicedesk opgepakt.", test_who_does_it_comes_first),
         ("Indien het niet lukt, bel ons.", test_no_officialese),
         ("Dit is een zin met heel veel woorden die maar door blijft gaan zonder punt of komma tot de lezer het spoor kwijt is.", test_no_sentence_is_longer_than_a_reader_holds),
