@@ -346,12 +346,9 @@ def ticket_created(
     *, label: str, priority: str, uplift: bool, first_response: str, resolution: str, phone: str | None = None
 ) -> str:
     priority_text = UPLIFT_LABEL if uplift else PRIORITY_LABELS[priority]
-    call = ""
-    if priority == "P1":
-        call = f" en belt je op {phone}" if phone else " en belt je op"
     return (
         f"Je melding **{label}** is aangemaakt met prioriteit {priority_text}.\n\n"
-        f"De servicedesk reageert uiterlijk {first_response}{call}. "
+        f"{first_response_by(when=first_response, call=priority == 'P1', phone=phone)} "
         f"{RESOLVE_BY.format(when=resolution)} {CADENCE_SENTENCES[priority]}"
     )
 
@@ -557,11 +554,11 @@ def itsm_request(
     lines.append(f"Wie last heeft: {ITSM_SCOPE_NAMES.get(scope, scope)}")
     lines.append(f"Prioriteit: {priority}" + (f" ({'; '.join(reasons)})" if reasons else ""))
     if motivation:
-        lines.append(f"Motivatie P1-uplift: {motivation}")
+        lines.append(f"{LABEL_UPLIFT_MOTIVATION}: {motivation}")
     for key, value in answers.items():
         lines.append(f"{SUMMARY_FIELDS.get(key, key)}: {value}")
     if phone:
-        lines.append(f"Telefoon melder: {phone}")
+        lines.append(f"{LABEL_REPORTER_PHONE}: {phone}")
     lines.append(f"Gemeld via Teams als {label}.")
     return "\n".join(lines)
 
@@ -1386,9 +1383,11 @@ def _by(when: str | None) -> str:
     return f" uiterlijk {when}" if when else ""
 
 
-def first_response_by(*, when: str, call: bool) -> str:
-    """After a priority change: when the servicedesk reacts (and for P1 calls)."""
-    return f"De servicedesk reageert uiterlijk {when}{' en belt je op' if call else ''}."
+def first_response_by(*, when: str, call: bool, phone: str | None = None) -> str:
+    """When the servicedesk reacts, and for P1 that it calls (on ``phone`` when the reporter gave
+    one): in the ticket's first message and after a priority change."""
+    calls = (f" en belt je op {phone}" if phone else " en belt je op") if call else ""
+    return f"De servicedesk reageert uiterlijk {when}{calls}."
 
 
 def priority_changed_for_reporter(*, label: str, was: str, now: str, reason: str | None) -> str:
