@@ -187,10 +187,10 @@ def _breach_line(breach: dict[str, Any]) -> str:
         f"uiterlijk {due:%d-%m %H:%M}{times}"
     )
     if "subject" not in breach:  # the figures alone (sla.kpi), not yet set beside the escalations
-        return f"{line}, oorzaak: {breach['cause']}"
+        return f"{line}, oorzaak: {texts.breach_cause(breach['cause'])}"
     cause = breach.get("supplier_cause") or NO_CAUSE
     action = f"; actie: {breach['action']} ({breach['action_owner']}, {breach['action_due']})" if breach.get("action") else ""
-    return f"{line} · {breach['subject']} · eigenaar {breach['owner']} · oorzaak: {cause} (klok: {breach['cause']}){action}"
+    return f"{line} · {breach['subject']} · eigenaar {breach['owner']} · oorzaak: {cause} (klok: {texts.breach_cause(breach['cause'])}){action}"
 
 
 def _breaches(payload: dict[str, Any]) -> list[dict[str, Any]]:

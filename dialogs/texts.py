@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dialogs import plain
 from sla import events as ev
+from sla.fold import BreachCause
+from sla.priority import PriorityReason
 from sla.status import TicketStatus
 
 WELCOME = (
@@ -922,3 +924,45 @@ def weekly_legend(*, policy: str, previous: str) -> str:
 
 # == the weekly card, the monthly report and the words for the SLA layer's codes ==================
 # Moved here from bot/summary.py, bot/reports/, bot/jobs.py and the words sla/ used to carry.
+
+# -- the SLA layer's codes in words ----------------------------------------------------------------
+# Why the intake's answers gave their priority (sla.priority.PriorityReason). The ticket keeps these
+# words (its card and the supplier's ticket show them), so a change here reaches new tickets only.
+PRIORITY_REASONS = {
+    PriorityReason.SECURITY_DATA_BREACH: "Security-incident met hoog risico: datalek",
+    PriorityReason.SECURITY_ACTIVE_ATTACK: "Security-incident met hoog risico: actieve aanval",
+    PriorityReason.SECURITY_ACCOUNT_HACKED: "Security-incident met hoog risico: account gehackt (actieve aanval)",
+    PriorityReason.SECURITY_DEVICE_LOST: "Security-incident met hoog risico: apparaat kwijt of gestolen",
+    PriorityReason.SECURITY_PHISHING_CLICKED: "Security-incident met hoog risico: op phishing geklikt",
+    PriorityReason.SECURITY_TO_ASSESS: "Security-incident; de servicedesk beoordeelt het risico",
+    PriorityReason.BROAD_OUTAGE: "Brede storing van M365, netwerk, VPN of kernapplicatie",
+    PriorityReason.QUESTION: "Vraag of standaardverzoek",
+    PriorityReason.SEVERAL_TEAMS: "Meerdere teams of locaties met hinder",
+    PriorityReason.EVERYONE: "Iedereen heeft hinder",
+    PriorityReason.TEAM: "Klein team met hinder",
+    PriorityReason.ONE_EMPLOYEE: "Eén medewerker met hinder",
+    PriorityReason.CRITICAL_ROLE: "Kritieke rol of tijdkritische verplichting",
+    PriorityReason.DIRECT_IMPACT: "Directe impact op continuïteit, veiligheid, publieke taak of reputatie",
+    PriorityReason.CANNOT_WORK: "Kan taak niet uitvoeren",
+}
+
+
+def priority_reasons(why: tuple[PriorityReason, ...]) -> tuple[str, ...]:
+    """The reasons for a priority in words, in the order the rule found them."""
+    return tuple(PRIORITY_REASONS[reason] for reason in why)
+
+
+# Why a clock was breached (sla.fold.BreachCause): "oorzaak" on the weekly card, "volgens de
+# klokken" in the monthly report.
+BREACH_CAUSES = {
+    BreachCause.LATE: "te laat",
+    BreachCause.PRIORITY_CHANGED: "prioriteit gewijzigd",
+    BreachCause.WAITED_ON_THIRD_PARTY: "wachtte op derde",
+    BreachCause.PAUSED: "gepauzeerd",
+    BreachCause.NO_UPDATE: "geen update door de servicedesk",
+}
+
+
+def breach_cause(cause: str) -> str:
+    """A breach's cause (a ``BreachCause`` code) in words."""
+    return BREACH_CAUSES.get(cause, cause)

@@ -211,7 +211,8 @@ async def enriched_breaches(session: AsyncSession, breaches: list[dict[str, Any]
         ticket = tickets.get(ticket_id)
         escalation = _cause_of(breach, ticket_id, by_ticket)
         result.append({
-            **breach, "clock_text": CLOCK_TITLES.get(breach["clock"], breach["clock"]), "subject": subject(ticket),
+            **breach, "clock_text": CLOCK_TITLES.get(breach["clock"], breach["clock"]),
+            "cause_text": texts.breach_cause(breach["cause"]), "subject": subject(ticket),
             "owner": (ticket.owner_name if ticket is not None else None) or "niemand",
             "level": escalation.level if escalation else None,
             "supplier_cause": escalation.cause if escalation and escalation.cause else None,
