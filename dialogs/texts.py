@@ -1257,8 +1257,11 @@ NO_CAUSE_GIVEN = "geen oorzaak opgegeven"
 XLA_NOT_MEASURED = "geen meting in deze periode"
 
 
+ESCALATIONS_NAME = "Escalaties"
+
+
 def escalations_heading(count: int) -> str:
-    return f"Escalaties: {count}"
+    return f"{ESCALATIONS_NAME}: {count}"
 
 
 def breaches_with_cause_heading(*, count: int, without_cause: int) -> str:
@@ -1299,11 +1302,12 @@ CSV_SECTIONS = {"priority": "prioriteit", "requirements": "eisen", "breach": "ov
 
 
 # The quarterly scorecard as text (PvE §2.4.3 C).
-SCORECARD_ISSUES = "Aard en ernst van de issues:"
-SCORECARD_RESPONSE = "Reageren en oplossen:"
-SCORECARD_COMMUNICATION = "Communicatie:"
-SCORECARD_REPETITION = "Herhaling en verbeterpotentieel:"
-SCORECARD_NOTHING_REPEATED = "- geen norm vaker dan één maand gemist"
+# The four headings of PvE §2.4.3 C (the document's sections; a colon after them in text).
+SCORECARD_ISSUES = "Aard en ernst van de issues"
+SCORECARD_RESPONSE = "Reageren en oplossen"
+SCORECARD_COMMUNICATION = "Communicatie"
+SCORECARD_REPETITION = "Herhaling en verbeterpotentieel"
+SCORECARD_NOTHING_REPEATED = "geen norm vaker dan één maand gemist"
 
 
 def scorecard_heading(*, title: str, first: str, last: str) -> str:

@@ -39,6 +39,7 @@ def _nl(value: float) -> str:
 
 
 _ENV.filters["nl"] = _nl
+_ENV.globals["texts"] = texts  # the words the templates share with the cards and the text report
 
 
 @dataclass(frozen=True)
@@ -220,21 +221,21 @@ CSV_COLUMNS = ("period", "section", "name", "result", "met", "agenda", "on_agend
 
 def _scorecard_lines(card: dict[str, Any]) -> list[str]:
     issues = card["issues"]
-    lines = [texts.scorecard_heading(title=card["title"], first=card["first_day"], last=card["last_day"]), "", texts.SCORECARD_ISSUES]
+    lines = [texts.scorecard_heading(title=card["title"], first=card["first_day"], last=card["last_day"]), "", f"{texts.SCORECARD_ISSUES}:"]
     lines += [
         texts.scorecard_issues(
             p1=issues["p1"], uplifts=issues["uplifts"], security=issues["security"], major=issues["major"], breaches=issues["breaches"],
         ),
         texts.scorecard_escalations(", ".join(f"{level} {count}" for level, count in issues["escalations"].items())),
-        "", texts.SCORECARD_RESPONSE,
+        "", f"{texts.SCORECARD_RESPONSE}:",
     ]
     for p in card["report"]["priorities"]:
         parts = [f"{CLOCK_TITLES[c]} {share_text(p[c])}" for c in ("first_response", "resolution") if p.get(c)]
         lines.append(f"- {p['priority']}: " + " · ".join(parts))
     report = card["report"]
-    lines += ["", texts.SCORECARD_COMMUNICATION, texts.scorecard_kept_informed(share_text(report["kept_informed"])),
-              texts.scorecard_csat(csat_text(report["csat"])), "", texts.SCORECARD_REPETITION]
-    lines += [texts.scorecard_repeated(norm=r["norm"], months=r["months"]) for r in card["repeated"]] or [texts.SCORECARD_NOTHING_REPEATED]
+    lines += ["", f"{texts.SCORECARD_COMMUNICATION}:", texts.scorecard_kept_informed(share_text(report["kept_informed"])),
+              texts.scorecard_csat(csat_text(report["csat"])), "", f"{texts.SCORECARD_REPETITION}:"]
+    lines += [texts.scorecard_repeated(norm=r["norm"], months=r["months"]) for r in card["repeated"]] or [f"- {texts.SCORECARD_NOTHING_REPEATED}"]
     open_actions = [e for e in card["escalations"] if e["action"] and e["action_state"] != texts.ACTION_DONE]
     lines.append(texts.scorecard_open_actions(len(open_actions)))
     return lines
