@@ -274,10 +274,13 @@ def _result_text(report: dict, norm) -> str:
     if norm.figure in report.get("clocks", {}):
         return share_text(report["clocks"][norm.figure])
     if norm.figure == "csat":
-        return f"gemiddeld {report['csat']['average']}, {report['csat']['share_7_or_more_percent']}% een 7 of hoger"
+        csat = report["csat"]
+        return f"{texts.csat_average(str(csat['average']))}, {texts.csat_share(str(csat['share_7_or_more_percent']) + '%')}"
     if norm.figure == "backlog":
         backlog = report["backlog"]
-        return f"{backlog['older_count']} van {backlog['open_count']} open ouder dan {backlog['age_working_days']} werkdagen"
+        return texts.backlog_text(older=backlog["older_count"], open_count=backlog["open_count"]) + texts.older_than(
+            working_days=backlog["age_working_days"]
+        )
     return share_text(report[norm.figure])
 
 

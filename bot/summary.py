@@ -19,27 +19,12 @@ from datetime import date, datetime
 from typing import Any
 
 from dialogs import plain, texts
-from dialogs.texts import CHANNEL_NAMES, NO_CAUSE
+from dialogs.texts import CHANNEL_NAMES, NOT_APPLICABLE as NONE, REPORT_CLOCK_NAMES as CLOCK_NAMES
 from storage.labels import ticket_label
 from storage.models import Ticket
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_BREACHES_ON_CARD = 15
-# Not "-": Teams reads a lone dash in a fact as a markdown list item and shows a bullet.
-NONE = "n.v.t."
-CLOCK_NAMES = {
-    "first_response": "reactie",
-    "resolution": "oplossing",
-    "definitive_resolution": "definitieve oplossing",
-    "containment": "containment",
-    "onsite": "monteur op locatie",
-    "device_fallback": "vervangend toestel",
-    "data_breach": "datalek gemeld (72 uur)",
-    "rca": "RCA gedeeld",
-    "update": "update aan melder",
-}
-
-
 ALWAYS_SHOWN = ("first_response", "resolution", "definitive_resolution")
 
 
@@ -78,13 +63,17 @@ def share_text(figure: dict[str, Any] | None, earlier: Any = None) -> str:
     """"97,9% ✗ (norm 98%, 48/49)": result, verdict, norm and the counts behind it."""
     if not figure:
         return NONE
-    norm = "geen norm" if figure.get("norm_percent") is None else f"norm {_pct(figure['norm_percent'])}"
+    norm = _norm(figure)
     if figure["share_percent"] is None:
         return f"{NONE} ({norm})"
     return (
         f"{_pct(figure['share_percent'])}{_trend(figure['share_percent'], earlier)} {_verdict(figure['met'])}"
         f" ({norm}, {figure['within']}/{figure['counted']})"
     )
+
+
+def _norm(figure: dict[str, Any]) -> str:
+    return texts.norm_text(None if figure.get("norm_percent") is None else _pct(figure["norm_percent"]))
 
 
 def _by_priority(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -106,7 +95,8 @@ def priority_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
             for clock, label in CLOCK_NAMES.items()
             if figures.get(clock) and (clock in ALWAYS_SHOWN or figures[clock]["counted"])
         ]
-        rows.append((priority, f"{figures['reported']} gemeld, {figures['resolved']} opgelost · " + " · ".join(parts)))
+        counts = texts.reported_and_resolved(reported=figures["reported"], resolved=figures["resolved"])
+        rows.append((priority, f"{counts} · " + " · ".join(parts)))
     return rows
 
 
@@ -123,74 +113,71 @@ def general_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
     report = payload["report"]
     backlog = report["backlog"]
     csat = report["csat"]
-    rows = [(_first_up(CLOCK_NAMES[name]), share_text(figure)) for name, figure in (report.get("clocks") or {}).items()]
+    names = {key: texts.first_up(name) for key, name in texts.FIGURE_NAMES.items()}
+    rows = [(texts.first_up(CLOCK_NAMES[name]), share_text(figure)) for name, figure in (report.get("clocks") or {}).items()]
     rows += [
-        ("MTTR (tot opgelost)", f"{minutes_text(report.get('mttr_minutes'))} (geen norm)"),
-        ("MTTP (tot weer aan het werk)", f"{minutes_text(report.get('mttp_minutes'))} (geen norm)"),
+        (texts.MTTR_NAME, texts.without_norm(minutes_text(report.get("mttr_minutes")))),
+        (texts.MTTP_NAME, texts.without_norm(minutes_text(report.get("mttp_minutes")))),
         (
-            "Achterstand (open > 10 werkdagen)",
-            f"{backlog['older_count']} van {backlog['open_count']} open ({_pct(backlog['older_share_percent'], up=True)})"
-            f" {_verdict(backlog['within_limits'])} (max {backlog['max_share_percent']:g}% en {backlog['max_count']})",
+            names["backlog"],
+            f"{texts.backlog_text(older=backlog['older_count'], open_count=backlog['open_count'])}"
+            f" ({_pct(backlog['older_share_percent'], up=True)}) {_verdict(backlog['within_limits'])} "
+            + texts.backlog_limits(max_share=f"{backlog['max_share_percent']:g}", max_count=backlog["max_count"]),
         ),
-        ("Tevredenheid (CSAT)", csat_text(csat)),
-        ("Melder op de hoogte gehouden", share_text(report["kept_informed"])),
+        (names["csat"], csat_text(csat)),
+        (names["kept_informed"], share_text(report["kept_informed"])),
     ]
     if report.get("major_incident_updates"):
-        rows.append(("Updates bij major incidents", share_text(report["major_incident_updates"])))
+        rows.append((names["major_incident_updates"], share_text(report["major_incident_updates"])))
     waits = report["waits"]
     rows += [
-        ("In één keer opgelost", share_text(report["first_time_fix"])),
-        ("Eén eigenaar", share_text(report["single_owner"])),
-        ("Automatische berichten zonder nieuws", f"{report['holding_messages']} (tellen niet als update)"),
-        ("Wacht op derde", f"{waits['count']} keer, {minutes_text(waits['minutes'])}, {waits['too_long']} te lang"),
+        (names["first_time_fix"], share_text(report["first_time_fix"])),
+        (names["single_owner"], share_text(report["single_owner"])),
+        (texts.HOLDING_MESSAGES_NAME, texts.holding_messages(report["holding_messages"])),
+        (texts.WAITS_NAME, texts.waits_text(count=waits["count"], duration=minutes_text(waits["minutes"]), too_long=waits["too_long"])),
     ]
     channels = channel_text(report)
     if channels:
-        rows.insert(0, ("Gemeld per kanaal", channels))
+        rows.insert(0, (texts.CHANNELS_NAME, channels))
     return rows
-
-
-def _first_up(label: str) -> str:
-    """ "RCA gedeeld", "Datalek gemeld": a label at the start of a line (str.capitalize lowers the rest)."""
-    return label[:1].upper() + label[1:]
 
 
 def csat_text(csat: dict[str, Any]) -> str:
     if not csat["responses"]:
-        return f"{NONE} ({texts.counted(0, 'antwoord', 'antwoorden')})"
-    average = _number(float(csat["average"]))
-    parts = [f"gemiddeld {average}"]
+        return f"{NONE} ({texts.answer_count(0)})"
+    average = texts.csat_average(_number(float(csat["average"])))
     if csat.get("average_norm") is not None:
-        parts[-1] += f" {_verdict(csat['average_met'])} (norm {_number(csat['average_norm'])})"
-    share = f"{_pct(csat['share_7_or_more_percent'])} een 7 of hoger"
+        average += texts.against_norm(verdict=_verdict(csat["average_met"]), norm=_number(csat["average_norm"]))
+    share = texts.csat_share(_pct(csat["share_7_or_more_percent"]))
     if csat.get("share_norm_percent") is not None:
-        share += f" {_verdict(csat['share_met'])} (norm {_pct(csat['share_norm_percent'])})"
-    parts.append(share)
-    return ", ".join(parts) + f" ({texts.counted(csat['responses'], 'antwoord', 'antwoorden')})"
+        share += texts.against_norm(verdict=_verdict(csat["share_met"]), norm=_pct(csat["share_norm_percent"]))
+    return f"{average}, {share} ({texts.answer_count(csat['responses'])})"
 
 
 def _policy(report: dict[str, Any]) -> str:
     """"halt (versie van 2026-01-01)": the policy version whose norms the figures are held to."""
     version = report.get("policy_version")
-    return f"{report.get('policy', '')} (versie van {version})" if version else str(report.get("policy", ""))
+    return texts.policy_version(policy=report.get("policy", ""), version=version) if version else str(report.get("policy", ""))
 
 
 def _breach_line(breach: dict[str, Any]) -> str:
     """One breach as the overleg reads it: ticket, norm, deadline, subject, owner and the
     supplier's cause (or that it has none); the clocks' own cause in brackets. Holds people's
     words (a title, a name, a cause): shown as a TextRun on the card, through plain.line in text."""
-    due = datetime.fromisoformat(breach["due"])
-    count = breach.get("count", 1)
-    times = f" en daarna nog {count - 1} keer" if count > 1 else ""
-    line = (
-        f"{breach.get('ticket') or '?'} {breach['priority']} {CLOCK_NAMES.get(breach['clock'], breach['clock'])}: "
-        f"uiterlijk {due:%d-%m %H:%M}{times}"
+    line = texts.breach_line(
+        ticket=breach.get("ticket") or "?", priority=breach["priority"], clock=CLOCK_NAMES.get(breach["clock"], breach["clock"]),
+        due=f"{datetime.fromisoformat(breach['due']):%d-%m %H:%M}", count=breach.get("count", 1),
     )
+    cause = texts.breach_cause(breach["cause"])
     if "subject" not in breach:  # the figures alone (sla.kpi), not yet set beside the escalations
-        return f"{line}, oorzaak: {breach['cause']}"
-    cause = breach.get("supplier_cause") or NO_CAUSE
-    action = f"; actie: {breach['action']} ({breach['action_owner']}, {breach['action_due']})" if breach.get("action") else ""
-    return f"{line} · {breach['subject']} · eigenaar {breach['owner']} · oorzaak: {cause} (klok: {breach['cause']}){action}"
+        return texts.breach_with_fold_cause(line=line, cause=cause)
+    action = (
+        texts.breach_action(action=breach["action"], owner=breach["action_owner"], due=breach["action_due"])
+        if breach.get("action") else ""
+    )
+    return texts.breach_discussed(
+        line=line, subject=breach["subject"], owner=breach["owner"], supplier_cause=breach.get("supplier_cause"), cause=cause, action=action,
+    )
 
 
 def _breaches(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -204,19 +191,14 @@ def _escalation_line(escalation: dict[str, Any]) -> str:
 
 
 def _action_line(escalation: dict[str, Any]) -> str:
-    return f"{escalation['action']} · {escalation['action_owner']} · klaar op {escalation['action_due']} · {escalation['action_state']}"
-
-
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
+    return texts.open_action_line(
+        action=escalation["action"], owner=escalation["action_owner"], due=escalation["action_due"], state=escalation["action_state"],
+    )
 
 
 def period_dates(payload: dict[str, Any]) -> str:
     """ "27 april t/m 3 mei" for the period's first and last day (local days, from storage)."""
-    first = date.fromisoformat(payload["first_day"])
-    last = date.fromisoformat(payload["last_day"])
-    if first.month == last.month:
-        return f"{first.day} t/m {last.day} {MONTHS[last.month - 1]}"
-    return f"{first.day} {MONTHS[first.month - 1]} t/m {last.day} {MONTHS[last.month - 1]}"
+    return texts.day_range(date.fromisoformat(payload["first_day"]), date.fromisoformat(payload["last_day"]))
 
 
 def _cell(text: str, **style: Any) -> dict[str, Any]:
@@ -226,10 +208,10 @@ def _cell(text: str, **style: Any) -> dict[str, Any]:
 def count_facts(payload: dict[str, Any]) -> dict[str, Any]:
     """Per priority how many were reported and resolved in the period."""
     facts = [
-        {"title": p["priority"], "value": f"{p['reported']} gemeld, {p['resolved']} opgelost"}
+        {"title": p["priority"], "value": texts.reported_and_resolved(reported=p["reported"], resolved=p["resolved"])}
         for p in payload["report"].get("priorities") or [] if p["reported"] or p["resolved"]
     ]
-    return {"type": "FactSet", "facts": facts or [{"title": "Meldingen", "value": "geen"}]}
+    return {"type": "FactSet", "facts": facts or [{"title": texts.TICKETS_NAME, "value": texts.NONE_REPORTED}]}
 
 
 def norm_table(payload: dict[str, Any]) -> dict[str, Any]:
@@ -237,7 +219,7 @@ def norm_table(payload: dict[str, Any]) -> dict[str, Any]:
     Cards ``Table`` of four narrow columns, readable at phone width)."""
     current = _by_priority(payload["report"])
     previous = _by_priority(payload.get("previous") or {})
-    rows = [{"type": "TableRow", "style": "accent", "cells": [_cell(t, weight="Bolder") for t in ("Norm", "Nu", "Vorige", "Oordeel")]}]
+    rows = [{"type": "TableRow", "style": "accent", "cells": [_cell(t, weight="Bolder") for t in texts.NORM_TABLE_HEADERS]}]
     for priority in ("P1", "P2", "P3", "P4"):
         figures = current.get(priority) or {}
         before = previous.get(priority) or {}
@@ -247,7 +229,7 @@ def norm_table(payload: dict[str, Any]) -> dict[str, Any]:
                 continue
             earlier = (before.get(clock) or {}).get("share_percent")
             now_text = NONE if figure["share_percent"] is None else f"{_pct(figure['share_percent'])} ({figure['within']}/{figure['counted']})"
-            norm = "geen norm" if figure.get("norm_percent") is None else f"norm {_pct(figure['norm_percent'])}"
+            norm = _norm(figure)
             verdict = _verdict(figure["met"]) + _trend(figure["share_percent"], earlier)
             colour = {True: "Good", False: "Attention"}.get(figure["met"], "Default")
             rows.append({"type": "TableRow", "cells": [
@@ -264,26 +246,27 @@ def weekly_summary_card(payload: dict[str, Any]) -> dict[str, Any]:
     figures, the breaches with subject, owner and cause, the open escalations and open actions."""
     report = payload["report"]
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": f"SLA-overzicht {texts.week_name(payload['period'])} ({period_dates(payload)})", "weight": "Bolder", "size": "Medium", "wrap": True},
+        {"type": "TextBlock", "text": texts.weekly_title(week=texts.week_name(payload["period"]), days=period_dates(payload)),
+         "weight": "Bolder", "size": "Medium", "wrap": True},
         {"type": "TextBlock", "isSubtle": True, "wrap": True, "text": texts.weekly_legend(
-            policy=_policy(report), previous=texts.week_name(payload.get("previous_period") or "") or "vorige week")},
+            policy=_policy(report), previous=texts.week_name(payload.get("previous_period") or "") or texts.PREVIOUS_WEEK)},
         count_facts(payload),
         norm_table(payload),
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in general_rows(payload)]},
     ]
     uplifts = report.get("uplifts") or []
-    body.append({"type": "TextBlock", "text": f"P1-uplifts: {len(uplifts)}", "weight": "Bolder", "wrap": True})
+    body.append({"type": "TextBlock", "text": texts.uplifts_heading(len(uplifts)), "weight": "Bolder", "wrap": True})
     for uplift in uplifts:
-        body.append({"type": "RichTextBlock", "inlines": [plain.run(f"{uplift.get('ticket') or '?'}: {uplift.get('motivation') or '(geen motivatie)'}")]})
+        body.append({"type": "RichTextBlock", "inlines": [plain.run(f"{uplift.get('ticket') or '?'}: {uplift.get('motivation') or texts.NO_MOTIVATION}")]})
     breaches = _breaches(payload)
     without = sum(1 for b in breaches if "subject" in b and not b.get("supplier_cause"))
-    body.append({"type": "TextBlock", "text": f"Normoverschrijdingen: {len(breaches)}" + (f" ({without} zonder oorzaak)" if without else ""), "weight": "Bolder", "wrap": True})
+    body.append({"type": "TextBlock", "text": texts.breaches_heading(count=len(breaches), without_cause=without), "weight": "Bolder", "wrap": True})
     for breach in breaches[:MAX_BREACHES_ON_CARD]:
         body.append({"type": "RichTextBlock", "inlines": [plain.run(_breach_line(breach))]})
     if len(breaches) > MAX_BREACHES_ON_CARD:
-        body.append({"type": "TextBlock", "text": f"… en {len(breaches) - MAX_BREACHES_ON_CARD} meer (zie `report weekly`).", "wrap": True})
+        body.append({"type": "TextBlock", "text": texts.more_breaches(len(breaches) - MAX_BREACHES_ON_CARD), "wrap": True})
     for title, items, line in (
-        ("Open escalaties", payload.get("open_escalations"), _escalation_line), ("Open acties", payload.get("open_actions"), _action_line),
+        (texts.OPEN_ESCALATIONS, payload.get("open_escalations"), _escalation_line), (texts.OPEN_ACTIONS, payload.get("open_actions"), _action_line),
     ):
         if items is None:
             continue
@@ -292,21 +275,21 @@ def weekly_summary_card(payload: dict[str, Any]) -> dict[str, Any]:
     return {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
 
 
-def summary_lines(payload: dict[str, Any], *, title: str = "SLA-overzicht week") -> list[str]:
+def summary_lines(payload: dict[str, Any], *, title: str = texts.WEEKLY_TITLE) -> list[str]:
     """The same figures as the card, as text for the command line."""
     report = payload["report"]
-    lines = [f"{title} {payload['period']} (beleid {_policy(report)}, trend t.o.v. {payload.get('previous_period', '-')})", ""]
+    lines = [texts.summary_heading(title=title, period=payload["period"], policy=_policy(report), previous=payload.get("previous_period", "-")), ""]
     lines += [f"{p}: {text}" for p, text in priority_rows(payload)]
     lines.append("")
     lines += [f"{t}: {v}" for t, v in general_rows(payload)]
     uplifts = report.get("uplifts") or []
-    lines += ["", f"P1-uplifts: {len(uplifts)}"]
-    lines += [f"- {u.get('ticket') or '?'}: {plain.line(u.get('motivation') or '(geen motivatie)')}" for u in uplifts]
+    lines += ["", texts.uplifts_heading(len(uplifts))]
+    lines += [f"- {u.get('ticket') or '?'}: {plain.line(u.get('motivation') or texts.NO_MOTIVATION)}" for u in uplifts]
     breaches = _breaches(payload)
-    lines += ["", f"Normoverschrijdingen: {len(breaches)}"]
+    lines += ["", texts.breaches_heading(count=len(breaches))]
     lines += [f"- {plain.line(_breach_line(b))}" for b in breaches]
     for heading, items, line in (
-        ("Open escalaties", payload.get("open_escalations"), _escalation_line), ("Open acties", payload.get("open_actions"), _action_line),
+        (texts.OPEN_ESCALATIONS, payload.get("open_escalations"), _escalation_line), (texts.OPEN_ACTIONS, payload.get("open_actions"), _action_line),
     ):
         if items is not None:
             lines += ["", f"{heading}: {len(items)}", *(f"- {plain.line(line(item))}" for item in items)]
@@ -319,24 +302,24 @@ def monthly_report_card(payload: dict[str, Any]) -> dict[str, Any]:
     report = payload["report"]
     first = date.fromisoformat(payload["first_day"])
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": f"Servicelevelrapport {MONTHS[first.month - 1]} {first.year}", "weight": "Bolder", "size": "Medium", "wrap": True},
-        {"type": "TextBlock", "text": f"Beleid {_policy(report)}; trend t.o.v. {payload['previous_period']}.", "isSubtle": True, "wrap": True},
+        {"type": "TextBlock", "text": texts.slr_title(texts.month_and_year(month=first.month, year=first.year)),
+         "weight": "Bolder", "size": "Medium", "wrap": True},
+        {"type": "TextBlock", "text": texts.monthly_legend(policy=_policy(report), previous=payload["previous_period"]), "isSubtle": True, "wrap": True},
         count_facts(payload),
         norm_table(payload),
         {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in general_rows(payload)[:6]]},
         {"type": "FactSet", "facts": [
-            {"title": "Normoverschrijdingen", "value": str(len(report.get("breaches") or []))},
-            {"title": "Maandnormen gemist (nu escalatie)", "value": str(payload.get("norms_missed", 0))},
-            {"title": "Open escalaties N2/N3", "value": str(payload.get("open_escalations", 0))},
+            {"title": texts.BREACHES_NAME, "value": str(len(report.get("breaches") or []))},
+            {"title": texts.NORMS_MISSED_NAME, "value": str(payload.get("norms_missed", 0))},
+            {"title": texts.OPEN_ESCALATIONS_N2_N3, "value": str(payload.get("open_escalations", 0))},
         ]},
     ]
     card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
     if payload.get("link"):
-        body.append({"type": "TextBlock", "text": "Het volledige rapport (PDF) opent met de knop; de link werkt een maand.", "wrap": True, "isSubtle": True})
-        card["actions"] = [{"type": "Action.OpenUrl", "title": "Volledig rapport (PDF)", "url": payload["link"]}]
+        body.append({"type": "TextBlock", "text": texts.MONTHLY_LINK_HINT, "wrap": True, "isSubtle": True})
+        card["actions"] = [{"type": "Action.OpenUrl", "title": texts.MONTHLY_LINK_BUTTON, "url": payload["link"]}]
     else:
-        body.append({"type": "TextBlock", "wrap": True, "isSubtle": True,
-                     "text": f"Het volledige rapport: `servicedesk report monthly --month {payload['period']} --format pdf --out rapport.pdf`."})
+        body.append({"type": "TextBlock", "wrap": True, "isSubtle": True, "text": texts.monthly_command_hint(payload["period"])})
     return card
 
 
@@ -350,12 +333,12 @@ def _literal(label: str, value: str) -> dict[str, Any]:
 def low_csat_card(ticket: Ticket, *, score: Any, remark: str | None) -> dict[str, Any]:
     """A score below 6 reaches the servicedesk: who, about what, and what they said."""
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": f"Lage tevredenheid bij {ticket_label(ticket.id)}: {score}", "weight": "Bolder", "color": "Attention", "wrap": True},
-        _literal("Melder", ticket.reporter_name),
-        _literal("Melding", ticket.description[:300]),
-        _literal("Eigenaar", ticket.owner_name or "niemand"),
+        {"type": "TextBlock", "text": texts.low_csat_title(label=ticket_label(ticket.id), score=score), "weight": "Bolder", "color": "Attention", "wrap": True},
+        _literal(texts.LOW_CSAT_REPORTER, ticket.reporter_name),
+        _literal(texts.LOW_CSAT_TICKET, ticket.description[:300]),
+        _literal(texts.LOW_CSAT_OWNER, ticket.owner_name or texts.OWNER_NOBODY),
     ]
     if remark:
-        body.append(_literal("Opmerking van de melder", remark))
-    body.append({"type": "TextBlock", "text": "Neem contact op met de melder.", "wrap": True})
+        body.append(_literal(texts.LOW_CSAT_REMARK, remark))
+    body.append({"type": "TextBlock", "text": texts.LOW_CSAT_ASK, "wrap": True})
     return {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}

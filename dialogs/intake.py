@@ -28,6 +28,7 @@ update for it. A P1 without a number is still made (answer "geen", or three miss
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogTurnResult
@@ -94,7 +95,9 @@ def intake_answers(answers: dict[str, Any]) -> IntakeAnswers:
 
 
 def decision_of(answers: dict[str, Any]) -> PriorityDecision:
-    return decide_priority(intake_answers(answers))
+    """The priority for the answers, its reasons in words (the ticket keeps those words)."""
+    decision = decide_priority(intake_answers(answers))
+    return replace(decision, reasons=texts.priority_reasons(decision.why))
 
 
 def new_state(*, description: str | None, attachments: list[dict[str, str]], now_iso: str) -> dict[str, Any]:

@@ -10,8 +10,12 @@ are not.
 
 from __future__ import annotations
 
+from datetime import date
+
 from dialogs import plain
 from sla import events as ev
+from sla.fold import BreachCause
+from sla.priority import PriorityReason
 from sla.status import TicketStatus
 
 WELCOME = (
@@ -1505,3 +1509,416 @@ def something_changed_for_reporter(*, label: str) -> str:
 
 # == the weekly card, the monthly report and the words for the SLA layer's codes ==================
 # Moved here from bot/summary.py, bot/reports/, bot/jobs.py and the words sla/ used to carry.
+
+# -- the SLA layer's codes in words ----------------------------------------------------------------
+# Why the intake's answers gave their priority (sla.priority.PriorityReason). The ticket keeps these
+# words (its card and the supplier's ticket show them), so a change here reaches new tickets only.
+PRIORITY_REASONS = {
+    PriorityReason.SECURITY_DATA_BREACH: "Security-incident met hoog risico: datalek",
+    PriorityReason.SECURITY_ACTIVE_ATTACK: "Security-incident met hoog risico: actieve aanval",
+    PriorityReason.SECURITY_ACCOUNT_HACKED: "Security-incident met hoog risico: account gehackt (actieve aanval)",
+    PriorityReason.SECURITY_DEVICE_LOST: "Security-incident met hoog risico: apparaat kwijt of gestolen",
+    PriorityReason.SECURITY_PHISHING_CLICKED: "Security-incident met hoog risico: op phishing geklikt",
+    PriorityReason.SECURITY_TO_ASSESS: "Security-incident; de servicedesk beoordeelt het risico",
+    PriorityReason.BROAD_OUTAGE: "Brede storing van M365, netwerk, VPN of kernapplicatie",
+    PriorityReason.QUESTION: "Vraag of standaardverzoek",
+    PriorityReason.SEVERAL_TEAMS: "Meerdere teams of locaties met hinder",
+    PriorityReason.EVERYONE: "Iedereen heeft hinder",
+    PriorityReason.TEAM: "Klein team met hinder",
+    PriorityReason.ONE_EMPLOYEE: "Eén medewerker met hinder",
+    PriorityReason.CRITICAL_ROLE: "Kritieke rol of tijdkritische verplichting",
+    PriorityReason.DIRECT_IMPACT: "Directe impact op continuïteit, veiligheid, publieke taak of reputatie",
+    PriorityReason.CANNOT_WORK: "Kan taak niet uitvoeren",
+}
+
+
+def priority_reasons(why: tuple[PriorityReason, ...]) -> tuple[str, ...]:
+    """The reasons for a priority in words, in the order the rule found them."""
+    return tuple(PRIORITY_REASONS[reason] for reason in why)
+
+
+# Why a clock was breached (sla.fold.BreachCause): "oorzaak" on the weekly card, "volgens de
+# klokken" in the monthly report.
+BREACH_CAUSES = {
+    BreachCause.LATE: "te laat",
+    BreachCause.PRIORITY_CHANGED: "prioriteit gewijzigd",
+    BreachCause.WAITED_ON_THIRD_PARTY: "wachtte op derde",
+    BreachCause.PAUSED: "gepauzeerd",
+    BreachCause.NO_UPDATE: "geen update door de servicedesk",
+}
+
+
+def breach_cause(cause: str) -> str:
+    """A breach's cause (a ``BreachCause`` code) in words."""
+    return BREACH_CAUSES.get(cause, cause)
+
+
+# -- the weekly card and the figures it shares with the monthly report (bot.summary) --------------
+NOT_APPLICABLE = "n.v.t."  # not "-": Teams reads a lone dash in a fact as a markdown list item
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)
+
+
+def month_and_year(*, month: int, year: int) -> str:
+    """"november 2026"."""
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def day_range(first: date, last: date) -> str:
+    """"27 april t/m 3 mei"; "1 t/m 7 juni" within one month."""
+    if first.month == last.month:
+        return f"{first.day} t/m {last.day} {MONTHS[last.month - 1]}"
+    return f"{first.day} {MONTHS[first.month - 1]} t/m {last.day} {MONTHS[last.month - 1]}"
+
+
+def first_up(label: str) -> str:
+    """A label at the start of a line: "RCA gedeeld", "Eén eigenaar" (Dutch writes "Eén", and
+    str.capitalize would lower the rest)."""
+    if label.startswith("één"):
+        return "Eén" + label[3:]
+    return label[:1].upper() + label[1:]
+
+
+# The contract's clocks as the reports name them (sla.policy.CLOCK_NAMES).
+REPORT_CLOCK_NAMES = {
+    "first_response": "reactie",
+    "resolution": "oplossing",
+    "definitive_resolution": "definitieve oplossing",
+    "containment": "containment",
+    "onsite": "monteur op locatie",
+    "device_fallback": "vervangend toestel",
+    "data_breach": FIGURE_NAMES["data_breach"],
+    "rca": FIGURE_NAMES["rca"],
+    "update": "update aan melder",
+}
+MTTR_NAME = "MTTR (tot opgelost)"
+MTTP_NAME = "MTTP (tot weer aan het werk)"
+HOLDING_MESSAGES_NAME = "Automatische berichten zonder nieuws"
+WAITS_NAME = "Wacht op derde"
+CHANNELS_NAME = "Gemeld per kanaal"
+NORM_TABLE_HEADERS = ("Norm", "Nu", "Vorige", "Oordeel")
+TICKETS_NAME = "Meldingen"
+NONE_REPORTED = "geen"
+PREVIOUS_WEEK = "vorige week"
+NO_MOTIVATION = "(geen motivatie)"
+BREACHES_NAME = "Normoverschrijdingen"
+OPEN_ESCALATIONS = "Open escalaties"
+OPEN_ACTIONS = "Open acties"
+WEEKLY_TITLE = "SLA-overzicht week"  # the command line's heading
+
+
+def norm_text(norm: str | None) -> str:
+    """"norm 98%", or "geen norm" where the contract sets none."""
+    return SURVEY_NO_NORM if norm is None else f"norm {norm}"
+
+
+def without_norm(value: str) -> str:
+    """MTTR, MTTP: the contract sets no norm, and the figure says so."""
+    return f"{value} ({SURVEY_NO_NORM})"
+
+
+def against_norm(*, verdict: str, norm: str) -> str:
+    """After a figure: " ✓ (norm 8)"."""
+    return f" {verdict} (norm {norm})"
+
+
+def reported_and_resolved(*, reported: int, resolved: int) -> str:
+    return f"{reported} gemeld, {resolved} opgelost"
+
+
+def backlog_text(*, older: int, open_count: int) -> str:
+    """"3 van 40 open": tickets open longer than the limit, of all open ones."""
+    return f"{older} van {open_count} open"
+
+
+def older_than(*, working_days: int) -> str:
+    """After backlog_text, in a missed norm's figures: " ouder dan 10 werkdagen"."""
+    return f" ouder dan {working_days} werkdagen"
+
+
+def backlog_limits(*, max_share: str, max_count: int) -> str:
+    return f"(max {max_share}% en {max_count})"
+
+
+def holding_messages(count: int) -> str:
+    return f"{count} (tellen niet als update)"
+
+
+def waits_text(*, count: int, duration: str, too_long: int) -> str:
+    return f"{count} keer, {duration}, {too_long} te lang"
+
+
+def csat_average(average: str) -> str:
+    return f"gemiddeld {average}"
+
+
+def csat_share(share: str) -> str:
+    """``share`` with its "%": "85% een 7 of hoger"."""
+    return f"{share} een 7 of hoger"
+
+
+def answer_count(number: int) -> str:
+    return counted(number, "antwoord", "antwoorden")
+
+
+def policy_version(*, policy: str, version: str) -> str:
+    """"halt (versie van 2026-01-01)": the policy whose norms the figures are held to."""
+    return f"{policy} (versie van {version})"
+
+
+def breach_line(*, ticket: str, priority: str, clock: str, due: str, count: int) -> str:
+    """A breach's head: "M-1 P2 oplossing: uiterlijk 04-05 18:00", a run of missed updates with
+    " en daarna nog 2 keer"."""
+    times = f" en daarna nog {count - 1} keer" if count > 1 else ""
+    return f"{ticket} {priority} {clock}: uiterlijk {due}{times}"
+
+
+def breach_with_fold_cause(*, line: str, cause: str) -> str:
+    """The figures alone (sla.kpi): the breach and its cause by the clocks."""
+    return f"{line}, oorzaak: {cause}"
+
+
+def breach_discussed(*, line: str, subject: str, owner: str, supplier_cause: str | None, cause: str, action: str) -> str:
+    """A breach as the overleg discusses it: subject, owner, the supplier's cause (or that it has
+    none), the clocks' cause in brackets and the action. Holds people's words: the caller shows
+    the line as plain text (plain.run, plain.line)."""
+    return f"{line} · {subject} · eigenaar {owner} · oorzaak: {supplier_cause or NO_CAUSE} (klok: {cause}){action}"
+
+
+def breach_action(*, action: str, owner: str, due: str) -> str:
+    """After a breach line: the corrective action the supplier recorded."""
+    return f"; actie: {action} ({owner}, {due})"
+
+
+def open_action_line(*, action: str, owner: str, due: str, state: str) -> str:
+    return f"{action} · {owner} · klaar op {due} · {state}"
+
+
+def weekly_title(*, week: str, days: str) -> str:
+    return f"SLA-overzicht {week} ({days})"
+
+
+def uplifts_heading(count: int) -> str:
+    return f"P1-uplifts: {count}"
+
+
+def breaches_heading(*, count: int, without_cause: int = 0) -> str:
+    """"Normoverschrijdingen: 4 (1 zonder oorzaak)"."""
+    return f"{BREACHES_NAME}: {count}" + (f" ({without_cause} zonder oorzaak)" if without_cause else "")
+
+
+def more_breaches(count: int) -> str:
+    return f"… en {count} meer (zie `report weekly`)."
+
+
+def summary_heading(*, title: str, period: str, policy: str, previous: str) -> str:
+    """The command line's first line: "SLA-overzicht week 2026-W19 (beleid halt, trend t.o.v. 2026-W18)"."""
+    return f"{title} {period} (beleid {policy}, trend t.o.v. {previous})"
+
+
+# -- regie's monthly card (bot.summary) --------------------------------------------------------------
+def slr_title(month: str) -> str:
+    """"Servicelevelrapport november 2026" (``month`` from month_and_year)."""
+    return f"Servicelevelrapport {month}"
+
+
+def monthly_legend(*, policy: str, previous: str) -> str:
+    return f"Beleid {policy}; trend t.o.v. {previous}."
+
+
+NORMS_MISSED_NAME = "Maandnormen gemist (nu escalatie)"
+OPEN_ESCALATIONS_N2_N3 = "Open escalaties N2/N3"
+MONTHLY_LINK_HINT = "Het volledige rapport (PDF) opent met de knop; de link werkt een maand."
+MONTHLY_LINK_BUTTON = "Volledig rapport (PDF)"
+
+
+def monthly_command_hint(month: str) -> str:
+    """Without a link (no public address): how to make the report on the command line."""
+    return f"Het volledige rapport: `servicedesk report monthly --month {month} --format pdf --out rapport.pdf`."
+
+
+# -- a low CSAT score for the servicedesk (bot.summary.low_csat_card) --------------------------------
+def low_csat_title(*, label: str, score: object) -> str:
+    return f"Lage tevredenheid bij {label}: {score}"
+
+
+LOW_CSAT_REPORTER = "Melder"
+LOW_CSAT_TICKET = "Melding"
+LOW_CSAT_OWNER = "Eigenaar"
+LOW_CSAT_REMARK = "Opmerking van de melder"
+LOW_CSAT_ASK = "Neem contact op met de melder."
+OWNER_NOBODY = "niemand"  # the owner of a ticket nobody picked up, in the reports
+
+
+# -- the monthly service level report and the quarterly scorecard (bot.reports) ------------------
+def scorecard_title(quarter: str) -> str:
+    return f"Leveranciersscorecard {quarter}"
+
+
+# The contract's requirements beside the norms (the policy's [agenda] keys).
+REQUIREMENT_NAMES = {
+    "update": "updates aan de melder",
+    "security": "security-incidenten",
+    "escalations": "escalaties",
+    "improvement_actions": "verbeteracties",
+    "xla": "XLA (belevingsmeting)",
+}
+NOT_MEASURED = "geen meting"
+# An improvement action's state (bot.escalation_cards.action_state): the same names and words as
+# that module's section above, where it moves; keep one of each when both are merged.
+ACTION_DONE = "gereed"
+ACTION_LATE = "te laat"
+
+
+def updates_missed(count: int) -> str:
+    return f"{count} keer geen update op tijd"
+
+
+def security_incidents_count(count: int) -> str:
+    return f"{count} incident(en)"
+
+
+def escalations_this_month(count: int) -> str:
+    return f"{count} in deze maand (open of geopend)"
+
+
+def actions_late(*, count: int, late: int) -> str:
+    return f"{count} acties, {late} te laat"
+
+
+def xla_response(rate: str) -> str:
+    """After a round's results in the report's XLA line: " (respons 82%)"."""
+    return f" (respons {rate}%)"
+
+
+# The report's charts (bot.reports.render): titles, axes, and the alt text that says each chart in words.
+CHART_SHARE_AXIS = "% binnen norm"
+CHART_HOURS_AXIS = "uren"
+CHART_SCORE_AXIS = "cijfer"
+CHART_COUNT_AXIS = "aantal"
+CHART_TIMES_TITLE = "MTTR en MTTP per maand (gemiddeld, klokuren)"
+CHART_TIMES_NAME = "MTTR en MTTP"
+CHART_CSAT_NAME = "CSAT-verdeling"
+
+
+def chart_trend_title(priority: str) -> str:
+    return f"{priority}: binnen de norm per maand"
+
+
+def chart_trend_name(priority: str) -> str:
+    return f"{priority}: zes maanden"
+
+
+def chart_trend_alt(*, priority: str, lines: list[str], norm: str | None) -> str:
+    """``lines``: per clock "reactie: jun 98%, jul geen meting, ..."; ``norm``: "95%"."""
+    return f"Lijngrafiek, {priority}, aandeel binnen de norm per maand. " + ". ".join(lines) + (f"; {norm_text(norm)}" if norm else "") + "."
+
+
+def chart_times_alt(lines: list[str]) -> str:
+    return "Lijngrafiek, gemiddelde tijden per maand. " + ". ".join(lines) + "."
+
+
+def chart_csat_title(month: str) -> str:
+    return f"Tevredenheid (CSAT) {month}: verdeling van de cijfers"
+
+
+def chart_csat_alt(counts: str) -> str:
+    """``counts``: "1: 0, 2: 1, ..."."""
+    return f"Staafdiagram, aantal melders per cijfer van 1 tot 10: {counts}."
+
+
+# The report as text for the command line (bot.reports.render.text_lines).
+SLR_TEXT_TITLE = "Service level report maand"
+SLR_TEXT_REQUIREMENTS = "Eisen uit het contract (Altijd / Alleen bij afwijking):"
+AGENDA_ALWAYS_WORDS = "altijd"  # the policy's [agenda] "altijd"
+AGENDA_DEVIATION_WORDS = "bij afwijking"  # the policy's [agenda] "afwijking"
+MINIMUM_REQUIREMENT = ", minimumeis"
+ON_AGENDA = " · op de agenda"
+NO_CAUSE_GIVEN = "geen oorzaak opgegeven"
+XLA_NOT_MEASURED = "geen meting in deze periode"
+
+
+ESCALATIONS_NAME = "Escalaties"
+
+
+def escalations_heading(count: int) -> str:
+    return f"{ESCALATIONS_NAME}: {count}"
+
+
+def breaches_with_cause_heading(*, count: int, without_cause: int) -> str:
+    return f"Overschrijdingen met oorzaak: {count} (zonder oorzaak van de leverancier: {without_cause})"
+
+
+def report_breach_line(*, ticket: str, priority: str, clock: str, subject: str, owner: str, cause: str, action: str) -> str:
+    """People's words in it (subject, owner, cause, action) come through plain.line."""
+    return f"- {ticket} {priority} {clock} · {subject} · eigenaar {owner} · oorzaak: {cause}{action}"
+
+
+def improvement_actions_heading(count: int) -> str:
+    return f"Verbeteracties: {count}"
+
+
+def improvement_action_line(*, action: str, owner: str, due: str, state: str) -> str:
+    return f"- {action} · eigenaar {owner} · {due} · {state}"
+
+
+def incidents_headings(*, security: int, major: int) -> list[str]:
+    return [f"Security-incidenten: {security}", f"Major incidents: {major}"]
+
+
+def xla_line(summary: str) -> str:
+    return f"XLA: {summary}"
+
+
+def xla_round_line(*, label: str, respondents: int, invited: int) -> str:
+    return f"- ronde {label}: {respondents} van {invited} gaven antwoord"
+
+
+def xla_question_line(*, name: str, result: str, distribution: str) -> str:
+    return f"  - {name}: {result}; spreiding {distribution}"
+
+
+# The report's CSV: the section of each row.
+CSV_SECTIONS = {"priority": "prioriteit", "requirements": "eisen", "breach": "overschrijding", "xla": "xla"}
+
+
+# The quarterly scorecard as text (PvE §2.4.3 C).
+# The four headings of PvE §2.4.3 C (the document's sections; a colon after them in text).
+SCORECARD_ISSUES = "Aard en ernst van de issues"
+SCORECARD_RESPONSE = "Reageren en oplossen"
+SCORECARD_COMMUNICATION = "Communicatie"
+SCORECARD_REPETITION = "Herhaling en verbeterpotentieel"
+SCORECARD_NOTHING_REPEATED = "geen norm vaker dan één maand gemist"
+
+
+def scorecard_heading(*, title: str, first: str, last: str) -> str:
+    return f"{title} ({first} t/m {last})"
+
+
+def scorecard_issues(*, p1: int, uplifts: int, security: int, major: int, breaches: int) -> str:
+    return (
+        f"- P1-meldingen {p1} (waarvan P1-uplift {uplifts}), security-incidenten {security}, "
+        f"major incidents {major}, normoverschrijdingen {breaches}"
+    )
+
+
+def scorecard_escalations(counts: str) -> str:
+    return f"- escalaties: {counts}"
+
+
+def scorecard_kept_informed(value: str) -> str:
+    return f"- {FIGURE_NAMES['kept_informed']}: {value}"
+
+
+def scorecard_csat(value: str) -> str:
+    return f"- tevredenheid: {value}"
+
+
+def scorecard_repeated(*, norm: str, months: int) -> str:
+    return f"- {norm}: {months} maanden niet gehaald"
+
+
+def scorecard_open_actions(count: int) -> str:
+    return f"- open verbeteracties: {count}"

@@ -107,10 +107,18 @@ FIRST_LINE = "1"
 # What the reporter answered to "kun je werken?" when they could not (dialogs.texts.WORK_CHOICES).
 COULD_NOT_WORK = "nee"
 
-CAUSE_PRIORITY_CHANGED = "prioriteit gewijzigd"
-CAUSE_WAITED_ON_THIRD_PARTY = "wachtte op derde"
-CAUSE_PAUSED = "gepauzeerd"
-CAUSE_LATE = "te laat"
+
+
+class BreachCause(enum.StrEnum):
+    """Why a clock was breached (``breach_cause``), as a code: the layers that show it find the
+    words in ``dialogs.texts.BREACH_CAUSES``."""
+
+    LATE = "late"  # plainly late: nothing else to blame
+    PRIORITY_CHANGED = "priority_changed"  # in time under the priority before the last change
+    WAITED_ON_THIRD_PARTY = "waited_on_third_party"  # in time had the wait not counted
+    PAUSED = "paused"  # late although the waits were already excluded
+    NO_UPDATE = "no_update"  # a promised update to the reporter that did not come (sla.kpi)
+
 
 # The events that keep the reporter informed as the supplier's update (see the module docstring).
 UPDATE_KINDS = frozenset(
@@ -787,7 +795,7 @@ class _ClockMaker:
         return due
 
 
-def breach_cause(ticket: TicketClocks, clock: Clock) -> str:
+def breach_cause(ticket: TicketClocks, clock: Clock) -> BreachCause:
     """Why a breached clock was breached, the first that applies (the weekly card's "oorzaak"):
     it would have been in time under the priority before the last change; it would have been in
     time had the wait on a third party not counted (the policy lets no wait stop this clock);
@@ -795,7 +803,7 @@ def breach_cause(ticket: TicketClocks, clock: Clock) -> str:
     waits = ticket.waits
     previous = ticket.previous_priority
     if not waits and (previous is None or previous == ticket.priority):
-        return CAUSE_LATE  # the common case: nothing else to blame
+        return BreachCause.LATE  # the common case: nothing else to blame
     policy, name, start, stop = ticket.policy, clock.name, clock.start_us, clock.stop_us
     moment = stop if stop is not None else ticket.now_us
     pauses = merge_pauses_us([(w.start_us, w.end_us) for w in waits if w.end_us is not None])
@@ -806,16 +814,16 @@ def breach_cause(ticket: TicketClocks, clock: Clock) -> str:
         if before is not None:
             due = make.due(name, start, before, before_calendar, stop=stop)
             if due is not None and moment <= due:
-                return CAUSE_PRIORITY_CHANGED
+                return BreachCause.PRIORITY_CHANGED
     waited = any(s < moment and e > start for s, e in pauses) or (open_pause is not None and open_pause < moment)
     if waited:
         if name in policy.pause_stops:
-            return CAUSE_PAUSED
+            return BreachCause.PAUSED
         term, calendar = clock_rule(policy, ticket.priority, name)
         excluded = make.due(name, start, term, calendar, stop=moment, paused=True)
         if excluded is not None and moment <= excluded:
-            return CAUSE_WAITED_ON_THIRD_PARTY
-    return CAUSE_LATE
+            return BreachCause.WAITED_ON_THIRD_PARTY
+    return BreachCause.LATE
 
 
 class _Rules(NamedTuple):

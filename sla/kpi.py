@@ -36,7 +36,7 @@ Which tickets count where
 * **Ticket lists** for the monthly report: P1 tickets (P1-uplift included) and security incidents
   reported in the period, and major incidents reported in it or whose RCA fell due in it, each
   with the state of its clocks as the fold decided it.
-* **Breaches**: every breached clock counted above, each with its cause (``sla.fold``'s CAUSE_*),
+* **Breaches**: every breached clock counted above, each with its cause (``sla.fold.BreachCause``),
   and every run of promised updates that passed without one (the first moment in the period, and
   how many moments of the run fell in it). The bot's own holding messages and the waits on third
   parties are counted apart.
@@ -56,11 +56,10 @@ from zoneinfo import ZoneInfo
 
 from sla import events as ev
 from sla.calendar import ONE_US, from_us, to_us
-from sla.fold import DATA_BREACH, RCA, TicketClocks, breach_cause, fold_us
+from sla.fold import DATA_BREACH, RCA, BreachCause, TicketClocks, breach_cause, fold_us
 from sla.policy import CLOCK_NAMES, PRIORITIES, Policy
 
 UPDATE = "update"
-CAUSE_NO_UPDATE = "geen update door de servicedesk"
 GENERAL_CLOCKS = (DATA_BREACH, RCA)  # clocks with one norm over all priorities
 PRIORITY_CLOCKS = tuple(name for name in CLOCK_NAMES if name not in GENERAL_CLOCKS)
 _MINUTE = 60_000_000
@@ -266,7 +265,7 @@ class Breach(NamedTuple):
     priority: str
     clock: str  # a clock name, or "update" for a promised update that did not come
     stopped_us: int | None  # None: still not done at ``now``
-    cause: str
+    cause: BreachCause
     tz: ZoneInfo
     count: int = 1  # missed updates: how many promised moments of one run fell in the period
 
@@ -449,7 +448,7 @@ class _Run:
                 bounds = [low, *(i for i in runs[bisect_right(runs, low):] if i < high), high]
                 for first, after in zip(bounds, bounds[1:]):
                     self.breaches.append(
-                        Breach(missed[first], ticket.ticket, ticket.priority, UPDATE, None, CAUSE_NO_UPDATE, tz, after - first)
+                        Breach(missed[first], ticket.ticket, ticket.priority, UPDATE, None, BreachCause.NO_UPDATE, tz, after - first)
                     )
         holding = updates.holding_us
         if holding:

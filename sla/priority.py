@@ -1,7 +1,7 @@
 """The priority decision from the intake answers, with the P1-uplift rule (PvE §10.1.2).
 
 One pure function so the chat, the agent's card and the weekly summary all show the same
-priority for the same answers, with the short Dutch reasons that led to it.
+priority for the same answers, with the reasons that led to it (codes; ``dialogs.texts`` has the words).
 
 Order of the rules, most urgent first:
 
@@ -42,30 +42,42 @@ the risk; the PvE names two examples, the other cases are decided here:
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, replace
 
 SCOPES = ("alleen_ik", "mijn_team", "meerdere_teams", "iedereen")
 
+class PriorityReason(enum.StrEnum):
+    """Why the answers gave their priority, as a code: ``dialogs.texts.PRIORITY_REASONS`` says
+    each in words (the chat, the card and the supplier's ticket read those)."""
+
+    SECURITY_DATA_BREACH = "security_data_breach"
+    SECURITY_ACTIVE_ATTACK = "security_active_attack"
+    SECURITY_ACCOUNT_HACKED = "security_account_hacked"
+    SECURITY_DEVICE_LOST = "security_device_lost"
+    SECURITY_PHISHING_CLICKED = "security_phishing_clicked"
+    SECURITY_TO_ASSESS = "security_to_assess"  # not high risk by the answers: the servicedesk assesses
+    BROAD_OUTAGE = "broad_outage"
+    QUESTION = "question"
+    SEVERAL_TEAMS = "several_teams"
+    EVERYONE = "everyone"
+    TEAM = "team"
+    ONE_EMPLOYEE = "one_employee"
+    CRITICAL_ROLE = "critical_role"
+    DIRECT_IMPACT = "direct_impact"
+    CANNOT_WORK = "cannot_work"
+
+
+# The security incidents with high risk (P1), by what happened.
 SECURITY_REASONS = {
-    "datalek": "Security-incident met hoog risico: datalek",
-    "actieve_aanval": "Security-incident met hoog risico: actieve aanval",
-    "account_gehackt": "Security-incident met hoog risico: account gehackt (actieve aanval)",
-    "kwijt": "Security-incident met hoog risico: apparaat kwijt of gestolen",
-    "phishing": "Security-incident met hoog risico: op phishing geklikt",
+    "datalek": PriorityReason.SECURITY_DATA_BREACH,
+    "actieve_aanval": PriorityReason.SECURITY_ACTIVE_ATTACK,
+    "account_gehackt": PriorityReason.SECURITY_ACCOUNT_HACKED,
+    "kwijt": PriorityReason.SECURITY_DEVICE_LOST,
+    "phishing": PriorityReason.SECURITY_PHISHING_CLICKED,
 }
-REASON_SECURITY_LOW = "Security-incident; de servicedesk beoordeelt het risico"
 # What happened in a security incident: the intake's choices, and the kinds the card's flag records.
 SECURITY_KINDS = ("kwijt", "datalek", "actieve_aanval", "account_gehackt", "phishing", "anders")
-REASON_OUTAGE = "Brede storing van M365, netwerk, VPN of kernapplicatie"
-REASON_QUESTION = "Vraag of standaardverzoek"
-REASON_SEVERAL_TEAMS = "Meerdere teams of locaties met hinder"
-REASON_EVERYONE = "Iedereen heeft hinder"
-REASON_TEAM = "Klein team met hinder"
-REASON_ONE = "Eén medewerker met hinder"
-REASON_CRITICAL_ROLE = "Kritieke rol of tijdkritische verplichting"
-REASON_DIRECT_IMPACT = "Directe impact op continuïteit, veiligheid, publieke taak of reputatie"
-REASON_CANNOT_WORK = "Kan taak niet uitvoeren"
-UPLIFT_LABEL = "P1-uplift (één medewerker)"
 
 
 @dataclass(frozen=True)
@@ -100,11 +112,16 @@ class IntakeAnswers:
 
 @dataclass(frozen=True)
 class PriorityDecision:
-    """The priority with the reasons behind it (Dutch, short, for display)."""
+    """The priority with the reasons behind it.
+
+    ``why`` holds the codes ``decide_priority`` found; ``reasons`` the same in words as the ticket
+    keeps them (its card and the supplier's ticket show them): the dialog puts ``why`` into words
+    (``dialogs.texts.priority_reasons``), an incident imported from the supplier brings its own.
+    """
 
     priority: str
     uplift: bool
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...] = ()
     # A broad outage of a core service is a major incident: under ``sib`` the reporter then hears
     # within 30 minutes and every hour after (the policy's major-incident cadence).
     major_incident: bool = False
@@ -112,10 +129,7 @@ class PriorityDecision:
     # data breach (the privacy officer is told at once; the AVG's 72 hours run).
     security_incident: bool = False
     data_breach: bool = False
-
-    @property
-    def label(self) -> str:
-        return UPLIFT_LABEL if self.uplift else self.priority
+    why: tuple[PriorityReason, ...] = ()
 
 
 def _already_p1(answers: IntakeAnswers) -> bool:
@@ -142,30 +156,28 @@ def decide_priority(answers: IntakeAnswers) -> PriorityDecision:
     decision = _decide(answers)
     if answers.security is None:
         return decision
-    reasons = decision.reasons
+    why = decision.why
     if not answers.security_high_risk:
-        reasons = (REASON_SECURITY_LOW, *reasons)
-    return replace(
-        decision, reasons=reasons, security_incident=True, data_breach=answers.security == "datalek"
-    )
+        why = (PriorityReason.SECURITY_TO_ASSESS, *why)
+    return replace(decision, why=why, security_incident=True, data_breach=answers.security == "datalek")
 
 
 def _decide(answers: IntakeAnswers) -> PriorityDecision:
     if answers.security_high_risk:
-        reasons = (SECURITY_REASONS[answers.security],) + ((REASON_OUTAGE,) if answers.broad_outage else ())
-        return PriorityDecision("P1", False, reasons, major_incident=answers.broad_outage)
+        why = (SECURITY_REASONS[answers.security],) + ((PriorityReason.BROAD_OUTAGE,) if answers.broad_outage else ())
+        return PriorityDecision("P1", False, why=why, major_incident=answers.broad_outage)
     if answers.broad_outage:
-        return PriorityDecision("P1", False, (REASON_OUTAGE,), major_incident=True)
+        return PriorityDecision("P1", False, why=(PriorityReason.BROAD_OUTAGE,), major_incident=True)
     if answers.is_question:
-        return PriorityDecision("P4", False, (REASON_QUESTION,))
+        return PriorityDecision("P4", False, why=(PriorityReason.QUESTION,))
     if answers.scope == "meerdere_teams":
-        return PriorityDecision("P2", False, (REASON_SEVERAL_TEAMS,))
+        return PriorityDecision("P2", False, why=(PriorityReason.SEVERAL_TEAMS,))
     if answers.scope == "iedereen":
-        return PriorityDecision("P2", False, (REASON_EVERYONE,))
+        return PriorityDecision("P2", False, why=(PriorityReason.EVERYONE,))
     if answers.scope == "mijn_team":
-        return PriorityDecision("P3", False, (REASON_TEAM,))
+        return PriorityDecision("P3", False, why=(PriorityReason.TEAM,))
     if uplift_applies(answers):
-        return PriorityDecision(
-            "P1", True, (REASON_ONE, REASON_CRITICAL_ROLE, REASON_DIRECT_IMPACT, REASON_CANNOT_WORK)
-        )
-    return PriorityDecision("P3", False, (REASON_ONE,))
+        return PriorityDecision("P1", True, why=(
+            PriorityReason.ONE_EMPLOYEE, PriorityReason.CRITICAL_ROLE, PriorityReason.DIRECT_IMPACT, PriorityReason.CANNOT_WORK,
+        ))
+    return PriorityDecision("P3", False, why=(PriorityReason.ONE_EMPLOYEE,))

@@ -25,8 +25,9 @@ from matplotlib.figure import Figure
 from weasyprint import HTML
 
 from bot.summary import csat_text, general_rows, minutes_text, priority_rows, share_text, summary_lines
-from dialogs import plain
+from dialogs import plain, texts
 from bot.reports.slr import CLOCK_TITLES
+from sla.policy import AGENDA_ALWAYS
 
 NORM_COLOUR, LINES = "#b00020", ("#1f4e79", "#2e8540")
 _ENV = Environment(loader=PackageLoader("bot.reports", "templates"), autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
@@ -38,6 +39,7 @@ def _nl(value: float) -> str:
 
 
 _ENV.filters["nl"] = _nl
+_ENV.globals["texts"] = texts  # the words the templates share with the cards and the text report
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Chart:
 
 def _pct(value: float | None) -> str:
     """A share in the alt text exactly as the tables print it (cut by sla.kpi, never rounded here)."""
-    return "geen meting" if value is None else f"{_nl(value)}%"
+    return texts.NOT_MEASURED if value is None else f"{_nl(value)}%"
 
 
 def _png(figure: Figure) -> str:
@@ -87,46 +89,43 @@ def trend_charts(slr: dict[str, Any]) -> list[Chart]:
             words.append(f"{CLOCK_TITLES[clock]}: " + ", ".join(f"{label} {_pct(v)}" for label, v in zip(labels, values)))
         norm = trend["norm_percent"].get(f"{priority}:first_response")
         if norm is not None:
-            axes.axhline(norm, color=NORM_COLOUR, linestyle="--", linewidth=1, label=f"norm {norm:g}%")
+            axes.axhline(norm, color=NORM_COLOUR, linestyle="--", linewidth=1, label=texts.norm_text(f"{norm:g}%"))
         axes.set_xticks(range(len(labels)), labels)
         axes.set_ylim(0, 105)
-        axes.set_ylabel("% binnen norm")
-        axes.set_title(f"{priority}: binnen de norm per maand", fontsize=10)
+        axes.set_ylabel(texts.CHART_SHARE_AXIS)
+        axes.set_title(texts.chart_trend_title(priority), fontsize=10)
         if axes.get_legend_handles_labels()[0]:
             axes.legend(loc="lower left", fontsize=7, frameon=False)
-        norm_words = f"; norm {norm:g}%" if norm is not None else ""
         charts.append(Chart(
-            f"trend-{priority.lower()}", f"{priority}: zes maanden",
-            f"Lijngrafiek, {priority}, aandeel binnen de norm per maand. " + ". ".join(words) + norm_words + ".",
+            f"trend-{priority.lower()}", texts.chart_trend_name(priority),
+            texts.chart_trend_alt(priority=priority, lines=words, norm=f"{norm:g}%" if norm is not None else None),
             _png(figure),
         ))
     figure, axes = _figure()
     words = []
-    for colour, key, name in zip(LINES, ("mttr_minutes", "mttp_minutes"), ("MTTR (tot opgelost)", "MTTP (tot weer aan het werk)")):
+    for colour, key, name in zip(LINES, ("mttr_minutes", "mttp_minutes"), (texts.MTTR_NAME, texts.MTTP_NAME)):
         values = trend[key]
         points = [(i, v / 60) for i, v in enumerate(values) if v is not None]
         if points:
             axes.plot([i for i, _ in points], [v for _, v in points], marker="o", color=colour, label=name)
         words.append(f"{name}: " + ", ".join(f"{label} {minutes_text(v)}" for label, v in zip(labels, values)))
     axes.set_xticks(range(len(labels)), labels)
-    axes.set_ylabel("uren")
-    axes.set_title("MTTR en MTTP per maand (gemiddeld, klokuren)", fontsize=10)
+    axes.set_ylabel(texts.CHART_HOURS_AXIS)
+    axes.set_title(texts.CHART_TIMES_TITLE, fontsize=10)
     if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="upper left", fontsize=7, frameon=False)
-    charts.append(Chart("mttr-mttp", "MTTR en MTTP", "Lijngrafiek, gemiddelde tijden per maand. " + ". ".join(words) + ".", _png(figure)))
+    charts.append(Chart("mttr-mttp", texts.CHART_TIMES_NAME, texts.chart_times_alt(words), _png(figure)))
 
     scores = slr["report"]["csat"]["scores"]
     figure, axes = _figure()
     counts = [scores[str(n)] for n in range(1, 11)]
     axes.bar(range(1, 11), counts, color=[NORM_COLOUR if n < 6 else LINES[0] if n < 7 else LINES[1] for n in range(1, 11)])
     axes.set_xticks(range(1, 11))
-    axes.set_xlabel("cijfer")
-    axes.set_ylabel("aantal")
-    axes.set_title(f"Tevredenheid (CSAT) {slr['month_name']}: verdeling van de cijfers", fontsize=10)
+    axes.set_xlabel(texts.CHART_SCORE_AXIS)
+    axes.set_ylabel(texts.CHART_COUNT_AXIS)
+    axes.set_title(texts.chart_csat_title(slr["month_name"]), fontsize=10)
     charts.append(Chart(
-        "csat", "CSAT-verdeling",
-        "Staafdiagram, aantal melders per cijfer van 1 tot 10: " + ", ".join(f"{n}: {c}" for n, c in zip(range(1, 11), counts)) + ".",
-        _png(figure),
+        "csat", texts.CHART_CSAT_NAME, texts.chart_csat_alt(", ".join(f"{n}: {c}" for n, c in zip(range(1, 11), counts))), _png(figure),
     ))
     return charts
 
@@ -156,50 +155,61 @@ def text_lines(slr: dict[str, Any]) -> list[str]:
     """The SLR for the terminal: the weekly card's figures, then each section of the document."""
     if slr["kind"] == "scorecard":
         return _scorecard_lines(slr)
-    lines = summary_lines(slr, title="Service level report maand")
-    lines += ["", "Eisen uit het contract (Altijd / Alleen bij afwijking):"]
+    lines = summary_lines(slr, title=texts.SLR_TEXT_TITLE)
+    lines += ["", texts.SLR_TEXT_REQUIREMENTS]
     for row in slr["requirements"]:
         verdict = {True: "✓", False: "✗", None: "·"}[row["met"]]
-        agenda = "altijd" if row["agenda"] == "altijd" else "bij afwijking"
-        flag = " · op de agenda" if row["on_agenda"] else ""
-        lines.append(f"- {row['name']}: {row['result']} {verdict} ({agenda}{', minimumeis' if row['minimum'] else ''}){flag}")
-    lines += ["", f"Escalaties: {len(slr['escalations'])}"]
+        agenda = texts.AGENDA_ALWAYS_WORDS if row["agenda"] == AGENDA_ALWAYS else texts.AGENDA_DEVIATION_WORDS
+        flag = texts.ON_AGENDA if row["on_agenda"] else ""
+        lines.append(f"- {row['name']}: {row['result']} {verdict} ({agenda}{texts.MINIMUM_REQUIREMENT if row['minimum'] else ''}){flag}")
+    lines += ["", texts.escalations_heading(len(slr["escalations"]))]
     for e in slr["escalations"]:
         lines.append(f"- {e['level']} {e['norm_text']} · {plain.line(e['subject'])} · {e['state_text']}")
-    lines += ["", f"Overschrijdingen met oorzaak: {len(slr['breaches'])} (zonder oorzaak van de leverancier: {slr['breaches_without_cause']})"]
+    lines += ["", texts.breaches_with_cause_heading(count=len(slr["breaches"]), without_cause=slr["breaches_without_cause"])]
     for b in slr["breaches"]:
-        cause = plain.line(b["supplier_cause"]) if b["supplier_cause"] else "geen oorzaak opgegeven"
-        action = f"; actie: {plain.line(b['action'])} ({plain.line(b['action_owner'])}, {b['action_due']})" if b["action"] else ""
-        lines.append(f"- {b['ticket']} {b['priority']} {b['clock_text']} · {plain.line(b['subject'])} · eigenaar {plain.line(b['owner'])} · oorzaak: {cause}{action}")
-    lines += ["", f"Verbeteracties: {len(slr['improvement_actions'])}"]
+        action = (
+            texts.breach_action(action=plain.line(b["action"]), owner=plain.line(b["action_owner"]), due=b["action_due"])
+            if b["action"] else ""
+        )
+        lines.append(texts.report_breach_line(
+            ticket=b["ticket"], priority=b["priority"], clock=b["clock_text"], subject=plain.line(b["subject"]),
+            owner=plain.line(b["owner"]), cause=plain.line(b["supplier_cause"]) if b["supplier_cause"] else texts.NO_CAUSE_GIVEN,
+            action=action,
+        ))
+    lines += ["", texts.improvement_actions_heading(len(slr["improvement_actions"]))]
     for a in slr["improvement_actions"]:
-        lines.append(f"- {plain.line(a['action'])} · eigenaar {plain.line(a['action_owner'])} · {a['action_due']} · {a['action_state']}")
-    lines += ["", f"Security-incidenten: {len(slr['security_incidents'])}", f"Major incidents: {len(slr['major_incidents'])}"]
-    lines += ["", "XLA: " + ("geen meting in deze periode" if slr["xla"] is None else slr["xla"].get("summary", ""))]
+        lines.append(texts.improvement_action_line(
+            action=plain.line(a["action"]), owner=plain.line(a["action_owner"]), due=a["action_due"], state=a["action_state"],
+        ))
+    lines += ["", *texts.incidents_headings(security=len(slr["security_incidents"]), major=len(slr["major_incidents"]))]
+    lines += ["", texts.xla_line(texts.XLA_NOT_MEASURED if slr["xla"] is None else slr["xla"].get("summary", ""))]
     for r in (slr["xla"] or {}).get("rounds", []):
-        lines.append(f"- ronde {plain.line(r['label'])}: {r['respondents']} van {r['invited']} gaven antwoord")
-        lines += [f"  - {q['name']}: {q['result']}; spreiding {' '.join(map(str, q['distribution']))}" for q in r["questions"]]
+        lines.append(texts.xla_round_line(label=plain.line(r["label"]), respondents=r["respondents"], invited=r["invited"]))
+        lines += [
+            texts.xla_question_line(name=q["name"], result=q["result"], distribution=" ".join(map(str, q["distribution"])))
+            for q in r["questions"]
+        ]
     return lines
 
 
 def csv_rows(slr: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per figure (priority, norm, result, verdict): the SLR's tables for a spreadsheet."""
     if slr["kind"] == "scorecard":
-        return [{"period": slr["period"], "section": "prioriteit", "name": f"{p['priority']} {CLOCK_TITLES[c]}",
+        return [{"period": slr["period"], "section": texts.CSV_SECTIONS["priority"], "name": f"{p['priority']} {CLOCK_TITLES[c]}",
                  "result": share_text(p[c]), "met": p[c]["met"]}
                 for p in slr["report"]["priorities"] for c in ("first_response", "resolution") if p.get(c)]
     rows = [
-        {"period": slr["period"], "section": "eisen", "name": r["name"], "result": r["result"], "met": r["met"],
+        {"period": slr["period"], "section": texts.CSV_SECTIONS["requirements"], "name": r["name"], "result": r["result"], "met": r["met"],
          "agenda": r["agenda"], "on_agenda": r["on_agenda"]}
         for r in slr["requirements"]
     ]
     rows += [
-        {"period": slr["period"], "section": "overschrijding", "name": f"{b['ticket']} {b['priority']} {b['clock_text']}",
-         "result": plain.line(b["supplier_cause"] or "geen oorzaak opgegeven"), "met": False, "agenda": "", "on_agenda": ""}
+        {"period": slr["period"], "section": texts.CSV_SECTIONS["breach"], "name": f"{b['ticket']} {b['priority']} {b['clock_text']}",
+         "result": plain.line(b["supplier_cause"] or texts.NO_CAUSE_GIVEN), "met": False, "agenda": "", "on_agenda": ""}
         for b in slr["breaches"]
     ]
     rows += [
-        {"period": slr["period"], "section": "xla", "name": f"{r['label']}: {q['name']}", "result": q["result"], "met": q["met"],
+        {"period": slr["period"], "section": texts.CSV_SECTIONS["xla"], "name": f"{r['label']}: {q['name']}", "result": q["result"], "met": q["met"],
          "agenda": "", "on_agenda": ""}
         for r in (slr["xla"] or {}).get("rounds", []) for q in r["questions"]
     ]
@@ -211,20 +221,21 @@ CSV_COLUMNS = ("period", "section", "name", "result", "met", "agenda", "on_agend
 
 def _scorecard_lines(card: dict[str, Any]) -> list[str]:
     issues = card["issues"]
-    lines = [f"{card['title']} ({card['first_day']} t/m {card['last_day']})", "", "Aard en ernst van de issues:"]
+    lines = [texts.scorecard_heading(title=card["title"], first=card["first_day"], last=card["last_day"]), "", f"{texts.SCORECARD_ISSUES}:"]
     lines += [
-        f"- P1-meldingen {issues['p1']} (waarvan P1-uplift {issues['uplifts']}), security-incidenten {issues['security']}, "
-        f"major incidents {issues['major']}, normoverschrijdingen {issues['breaches']}",
-        "- escalaties: " + ", ".join(f"{level} {count}" for level, count in issues["escalations"].items()),
-        "", "Reageren en oplossen:",
+        texts.scorecard_issues(
+            p1=issues["p1"], uplifts=issues["uplifts"], security=issues["security"], major=issues["major"], breaches=issues["breaches"],
+        ),
+        texts.scorecard_escalations(", ".join(f"{level} {count}" for level, count in issues["escalations"].items())),
+        "", f"{texts.SCORECARD_RESPONSE}:",
     ]
     for p in card["report"]["priorities"]:
         parts = [f"{CLOCK_TITLES[c]} {share_text(p[c])}" for c in ("first_response", "resolution") if p.get(c)]
         lines.append(f"- {p['priority']}: " + " · ".join(parts))
     report = card["report"]
-    lines += ["", "Communicatie:", f"- melder op de hoogte gehouden: {share_text(report['kept_informed'])}",
-              f"- tevredenheid: {csat_text(report['csat'])}", "", "Herhaling en verbeterpotentieel:"]
-    lines += [f"- {r['norm']}: {r['months']} maanden niet gehaald" for r in card["repeated"]] or ["- geen norm vaker dan één maand gemist"]
-    open_actions = [e for e in card["escalations"] if e["action"] and e["action_state"] != "gereed"]
-    lines.append(f"- open verbeteracties: {len(open_actions)}")
+    lines += ["", f"{texts.SCORECARD_COMMUNICATION}:", texts.scorecard_kept_informed(share_text(report["kept_informed"])),
+              texts.scorecard_csat(csat_text(report["csat"])), "", f"{texts.SCORECARD_REPETITION}:"]
+    lines += [texts.scorecard_repeated(norm=r["norm"], months=r["months"]) for r in card["repeated"]] or [f"- {texts.SCORECARD_NOTHING_REPEATED}"]
+    open_actions = [e for e in card["escalations"] if e["action"] and e["action_state"] != texts.ACTION_DONE]
+    lines.append(texts.scorecard_open_actions(len(open_actions)))
     return lines

@@ -34,7 +34,6 @@ from bot.escalation_cards import action_state, norm_label, subject
 from bot.summary import CLOCK_NAMES as CLOCK_TITLES, csat_text, minutes_text, share_text
 from dialogs import texts
 from sla.escalation import Trigger
-from sla.humanize import MONTHS_NL
 from sla.kpi import KpiReport
 from sla.policy import AGENDA_ALWAYS, CLOCK_NAMES, Policy
 from sla.xla import all_met
@@ -51,11 +50,11 @@ TREND_CLOCKS = ("first_response", "resolution")  # charted per priority; the oth
 def month_name(label: str) -> str:
     """ "2026-11" -> "november 2026"."""
     year, month = label.split("-")
-    return f"{MONTHS_NL[int(month) - 1]} {year}"
+    return texts.month_and_year(month=int(month), year=int(year))
 
 
 def _short_month(label: str) -> str:
-    return MONTHS_NL[int(label.split("-")[1]) - 1][:3]
+    return texts.MONTHS[int(label.split("-")[1]) - 1][:3]
 
 
 async def _tickets(session: AsyncSession, labels: Sequence[str | None], ids: Sequence[int | None] = ()) -> dict[int, Ticket]:
@@ -148,21 +147,13 @@ def _requirements(policy: Policy, report: dict[str, Any], extra: dict[str, tuple
             row(item, texts.FIGURE_NAMES["csat"], csat_text(csat), all(verdicts) if verdicts else None)
         elif key == "backlog":
             backlog = report["backlog"]
-            row(item, texts.FIGURE_NAMES["backlog"], f"{backlog['older_count']} van {backlog['open_count']} open", backlog["within_limits"])
+            row(item, texts.FIGURE_NAMES["backlog"], texts.backlog_text(older=backlog["older_count"], open_count=backlog["open_count"]),
+                backlog["within_limits"])
         elif key in ("mttr", "mttp"):
-            row(item, key.upper(), f"{minutes_text(report[f'{key}_minutes'])} (geen norm)", None)
+            row(item, key.upper(), texts.without_norm(minutes_text(report[f"{key}_minutes"])), None)
         elif key in extra:
-            row(item, REQUIREMENT_NAMES[key], *extra[key])
+            row(item, texts.REQUIREMENT_NAMES[key], *extra[key])
     return rows
-
-
-REQUIREMENT_NAMES = {
-    "update": "updates aan de melder",
-    "security": "security-incidenten",
-    "escalations": "escalaties",
-    "improvement_actions": "verbeteracties",
-    "xla": "XLA (belevingsmeting)",
-}
 
 
 async def xla_section(session: AsyncSession, *, policy: Policy, period: Period) -> dict[str, Any] | None:
@@ -191,7 +182,7 @@ async def xla_section(session: AsyncSession, *, policy: Policy, period: Period) 
             f"{q['name'].split(' (')[0].lower()} {texts.survey_number(q['mean'])}"
             + ("" if q["met"] is None else (" ✓" if q["met"] else " ✗"))
             for q in r["questions"]
-        ) + f" (respons {texts.survey_number(r['response_rate_percent'])}%)"
+        ) + texts.xla_response(texts.survey_number(r["response_rate_percent"]))
         for r in shown
     )
     return {"summary": summary, "met": all(verdicts) if verdicts else None, "rounds": shown}
@@ -211,8 +202,9 @@ async def enriched_breaches(session: AsyncSession, breaches: list[dict[str, Any]
         ticket = tickets.get(ticket_id)
         escalation = _cause_of(breach, ticket_id, by_ticket)
         result.append({
-            **breach, "clock_text": CLOCK_TITLES.get(breach["clock"], breach["clock"]), "subject": subject(ticket),
-            "owner": (ticket.owner_name if ticket is not None else None) or "niemand",
+            **breach, "clock_text": CLOCK_TITLES.get(breach["clock"], breach["clock"]),
+            "cause_text": texts.breach_cause(breach["cause"]), "subject": subject(ticket),
+            "owner": (ticket.owner_name if ticket is not None else None) or texts.OWNER_NOBODY,
             "level": escalation.level if escalation else None,
             "supplier_cause": escalation.cause if escalation and escalation.cause else None,
             "action": escalation.action if escalation else None,
@@ -266,19 +258,19 @@ async def monthly_slr(session: AsyncSession, *, policy: Policy, period: Period, 
     security = listed("security_incidents")
     xla = await xla_section(session, policy=policy, period=period)
     update_breaches = sum(1 for b in breaches if b["clock"] == "update")
-    late_actions = sum(1 for a in actions if a["action_state"] == "te laat")
+    late_actions = sum(1 for a in actions if a["action_state"] == texts.ACTION_LATE)
     security_breached = any(state in ("missed", "overdue") for s in security for state in s["clocks"].values())
     extra = {
-        "update": (f"{update_breaches} keer geen update op tijd", update_breaches == 0),
-        "security": (f"{len(security)} incident(en)", False if security_breached else None),
-        "escalations": (f"{len(escalation_list)} in deze maand (open of geopend)", None),
-        "improvement_actions": (f"{len(actions)} acties, {late_actions} te laat", late_actions == 0 if actions else None),
-        "xla": ("geen meting" if xla is None else xla.get("summary", ""), xla.get("met") if xla else None),
+        "update": (texts.updates_missed(update_breaches), update_breaches == 0),
+        "security": (texts.security_incidents_count(len(security)), False if security_breached else None),
+        "escalations": (texts.escalations_this_month(len(escalation_list)), None),
+        "improvement_actions": (texts.actions_late(count=len(actions), late=late_actions), late_actions == 0 if actions else None),
+        "xla": (texts.NOT_MEASURED if xla is None else xla.get("summary", ""), xla.get("met") if xla else None),
     }
     return {
         "kind": "slr",
         **payload,
-        "title": f"Servicelevelrapport {month_name(period.label)}",
+        "title": texts.slr_title(month_name(period.label)),
         "month_name": month_name(period.label),
         "previous_month_name": month_name(payload["previous_period"]),
         "generated": now.astimezone(tz).isoformat(),
@@ -319,7 +311,7 @@ async def quarterly_scorecard(session: AsyncSession, *, policy: Policy, quarter:
     return {
         "kind": "scorecard",
         "period": quarter.label,
-        "title": f"Leveranciersscorecard {quarter.label}",
+        "title": texts.scorecard_title(quarter.label),
         "first_day": quarter.start.astimezone(tz).date().isoformat(),
         "last_day": (quarter.end.astimezone(tz) - timedelta(days=1)).date().isoformat(),
         "generated": now.astimezone(tz).isoformat(),

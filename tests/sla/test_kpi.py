@@ -12,6 +12,7 @@ import pytest
 
 from sla import events as ev
 from sla.events import TicketEvent
+from sla.fold import BreachCause as Cause
 from sla.kpi import compute_kpis
 from tests.sla.conftest import at
 
@@ -155,13 +156,13 @@ def test_uplifts_with_motivation(report):
 def test_every_breach_with_its_cause(report):
     clocks = [b for b in report.breaches if b.clock != "update"]
     assert [(b.ticket, b.clock, b.due.strftime("%a %H:%M"), b.cause) for b in clocks] == [
-        ("T2", "first_response", "Mon 11:00", "te laat"),
-        ("T2", "resolution", "Mon 18:00", "te laat"),
-        ("T3", "first_response", "Tue 09:15", "prioriteit gewijzigd"),
-        ("T5", "first_response", "Tue 12:00", "te laat"),
-        ("T3", "resolution", "Tue 13:00", "prioriteit gewijzigd"),
-        ("T4", "resolution", "Wed 18:00", "wachtte op derde"),
-        ("T8", "first_response", "Fri 10:15", "wachtte op derde"),
+        ("T2", "first_response", "Mon 11:00", Cause.LATE),
+        ("T2", "resolution", "Mon 18:00", Cause.LATE),
+        ("T3", "first_response", "Tue 09:15", Cause.PRIORITY_CHANGED),
+        ("T5", "first_response", "Tue 12:00", Cause.LATE),
+        ("T3", "resolution", "Tue 13:00", Cause.PRIORITY_CHANGED),
+        ("T4", "resolution", "Wed 18:00", Cause.WAITED_ON_THIRD_PARTY),
+        ("T8", "first_response", "Fri 10:15", Cause.WAITED_ON_THIRD_PARTY),
     ]
     assert clocks[3].stopped is None  # T5 still has no reaction
     # Missed updates: one breach per run of missed moments, with how many (T4's wait did not
@@ -195,7 +196,7 @@ def test_pending_first_response_is_not_counted_yet(halt):
 def test_open_ticket_past_its_resolution_deadline_counts_as_a_breach(halt):
     ticket = [reported("2026-03-02 10:00", "P2", "X"), reaction("2026-03-02 10:05")]
     report = compute_kpis(halt, [ticket], **WEEK)
-    assert [(b.clock, b.stopped, b.cause) for b in report.breaches if b.clock != "update"] == [("resolution", None, "te laat")]
+    assert [(b.clock, b.stopped, b.cause) for b in report.breaches if b.clock != "update"] == [("resolution", None, Cause.LATE)]
     assert (report.priority("P2").resolution.counted, report.priority("P2").resolution.within) == (1, 0)
 
 
@@ -241,4 +242,4 @@ def test_sib_definitive_resolution_is_its_own_norm(sib):
     p1 = report.priority("P1")
     assert (p1.resolution.counted, p1.resolution.within, p1.resolution.norm) == (1, 1, 100)
     assert (p1.definitive_resolution.counted, p1.definitive_resolution.within) == (1, 0)
-    assert [(b.clock, b.cause) for b in report.breaches] == [("definitive_resolution", "te laat")]
+    assert [(b.clock, b.cause) for b in report.breaches] == [("definitive_resolution", Cause.LATE)]
