@@ -37,7 +37,8 @@ OFFICIALESE = {
 FORMAL = re.compile(r"(?<![\dX] )\b(?:u|uw|U|Uw)\b")
 # "wordt ... door de servicedesk": passive with its doer named; say who does it first.
 PASSIVE = re.compile(r"\b(?:wordt|worden|werd|werden)\b[^.!?:]*\bdoor\b", re.IGNORECASE)
-SPACING = re.compile(r"  |\s[,.;:!?](?:\s|$)")
+# Two spaces inside a line, or a space before a mark (a nested list's indent is fine).
+SPACING = re.compile(r"\S  |\s[,.;:!?](?:\s|$)")
 
 
 def _texts() -> list[tuple[int, str]]:
