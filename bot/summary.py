@@ -334,9 +334,9 @@ def low_csat_card(ticket: Ticket, *, score: Any, remark: str | None) -> dict[str
     """A score below 6 reaches the servicedesk: who, about what, and what they said."""
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": texts.low_csat_title(label=ticket_label(ticket.id), score=score), "weight": "Bolder", "color": "Attention", "wrap": True},
-        _literal(texts.LOW_CSAT_REPORTER, ticket.reporter_name),
+        _literal(texts.LABEL_REPORTER, ticket.reporter_name),
         _literal(texts.LOW_CSAT_TICKET, ticket.description[:300]),
-        _literal(texts.LOW_CSAT_OWNER, ticket.owner_name or texts.OWNER_NOBODY),
+        _literal(texts.LABEL_OWNER, ticket.owner_name or texts.OWNER_NOBODY),
     ]
     if remark:
         body.append(_literal(texts.LOW_CSAT_REMARK, remark))

@@ -1744,9 +1744,7 @@ def low_csat_title(*, label: str, score: object) -> str:
     return f"Lage tevredenheid bij {label}: {score}"
 
 
-LOW_CSAT_REPORTER = "Melder"
 LOW_CSAT_TICKET = "Melding"
-LOW_CSAT_OWNER = "Eigenaar"
 LOW_CSAT_REMARK = "Opmerking van de melder"
 LOW_CSAT_ASK = "Neem contact op met de melder."
 OWNER_NOBODY = "niemand"  # the owner of a ticket nobody picked up, in the reports
