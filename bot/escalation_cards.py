@@ -170,7 +170,7 @@ def reminder_card(rows: Sequence[tuple[EscalationRow, Ticket | None]], *, week: 
         body.append(subheading(f"{row.level} · {title_of(row, ticket)}"))
         if ticket is not None:
             body.append(labelled(texts.LABEL_SUBJECT, subject(ticket)))
-        opened = texts.ESCALATION_OPEN_DAYS.format(day=f"{row.opened_at.astimezone(tz):%d-%m-%Y}", days=since)
+        opened = texts.ESCALATION_OPEN_DAYS.format(day=f"{row.opened_at.astimezone(tz):%d-%m-%Y}", days=texts.calendar_days(since))
         body.append(labelled(texts.ESCALATION_OPEN_SINCE, opened))
         body.append(labelled(texts.LABEL_STATE, texts.ESCALATION_STATES[row.state]))
         if row.action:

@@ -933,8 +933,8 @@ CARD_INVALID_REACTION = (
 CARD_INVALID_CALL = "Kies of je de melder hebt bereikt. Dat kan zolang de melding open is."
 CARD_INVALID_AGREED_DATE = "Kies een datum vanaf vandaag. Een afgesproken datum voor updates hoort bij P4."
 CARD_INVALID_WAIT = (
-    "Vul in op wie we wachten en waarom; een verwachte datum ligt niet in het verleden. "
-    "Dat kan alleen bij een opgepakte melding."
+    "Vul in op wie we wachten en waarom. Een verwachte datum mag niet in het verleden liggen. "
+    "Wachten op een derde kan alleen bij een opgepakte melding."
 )
 CARD_INVALID_RESUME = "Deze melding wacht niet op een derde."
 CARD_INVALID_UPDATE = "Schrijf een bericht voor de melder. Dat kan nadat de melding is opgepakt."
@@ -943,7 +943,7 @@ CARD_INVALID_RESOLVE = "Beschrijf de oplossing. Dat kan nadat de melding is opge
 CARD_INVALID_REOPEN = "Geef een reden op. Alleen een opgeloste melding kan weer open."
 CARD_INVALID_HAND_OVER = "Kies een collega van de servicedesk die de melding nog niet heeft, of een andere lijn."
 CARD_INVALID_ACKNOWLEDGE = (
-    "Deze melding kan niet meer opgepakt worden. Vul je een volgende stap in? "
+    "Je kunt deze melding niet meer oppakken. Vul je een volgende stap in? "
     "Geef dan bij een andere prioriteit ook de reden."
 )
 CARD_INVALID_DEVICE_NEEDED = "Voor deze melding is al een vervangend apparaat geregeld."
@@ -1041,12 +1041,17 @@ def working_days(days: int) -> str:
     return counted(days, "werkdag", "werkdagen")
 
 
+def calendar_days(days: int) -> str:
+    """"1 dag", "12 dagen"."""
+    return counted(days, "dag", "dagen")
+
+
 ESCALATION_REMINDER_TITLE = "Open escalaties N2/N3, week {week}: {count}"
 ESCALATION_REMINDER_INTRO = (
     "Wekelijkse voortgang (PvE §2.4.3 B4). Sluit een escalatie af op haar eigen kaart, met een evaluatie."
 )
 ESCALATION_OPEN_SINCE = "Open sinds"
-ESCALATION_OPEN_DAYS = "{day} ({days} dagen)"
+ESCALATION_OPEN_DAYS = "{day} ({days})"  # days: calendar_days(n)
 ESCALATION_ACTION_LINE = "{action} (eigenaar {owner}, klaar op {due})"
 # An improvement action's state, on the reminder and in the reports.
 ACTION_DONE = "gereed"
