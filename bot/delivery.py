@@ -591,7 +591,7 @@ async def _itsm_linked(r: Render) -> Activity:
 
 @renders(Kind.ACKNOWLEDGED, ticket=True)
 async def _acknowledged(r: Render) -> Activity:
-    return _message(texts.acknowledged(label=r.label, agent_name=r.payload.get("agent_name") or texts.THE_SERVICEDESK, note=r.payload.get("note")))
+    return _message(texts.acknowledged(label=r.label, agent_name=r.payload.get("agent_name") or texts.SERVICEDESK, note=r.payload.get("note")))
 
 
 @renders(Kind.STATUS_UPDATE, ticket=True)

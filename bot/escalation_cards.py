@@ -59,7 +59,7 @@ def title_of(row: EscalationRow, ticket: Ticket | None) -> str:
     label = ticket_label(row.ticket_id) if row.ticket_id is not None else "?"
     if clock == "update":
         return texts.ESCALATION_NO_NEWS_TITLE.format(label=label, what=what)
-    return texts.BREACHED_TITLE.format(label=label, what=what)
+    return texts.breached_title(label=label, what=what)
 
 
 def norm_label(norm: str) -> str:
@@ -94,7 +94,7 @@ def escalation_card(row: EscalationRow, ticket: Ticket | None, *, role: str, now
             body.append(labelled(texts.LABEL_DEADLINE, texts.WAS_DUE.format(when=say_when(row.due, now=now, tz=tz)), attention=True))
         body += [
             labelled(texts.ESCALATION_TICKET_STATUS, texts.STATUS_LABELS.get(ticket.status, ticket.status)),
-            labelled(texts.ESCALATION_TICKET_OWNER, ticket.owner_name or texts.NOBODY_YET),
+            labelled(texts.ESCALATION_TICKET_OWNER, ticket.owner_name or texts.NOBODY),
         ]
     figures = row.figures or {}
     if figures.get("result"):

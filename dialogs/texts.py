@@ -925,21 +925,24 @@ CARD_UNKNOWN_BUTTON = "Deze knop ken ik niet."
 CARD_TICKET_NOT_FOUND = "Deze melding bestaat niet (meer)."
 CARD_NAMELESS_CLICKER = "Servicedesk"  # the name written down for a clicker Teams sends without one
 A_COLLEAGUE = "een collega"  # who gets a handed-over ticket, when the bot has not seen their name yet
-# What to fix when a form on the ticket card was not filled in as it must be, per button.
+# What to fix when a form on the ticket card was not filled in as it must be, per button; the second
+# sentence says when the button works.
+WHILE_OPEN = "Dat kan zolang de melding open is."
+AFTER_PICK_UP = "Dat kan nadat de melding is opgepakt."
 CARD_INVALID_PRIORITY = "Kies een andere prioriteit en geef een reden op."
 CARD_INVALID_REACTION = (
-    "Vul de volgende stap in. Wijzig je de prioriteit, geef dan ook de reden. Dat kan zolang de melding open is."
+    f"Vul de volgende stap in. Wijzig je de prioriteit, geef dan ook de reden. {WHILE_OPEN}"
 )
-CARD_INVALID_CALL = "Kies of je de melder hebt bereikt. Dat kan zolang de melding open is."
+CARD_INVALID_CALL = f"Kies of je de melder hebt bereikt. {WHILE_OPEN}"
 CARD_INVALID_AGREED_DATE = "Kies een datum vanaf vandaag. Een afgesproken datum voor updates hoort bij P4."
 CARD_INVALID_WAIT = (
     "Vul in op wie we wachten en waarom. Een verwachte datum mag niet in het verleden liggen. "
     "Wachten op een derde kan alleen bij een opgepakte melding."
 )
 CARD_INVALID_RESUME = "Deze melding wacht niet op een derde."
-CARD_INVALID_UPDATE = "Schrijf een bericht voor de melder. Dat kan nadat de melding is opgepakt."
-CARD_INVALID_WORKAROUND = "Beschrijf de noodoplossing. Dat kan nadat de melding is opgepakt."
-CARD_INVALID_RESOLVE = "Beschrijf de oplossing. Dat kan nadat de melding is opgepakt."
+CARD_INVALID_UPDATE = f"Schrijf een bericht voor de melder. {AFTER_PICK_UP}"
+CARD_INVALID_WORKAROUND = f"Beschrijf de noodoplossing. {AFTER_PICK_UP}"
+CARD_INVALID_RESOLVE = f"Beschrijf de oplossing. {AFTER_PICK_UP}"
 CARD_INVALID_REOPEN = "Geef een reden op. Alleen een opgeloste melding kan weer open."
 CARD_INVALID_HAND_OVER = "Kies een collega van de servicedesk die de melding nog niet heeft, of een andere lijn."
 CARD_INVALID_ACKNOWLEDGE = (
@@ -962,12 +965,23 @@ CARD_INVALID_LINK = (
     "Een melding kan aan één major incident hangen."
 )
 CARD_INVALID_RCA = "Vat de RCA samen. Dat kan één keer, na de oplossing van een major incident."
-CARD_INVALID_PUBLIC_TITLE = "Schrijf een korte titel die collega's mogen zien, zonder namen. Dat kan zolang de melding open is."
+CARD_INVALID_PUBLIC_TITLE = f"Schrijf een korte titel die collega's mogen zien, zonder namen. {WHILE_OPEN}"
+
+# -- texts the ticket card's section (bot.cards, branch copy-cards) defines too, by the same name and
+# words: the merge keeps one of each. -------------------------------------------------------------
+SERVICEDESK = "de servicedesk"  # who did something, when no agent's name is known
+NOBODY = "nog niemand"  # the owner of a ticket nobody has picked up
+LABEL_PRIORITY = SUMMARY_FIELDS["priority"]
+LABEL_OWNER = "Eigenaar"
+LABEL_DEADLINE = "Termijn"
+
+
+def breached_title(*, label: str, what: str) -> str:
+    """A breach queued before breaches became escalations (bot.escalation_cards)."""
+    return f"Overschreden: {label}, {what}"
+
 
 # -- messages the outbox renders (bot.delivery) ------------------------------------------------------
-THE_SERVICEDESK = "de servicedesk"  # who acted, when no agent's name is known
-
-
 def reporter_unreachable(*, label: str, reporter: str, phone: str | None) -> str:
     """For the servicedesk: the bot cannot reach a reporter. ``reporter`` and ``phone`` as typed."""
     call = f" Bel de melder op {plain.markdown(phone)}." if phone else " Neem op een andere manier contact op."
@@ -985,9 +999,10 @@ CSAT_QUESTION = "Hoe tevreden ben je over de hulp? Tik een cijfer van 1 tot 10."
 CSAT_REMARK_LABEL = "Opmerking (mag leeg blijven)"
 
 # -- linking a channel (bot.teams_bot) ---------------------------------------------------------------
+CHANNEL_ONLY_ADMINS = "Alleen beheerders kunnen een kanaal koppelen."
 CHANNEL_HELP = (
     "In een kanaal kan ik dit: **koppel dit kanaal als servicedesk** (of **regie**, of **overleg**). "
-    "Alleen beheerders kunnen een kanaal koppelen. In het servicedeskkanaal maak je met **aankondiging** "
+    f"{CHANNEL_ONLY_ADMINS} In het servicedeskkanaal maak je met **aankondiging** "
     "een bericht aan medewerkers over een storing, wijziging of onderhoud. "
     "Een storing meld je in een persoonlijke chat met mij."
 )
@@ -997,17 +1012,11 @@ CHANNEL_LINKED = {
     "regie": "Dit kanaal is nu gekoppeld als **regie**. P1-meldingen en escalaties komen hier binnen.",
     "overleg": "Dit kanaal is nu gekoppeld als **overleg**. Het wekelijkse SLA-overzicht komt hier.",
 }
-CHANNEL_NOT_ADMIN = "Alleen beheerders kunnen een kanaal koppelen. Vraag je beheerder om dit te doen."
+CHANNEL_NOT_ADMIN = f"{CHANNEL_ONLY_ADMINS} Vraag je beheerder om dit te doen."
 
 # -- an escalation's card and the weekly reminder (bot.escalation_cards) -----------------------------
-# Labels of a card's facts that more than one card shows.
 LABEL_SUBJECT = "Onderwerp"
-LABEL_PRIORITY = "Prioriteit"
-LABEL_DEADLINE = "Termijn"
-LABEL_OWNER = "Eigenaar"
-LABEL_STATE = "Stand"
-NOBODY_YET = "nog niemand"  # a ticket without an owner
-BREACHED_TITLE = "Overschreden: {label}, {what}"
+LABEL_STATE = "Stand"  # an escalation's or an announcement's
 ESCALATION_NORM_MISSED_TITLE = "Maandnorm niet gehaald ({period}): {norm}"
 ESCALATION_NO_NEWS_TITLE = "Melder zonder nieuws: {label}, {what}"
 ESCALATION_HEADING = "Escalatie {level} ({name})"
