@@ -91,49 +91,32 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 CAMPAIGN_VERBS = frozenset(announcements.RUNNERS)
 
-NOT_AGENT = "Alleen medewerkers van de servicedesk kunnen een melding oppakken."
-NOT_ALLOWED = "Alleen medewerkers van de servicedesk kunnen dit doen."
-STALE = texts.CARD_STALE
-UNKNOWN_ACTION = "Deze knop ken ik niet."
-NOT_FOUND = "Deze melding bestaat niet (meer)."
+STALE = texts.CARD_STALE  # the line above a card drawn at an older version
+# What to fix, per button, when its form was not filled in as it must be.
 INVALID = {
-    cards.VERB_PRIORITY: "Kies een andere prioriteit en geef een reden op.",
-    cards.VERB_REACTION: (
-        "Vul de volgende stap in. Wijzig je de prioriteit, geef dan ook de reden. Dat kan zolang de melding open is."
-    ),
-    cards.VERB_CALL: "Kies of je de melder hebt bereikt. Dat kan zolang de melding open is.",
-    cards.VERB_AGREED_DATE: "Kies een datum vanaf vandaag. Een afgesproken datum voor updates hoort bij P4.",
-    cards.VERB_WAIT: (
-        "Vul in op wie we wachten en waarom; een verwachte datum ligt niet in het verleden. "
-        "Dat kan alleen bij een opgepakte melding."
-    ),
-    cards.VERB_RESUME: "Deze melding wacht niet op een derde.",
-    cards.VERB_UPDATE: "Schrijf een bericht voor de melder. Dat kan nadat de melding is opgepakt.",
-    cards.VERB_WORKAROUND: "Beschrijf de noodoplossing. Dat kan nadat de melding is opgepakt.",
-    cards.VERB_RESOLVE: "Beschrijf de oplossing. Dat kan nadat de melding is opgepakt.",
-    cards.VERB_REOPEN: "Geef een reden op. Alleen een opgeloste melding kan weer open.",
-    cards.VERB_HAND_OVER: "Kies een collega van de servicedesk die de melding nog niet heeft, of een andere lijn.",
-    cards.VERB_ACKNOWLEDGE: (
-        "Deze melding kan niet meer opgepakt worden. Vul je een volgende stap in? "
-        "Geef dan bij een andere prioriteit ook de reden."
-    ),
-    cards.VERB_DEVICE_NEEDED: "Voor deze melding is al een vervangend apparaat geregeld.",
-    cards.VERB_DEVICE_DONE: "Kies hoe de melder weer een werkend apparaat heeft. Dat kan als er een leentoestel nodig was.",
-    cards.VERB_ONSITE_NEEDED: "Voor deze melding is al een monteur geregeld.",
-    cards.VERB_ONSITE_DONE: "Er is geen monteur onderweg voor deze melding.",
-    cards.VERB_SECURITY: (
-        "Kies wat er is gebeurd en of het een datalek is (of iets anders dan nu). Een datalek blijft een datalek: "
-        "de privacy-officer beslist over de melding bij de AP."
-    ),
-    cards.VERB_CONTAINED: "Beschrijf hoe het incident is ingedamd. Dat kan bij een beveiligingsincident dat nog niet is ingedamd.",
-    cards.VERB_BREACH_REPORTED: "Dit kan bij een datalek dat nog niet bij de AP is gemeld.",
-    cards.VERB_MAJOR: "Geef het major incident een titel. Dat kan één keer, zolang de melding open is.",
-    cards.VERB_LINK: (
-        "Vul het nummer in van een open major incident (bijvoorbeeld M-12). "
-        "Een melding kan aan één major incident hangen."
-    ),
-    cards.VERB_RCA: "Vat de RCA samen. Dat kan één keer, na de oplossing van een major incident.",
-    cards.VERB_PUBLIC_TITLE: "Schrijf een korte titel die collega's mogen zien, zonder namen. Dat kan zolang de melding open is.",
+    cards.VERB_PRIORITY: texts.CARD_INVALID_PRIORITY,
+    cards.VERB_REACTION: texts.CARD_INVALID_REACTION,
+    cards.VERB_CALL: texts.CARD_INVALID_CALL,
+    cards.VERB_AGREED_DATE: texts.CARD_INVALID_AGREED_DATE,
+    cards.VERB_WAIT: texts.CARD_INVALID_WAIT,
+    cards.VERB_RESUME: texts.CARD_INVALID_RESUME,
+    cards.VERB_UPDATE: texts.CARD_INVALID_UPDATE,
+    cards.VERB_WORKAROUND: texts.CARD_INVALID_WORKAROUND,
+    cards.VERB_RESOLVE: texts.CARD_INVALID_RESOLVE,
+    cards.VERB_REOPEN: texts.CARD_INVALID_REOPEN,
+    cards.VERB_HAND_OVER: texts.CARD_INVALID_HAND_OVER,
+    cards.VERB_ACKNOWLEDGE: texts.CARD_INVALID_ACKNOWLEDGE,
+    cards.VERB_DEVICE_NEEDED: texts.CARD_INVALID_DEVICE_NEEDED,
+    cards.VERB_DEVICE_DONE: texts.CARD_INVALID_DEVICE_DONE,
+    cards.VERB_ONSITE_NEEDED: texts.CARD_INVALID_ONSITE_NEEDED,
+    cards.VERB_ONSITE_DONE: texts.CARD_INVALID_ONSITE_DONE,
+    cards.VERB_SECURITY: texts.CARD_INVALID_SECURITY,
+    cards.VERB_CONTAINED: texts.CARD_INVALID_CONTAINED,
+    cards.VERB_BREACH_REPORTED: texts.CARD_INVALID_BREACH_REPORTED,
+    cards.VERB_MAJOR: texts.CARD_INVALID_MAJOR,
+    cards.VERB_LINK: texts.CARD_INVALID_LINK,
+    cards.VERB_RCA: texts.CARD_INVALID_RCA,
+    cards.VERB_PUBLIC_TITLE: texts.CARD_INVALID_PUBLIC_TITLE,
 }
 
 
@@ -202,7 +185,7 @@ class CardActions:
         answer = await self.handle(turn_context, verb, data)
         if answer.card is not None:
             return card_response(answer.card)
-        return message_response(answer.text or UNKNOWN_ACTION)
+        return message_response(answer.text or texts.CARD_UNKNOWN_BUTTON)
 
     @staticmethod
     def is_submit(activity: Activity) -> bool:
@@ -254,7 +237,7 @@ class CardActions:
         services = self._services
         clicker = turn_context.activity.from_property
         clicker_id = _object_id(turn_context)
-        clicker_name = (getattr(clicker, "name", None) or "Servicedesk")[:200]
+        clicker_name = (getattr(clicker, "name", None) or texts.CARD_NAMELESS_CLICKER)[:200]
         now = services.clock.now()
         if verb in escalation_cards.VERBS:
             return await self._escalation(verb, data, clicker_id=clicker_id, clicker_name=clicker_name, now=now)
@@ -266,14 +249,14 @@ class CardActions:
         if verb not in PERMISSIONS or ticket_id is None:
             log.info("card action with unknown verb or without a ticket")
             await self._audit_alone(now=now, actor_id=clicker_id, action=str(verb)[:60], ticket_id=ticket_id, result="unknown_action")
-            return Answer(text=UNKNOWN_ACTION)
+            return Answer(text=texts.CARD_UNKNOWN_BUTTON)
         if not (self.roles_of(clicker_id) & PERMISSIONS[verb]):
             log.warning("card action %s on ticket %s refused: clicker lacks the role", verb, ticket_id)
             await self._audit_alone(
                 now=now, actor_id=clicker_id, action=verb, ticket_id=ticket_id, result="refused_not_authorised",
                 details={"name": clicker_name, "roles_needed": sorted(PERMISSIONS[verb])},
             )
-            return Answer(text=NOT_AGENT if verb == cards.VERB_ACKNOWLEDGE else NOT_ALLOWED)
+            return Answer(text=texts.CARD_NOT_AGENT if verb == cards.VERB_ACKNOWLEDGE else texts.CARD_NOT_ALLOWED)
         seen_version = labels.number_from(data.get("versie"))
         if seen_version is None and verb != cards.VERB_ACKNOWLEDGE:
             seen_version = -1  # a card without its version is treated as stale: never changes anything
@@ -286,7 +269,7 @@ class CardActions:
                 await audit.append(
                     session, at=now, actor_id=clicker_id, action=verb, ticket_id=ticket_id, result="not_found", details={}
                 )
-                return Answer(text=NOT_FOUND)
+                return Answer(text=texts.CARD_TICKET_NOT_FOUND)
             ticket = result.ticket
             if result.outcome is not Outcome.ALREADY:  # a repeated click is not a new fact
                 audit_details = {"name": clicker_name, "seen_version": seen_version, "version": ticket.version, **details}
@@ -304,7 +287,7 @@ class CardActions:
             services.after_commit()
             return Answer(card=card, changed=True)
         if result.outcome is Outcome.INVALID:
-            return Answer(text=INVALID.get(verb, UNKNOWN_ACTION))
+            return Answer(text=INVALID.get(verb, texts.CARD_UNKNOWN_BUTTON))
         return Answer(card=card)  # ALREADY or STALE: the fresh card, nothing changed
 
     async def _escalation(self, verb: str, data: dict[str, Any], *, clicker_id: str | None, clicker_name: str, now: datetime) -> Answer:
@@ -313,7 +296,7 @@ class CardActions:
         escalation_id = labels.number_from(data.get("escalatie"))
         if escalation_id is None:
             await self._audit_alone(now=now, actor_id=clicker_id, action=verb, ticket_id=None, result="unknown_action")
-            return Answer(text=UNKNOWN_ACTION)
+            return Answer(text=texts.CARD_UNKNOWN_BUTTON)
         if not (self.roles_of(clicker_id) & PERMISSIONS[verb]):
             log.warning("escalation action %s on %s refused: clicker lacks the role", verb, escalation_id)
             await self._audit_alone(
@@ -392,7 +375,7 @@ class CardActions:
         async with self._services.database.sessions() as session:
             ticket = await reads.get_ticket(session, ticket_id)
             if ticket is None:
-                return Answer(text=NOT_FOUND)
+                return Answer(text=texts.CARD_TICKET_NOT_FOUND)
             return Answer(card=await self._fresh_card(session, ticket, now=now, notice=None, read_only=not self.roles_of(clicker_id)))
 
     async def _fresh_card(
@@ -541,7 +524,7 @@ class CardActions:
             elif queue is None and target and settings.is_agent(target):
                 # Only an agent can receive a ticket; the choice on the card is not trusted.
                 to_agent, to_line = target, lines.line_of(target)
-                to_name = (await agents.known_agents(session)).get(target) or "een collega"
+                to_name = (await agents.known_agents(session)).get(target) or texts.A_COLLEAGUE
             else:
                 return tickets.ChangeResult(Outcome.INVALID, await reads.get_ticket(session, ticket_id), "target is not an agent or a line"), {"to": target}
             result = await tickets.hand_over(

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import cards, escalation_cards, feedback_cards, reach_cards, summary, survey_cards, wire
 from bot.connector import Connector, ConnectorError
 from bot.metrics import Metrics
-from dialogs import plain, texts
+from dialogs import texts
 from dialogs.when import say_when, wait_words
 from sla.clock import Clock
 from sla.fold import DATA_BREACH, fold
@@ -591,7 +591,7 @@ async def _itsm_linked(r: Render) -> Activity:
 
 @renders(Kind.ACKNOWLEDGED, ticket=True)
 async def _acknowledged(r: Render) -> Activity:
-    return _message(texts.acknowledged(label=r.label, agent_name=r.payload.get("agent_name") or "de servicedesk", note=r.payload.get("note")))
+    return _message(texts.acknowledged(label=r.label, agent_name=r.payload.get("agent_name") or texts.SERVICEDESK, note=r.payload.get("note")))
 
 
 @renders(Kind.STATUS_UPDATE, ticket=True)
@@ -606,12 +606,7 @@ async def _status_update(r: Render) -> Activity:
 
 @renders(Kind.REPORTER_UNREACHABLE, ticket=True)
 async def _reporter_unreachable(r: Render) -> Activity:
-    ticket = r.ticket
-    phone = f" Bel de melder op {plain.markdown(ticket.phone)}." if ticket.phone else " Neem op een andere manier contact op."
-    return _message(
-        f"De melder van **{r.label}** ({plain.markdown(ticket.reporter_name)}) is niet bereikbaar via Teams: "
-        f"de bot is verwijderd of geblokkeerd.{phone}"
-    )
+    return _message(texts.reporter_unreachable(label=r.label, reporter=r.ticket.reporter_name, phone=r.ticket.phone))
 
 
 @renders(Kind.MTTP_QUESTION, ticket=True)

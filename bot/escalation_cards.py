@@ -53,13 +53,13 @@ def _execute(title: str, verb: str, row: EscalationRow, role: str) -> dict[str, 
 
 def title_of(row: EscalationRow, ticket: Ticket | None) -> str:
     if row.trigger == Trigger.NORM_MISSED.value:
-        return f"Maandnorm niet gehaald ({row.period}): {norm_label(row.norm)}"
+        return texts.ESCALATION_NORM_MISSED_TITLE.format(period=row.period, norm=norm_label(row.norm))
     priority, _, clock = row.norm.partition(":")
     what = CLOCK_LABELS.get(clock, clock)
     label = ticket_label(row.ticket_id) if row.ticket_id is not None else "?"
     if clock == "update":
-        return f"Melder zonder nieuws: {label}, {what}"
-    return f"Overschreden: {label}, {what}"
+        return texts.ESCALATION_NO_NEWS_TITLE.format(label=label, what=what)
+    return texts.breached_title(label=label, what=what)
 
 
 def norm_label(norm: str) -> str:
@@ -78,7 +78,7 @@ def subject(ticket: Ticket | None) -> str:
 
 def start_by_text(row: EscalationRow, tz: ZoneInfo) -> str:
     days = START_WORKING_DAYS[Level(row.level)]
-    return f"{row.start_by.astimezone(tz):%d-%m-%Y %H:%M} ({days} werkdag{'en' if days > 1 else ''})"
+    return f"{row.start_by.astimezone(tz):%d-%m-%Y %H:%M} ({texts.working_days(days)})"
 
 
 def escalation_card(row: EscalationRow, ticket: Ticket | None, *, role: str, now: datetime, tz: ZoneInfo) -> dict[str, Any]:
@@ -87,44 +87,45 @@ def escalation_card(row: EscalationRow, ticket: Ticket | None, *, role: str, now
     body: list[dict[str, Any]] = [heading(title_of(row, ticket))]
     if ticket is not None:
         body += [
-            labelled("Onderwerp", subject(ticket)),
-            labelled("Prioriteit", texts.UPLIFT_LABEL if ticket.uplift else texts.PRIORITY_LABELS.get(ticket.priority, ticket.priority)),
+            labelled(texts.LABEL_SUBJECT, subject(ticket)),
+            labelled(texts.LABEL_PRIORITY, texts.UPLIFT_LABEL if ticket.uplift else texts.PRIORITY_LABELS.get(ticket.priority, ticket.priority)),
         ]
         if row.due is not None:
-            body.append(labelled("Termijn", f"was uiterlijk {say_when(row.due, now=now, tz=tz)}", attention=True))
+            body.append(labelled(texts.LABEL_DEADLINE, texts.WAS_DUE.format(when=say_when(row.due, now=now, tz=tz)), attention=True))
         body += [
-            labelled("Status melding", texts.STATUS_LABELS.get(ticket.status, ticket.status)),
-            labelled("Eigenaar melding", ticket.owner_name or "nog niemand"),
+            labelled(texts.ESCALATION_TICKET_STATUS, texts.STATUS_LABELS.get(ticket.status, ticket.status)),
+            labelled(texts.ESCALATION_TICKET_OWNER, ticket.owner_name or texts.NOBODY),
         ]
     figures = row.figures or {}
     if figures.get("result"):
-        body.append(labelled("Resultaat", figures["result"], attention=True))
-    body.append(subheading(f"Escalatie {row.level} ({level['name']})"))
-    body.append(labelled("Stand", texts.ESCALATION_STATES[row.state]))
-    body.append(labelled("Waarom", texts.escalation_why((row.reasons or {}).get("why") or [])))
+        body.append(labelled(texts.ESCALATION_RESULT, figures["result"], attention=True))
+    body.append(subheading(texts.ESCALATION_HEADING.format(level=row.level, name=level["name"])))
+    body.append(labelled(texts.LABEL_STATE, texts.ESCALATION_STATES[row.state]))
+    body.append(labelled(texts.ESCALATION_REASON, texts.escalation_why((row.reasons or {}).get("why") or [])))
     if row.level_by_name:
-        changed = f" (voorgesteld: {row.proposed_level})" if row.proposed_level != row.level else ""
-        body.append(labelled(f"Niveau vastgesteld door {row.level_by_name}{changed}", row.level_reason))
+        proposed = row.proposed_level if row.proposed_level != row.level else None
+        body.append(labelled(texts.escalation_level_by(name=row.level_by_name, proposed=proposed), row.level_reason))
     body += [
-        labelled("Actiehouder", level["owner"]),
-        labelled("Informeren", level["inform"]),
-        labelled("Start uiterlijk", start_by_text(row, tz), attention=row.state == State.OPEN.value and now > row.start_by),
-        labelled("Wat", level["action"]),
+        labelled(texts.ESCALATION_HOLDER, level["owner"]),
+        labelled(texts.ESCALATION_INFORM, level["inform"]),
+        labelled(texts.ESCALATION_START_BY, start_by_text(row, tz), attention=row.state == State.OPEN.value and now > row.start_by),
+        labelled(texts.ESCALATION_WHAT, level["action"]),
         subheading(texts.ESCALATION_ACTION),
     ]
     if row.cause:
         body += [
-            labelled("Oorzaak", row.cause),
-            labelled("Herstelactie", row.action),
-            labelled("Eigenaar", row.action_owner),
-            labelled("Klaar op", row.action_due.strftime("%d-%m-%Y") if row.action_due else "-",
+            labelled(texts.ESCALATION_CAUSE_LABEL, row.cause),
+            labelled(texts.ESCALATION_CORRECTIVE_LABEL, row.action),
+            labelled(texts.LABEL_OWNER, row.action_owner),
+            labelled(texts.ESCALATION_DUE, row.action_due.strftime("%d-%m-%Y") if row.action_due else "-",
                      attention=row.state != State.CLOSED.value and row.action_due is not None and row.action_due < now.astimezone(tz).date()),
-            labelled("Vastgelegd door", row.action_by_name or "-"),
+            labelled(texts.ESCALATION_RECORDED_BY, row.action_by_name or "-"),
         ]
     else:
-        body.append(labelled("Oorzaak", texts.NO_CAUSE, attention=True))
+        body.append(labelled(texts.ESCALATION_CAUSE_LABEL, texts.NO_CAUSE, attention=True))
     if row.state == State.CLOSED.value:
-        body += [subheading("Evaluatie"), labelled(f"Afgesloten door {row.closed_by_name or 'regie'}", row.evaluation)]
+        closed_by = texts.ESCALATION_CLOSED_BY.format(name=row.closed_by_name or texts.ESCALATION_CLOSED_BY_NOBODY)
+        body += [subheading(texts.ESCALATION_EVALUATION_HEADING), labelled(closed_by, row.evaluation)]
         return _card(body)
     actions = [_form(verb, row, role, today=now.astimezone(tz).date()) for verb in ROLE_VERBS.get(role, ())]
     return _card(body, actions)
@@ -138,7 +139,7 @@ def _form(verb: str, row: EscalationRow, role: str, *, today: date) -> dict[str,
             _text_input(IN_LEVEL_REASON, texts.ESCALATION_ASSIGN_REASON),
         ], _execute(texts.ESCALATION_ASSIGN, verb, row, role))
     if verb == VERB_ACTION:
-        due = {"type": "Input.Date", "id": IN_DUE, "label": texts.ESCALATION_DUE, "isRequired": True, "errorMessage": "Kies een datum."}
+        due = {"type": "Input.Date", "id": IN_DUE, "label": texts.ESCALATION_DUE, "isRequired": True, "errorMessage": texts.ESCALATION_DUE_INVALID}
         due["value"] = (row.action_due or today).isoformat()
         cause = _text_input(IN_CAUSE, texts.ESCALATION_CAUSE)
         corrective = _text_input(IN_CORRECTIVE, texts.ESCALATION_CORRECTIVE)
@@ -161,30 +162,31 @@ def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = Non
 def reminder_card(rows: Sequence[tuple[EscalationRow, Ticket | None]], *, week: str, now: datetime, tz: ZoneInfo) -> dict[str, Any]:
     """PvE §2.4.3 B4: the open N2/N3 escalations, every week until regie closes them."""
     body: list[dict[str, Any]] = [
-        heading(f"Open escalaties N2/N3, week {week}: {len(rows)}"),
-        {"type": "TextBlock", "wrap": True, "isSubtle": True,
-         "text": "Wekelijkse voortgang (PvE §2.4.3 B4). Sluit een escalatie af op haar eigen kaart, met een evaluatie."},
+        heading(texts.ESCALATION_REMINDER_TITLE.format(week=week, count=len(rows))),
+        {"type": "TextBlock", "wrap": True, "isSubtle": True, "text": texts.ESCALATION_REMINDER_INTRO},
     ]
     for row, ticket in rows:
         since = (now - row.opened_at).days
         body.append(subheading(f"{row.level} · {title_of(row, ticket)}"))
         if ticket is not None:
-            body.append(labelled("Onderwerp", subject(ticket)))
-        body.append(labelled("Open sinds", f"{row.opened_at.astimezone(tz):%d-%m-%Y} ({since} dagen)"))
-        body.append(labelled("Stand", texts.ESCALATION_STATES[row.state]))
+            body.append(labelled(texts.LABEL_SUBJECT, subject(ticket)))
+        opened = texts.ESCALATION_OPEN_DAYS.format(day=f"{row.opened_at.astimezone(tz):%d-%m-%Y}", days=texts.calendar_days(since))
+        body.append(labelled(texts.ESCALATION_OPEN_SINCE, opened))
+        body.append(labelled(texts.LABEL_STATE, texts.ESCALATION_STATES[row.state]))
         if row.action:
             due = row.action_due.strftime("%d-%m-%Y") if row.action_due else "-"
             late = row.action_due is not None and row.action_due < now.astimezone(tz).date()
-            body.append(labelled("Herstelactie", f"{row.action} (eigenaar {row.action_owner}, klaar op {due})", attention=late))
+            action = texts.ESCALATION_ACTION_LINE.format(action=row.action, owner=row.action_owner, due=due)
+            body.append(labelled(texts.ESCALATION_CORRECTIVE_LABEL, action, attention=late))
         else:
-            body.append(labelled("Herstelactie", texts.NO_CAUSE, attention=True))
+            body.append(labelled(texts.ESCALATION_CORRECTIVE_LABEL, texts.NO_CAUSE, attention=True))
     return _card(body)
 
 
 def action_state(row: EscalationRow, today: date) -> str:
     """An improvement action's state for the reports: "gereed" once its escalation is closed."""
     if row.state == State.CLOSED.value:
-        return "gereed"
+        return texts.ACTION_DONE
     if row.action_due is not None and row.action_due < today:
-        return "te laat"
-    return "open"
+        return texts.ACTION_LATE
+    return texts.ACTION_OPEN

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs import plain
-from dialogs.texts import MTTP_QUESTION, YES
+from dialogs import texts
 from storage.feedback import CSAT, MTTP
 from storage.labels import ticket_label
 from storage.models import Ticket
@@ -31,13 +31,13 @@ def mttp_question_card(ticket: Ticket) -> dict[str, Any]:
         "$schema": CARD_SCHEMA,
         "version": "1.5",
         "body": [
-            {"type": "TextBlock", "text": f"Melding {label}", "weight": "Bolder", "wrap": True},
+            {"type": "TextBlock", "text": texts.FEEDBACK_TICKET_HEADING.format(label=label), "weight": "Bolder", "wrap": True},
             _about(ticket),
-            {"type": "TextBlock", "text": MTTP_QUESTION, "wrap": True},
+            {"type": "TextBlock", "text": texts.MTTP_QUESTION, "wrap": True},
         ],
         "actions": [
-            {"type": "Action.Submit", "title": YES, "data": answer("ja")},
-            {"type": "Action.Submit", "title": "Nog niet", "data": answer("nog_niet")},
+            {"type": "Action.Submit", "title": texts.YES, "data": answer("ja")},
+            {"type": "Action.Submit", "title": texts.MTTP_NOT_YET_BUTTON, "data": answer("nog_niet")},
         ],
     }
 
@@ -60,13 +60,13 @@ def csat_question_card(ticket: Ticket) -> dict[str, Any]:
         "$schema": CARD_SCHEMA,
         "version": "1.5",
         "body": [
-            {"type": "TextBlock", "text": f"Melding {label} is opgelost", "weight": "Bolder", "wrap": True},
+            {"type": "TextBlock", "text": texts.FEEDBACK_RESOLVED_HEADING.format(label=label), "weight": "Bolder", "wrap": True},
             _about(ticket),
-            {"type": "TextBlock", "text": "Hoe tevreden ben je over de hulp? Tik een cijfer van 1 tot 10.", "wrap": True},
+            {"type": "TextBlock", "text": texts.CSAT_QUESTION, "wrap": True},
             {
                 "type": "Input.Text",
                 "id": "opmerking",
-                "label": "Opmerking (mag leeg blijven)",
+                "label": texts.CSAT_REMARK_LABEL,
                 "isMultiline": True,
                 "maxLength": 1000,
             },

@@ -101,17 +101,17 @@ def campaign_card(campaign: Campaign, progress: service.Progress, *, now: dateti
     if data.get("what") or data.get("text"):
         body.append({"type": "RichTextBlock", "inlines": [plain.run(data.get("what") or data.get("text"))]})
     audience = campaign.audience or {}
-    pairs = [("Voor", texts.audience_name(audience.get("who", ""), audience.get("value", "")))]
+    pairs = [(texts.CAMPAIGN_FOR, texts.audience_name(audience.get("who", ""), audience.get("value", "")))]
     period = period_of(data, now=now, tz=tz)
     if period:
-        pairs.append(("Wanneer", period))
-    pairs.append(("Door", plain.markdown(campaign.created_by_name)))
-    pairs.append(("Stand", texts.CAMPAIGN_STATES.get(campaign.state, campaign.state)))
+        pairs.append((texts.CAMPAIGN_WHEN, period))
+    pairs.append((texts.CAMPAIGN_BY, plain.markdown(campaign.created_by_name)))
+    pairs.append((texts.LABEL_STATE, texts.CAMPAIGN_STATES.get(campaign.state, campaign.state)))
     if campaign.not_before > now and campaign.state == State.SENDING:
-        pairs.append(("Verstuurd vanaf", say_when(campaign.not_before, now=now, tz=tz)))
+        pairs.append((texts.CAMPAIGN_SENT_FROM, say_when(campaign.not_before, now=now, tz=tz)))
     body.append(facts(pairs))
     if data.get("meanwhile"):
-        body.append({"type": "TextBlock", "text": "Wat kun je doen:", "wrap": True, "weight": "Bolder"})
+        body.append({"type": "TextBlock", "text": texts.WHAT_YOU_CAN_DO, "wrap": True, "weight": "Bolder"})
         body.append({"type": "RichTextBlock", "inlines": [plain.run(data["meanwhile"])]})
     counts = progress.as_json()
     body.append(facts([(label, str(counts[key])) for key, label in texts.CAMPAIGN_PROGRESS if counts[key] or key in ("sent", "pending")]))
@@ -119,11 +119,11 @@ def campaign_card(campaign: Campaign, progress: service.Progress, *, now: dateti
     if campaign.state == State.AWAITING_REGIE:
         for reason in (campaign.refusal or "").split(","):
             if reason:
-                body.append(labelled("Geweigerd", texts.REFUSALS.get(reason, reason), attention=True))
+                body.append(labelled(texts.CAMPAIGN_REFUSED, texts.REFUSALS.get(reason, reason), attention=True))
         body.append({"type": "TextBlock", "text": texts.CAMPAIGN_NEEDS_REGIE, "wrap": True})
         actions.append(_execute(texts.CAMPAIGN_APPROVE, VERB_APPROVE, campaign))
     elif campaign.approved_by_name:
-        body.append(labelled("Goedgekeurd door regie", plain.markdown(campaign.approved_by_name)))
+        body.append(labelled(texts.CAMPAIGN_APPROVED_BY, plain.markdown(campaign.approved_by_name)))
     if campaign.state in (State.SENDING, State.DONE) and campaign.parent_id is None and campaign.kind in ANNOUNCEMENTS:
         text_input = {"type": "Input.Text", "label": texts.CAMPAIGN_FOLLOW_UP_TEXT, "isMultiline": True, "maxLength": 1000}
         actions.append(_execute(texts.CAMPAIGN_FOLLOW_UP, VERB_FOLLOW_UP, campaign, [

@@ -28,14 +28,11 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from dialogs import texts
+
 log = logging.getLogger("servicedesk.report_links")
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-FORBIDDEN = "Deze link klopt niet. Vraag in het regiekanaal om het rapport."
-EXPIRED = (
-    "Deze link is verlopen. Het rapport staat ook op de kaart van een volgende maand, "
-    "of vraag een beheerder: servicedesk report monthly --month {month} --format pdf."
-)
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ def report_handler(links: ReportLinks, *, now: Callable[[], datetime], render: C
         )
         if status != 200:
             log.info("report link refused: status=%d", status)
-            text = FORBIDDEN if status == 403 else EXPIRED.format(month=month)
+            text = texts.REPORT_LINK_FORBIDDEN if status == 403 else texts.REPORT_LINK_EXPIRED.format(month=month)
             return web.Response(status=status, text=text, content_type="text/plain", charset="utf-8")
         pdf = await render(month)
         log.info("monthly report %s served", month)

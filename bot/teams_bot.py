@@ -23,26 +23,13 @@ from bot.card_actions import CardActions
 from bot.settings import Settings
 from dialogs.conversation import EmployeeConversation
 from dialogs import texts
-from dialogs.recognize import normalise
+from dialogs.recognize import ANNOUNCE_COMMAND_WORDS, normalise
 from dialogs.services import DeskServices
 from storage import refs
 
 log = logging.getLogger("servicedesk.bot")
 
 LINK_COMMAND = re.compile(r"^koppel (?:dit )?kanaal (?:als|aan) (servicedesk|regie|overleg)$")
-
-CHANNEL_HELP = (
-    "In een kanaal kan ik dit: **koppel dit kanaal als servicedesk** (of **regie**, of **overleg**). "
-    "Alleen beheerders kunnen een kanaal koppelen. In het servicedeskkanaal maak je met **aankondiging** "
-    "een bericht aan medewerkers over een storing, wijziging of onderhoud. "
-    "Een storing meld je in een persoonlijke chat met mij."
-)
-LINKED = {
-    "servicedesk": "Dit kanaal is nu gekoppeld als **servicedesk**. Nieuwe meldingen verschijnen hier als kaart.",
-    "regie": "Dit kanaal is nu gekoppeld als **regie**. P1-meldingen en escalaties komen hier binnen.",
-    "overleg": "Dit kanaal is nu gekoppeld als **overleg**. Het wekelijkse SLA-overzicht komt hier.",
-}
-NOT_ADMIN = "Alleen beheerders kunnen een kanaal koppelen. Vraag je beheerder om dit te doen."
 # Every "<at>…</at>" in a message's text: the mentions of the bot (and anyone else) in a channel.
 MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 
@@ -162,20 +149,20 @@ class ServicedeskBot(ActivityHandler):
             await CardActions(settings=self._settings, services=self._services).on_submit(turn_context)
             return
         text = normalise(without_mentions(turn_context.activity.text))
-        if text in (texts.ANNOUNCE_COMMAND, f"nieuwe {texts.ANNOUNCE_COMMAND}"):
+        if text in ANNOUNCE_COMMAND_WORDS:
             # The form; who may send it is decided when it is sent (bot.card_actions).
             today = self._services.clock.now().astimezone(self._services.policy.tz).date()
             await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(announcements.form_card(today=today))))
             return
         match = LINK_COMMAND.match(text)
         if not match:
-            await turn_context.send_activity(CHANNEL_HELP)
+            await turn_context.send_activity(texts.CHANNEL_HELP)
             return
         clicker = _object_id(turn_context.activity.from_property)
         role = match.group(1)
         if not self._settings.is_admin(clicker):
             log.warning("channel link refused: not an admin")
-            await turn_context.send_activity(NOT_ADMIN)
+            await turn_context.send_activity(texts.CHANNEL_NOT_ADMIN)
             return
         services = self._services
         async with services.database.sessions.begin() as session:
@@ -183,7 +170,7 @@ class ServicedeskBot(ActivityHandler):
                 session, kind=refs.CHANNEL, key=role, reference=_reference_json(turn_context), now=services.clock.now(), by=clicker
             )
         log.info("channel linked as %s", role)
-        await turn_context.send_activity(LINKED[role])
+        await turn_context.send_activity(texts.CHANNEL_LINKED[role])
         services.after_commit()  # messages waiting for this channel can go now
 
     # -- installation ----------------------------------------------------------------------

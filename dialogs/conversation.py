@@ -39,16 +39,14 @@ from dialogs.addinfo import ADD_INFO_DIALOG, AddInfoDialog, add_information, par
 from dialogs.intake import INTAKE_DIALOG, QUESTION, IntakeDialog, reporter_of
 from dialogs.limits import refuse_if_over_limit
 from dialogs.question import QuestionDialog
-from dialogs.recognize import Kind, normalise, read
+from dialogs.recognize import (
+    HELP_COMMAND_WORDS, MY_TICKETS_COMMAND_WORDS, NEW_TICKET_COMMAND_WORDS, STOP_COMMAND_WORDS, Kind, normalise, read,
+)
 from dialogs.services import DeskServices
 from dialogs.when import say_when, wait_words
 from storage import employee, labels, reads, updates
 from storage.bot_state import SqlConversationState
 
-HELP_WORDS = {"help", "hulp", "wat kan je", "wat kun je", "helpen", "menu"}
-STOP_WORDS = {"stop", "annuleer", "annuleren", "cancel", "stoppen", "laat maar", "afbreken", "stop maar"}
-NEW_WORDS = {"nieuwe melding", "melding", "melden", "storing melden", "nieuw", "melding maken", "storing"}
-MY_TICKETS_WORDS = {"mijn meldingen", "meldingen", "mijn tickets", "mijn melding", "overzicht"}
 MIN_DESCRIPTION_WORDS = 2  # "printer kapot" is a description; "xyzzy" is not
 # A short friendly answer to what is not a problem description (and starts no report).
 CHAT_REPLIES = {
@@ -128,7 +126,7 @@ class EmployeeConversation:
                 return
 
         in_dialog = dialog_context.active_dialog is not None
-        if text in STOP_WORDS:
+        if text in STOP_COMMAND_WORDS:
             if in_dialog:
                 stopped = self._what_stopped(dialog_context)
                 await dialog_context.cancel_all_dialogs()
@@ -136,7 +134,7 @@ class EmployeeConversation:
             else:
                 await turn_context.send_activity(texts.NOTHING_TO_CANCEL)
             return
-        if text in HELP_WORDS or (activity.text or "").strip() == "?":
+        if text in HELP_COMMAND_WORDS or (activity.text or "").strip() == "?":
             await turn_context.send_activity(texts.HELP)
             if in_dialog:
                 self._touch(dialog_context, now)
@@ -144,8 +142,8 @@ class EmployeeConversation:
                 await turn_context.send_activity(during)
                 await dialog_context.reprompt_dialog()
             return
-        if text in MY_TICKETS_WORDS or _is_status_command(text):
-            if text in MY_TICKETS_WORDS:
+        if text in MY_TICKETS_COMMAND_WORDS or _is_status_command(text):
+            if text in MY_TICKETS_COMMAND_WORDS:
                 await self._my_tickets(turn_context)
             elif text == "status":
                 await self._my_tickets(turn_context)
@@ -191,7 +189,7 @@ class EmployeeConversation:
             # A click on a card from a conversation that is over: nothing to continue.
             await turn_context.send_activity(texts.CARD_FROM_EARLIER)
             return
-        if text in NEW_WORDS:
+        if text in NEW_TICKET_COMMAND_WORDS:
             await self._start_intake(turn_context, dialog_context, None, photos)
             return
         reading = read(activity.text)
@@ -256,7 +254,7 @@ class EmployeeConversation:
     @staticmethod
     def _worth_reading_after_expiry(text: str, photos: list) -> bool:
         """After an expiry, a command or a new description is handled; an old answer ("ja") is not."""
-        if text in MY_TICKETS_WORDS or text in HELP_WORDS or _is_status_command(text) or text in NEW_WORDS:
+        if text in MY_TICKETS_COMMAND_WORDS | HELP_COMMAND_WORDS | NEW_TICKET_COMMAND_WORDS or _is_status_command(text):
             return True
         return len(text.split()) >= 3
 

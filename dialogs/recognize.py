@@ -69,6 +69,15 @@ class Reading:
     more: bool = False  # the message says more than its answer
 
 
+# Commands, as ``normalise`` leaves them: the whole message is the command.
+# In the personal chat (dialogs.conversation):
+HELP_COMMAND_WORDS = frozenset({"help", "hulp", "wat kan je", "wat kun je", "helpen", "menu"})
+STOP_COMMAND_WORDS = frozenset({"stop", "annuleer", "annuleren", "cancel", "stoppen", "laat maar", "afbreken", "stop maar"})
+NEW_TICKET_COMMAND_WORDS = frozenset({"nieuwe melding", "melding", "melden", "storing melden", "nieuw", "melding maken", "storing"})
+MY_TICKETS_COMMAND_WORDS = frozenset({"mijn meldingen", "meldingen", "mijn tickets", "mijn melding", "overzicht"})
+# In the servicedesk channel (bot.teams_bot): the announcement form.
+ANNOUNCE_COMMAND_WORDS = frozenset({"aankondiging", "nieuwe aankondiging"})
+
 _YES = {
     "ja", "jawel", "jazeker", "zeker", "klopt", "correct", "inderdaad", "natuurlijk", "uiteraard",
     "absoluut", "graag", "yes", "yep", "yup", "yeah", "jep", "jup", "j", "y", "sure",

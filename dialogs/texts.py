@@ -724,7 +724,7 @@ def audience_name(kind: str, value: str) -> str:
 def _when_and_meanwhile(period: str | None, meanwhile: str | None) -> list[str]:
     return [line for line in (
         f"Wanneer: {period}." if period else None,
-        f"Wat kun je doen: {plain.markdown(meanwhile)}" if meanwhile else None,
+        f"{WHAT_YOU_CAN_DO} {plain.markdown(meanwhile)}" if meanwhile else None,
     ) if line]
 
 
@@ -756,7 +756,6 @@ CAMPAIGN_FOLLOW_UP = "Vervolgbericht"
 CAMPAIGN_FOLLOW_UP_TEXT = "Wat wil je de medewerkers laten weten?"
 CAMPAIGN_RESOLVED = "Opgelost"
 # The servicedesk's announcement form (bot.announcements) and the answers to it.
-ANNOUNCE_COMMAND = "aankondiging"
 ANNOUNCE_TITLE = "Nieuwe aankondiging"
 ANNOUNCE_INTRO = (
     "Laat medewerkers weten wat er speelt. Iedereen krijgt het bericht persoonlijk van de bot. "
@@ -1505,6 +1504,183 @@ def something_changed_for_reporter(*, label: str) -> str:
 # == card actions, deliveries, channel set-up, escalation and reach cards =========================
 # Moved here from bot/card_actions.py, bot/delivery.py, bot/feedback_cards.py, bot/teams_bot.py,
 # bot/escalation_cards.py, bot/reach_cards.py, bot/report_links.py and dialogs/when.py.
+
+# -- answers to a click on the servicedesk's ticket card (bot.card_actions) -------------------------
+CARD_NOT_AGENT = "Alleen medewerkers van de servicedesk kunnen een melding oppakken."
+CARD_NOT_ALLOWED = "Alleen medewerkers van de servicedesk kunnen dit doen."
+CARD_UNKNOWN_BUTTON = "Deze knop ken ik niet."
+CARD_TICKET_NOT_FOUND = "Deze melding bestaat niet (meer)."
+CARD_NAMELESS_CLICKER = "Servicedesk"  # the name written down for a clicker Teams sends without one
+A_COLLEAGUE = "een collega"  # who gets a handed-over ticket, when the bot has not seen their name yet
+# What to fix when a form on the ticket card was not filled in as it must be, per button; the second
+# sentence says when the button works.
+WHILE_OPEN = "Dat kan zolang de melding open is."
+AFTER_PICK_UP = "Dat kan nadat de melding is opgepakt."
+CARD_INVALID_PRIORITY = "Kies een andere prioriteit en geef een reden op."
+CARD_INVALID_REACTION = (
+    f"Vul de volgende stap in. Wijzig je de prioriteit, geef dan ook de reden. {WHILE_OPEN}"
+)
+CARD_INVALID_CALL = f"Kies of je de melder hebt bereikt. {WHILE_OPEN}"
+CARD_INVALID_AGREED_DATE = "Kies een datum vanaf vandaag. Een afgesproken datum voor updates hoort bij P4."
+CARD_INVALID_WAIT = (
+    "Vul in op wie we wachten en waarom. Een verwachte datum mag niet in het verleden liggen. "
+    "Wachten op een derde kan alleen bij een opgepakte melding."
+)
+CARD_INVALID_RESUME = "Deze melding wacht niet op een derde."
+CARD_INVALID_UPDATE = f"Schrijf een bericht voor de melder. {AFTER_PICK_UP}"
+CARD_INVALID_WORKAROUND = f"Beschrijf de noodoplossing. {AFTER_PICK_UP}"
+CARD_INVALID_RESOLVE = f"Beschrijf de oplossing. {AFTER_PICK_UP}"
+CARD_INVALID_REOPEN = "Geef een reden op. Alleen een opgeloste melding kan weer open."
+CARD_INVALID_HAND_OVER = "Kies een collega van de servicedesk die de melding nog niet heeft, of een andere lijn."
+CARD_INVALID_ACKNOWLEDGE = (
+    "Je kunt deze melding niet meer oppakken. Vul je een volgende stap in? "
+    "Geef dan bij een andere prioriteit ook de reden."
+)
+CARD_INVALID_DEVICE_NEEDED = "Voor deze melding is al een vervangend apparaat geregeld."
+CARD_INVALID_DEVICE_DONE = "Kies hoe de melder weer een werkend apparaat heeft. Dat kan als er een leentoestel nodig was."
+CARD_INVALID_ONSITE_NEEDED = "Voor deze melding is al een monteur geregeld."
+CARD_INVALID_ONSITE_DONE = "Er is geen monteur onderweg voor deze melding."
+CARD_INVALID_SECURITY = (
+    "Kies wat er is gebeurd en of het een datalek is (of iets anders dan nu). Een datalek blijft een datalek: "
+    "de privacy-officer beslist over de melding bij de AP."
+)
+CARD_INVALID_CONTAINED = "Beschrijf hoe het incident is ingedamd. Dat kan bij een beveiligingsincident dat nog niet is ingedamd."
+CARD_INVALID_BREACH_REPORTED = "Dit kan bij een datalek dat nog niet bij de AP is gemeld."
+CARD_INVALID_MAJOR = "Geef het major incident een titel. Dat kan één keer, zolang de melding open is."
+CARD_INVALID_LINK = (
+    "Vul het nummer in van een open major incident (bijvoorbeeld M-12). "
+    "Een melding kan aan één major incident hangen."
+)
+CARD_INVALID_RCA = "Vat de RCA samen. Dat kan één keer, na de oplossing van een major incident."
+CARD_INVALID_PUBLIC_TITLE = f"Schrijf een korte titel die collega's mogen zien, zonder namen. {WHILE_OPEN}"
+
+# -- texts the ticket card's section (bot.cards, branch copy-cards) defines too, by the same name and
+# words: the merge keeps one of each. -------------------------------------------------------------
+SERVICEDESK = "de servicedesk"  # who did something, when no agent's name is known
+NOBODY = "nog niemand"  # the owner of a ticket nobody has picked up
+LABEL_PRIORITY = SUMMARY_FIELDS["priority"]
+LABEL_OWNER = "Eigenaar"
+LABEL_DEADLINE = "Termijn"
+
+
+def breached_title(*, label: str, what: str) -> str:
+    """A breach queued before breaches became escalations (bot.escalation_cards)."""
+    return f"Overschreden: {label}, {what}"
+
+
+# -- messages the outbox renders (bot.delivery) ------------------------------------------------------
+def reporter_unreachable(*, label: str, reporter: str, phone: str | None) -> str:
+    """For the servicedesk: the bot cannot reach a reporter. ``reporter`` and ``phone`` as typed."""
+    call = f" Bel de melder op {plain.markdown(phone)}." if phone else " Neem op een andere manier contact op."
+    return (
+        f"De melder van **{label}** ({plain.markdown(reporter)}) is niet bereikbaar via Teams: "
+        f"de bot is verwijderd of geblokkeerd.{call}"
+    )
+
+
+# -- the reporter's closing questions (bot.feedback_cards) -------------------------------------------
+FEEDBACK_TICKET_HEADING = "Melding {label}"
+FEEDBACK_RESOLVED_HEADING = "Melding {label} is opgelost"
+MTTP_NOT_YET_BUTTON = "Nog niet"
+CSAT_QUESTION = "Hoe tevreden ben je over de hulp? Tik een cijfer van 1 tot 10."
+CSAT_REMARK_LABEL = "Opmerking (mag leeg blijven)"
+
+# -- linking a channel (bot.teams_bot) ---------------------------------------------------------------
+CHANNEL_ONLY_ADMINS = "Alleen beheerders kunnen een kanaal koppelen."
+CHANNEL_HELP = (
+    "In een kanaal kan ik dit: **koppel dit kanaal als servicedesk** (of **regie**, of **overleg**). "
+    f"{CHANNEL_ONLY_ADMINS} In het servicedeskkanaal maak je met **aankondiging** "
+    "een bericht aan medewerkers over een storing, wijziging of onderhoud. "
+    "Een storing meld je in een persoonlijke chat met mij."
+)
+# What a linked channel receives from now on, by the role it was linked as.
+CHANNEL_LINKED = {
+    "servicedesk": "Dit kanaal is nu gekoppeld als **servicedesk**. Nieuwe meldingen verschijnen hier als kaart.",
+    "regie": "Dit kanaal is nu gekoppeld als **regie**. P1-meldingen en escalaties komen hier binnen.",
+    "overleg": "Dit kanaal is nu gekoppeld als **overleg**. Het wekelijkse SLA-overzicht komt hier.",
+}
+CHANNEL_NOT_ADMIN = f"{CHANNEL_ONLY_ADMINS} Vraag je beheerder om dit te doen."
+
+# -- an escalation's card and the weekly reminder (bot.escalation_cards) -----------------------------
+LABEL_SUBJECT = "Onderwerp"
+LABEL_STATE = "Stand"  # an escalation's or an announcement's
+ESCALATION_NORM_MISSED_TITLE = "Maandnorm niet gehaald ({period}): {norm}"
+ESCALATION_NO_NEWS_TITLE = "Melder zonder nieuws: {label}, {what}"
+ESCALATION_HEADING = "Escalatie {level} ({name})"
+ESCALATION_TICKET_STATUS = "Status melding"
+ESCALATION_TICKET_OWNER = "Eigenaar melding"
+ESCALATION_RESULT = "Resultaat"
+ESCALATION_REASON = "Waarom"
+ESCALATION_PROPOSED = " (voorgesteld: {level})"
+
+
+def escalation_level_by(*, name: str, proposed: str | None) -> str:
+    """Who set the level, and what the bot had proposed when regie chose another."""
+    return f"Niveau vastgesteld door {name}" + (ESCALATION_PROPOSED.format(level=proposed) if proposed else "")
+
+
+ESCALATION_HOLDER = "Actiehouder"
+ESCALATION_INFORM = "Informeren"
+ESCALATION_START_BY = "Start uiterlijk"
+ESCALATION_WHAT = "Wat"
+ESCALATION_CAUSE_LABEL = "Oorzaak"
+ESCALATION_CORRECTIVE_LABEL = "Herstelactie"
+ESCALATION_RECORDED_BY = "Vastgelegd door"
+ESCALATION_EVALUATION_HEADING = "Evaluatie"
+ESCALATION_CLOSED_BY = "Afgesloten door {name}"
+ESCALATION_CLOSED_BY_NOBODY = "regie"  # closed, but no name was written down
+ESCALATION_DUE_INVALID = "Kies een datum."
+
+
+def working_days(days: int) -> str:
+    """"1 werkdag", "3 werkdagen"."""
+    return counted(days, "werkdag", "werkdagen")
+
+
+def calendar_days(days: int) -> str:
+    """"1 dag", "12 dagen"."""
+    return counted(days, "dag", "dagen")
+
+
+ESCALATION_REMINDER_TITLE = "Open escalaties N2/N3, week {week}: {count}"
+ESCALATION_REMINDER_INTRO = (
+    "Wekelijkse voortgang (PvE §2.4.3 B4). Sluit een escalatie af op haar eigen kaart, met een evaluatie."
+)
+ESCALATION_OPEN_SINCE = "Open sinds"
+ESCALATION_OPEN_DAYS = "{day} ({days})"  # days: calendar_days(n)
+ESCALATION_ACTION_LINE = "{action} (eigenaar {owner}, klaar op {due})"
+# An improvement action's state, on the reminder and in the reports.
+ACTION_DONE = "gereed"
+ACTION_LATE = "te laat"
+ACTION_OPEN = "open"
+
+# -- the sender's card of an announcement (bot.reach_cards) ------------------------------------------
+CAMPAIGN_FOR = "Voor"
+CAMPAIGN_WHEN = "Wanneer"
+CAMPAIGN_BY = "Door"
+CAMPAIGN_SENT_FROM = "Verstuurd vanaf"
+WHAT_YOU_CAN_DO = "Wat kun je doen:"  # above what the servicedesk says to do meanwhile
+CAMPAIGN_REFUSED = "Geweigerd"
+CAMPAIGN_APPROVED_BY = "Goedgekeurd door regie"
+
+# -- a period, as an announcement says it (dialogs.when) ---------------------------------------------
+
+
+def period(*, start: str | None, end: str | None) -> str | None:
+    """"van zaterdag 2 mei om 19:00 tot zaterdag 2 mei om 23:00", "vanaf …", "tot …"."""
+    if start and end:
+        return f"van {start} tot {end}"
+    if start:
+        return f"vanaf {start}"
+    return f"tot {end}" if end else None
+
+
+# -- the monthly report's link (bot.report_links) ----------------------------------------------------
+REPORT_LINK_FORBIDDEN = "Deze link klopt niet. Vraag in het regiekanaal om het rapport."
+REPORT_LINK_EXPIRED = (
+    "Deze link is verlopen. Het rapport staat ook op de kaart van een volgende maand, "
+    "of vraag een beheerder: servicedesk report monthly --month {month} --format pdf."
+)
 
 
 # == the weekly card, the monthly report and the words for the SLA layer's codes ==================

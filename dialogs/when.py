@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from dialogs import texts
 from sla import humanize
 from sla.fold import Wait
 
@@ -17,11 +18,7 @@ def say_period(start: str | None, end: str | None, *, now: datetime, tz: ZoneInf
     """An announcement's window from its ISO instants: "van zaterdag 2 mei om 19:00 tot …"."""
     from_text = say_when(datetime.fromisoformat(start), now=now, tz=tz) if start else None
     until_text = say_when(datetime.fromisoformat(end), now=now, tz=tz) if end else None
-    if from_text and until_text:
-        return f"van {from_text} tot {until_text}"
-    if from_text:
-        return f"vanaf {from_text}"
-    return f"tot {until_text}" if until_text else None
+    return texts.period(start=from_text, end=until_text)
 
 
 def wait_words(wait: Wait | None) -> tuple[str | None, str | None, str | None] | None:

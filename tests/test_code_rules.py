@@ -64,7 +64,7 @@ def _stdlib() -> frozenset[str]:
 STATUS_VALUES = frozenset(status.value for status in TicketStatus)
 # Where a status's string stands for something else, said once here with the reason.
 NOT_A_STATUS = {
-    "dialogs/conversation.py": {"nieuw"},  # a word an employee types to start a report
+    "dialogs/recognize.py": {"nieuw"},  # a word an employee types to start a report
     "bot/cards.py": {"opgelost"},  # the card's verb (VERB_RESOLVE), the button's data
 }
 COPY = "dialogs/texts.py"  # Dutch copy may say "opgelost"; a key of it may not be a status's string

@@ -87,6 +87,6 @@ async def test_an_expected_date_in_the_past_or_not_a_date_is_refused(harness, ex
     await click(harness, "oppakken", ticket_id)
     before = await desk.ticket(harness, ticket_id)
     status, body = await click(harness, "wacht", ticket_id, wacht_partij="Dell", wacht_reden="onderdeel", wacht_verwacht=expected)
-    assert "een verwachte datum ligt niet in het verleden" in message_of(body)
+    assert "Een verwachte datum mag niet in het verleden liggen." in message_of(body)
     after = await desk.ticket(harness, ticket_id)
     assert (after.version, after.status) == (before.version, "opgepakt")

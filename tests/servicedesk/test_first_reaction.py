@@ -158,7 +158,7 @@ async def test_a_forged_or_unauthorised_reaction_or_call_changes_nothing(harness
     assert "Alleen medewerkers" in message_of(body)
     # "Oppakken" with a next step on a ticket that someone owns is no pick-up, whatever the card says.
     status, body = await click(harness, "oppakken", ticket_id, prioriteit_voorlopig="P1", vervolgstap="ik neem het over")
-    assert "kan niet meer opgepakt worden" in message_of(body)
+    assert "Je kunt deze melding niet meer oppakken." in message_of(body)
     status, body = await click(harness, "gebeld", ticket_id, gebeld_bereikt="misschien")
     assert "Kies of je de melder hebt bereikt" in message_of(body)
     after = await desk.ticket(harness, ticket_id)
