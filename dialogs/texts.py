@@ -1554,20 +1554,6 @@ CARD_INVALID_LINK = (
 CARD_INVALID_RCA = "Vat de RCA samen. Dat kan één keer, na de oplossing van een major incident."
 CARD_INVALID_PUBLIC_TITLE = f"Schrijf een korte titel die collega's mogen zien, zonder namen. {WHILE_OPEN}"
 
-# -- texts the ticket card's section (bot.cards, branch copy-cards) defines too, by the same name and
-# words: the merge keeps one of each. -------------------------------------------------------------
-SERVICEDESK = "de servicedesk"  # who did something, when no agent's name is known
-NOBODY = "nog niemand"  # the owner of a ticket nobody has picked up
-LABEL_PRIORITY = SUMMARY_FIELDS["priority"]
-LABEL_OWNER = "Eigenaar"
-LABEL_DEADLINE = "Termijn"
-
-
-def breached_title(*, label: str, what: str) -> str:
-    """A breach queued before breaches became escalations (bot.escalation_cards)."""
-    return f"Overschreden: {label}, {what}"
-
-
 # -- messages the outbox renders (bot.delivery) ------------------------------------------------------
 def reporter_unreachable(*, label: str, reporter: str, phone: str | None) -> str:
     """For the servicedesk: the bot cannot reach a reporter. ``reporter`` and ``phone`` as typed."""
@@ -1940,10 +1926,6 @@ REQUIREMENT_NAMES = {
     "xla": "XLA (belevingsmeting)",
 }
 NOT_MEASURED = "geen meting"
-# An improvement action's state (bot.escalation_cards.action_state): the same names and words as
-# that module's section above, where it moves; keep one of each when both are merged.
-ACTION_DONE = "gereed"
-ACTION_LATE = "te laat"
 
 
 def updates_missed(count: int) -> str:
