@@ -22,7 +22,6 @@ from sla.fold import (
     CONTAINMENT, DATA_BREACH, DEFINITIVE_RESOLUTION, DEVICE_FALLBACK, FIRST_LINE, FIRST_RESPONSE, NEEDED, ONSITE, RCA,
     RESOLUTION, Recorded, TicketClocks, fold,
 )
-from sla.humanize import humanize_day
 from sla.policy import Policy
 from sla.priority import SECURITY_KINDS
 from sla.status import OPEN_STATUSES, WORKING_STATUSES, TicketStatus
@@ -130,7 +129,7 @@ def line_name(line: str | None) -> str:
 def _day(value: Any) -> str:
     """A stored ISO date as people say it ("dinsdag 5 mei")."""
     try:
-        return humanize_day(value if isinstance(value, date) else date.fromisoformat(str(value)))
+        return texts.day_name(value if isinstance(value, date) else date.fromisoformat(str(value)))
     except ValueError:
         return str(value)
 
@@ -807,7 +806,7 @@ def _fact_lines(ticket: Ticket, facts: Recorded, *, breach: bool) -> list[dict[s
         state.append(texts.CONTAINED if facts.contained else texts.NOT_CONTAINED)
         rows.append(labelled(texts.SECURITY_INCIDENT, ", ".join(state), attention=not facts.contained))
     if ticket.agreed_date is not None:
-        rows.append(labelled(texts.LABEL_AGREED_DATE, humanize_day(ticket.agreed_date)))
+        rows.append(labelled(texts.LABEL_AGREED_DATE, texts.day_name(ticket.agreed_date)))
     elif ticket.priority == "P4" and ticket.status in WORKING_STATUSES:
         rows.append(labelled(texts.LABEL_AGREED_DATE, texts.AGREED_DATE_MISSING, attention=True))
     return rows

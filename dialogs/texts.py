@@ -1735,6 +1735,24 @@ def day_range(first: date, last: date) -> str:
     return f"{first.day} {MONTHS[first.month - 1]} t/m {last.day} {MONTHS[last.month - 1]}"
 
 
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+NEAR_DAYS = {-1: "gisteren", 0: "vandaag", 1: "morgen"}  # by days from today
+
+
+def day_name(day: date) -> str:
+    """A date as people say it: "dinsdag 5 mei"."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
+def moment(*, day: date, time: str, today: date) -> str:
+    """A moment as people say it: "vandaag om 10:17", "dinsdag 28 april om 08:30"; the year only
+    when it is not this year."""
+    near = NEAR_DAYS.get((day - today).days)
+    if near:
+        return f"{near} om {time}"
+    return f"{day_name(day)}{f' {day.year}' if day.year != today.year else ''} om {time}"
+
+
 def first_up(label: str) -> str:
     """A label at the start of a line: "RCA gedeeld", "Eén eigenaar" (Dutch writes "Eén", and
     str.capitalize would lower the rest)."""

@@ -6,12 +6,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from dialogs import texts
-from sla import humanize
 from sla.fold import Wait
 
 
 def say_when(instant: datetime, *, now: datetime, tz: ZoneInfo) -> str:
-    return humanize.humanize_deadline(instant, now=now, tz=tz)
+    """``instant`` relative to ``now`` (the injected clock's, never the wall clock), both seen in
+    the policy's time zone ``tz``."""
+    if instant.tzinfo is None or now.tzinfo is None:
+        raise ValueError("say_when needs timezone-aware datetimes")
+    local = instant.astimezone(tz)
+    return texts.moment(day=local.date(), time=f"{local:%H:%M}", today=now.astimezone(tz).date())
 
 
 def say_period(start: str | None, end: str | None, *, now: datetime, tz: ZoneInfo) -> str | None:
@@ -25,4 +29,4 @@ def wait_words(wait: Wait | None) -> tuple[str | None, str | None, str | None] |
     """An open "wacht op derde" for a status update: (party, reason, the expected day in words)."""
     if wait is None:
         return None
-    return wait.party, wait.reason, humanize.humanize_day(wait.expected) if wait.expected else None
+    return wait.party, wait.reason, texts.day_name(wait.expected) if wait.expected else None

@@ -8,5 +8,4 @@
 * ``sla.status``     a ticket's statuses and which of them are open
 * ``sla.priority``   the priority decision and the P1-uplift rule from the intake answers
 * ``sla.kpi``        the weekly/monthly figures against the contract
-* ``sla.humanize``   deadlines as people say them, in Dutch
 """

@@ -6,7 +6,7 @@ from datetime import timezone
 
 import pytest
 
-from sla.humanize import humanize_deadline
+from dialogs.when import say_when
 from tests.sla.conftest import AMS, at
 
 NOW = at("2026-04-27 09:00")  # a Monday (Koningsdag, but words do not care)
@@ -25,20 +25,20 @@ NOW = at("2026-04-27 09:00")  # a Monday (Koningsdag, but words do not care)
     ],
 )
 def test_deadline_phrases(due, text):
-    assert humanize_deadline(at(due), now=NOW, tz=AMS) == text
+    assert say_when(at(due), now=NOW, tz=AMS) == text
 
 
 def test_phrase_uses_the_policy_time_zone_not_the_instants():
     due_utc = at("2026-04-28 08:30").astimezone(timezone.utc)  # 06:30Z
-    assert humanize_deadline(due_utc, now=NOW.astimezone(timezone.utc), tz=AMS) == "morgen om 08:30"
+    assert say_when(due_utc, now=NOW.astimezone(timezone.utc), tz=AMS) == "morgen om 08:30"
 
 
 def test_today_is_judged_in_the_policy_time_zone():
     # 23:30 local on the 27th is already the 28th in UTC; still "vandaag" for the reader.
-    assert humanize_deadline(at("2026-04-27 23:30"), now=at("2026-04-27 22:00"), tz=AMS) == "vandaag om 23:30"
+    assert say_when(at("2026-04-27 23:30"), now=at("2026-04-27 22:00"), tz=AMS) == "vandaag om 23:30"
 
 
 def test_year_shown_when_now_is_in_another_year():
-    assert humanize_deadline(at("2027-01-05 08:30"), now=at("2026-12-30 12:00"), tz=AMS) == (
+    assert say_when(at("2027-01-05 08:30"), now=at("2026-12-30 12:00"), tz=AMS) == (
         "dinsdag 5 januari 2027 om 08:30"
     )
