@@ -1,7 +1,14 @@
-"""Every Dutch sentence the employee reads, in one place.
+"""Every Dutch word the product shows, in one place: what the employee reads in the chat, the
+servicedesk's and regie's cards, the weekly card and the monthly report (its templates take the
+shared words from here), and the names of the codes the SLA layer hands up.
 
 Short sentences, "je", concrete times. Keep the tone calm: people write to us when something is
 broken, often minutes before they must teach a class or sit in a hearing.
+
+Two tests keep it so: ``tests/test_copy_home.py`` finds Dutch copy written anywhere else, and
+``tests/dialogs/test_copy_reads_at_b1.py`` reads every text here against B1 (at most 20 words a
+sentence, "je", no officialese, active voice) and fails on a text no module uses. The words people
+*type* are not copy: they live in ``dialogs/recognize.py``.
 
 Every function here that puts another person's words (an agent's note or name, an outage's title)
 into a message passes them through ``dialogs.plain.markdown``: the message is markdown, their words
