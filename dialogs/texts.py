@@ -370,7 +370,7 @@ NEXT_UPDATE_LINE = "Je volgende update krijg je uiterlijk {when}."
 
 
 def acknowledged(*, label: str, agent_name: str, note: str | None) -> str:
-    text = f"Je melding **{label}** is opgepakt door {plain.markdown(agent_name)}."
+    text = f"{first_up(plain.markdown(agent_name))} heeft je melding **{label}** opgepakt."
     if note:
         text += f"\n\nBericht van de servicedesk: {plain.markdown(note)}"
     return text

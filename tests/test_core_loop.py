@@ -86,7 +86,7 @@ async def test_report_uplift_acknowledge_update_and_weekly_summary(harness):
     acknowledged = await _ticket(harness)
     assert acknowledged.first_response_at == harness.clock.now()
     assert acknowledged.owner_name == "Karim Bouali"
-    assert any("opgepakt door Karim Bouali" in t and "Ik bel je nu." in t for t in harness.replies_to_employee())
+    assert any("Karim Bouali heeft je melding" in t and "Ik bel je nu." in t for t in harness.replies_to_employee())
 
     # Someone who is not a servicedesk agent clicks: refused, nothing changes.
     status, body = await harness.execute("oppakken", {"ticket": ticket.id, "versie": acknowledged.version}, user=acts.STRANGER)

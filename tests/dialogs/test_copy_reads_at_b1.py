@@ -35,8 +35,13 @@ OFFICIALESE = {
 # "u" and "uw": the bot says "je" to everyone, the servicedesk and regie too. ("3 u 59 min" is the
 # hour, after a number or a value.)
 FORMAL = re.compile(r"(?<![\dX] )\b(?:u|uw|U|Uw)\b")
-# "wordt ... door de servicedesk": passive with its doer named; say who does it first.
-PASSIVE = re.compile(r"\b(?:wordt|worden|werd|werden)\b[^.!?:]*\bdoor\b", re.IGNORECASE)
+# "wordt ... door de servicedesk", "is opgepakt door Anna": passive with its doer named; say who
+# does it first ("Anna heeft je melding opgepakt").
+PASSIVE = re.compile(
+    r"\b(?:wordt|worden|werd|werden)\b[^.!?:]*\bdoor\b"
+    r"|\b(?:is|zijn|was|waren)\b[^.!?:]*?\b\w+[dt]\s+door\b",
+    re.IGNORECASE,
+)
 # Two spaces inside a line, or a space before a mark (a nested list's indent is fine).
 SPACING = re.compile(r"\S  |\s[,.;:!?](?:\s|$)")
 
@@ -119,6 +124,7 @@ def test_no_stray_spaces():
         ("Uw melding is ontvangen.", test_everyone_is_spoken_to_as_je),
         ("Kunt u ons bellen?", test_everyone_is_spoken_to_as_je),
         ("Je melding wordt door de servicedesk opgepakt.", test_who_does_it_comes_first),
+        ("Je melding is opgepakt door X.", test_who_does_it_comes_first),
         ("Indien het niet lukt, bel ons.", test_no_officialese),
         ("Dit is een zin met heel veel woorden die maar door blijft gaan zonder punt of komma tot de lezer het spoor kwijt is.", test_no_sentence_is_longer_than_a_reader_holds),
         ("Klaar .", test_no_stray_spaces),

@@ -44,7 +44,7 @@ async def test_an_operator_picking_up_and_writing_in_topdesk_reaches_the_employe
 
     assert await desk.poll() == 1
     to_employee = desk.harness.replies_to_employee()
-    assert any("is opgepakt door Jan Smit" in text for text in to_employee)
+    assert any("Jan Smit heeft je melding" in text for text in to_employee)
     assert any("Bericht van Jan Smit" in text and "We vervangen je toetsenbord vanmiddag." in text for text in to_employee)
     assert not any("groothandel" in text for text in to_employee)  # an internal note stays in TOPdesk
     t = await ticket(desk.harness, ticket_id)
@@ -119,4 +119,4 @@ async def test_an_answer_in_topdesk_to_an_untouched_ticket_is_the_first_reaction
     await desk.poll()
     t = await ticket(desk.harness, ticket_id)
     assert t.status == "opgepakt" and t.first_response_at == desk.clock.now()
-    assert any("opgepakt door Jan Smit" in text and "Kun je de laptop even herstarten?" in text for text in desk.harness.replies_to_employee())
+    assert any("Jan Smit heeft je melding" in text and "Kun je de laptop even herstarten?" in text for text in desk.harness.replies_to_employee())

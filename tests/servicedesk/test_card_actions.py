@@ -58,7 +58,7 @@ async def test_every_action_changes_the_ticket_tells_the_reporter_and_redraws_th
     assert_valid_card(card)
     t = await desk.ticket(harness, ticket_id)
     assert (t.status, t.owner_name, t.first_response_at) == ("opgepakt", "Karim Bouali", harness.clock.now())
-    assert any("opgepakt door Karim Bouali" in m and "Ik kijk er nu naar." in m for m in _sent_to_reporter(harness)[before:])
+    assert any("Karim Bouali heeft je melding" in m and "Ik kijk er nu naar." in m for m in _sent_to_reporter(harness)[before:])
     assert "Eva Jansen" in " ".join(desk.strings(card))  # hand-over choice
 
     # Update naar melder: the text reaches the reporter at once, as an AGENT_UPDATE.
@@ -232,7 +232,7 @@ async def test_fifty_concurrent_acknowledge_clicks_from_three_agents_change_the_
     assert [e.kind for e in await desk.events(harness, ticket_id)].count(ev.ACKNOWLEDGED) == 1
     rows = await desk.audit_rows(harness, ticket_id=ticket_id)
     assert len(rows) == 1 and (rows[0].action, rows[0].result, rows[0].actor_id) == ("oppakken", "done", t.owner_id)
-    told = [m for m in harness.replies_to_employee()[before:] if "is opgepakt door" in m]
+    told = [m for m in harness.replies_to_employee()[before:] if "heeft je melding" in m and "opgepakt" in m]
     assert len(told) == 1 and t.owner_name in told[0]
     assert await desk.count(harness, AuditEntry) == 1
 

@@ -76,7 +76,7 @@ async def test_annex_a_bare_pick_up_is_no_first_reaction_and_the_card_says_what_
     assert desk.line(card, CLOCK).startswith("uiterlijk vandaag om 12:00")  # "Oppakken" does not stop it
     assert "Reageren" in desk.strings(card)
     assert _kinds(await desk.events(harness, ticket_id))[-1] == ev.ACKNOWLEDGED
-    assert any("opgepakt door Karim Bouali" in m and "Ik kijk ernaar." in m for m in harness.replies_to_employee())
+    assert any("Karim Bouali heeft je melding" in m and "Ik kijk ernaar." in m for m in harness.replies_to_employee())
 
     harness.connector.clear()
     status, body = await click(harness, "reactie", ticket_id, prioriteit_voorlopig="P3", vervolgstap="Ik bel je om 10:00.")

@@ -83,7 +83,7 @@ async def test_a_ticket_handed_to_a_lines_queue_is_picked_up_by_an_agent_of_that
     assert (t.owner_name, t.treatment_line) == ("Eva Jansen", "2")
     assert (await desk.events(harness, ticket_id))[-1].kind == ev.ACKNOWLEDGED
     assert desk.line(card, "Behandellijn") == "2e lijn" and "Oppakken" not in desk.strings(card)
-    assert any("opgepakt door Eva Jansen" in m for m in harness.replies_to_employee())
+    assert any("Eva Jansen heeft je melding" in m for m in harness.replies_to_employee())
     # A second click on the same queued card changes nothing.
     status, body = await click(harness, "oppakken", ticket_id, user=acts.THIRD_AGENT, version=t.version - 1)
     assert (await desk.ticket(harness, ticket_id)).owner_name == "Eva Jansen"
