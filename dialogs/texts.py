@@ -1958,7 +1958,7 @@ def updates_missed(count: int) -> str:
 
 
 def security_incidents_count(count: int) -> str:
-    return f"{count} incident(en)"
+    return counted(count, "incident", "incidenten")
 
 
 def escalations_this_month(count: int) -> str:
@@ -1966,7 +1966,7 @@ def escalations_this_month(count: int) -> str:
 
 
 def actions_late(*, count: int, late: int) -> str:
-    return f"{count} acties, {late} te laat"
+    return f"{counted(count, 'actie', 'acties')}, {late} te laat"
 
 
 def xla_response(rate: str) -> str:
