@@ -1951,6 +1951,13 @@ REQUIREMENT_NAMES = {
     "xla": "XLA (belevingsmeting)",
 }
 NOT_MEASURED = "geen meting"
+# The report's verdict on a norm (both report templates), and the state of one ticket's clock in
+# its tables: in words beside the colour.
+VERDICTS = {True: "✓ gehaald", False: "✗ niet gehaald", None: "geen oordeel"}
+CLOCK_STATES = {
+    "met": "binnen norm", "missed": "te laat", "overdue": "te laat (loopt nog)", "running": "loopt",
+    "paused": "staat stil (wacht op derde)",
+}
 
 
 def updates_missed(count: int) -> str:
