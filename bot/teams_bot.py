@@ -181,9 +181,7 @@ class ServicedeskBot(ActivityHandler):
         for member in members_added:
             if member.id != bot_id:
                 await self._remember_user(turn_context, always=True)  # an (re)installation: always stored
-                from dialogs.texts import WELCOME
-
-                await turn_context.send_activity(WELCOME)
+                await turn_context.send_activity(texts.WELCOME)
 
     # -- card actions ----------------------------------------------------------------------
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:

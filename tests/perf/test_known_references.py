@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 import app as app_module
 from bot.teams_bot import KnownReferences
+from dialogs import texts
 from storage import refs
 from storage.models import ConversationRef
 from tests.support import activities as acts
@@ -125,3 +126,11 @@ async def test_a_reference_that_was_to_be_stored_with_the_state_is_kept_in_the_c
 
     assert len(bot._known) == 1  # verified after the commit, so the next message skips the write
     assert (await _reference(harness)) is not None
+
+
+async def test_an_employee_who_installs_the_bot_is_greeted_once(harness):
+    added = acts.personal_message(harness.service_url, None)
+    added.update(type="conversationUpdate", membersAdded=[acts.EMPLOYEE, acts.BOT])
+    status, _ = await harness.post(added)
+    assert status == 200
+    assert harness.replies_to_employee() == [texts.WELCOME]
