@@ -10,6 +10,11 @@ Two tests keep it so: ``tests/test_copy_home.py`` finds Dutch copy written anywh
 sentence, "je", no officialese, active voice) and fails on a text no module uses. The words people
 *type* are not copy: they live in ``dialogs/recognize.py``.
 
+In this order: the employee's chat (intake, updates, closing questions, the supplier's request text,
+escalation names, announcements, surveys); then, under ``# ==`` headers, the servicedesk's ticket
+card and regie's notices; the answers to card clicks and the other cards; the weekly card, the
+monthly report and the SLA layer's codes in words.
+
 Every function here that puts another person's words (an agent's note or name, an outage's title)
 into a message passes them through ``dialogs.plain.markdown``: the message is markdown, their words
 are not.
@@ -822,9 +827,8 @@ def announcement_offer(*, kind: str, what: str, period: str | None, meanwhile: s
 
 
 ANNOUNCEMENT_ACCEPTED = "Fijn dat je het laat weten. Je hoeft niets te melden: je hoort het van ons als het is opgelost."
-# == experience surveys (XLA, PvE §10.5; issue 19) ==================================================
-# Kept together in this section so copy changes elsewhere merge cleanly. The three questions follow
-# PvE §10.5 A (werkplek), B (servicedesk) and D (informatievoorziening).
+# -- experience surveys (XLA, PvE §10.5) -------------------------------------------------------------
+# The three questions follow PvE §10.5 A (werkplek), B (servicedesk) and D (informatievoorziening).
 SURVEY_TITLE = "Korte enquête over de ICT"
 SURVEY_SCHEDULED = "planning (SURVEY_MONTHS)"  # who started a scheduled round, on the sender's card
 
@@ -919,8 +923,7 @@ def weekly_legend(*, policy: str, previous: str) -> str:
 
 
 # == the servicedesk's ticket card and regie's notices (bot.cards) ================================
-# Moved here from bot/cards.py (issue 22: one home for Dutch copy). On a card, people's words are
-# shown literally (``plain.run`` in bot.cards), so the card texts below do not escape them; the
+# On a card, people's words are shown literally (``plain.run`` in bot.cards), so the card texts below do not escape them; the
 # messages to the reporter at the end are markdown and quote people's words through ``_typed``.
 
 # -- names of things on the cards ------------------------------------------------------------------
@@ -1508,9 +1511,7 @@ def something_changed_for_reporter(*, label: str) -> str:
     return f"Er is iets veranderd aan je melding {label}."
 
 
-# == card actions, deliveries, channel set-up, escalation and reach cards =========================
-# Moved here from bot/card_actions.py, bot/delivery.py, bot/feedback_cards.py, bot/teams_bot.py,
-# bot/escalation_cards.py, bot/reach_cards.py, bot/report_links.py and dialogs/when.py.
+# == answers to card clicks, the outbox's notices, channel set-up, escalation and reach cards ======
 
 # -- answers to a click on the servicedesk's ticket card (bot.card_actions) -------------------------
 CARD_NOT_AGENT = "Alleen medewerkers van de servicedesk kunnen een melding oppakken."
@@ -1677,7 +1678,6 @@ REPORT_LINK_EXPIRED = (
 
 
 # == the weekly card, the monthly report and the words for the SLA layer's codes ==================
-# Moved here from bot/summary.py, bot/reports/, bot/jobs.py and the words sla/ used to carry.
 
 # -- the SLA layer's codes in words ----------------------------------------------------------------
 # Why the intake's answers gave their priority (sla.priority.PriorityReason). The ticket keeps these
