@@ -514,6 +514,11 @@ async def _survey_result(r: Render) -> Activity:
     return _message(card=survey_cards.result_card(found, tz=r.tz))
 
 
+@renders(Kind.WELCOME)
+async def _welcome(r: Render) -> Activity:
+    return _message(texts.WELCOME)
+
+
 @renders(Kind.DELIVERY_GIVEN_UP)
 async def _given_up(r: Render) -> Activity:
     payload = r.payload

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
@@ -25,7 +26,8 @@ from dialogs.conversation import EmployeeConversation
 from dialogs import texts
 from dialogs.recognize import ANNOUNCE_COMMAND_WORDS, normalise
 from dialogs.services import DeskServices
-from storage import refs
+from storage import outbox, refs
+from storage.outbox import Kind
 
 log = logging.getLogger("servicedesk.bot")
 
@@ -59,6 +61,15 @@ def _reference_json(context: TurnContext) -> dict:
     reference = TurnContext.get_conversation_reference(context.activity)
     reference.activity_id = None
     return wire.serialise(reference)
+
+
+def welcome_key(object_id: str, activity_id: str) -> str:
+    """The welcome's dedup key: one greeting per employee per installation event (the outbox's
+    keys hold 200 characters; a long id is hashed)."""
+    key = f"welcome:{object_id}:{activity_id}"
+    if len(key) <= 200:
+        return key
+    return "welcome:" + hashlib.sha256(f"{object_id}|{activity_id}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class KnownReferences:
@@ -123,10 +134,15 @@ class ServicedeskBot(ActivityHandler):
             return
         await self._on_channel_message(turn_context)
 
-    async def _remember_user(self, turn_context: TurnContext, *, always: bool = False) -> None:
+    @staticmethod
+    def _user_reference(turn_context: TurnContext) -> tuple[str, dict]:
+        """The employee's key (Entra object id) and where the bot reaches them."""
         object_id = _object_id(turn_context.activity.from_property) or turn_context.activity.from_property.id
-        reference = _reference_json(turn_context)
-        if not always and self._known.unchanged(object_id, reference):
+        return object_id, _reference_json(turn_context)
+
+    async def _remember_user(self, turn_context: TurnContext) -> None:
+        object_id, reference = self._user_reference(turn_context)
+        if self._known.unchanged(object_id, reference):
             return  # this process stored or checked exactly this reference moments ago
         services = self._services
         self._known.forget(object_id)
@@ -138,7 +154,7 @@ class ServicedeskBot(ActivityHandler):
         def verified() -> None:
             self._known.verified(object_id, reference)
 
-        if not always and self._conversation.write_with_state(turn_context, write, then=verified):
+        if self._conversation.write_with_state(turn_context, write, then=verified):
             return  # stored with the turn's dialog state (SQLite: one commit instead of two)
         async with services.database.single_statement.begin() as connection:
             await write(connection)
@@ -178,10 +194,30 @@ class ServicedeskBot(ActivityHandler):
         if not _is_personal(turn_context):
             return
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
-        for member in members_added:
-            if member.id != bot_id:
-                await self._remember_user(turn_context, always=True)  # an (re)installation: always stored
-                await turn_context.send_activity(texts.WELCOME)
+        if any(member.id != bot_id for member in members_added):
+            await self._welcome(turn_context)
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        """An (re)installation: store where the bot reaches the employee, cached or not, and queue
+        the greeting in the same transaction; the outbox sends it.
+
+        Not a reply in the turn: an installation for the whole organisation brings one of these
+        events per employee, thousands within the hour, and the outbox sends at the pace Teams
+        allows the app in the tenant and tries a refused greeting again later. The dedup key names
+        the event: Teams delivering it again greets once, a later reinstallation greets again.
+        """
+        services = self._services
+        object_id, reference = self._user_reference(turn_context)
+        self._known.forget(object_id)
+        now = services.clock.now()
+        async with services.database.sessions.begin() as session:
+            await refs.remember_user(session, key=object_id, reference=reference, now=now)
+            await outbox.enqueue(
+                session, dedup_key=welcome_key(object_id, turn_context.activity.id or now.isoformat()),
+                target=outbox.Target.user(object_id), payload={"kind": Kind.WELCOME}, now=now,
+            )
+        self._known.verified(object_id, reference)
+        services.after_commit()
 
     # -- card actions ----------------------------------------------------------------------
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:

@@ -97,6 +97,8 @@ class Kind(enum.StrEnum):
     WEEKLY_SUMMARY = "weekly_summary"
     # -- to every employee of a campaign's audience (reach)
     ANNOUNCEMENT = "announcement"  # an announcement, its follow-up or "opgelost"
+    # -- to one employee
+    WELCOME = "welcome"  # the greeting when the app is installed for them (one per installation)
     # -- to the reporter (and who follows the ticket)
     ACKNOWLEDGED = "acknowledged"
     STATUS_UPDATE = "status_update"  # the scheduled update; ``holding``: the bot's holding message

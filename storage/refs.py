@@ -37,11 +37,12 @@ _UPSERT = insert_or_update(
 )
 
 
-async def remember_user(connection: AsyncConnection, *, key: str, reference: dict[str, Any], now: datetime) -> None:
+async def remember_user(connection: AsyncConnection | AsyncSession, *, key: str, reference: dict[str, Any], now: datetime) -> None:
     """Store where the bot reaches this user, on every miss of the bot's in-process cache.
 
     A Core upsert instead of ``save_reference``'s read-then-write in an ORM session: it runs for
-    every employee's first message in a while, so it is on the path of many turns.
+    every employee's first message in a while, so it is on the path of many turns. In a session
+    when it is written with something else (an installation: with the welcome's intent).
     """
     await connection.execute(
         _UPSERT,
