@@ -42,3 +42,15 @@ def test_year_shown_when_now_is_in_another_year():
     assert say_when(at("2027-01-05 08:30"), now=at("2026-12-30 12:00"), tz=AMS) == (
         "dinsdag 5 januari 2027 om 08:30"
     )
+
+
+@pytest.mark.parametrize("naive", ["instant", "now"])
+def test_a_naive_datetime_is_refused_rather_than_read_in_some_time_zone(naive):
+    # Without a zone "08:30" could be UTC or Amsterdam, two hours apart in summer: no guessing.
+    due, now = at("2026-04-28 08:30"), NOW
+    if naive == "instant":
+        due = due.replace(tzinfo=None)
+    else:
+        now = now.replace(tzinfo=None)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        say_when(due, now=now, tz=AMS)

@@ -18,6 +18,20 @@ from tests.security.intake import complete_intake
 from tests.servicedesk.desk import new_ticket, ticket
 from tests.support.fake_topdesk import stamp
 
+# A P1-uplift told through the intake (as in tests/dialogs/test_http_same_ticket.py).
+UPLIFT_ANSWERS = [
+    ("mijn laptop start niet op en ik moet om 10 uur lesgeven", None),
+    ("1", None),
+    (None, {"vraag": "scope", "antwoord": "alleen_ik"}),
+    ("met een omweg", None),
+    (None, {"vraag": "uplift_role", "antwoord": "ja"}),
+    ("Ja!", None),
+    ("jazeker", None),
+    ("om 10:00 lesgeven aan groep 8", None),
+    ("06 12345678", None),
+    (None, {"vraag": "confirm", "antwoord": "ja"}),
+]
+
 
 @pytest.fixture
 async def desk(database_url):
@@ -119,3 +133,27 @@ def topdesk_of(desk):
 
 def _posts(desk) -> int:
     return sum(1 for call in desk.topdesk.requests if call == ("POST", "/tas/api/incidents"))
+
+
+async def report_an_uplift(desk) -> dict:
+    """The employee's own intake over HTTP: a P1-uplift with what she must do and where to call
+    her; the incident it became in TOPdesk."""
+    for text, value in UPLIFT_ANSWERS:
+        assert await desk.harness.say(text, value=value) == 200
+    await desk.settle()
+    (incident,) = desk.topdesk.incidents.values()
+    return incident
+
+
+async def test_an_uplift_reaches_topdesk_with_its_motivation_and_phone(desk):
+    # The supplier's operator reads why it is P1 and where to call her, in the request text.
+    request = (await report_an_uplift(desk))["request"].splitlines()
+    assert "Motivatie P1-uplift: om 10:00 lesgeven aan groep 8" in request
+    assert "Telefoon melder: 0612345678" in request
+    assert request[-1] == "Gemeld via Teams als M-1."
+
+
+@pytest.mark.xfail(strict=True, reason="defect: the request shows the uplift answers as 'critical_role: True' etc.")
+async def test_an_uplift_reaches_topdesk_with_the_intake_answers_in_words(desk):
+    request = (await report_an_uplift(desk))["request"]
+    assert not any(code in request for code in ("critical_role", "direct_impact", "cannot_work", "True"))

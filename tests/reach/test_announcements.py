@@ -79,6 +79,17 @@ async def test_the_form_in_the_servicedesk_channel_and_an_announcement_everyone_
     ]
 
 
+async def test_a_disruption_without_an_end_tells_everyone_since_when(harness):
+    disruption = {
+        form.IN_KIND: "verstoring", form.IN_WHAT: "Outlook werkt traag", form.IN_AUDIENCE: "iedereen",
+        form.IN_FROM_DATE: "2026-04-28", form.IN_FROM_TIME: "07:45", form.IN_CATEGORY: "m365",
+    }
+    status, body = await harness.execute(form.VERB_CREATE, disruption)
+    assert "wordt verstuurd" in strings(card_of(body))[-1]
+    await deliver(harness)
+    assert harness.replies_to_employee(acts.EMPLOYEE) == ["**Storing**: Outlook werkt traag\n\nWanneer: vanaf vandaag om 07:45."]
+
+
 @pytest.mark.parametrize(
     ("day", "start", "end", "reasons"),
     [

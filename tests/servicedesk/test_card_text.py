@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import app as app_module
 from bot import cards, escalation_cards
 from sla import events as ev
 from sla.events import TicketEvent
 from sla.policy import load_policy
 from storage.models import EscalationRow, Ticket
-from tests.servicedesk.desk import REGIE, card_of, click, new_ticket
+from tests.servicedesk.desk import REGIE, card_of, click, local, new_ticket
+from tests.support import facts
 from tests.support.cards import assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
@@ -148,3 +150,37 @@ async def test_an_injected_description_stays_literal_on_every_card_sent(sqlite_d
                 assert json.loads(json.dumps(card)) == card
     finally:
         await stop_harness(h)
+
+
+async def test_a_legacy_automatic_status_update_shows_in_the_card_history_with_or_without_news(sqlite_database_url):
+    # Logs from before holding messages were recorded apart (sla.events.STATUS_UPDATE_SENT) stay
+    # readable on the card: the bot's update with news, and the one without.
+    h = await start_harness(harness_settings(sqlite_database_url))
+    try:
+        await h.link_channels()
+        await h.say("help")
+        ticket_id = await new_ticket(h, priority="P2", scope="meerdere_teams")
+        database, policy = h.app[app_module.DATABASE], h.app[app_module.POLICY]
+        await facts.record(database, policy, ticket_id, ev.STATUS_UPDATE_SENT, local(h, "2026-04-28 08:01"), holding=False)
+        await facts.record(database, policy, ticket_id, ev.STATUS_UPDATE_SENT, local(h, "2026-04-28 08:02"), holding=True)
+        h.clock.set(local(h, "2026-04-28 08:05"))
+        status, body = await click(h, "oppakken", ticket_id)
+        history = [text for text in _texts(card_of(body)) if "statusupdate" in text]  # newest first
+        assert history == [
+            "28-04 08:02 Automatische statusupdate aan melder (zonder nieuws)",
+            "28-04 08:01 Automatische statusupdate aan melder",
+        ]
+    finally:
+        await stop_harness(h)
+
+
+def _texts(node) -> list[str]:
+    """Each TextBlock's text and each RichTextBlock's runs joined: the card's lines as people read them."""
+    if isinstance(node, list):
+        return [line for item in node for line in _texts(item)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("type") == "RichTextBlock":
+        return ["".join(run.get("text", "") for run in node.get("inlines", []))]
+    own = [node["text"]] if isinstance(node.get("text"), str) else []
+    return own + [line for key, value in node.items() if key != "text" for line in _texts(value)]

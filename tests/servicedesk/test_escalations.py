@@ -7,13 +7,17 @@ step audited, a forged click refused; both cards updated in place."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
 import app as app_module
+from sla.clock import FixedClock
 from sla.escalation import State
 from storage.models import AuditEntry, CardRef, EscalationRow, OutboxMessage
-from tests.servicedesk.desk import REGIE, audit_rows, card_of, local, message_of, new_ticket, strings, sweep
+from tests.servicedesk.desk import REGIE, audit_rows, card_of, line, local, message_of, new_ticket, strings, sweep
 from tests.support import activities as acts
 from tests.support.cards import actions_in, assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
@@ -242,6 +246,19 @@ async def test_a_missed_monthly_norm_becomes_an_escalation_on_the_first_working_
     assert any("Maandnorm niet gehaald (2026-04): P3 reactietermijn" in c.card_text() for c in posted(harness, "19:regie"))
     harness.clock.set(local(harness, "2026-05-20 09:00"))
     assert await jobs.monthly_report() is False
+
+
+async def test_a_missed_backlog_norm_shows_how_many_open_tickets_are_too_old(database_url):
+    # The backlog norm: at most 5% (and 20) of the open tickets older than 10 working days.
+    h = await _start(database_url, clock=FixedClock(datetime(2026, 4, 1, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))))
+    try:
+        await new_ticket(h, priority="P3", description="Scanner op de tweede verdieping")  # still open on 30 April
+        h.clock.set(local(h, "2026-05-01 09:00"))
+        assert await h.app[app_module.JOBS].monthly_report() is True
+        (call,) = [c for c in posted(h, "19:regie") if "Maandnorm niet gehaald (2026-04): achterstand" in c.card_text()]
+        assert line(call.cards[0], "Resultaat") == "1 van 1 open ouder dan 10 werkdagen"
+    finally:
+        await stop_harness(h)
 
 
 def _verbs(card: dict) -> set[str]:

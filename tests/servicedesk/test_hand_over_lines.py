@@ -89,6 +89,20 @@ async def test_a_ticket_handed_to_a_lines_queue_is_picked_up_by_an_agent_of_that
     assert (await desk.ticket(harness, ticket_id)).owner_name == "Eva Jansen"
 
 
+async def test_a_ticket_the_second_line_sends_back_to_the_servicedesk_queue_tells_the_reporter(harness):
+    ticket_id = await new_ticket(harness)
+    await click(harness, "oppakken", ticket_id)
+    await click(harness, "overdragen", ticket_id, overdragen_naar="lijn:2")
+    await click(harness, "oppakken", ticket_id, user=EVA)
+    harness.connector.clear()
+    status, body = await click(harness, "overdragen", ticket_id, overdragen_naar="lijn:1", user=EVA)
+    card = card_of(body)
+    t = await desk.ticket(harness, ticket_id)
+    assert (t.owner_id, t.treatment_line) == (None, "1")
+    assert desk.line(card, "Eigenaar") == "nog niemand: in de wachtrij van de 1e lijn (servicedesk)"
+    assert harness.replies_to_employee() == ["Je melding **M-1** ligt weer bij de servicedesk. Een collega pakt hem op."]
+
+
 @pytest.mark.parametrize("target", ["lijn:3", "lijn:x", acts.STRANGER["aadObjectId"], ""])
 async def test_a_hand_over_to_an_unknown_line_or_a_non_agent_is_refused(harness, target):
     ticket_id = await new_ticket(harness)
