@@ -235,7 +235,7 @@ def _scorecard_lines(card: dict[str, Any]) -> list[str]:
     report = card["report"]
     lines += ["", f"{texts.SCORECARD_COMMUNICATION}:", texts.scorecard_kept_informed(share_text(report["kept_informed"])),
               texts.scorecard_csat(csat_text(report["csat"])), "", f"{texts.SCORECARD_REPETITION}:"]
-    lines += [texts.scorecard_repeated(norm=r["norm"], months=r["months"]) for r in card["repeated"]] or [f"- {texts.SCORECARD_NOTHING_REPEATED}"]
+    lines += [texts.scorecard_repeated(norm=r["norm_text"], months=r["months"]) for r in card["repeated"]] or [f"- {texts.SCORECARD_NOTHING_REPEATED}"]
     open_actions = [e for e in card["escalations"] if e["action"] and e["action_state"] != texts.ACTION_DONE]
     lines.append(texts.scorecard_open_actions(len(open_actions)))
     return lines

@@ -324,6 +324,9 @@ async def quarterly_scorecard(session: AsyncSession, *, policy: Policy, quarter:
             "escalations": {level: sum(1 for r in opened if r.level == level) for level in ("N1", "N2", "N3")},
             "breaches": len(whole.breaches),
         },
-        "repeated": [{"norm": norm, "months": count} for norm, count in sorted(missed.items()) if count > 1],
+        "repeated": [
+            {"norm": norm, "norm_text": norm_label(norm), "months": count}
+            for norm, count in sorted(missed.items()) if count > 1
+        ],
         "escalations": [_escalation_dict(row, tickets.get(row.ticket_id), today=today, tz=tz) for row in rows],
     }

@@ -267,7 +267,6 @@ async def test_the_scorecard_says_how_many_months_a_repeated_norm_was_missed(sql
     assert open_actions == "- open verbeteracties: 0"
 
 
-@pytest.mark.xfail(strict=True, reason="defect: the scorecard names a repeated norm by its code ('backlog', 'P3:first_response')")
 async def test_the_scorecard_names_a_repeated_norm_in_words_as_the_escalation_card_does(sqlite_database_url):
     from bot.reports.render import html, text_lines
 
