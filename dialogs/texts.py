@@ -568,15 +568,36 @@ def itsm_request(
     lines = [description, ""]
     lines.append(f"Soort: {CATEGORY_NAMES.get(category, category)}")
     lines.append(f"Wie last heeft: {ITSM_SCOPE_NAMES.get(scope, scope)}")
-    lines.append(f"Prioriteit: {priority}" + (f" ({'; '.join(reasons)})" if reasons else ""))
+    lines.append(f"{LABEL_PRIORITY}: {priority}")
+    if reasons:
+        lines.append(f"{LABEL_PRIORITY_REASON}: {'; '.join(reasons)}")
     if motivation:
         lines.append(f"{LABEL_UPLIFT_MOTIVATION}: {motivation}")
-    for key, value in answers.items():
-        lines.append(f"{SUMMARY_FIELDS.get(key, key)}: {value}")
+    lines += [_itsm_answer(key, value) for key, value in answers.items()]
     if phone:
         lines.append(f"{LABEL_REPORTER_PHONE}: {phone}")
     lines.append(f"Gemeld via Teams als {label}.")
     return "\n".join(lines)
+
+
+# The intake's answers in the supplier's request text, as its operator reads them: the question in
+# words and the answer in words (the bot's codes and true/false mean nothing there).
+ITSM_PHISHING_CLICKED = "Op een link geklikt, een bijlage geopend of een wachtwoord ingevuld"
+ITSM_CAN_WORK = "Kan de melder werken"
+ITSM_WORK_NAMES = {"nee": "nee", "omweg": "ja, met een omweg", "ja": "ja, het is alleen lastig"}
+
+
+def _itsm_answer(key: str, value: object) -> str:
+    uplift = {reason.value: reason for reason in (PriorityReason.CRITICAL_ROLE, PriorityReason.DIRECT_IMPACT, PriorityReason.CANNOT_WORK)}
+    if key in uplift:
+        question = PRIORITY_REASONS[uplift[key]]
+    else:
+        question = {"security": SUMMARY_FIELDS["security"], "phishing_clicked": ITSM_PHISHING_CLICKED, "work": ITSM_CAN_WORK}.get(key, key)
+    if isinstance(value, bool):
+        answer = (YES if value else NO).lower()
+    else:
+        answer = {"security": SECURITY_KIND_NAMES, "work": ITSM_WORK_NAMES}.get(key, {}).get(str(value), str(value))
+    return f"{question}: {answer}"
 
 
 # -- for the servicedesk: a message the bot could not deliver -----------------------------------

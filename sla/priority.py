@@ -47,6 +47,7 @@ from dataclasses import dataclass, replace
 
 SCOPES = ("alleen_ik", "mijn_team", "meerdere_teams", "iedereen")
 
+
 class PriorityReason(enum.StrEnum):
     """Why the answers gave their priority, as a code: ``dialogs.texts.PRIORITY_REASONS`` says
     each in words (the chat, the card and the supplier's ticket read those)."""

@@ -153,7 +153,14 @@ async def test_an_uplift_reaches_topdesk_with_its_motivation_and_phone(desk):
     assert request[-1] == "Gemeld via Teams als M-1."
 
 
-@pytest.mark.xfail(strict=True, reason="defect: the request shows the uplift answers as 'critical_role: True' etc.")
 async def test_an_uplift_reaches_topdesk_with_the_intake_answers_in_words(desk):
+    # The supplier's operator reads the questions and answers as words, not the bot's codes.
     request = (await report_an_uplift(desk))["request"]
     assert not any(code in request for code in ("critical_role", "direct_impact", "cannot_work", "True"))
+    lines = request.splitlines()
+    assert "Prioriteit: P1-uplift (één medewerker)" in lines
+    assert "Reden prioriteit: Eén medewerker met hinder; Kritieke rol of tijdkritische verplichting; " \
+        "Directe impact op continuïteit, veiligheid, publieke taak of reputatie; Kan taak niet uitvoeren" in lines
+    assert "Kan de melder werken: ja, met een omweg" in lines
+    assert "Kritieke rol of tijdkritische verplichting: ja" in lines
+    assert "Kan taak niet uitvoeren: ja" in lines
