@@ -1089,6 +1089,6 @@ REPORTER_TEXT_KINDS = frozenset(REPORTER_TEXTS)
 
 
 def reporter_text(ticket: Ticket, payload: Mapping[str, Any], *, now: datetime, tz: ZoneInfo) -> str:
-    text = REPORTER_TEXTS.get(payload.get("kind"))
-    label = f"**{ticket_label(ticket.id)}**"
-    return text(ticket, payload, label, now, tz) if text else texts.something_changed_for_reporter(label=label)
+    """The reporter's message for one of REPORTER_TEXT_KINDS (bot.delivery renders only those here)."""
+    text = REPORTER_TEXTS[payload["kind"]]
+    return text(ticket, payload, f"**{ticket_label(ticket.id)}**", now, tz)

@@ -1528,10 +1528,6 @@ def linked_to_major_for_reporter(*, label: str, major: object) -> str:
     )
 
 
-def something_changed_for_reporter(*, label: str) -> str:
-    return f"Er is iets veranderd aan je melding {label}."
-
-
 # == answers to card clicks, the outbox's notices, channel set-up, escalation and reach cards ======
 
 # -- answers to a click on the servicedesk's ticket card (bot.card_actions) -------------------------
