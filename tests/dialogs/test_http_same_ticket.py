@@ -14,18 +14,6 @@ from tests.support.cards import assert_valid_card
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
 PHOTO = {"contentType": "image/png", "contentUrl": "https://smba.trafficmanager.net/emea/v3/attachments/x/views/original", "name": "scherm.png"}
-ANSWERS = [
-    ("mijn laptop start niet op en ik moet om 10 uur lesgeven", None),
-    ("1", None),
-    (None, {"vraag": "scope", "antwoord": "alleen_ik"}),
-    ("met een omweg", None),
-    (None, {"vraag": "uplift_role", "antwoord": "ja"}),
-    ("Ja!", None),
-    ("jazeker", None),
-    ("om 10:00 lesgeven aan groep 8", None),
-    ("06 12345678", None),
-    (None, {"vraag": "confirm", "antwoord": "ja"}),
-]
 
 
 async def _stored(database) -> tuple[dict, dict, list]:
@@ -53,7 +41,7 @@ async def test_http_and_test_adapter_make_the_same_ticket(sqlite_database_url, s
         photo_activity = acts.personal_message(harness.service_url, "")
         photo_activity["attachments"] = [PHOTO]
         await harness.post(photo_activity)
-        for text, value in ANSWERS:
+        for text, value in acts.UPLIFT_INTAKE:
             assert await harness.say(text, value=value) == 200
         for call in harness.connector.to("a:personal-"):
             for card in call.cards:
@@ -65,7 +53,7 @@ async def test_http_and_test_adapter_make_the_same_ticket(sqlite_database_url, s
 
     chat = Chat(services)
     await chat.say(None, attachments=[PHOTO])
-    for text, value in ANSWERS:
+    for text, value in acts.UPLIFT_INTAKE:
         await chat.say(text, value=value)
     in_test_adapter = await _stored(services.database)
 

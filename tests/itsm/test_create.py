@@ -16,21 +16,9 @@ from storage import outbox
 from tests.itsm.desk import EXAMPLE_MAPPING, start_itsm_desk, stop_itsm_desk
 from tests.security.intake import complete_intake
 from tests.servicedesk.desk import new_ticket, ticket
+from tests.support import activities as acts
 from tests.support.fake_topdesk import stamp
 
-# A P1-uplift told through the intake (as in tests/dialogs/test_http_same_ticket.py).
-UPLIFT_ANSWERS = [
-    ("mijn laptop start niet op en ik moet om 10 uur lesgeven", None),
-    ("1", None),
-    (None, {"vraag": "scope", "antwoord": "alleen_ik"}),
-    ("met een omweg", None),
-    (None, {"vraag": "uplift_role", "antwoord": "ja"}),
-    ("Ja!", None),
-    ("jazeker", None),
-    ("om 10:00 lesgeven aan groep 8", None),
-    ("06 12345678", None),
-    (None, {"vraag": "confirm", "antwoord": "ja"}),
-]
 
 
 @pytest.fixture
@@ -138,7 +126,7 @@ def _posts(desk) -> int:
 async def report_an_uplift(desk) -> dict:
     """The employee's own intake over HTTP: a P1-uplift with what she must do and where to call
     her; the incident it became in TOPdesk."""
-    for text, value in UPLIFT_ANSWERS:
+    for text, value in acts.UPLIFT_INTAKE:
         assert await desk.harness.say(text, value=value) == 200
     await desk.settle()
     (incident,) = desk.topdesk.incidents.values()

@@ -77,3 +77,18 @@ def card_execute(service_url: str, verb: str, data: dict[str, Any], *, user: dic
     if reply_to:
         activity["replyToId"] = reply_to
     return activity
+
+
+# A P1-uplift told through the whole intake, typed and tapped as an employee does: (text, card value).
+UPLIFT_INTAKE = [
+    ("mijn laptop start niet op en ik moet om 10 uur lesgeven", None),
+    ("1", None),
+    (None, {"vraag": "scope", "antwoord": "alleen_ik"}),
+    ("met een omweg", None),
+    (None, {"vraag": "uplift_role", "antwoord": "ja"}),
+    ("Ja!", None),
+    ("jazeker", None),
+    ("om 10:00 lesgeven aan groep 8", None),
+    ("06 12345678", None),
+    (None, {"vraag": "confirm", "antwoord": "ja"}),
+]
