@@ -36,6 +36,7 @@ from bot.tracing import tracing_from
 from bot.service_urls import service_url_allowed
 from bot.settings import Settings
 from bot.teams_bot import ServicedeskBot
+from dialogs import texts
 from cli.common import EXIT_UNEXPECTED, OperatorParser, explain, fail, load_policy_of, opened_database
 import itsm
 from itsm.mapping import load_mapping
@@ -60,7 +61,6 @@ ITSM = web.AppKey("itsm", object)  # ItsmSync, or None without a ticket system
 METRICS = web.AppKey("metrics", Metrics)
 TRACING = web.AppKey("tracing", object)
 
-TURN_ERROR_TEXT = "Sorry, er ging bij mij iets mis. Probeer het over een minuut opnieuw; wat je al had ingevuld, bewaar ik."
 
 
 async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -204,7 +204,7 @@ async def _bot_ctx(app: web.Application) -> AsyncIterator[None]:
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         log.exception("turn failed: %s", type(error).__name__, exc_info=error)
         try:
-            await context.send_activity(TURN_ERROR_TEXT)
+            await context.send_activity(texts.TURN_FAILED)
         except Exception:  # noqa: BLE001 - the apology is best effort
             log.warning("could not send the apology after a failed turn")
 

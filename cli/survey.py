@@ -50,7 +50,8 @@ def run_start(args: argparse.Namespace) -> int:
     async def work(database, settings):
         policy = load_policy_of(settings)
         now = SystemClock().now()
-        label = f"op verzoek {now.astimezone(policy.tz):%Y-%m-%d %H:%M}"
+        local = now.astimezone(policy.tz)
+        label = texts.survey_on_request(day=local.date(), time=f"{local:%H:%M}")
         async with database.sessions.begin() as session:
             try:
                 row = await surveys.start_round(

@@ -43,6 +43,8 @@ ASK_DESCRIPTION_SIMPLER = (
 )
 
 # -- the chat around the questions ----------------------------------------------------------------
+# When a turn fails on our side (app.py's turn error handler): what was typed is kept.
+TURN_FAILED = "Sorry, er ging bij mij iets mis. Probeer het over een minuut opnieuw. Wat je al had ingevuld, bewaar ik."
 SMALL_TALK = (
     "Ik ben de servicedesk-bot. Ik help je graag met een IT-probleem. "
     "Wat is er aan de hand? Beschrijf het kort in één of twee zinnen."
@@ -852,6 +854,11 @@ ANNOUNCEMENT_ACCEPTED = "Fijn dat je het laat weten. Je hoeft niets te melden: j
 # The three questions follow PvE §10.5 A (werkplek), B (servicedesk) and D (informatievoorziening).
 SURVEY_TITLE = "Korte enquête over de ICT"
 SURVEY_SCHEDULED = "planning (SURVEY_MONTHS)"  # who started a scheduled round, on the sender's card
+
+
+def survey_on_request(*, day: date, time: str) -> str:
+    """The name of a round started by hand (``servicedesk survey start``): "op verzoek, 1 december 2026 om 14:00"."""
+    return f"op verzoek, {day.day} {MONTHS[day.month - 1]} {day.year} om {time}"
 
 
 def survey_what(label: str) -> str:

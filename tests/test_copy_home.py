@@ -12,6 +12,9 @@ What counts as copy, found in the source tree (not by running it):
   ``label``, ``placeholder``, ``altText``, ``fallbackText``, ``errorMessage``), even one word
   ("Oppakken").
 
+The command line (``cli``) speaks English to operators; where it names a Dutch word people type
+("wacht op derde", "koppel dit kanaal") it quotes vocabulary, so it is not read here.
+
 The layers below ``dialogs`` (``sla``, ``storage``, ``reach``) cannot import the copy: they hand up
 codes or enums, and the layer that shows them finds the words in ``dialogs/texts.py``.
 """
@@ -48,7 +51,7 @@ PATTERN_CALLS = frozenset({"compile", "match", "fullmatch", "search", "sub", "fi
 
 
 def _sources() -> list[str]:
-    files = []
+    files = [ROOT / "app.py"]
     for package in PACKAGES:
         files += [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
     names = [p.relative_to(ROOT).as_posix() for p in files]

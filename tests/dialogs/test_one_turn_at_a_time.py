@@ -19,6 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select, text
 
 import app as app_module
+from dialogs import texts
 from sla import events as ev
 from storage.models import Ticket, TicketEventRow
 from tests.support import activities as acts
@@ -133,7 +134,7 @@ async def _check(first: BotHarness, replicas, messages) -> None:
     answers = _answers_in_order(first, ids)
     for (typed, expected), answer in zip(messages, answers):
         assert re.search(expected, answer), (typed, answer)
-    assert app_module.TURN_ERROR_TEXT not in " ".join(answers)  # no apology
+    assert texts.TURN_FAILED not in " ".join(answers)  # no apology
 
 
 @pytest.fixture

@@ -144,7 +144,7 @@ async def test_a_body_that_is_no_json_object_gets_400_with_a_valid_token_and_is_
 
 
 def _apologies(harness: BotHarness) -> list[str]:
-    return [call.text for call in harness.connector.calls if call.text == app_module.TURN_ERROR_TEXT]
+    return [call.text for call in harness.connector.calls if call.text == texts.TURN_FAILED]
 
 
 @pytest.mark.parametrize("typed", ["status M-99999999999999999999", "status 99999999999999999999999999999"])
