@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import app as app_module
-from dialogs import texts
+from dialogs.texts import TURN_FAILED
 from storage.migrate import upgrade
 from tests.auth.tokens import KeyServer, SigningKey, TokenKit
 from tests.security.conftest import auth_settings
@@ -193,7 +193,7 @@ def test_fuzz_never_a_500(tmp_path, offline_outbound_token):
             statuses.append(status)
             assert status not in (500, 502, 503), body[:300]
             assert not failures, (failures, body[:400])
-            apologies = [c.text for h in (dev, auth) for c in h.connector.calls if c.text == texts.TURN_FAILED]
+            apologies = [c.text for h in (dev, auth) for c in h.connector.calls if c.text == TURN_FAILED]
             assert not apologies, body[:300]
 
         post()
