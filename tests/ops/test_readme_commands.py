@@ -133,6 +133,7 @@ def test_serve_as_printed_answers_its_health_probes(fresh_checkout):
         process = subprocess.Popen(
             ["bash", "-c", f"exec {command}"], cwd=fresh_checkout, env=clean_environment(PORT=str(port)),
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, which _stop ends (it left serve running)
         )
         try:
             _wait_http(f"http://127.0.0.1:{port}/readyz", timeout=90, ok=lambda status: status == 200)
