@@ -22,6 +22,8 @@ from typing import Any, Iterable
 
 from markdown_it import MarkdownIt
 
+from tests.support.cards import objects_in
+
 _MARKDOWN = MarkdownIt("gfm-like", {"html": True})
 _MARKDOWN.linkify.set({"fuzzy_link": False})  # GFM: a bare "halt.nl" is no link, "www.halt.nl" is
 _GFM_WWW = re.compile(r"(?<![\w.\-])www\.[\w\-]")
@@ -118,11 +120,5 @@ def message(body: dict[str, Any]) -> Shown:
 
 
 def _elements(node: Any) -> Iterable[dict[str, Any]]:
-    if isinstance(node, dict):
-        if "type" in node:
-            yield node
-        for value in node.values():
-            yield from _elements(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _elements(value)
+    """Every card element and action, in order (the JSON objects with a ``type``)."""
+    return (element for element in objects_in(node) if "type" in element)
