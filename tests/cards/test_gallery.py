@@ -122,14 +122,6 @@ def test_docs_list_and_show_every_card_type():
     )
 
 
-def _texts(node) -> list[str]:
-    out: list[str] = []
-    if isinstance(node, dict):
-        if node.get("type") in ("TextBlock", "TextRun") and isinstance(node.get("text"), str):
-            out.append(node["text"])
-        for value in node.values():
-            out.extend(_texts(value))
-    elif isinstance(node, list):
-        for value in node:
-            out.extend(_texts(value))
-    return out
+def _texts(card) -> list[str]:
+    """Each TextBlock's and TextRun's text, run by run."""
+    return [n["text"] for n in objects_in(card) if n.get("type") in ("TextBlock", "TextRun") and isinstance(n.get("text"), str)]

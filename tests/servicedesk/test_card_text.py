@@ -17,7 +17,7 @@ from sla.policy import load_policy
 from storage.models import EscalationRow, Ticket
 from tests.servicedesk.desk import REGIE, card_of, click, local, new_ticket
 from tests.support import facts
-from tests.support.cards import assert_valid_card
+from tests.support.cards import assert_valid_card, card_lines
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -165,7 +165,7 @@ async def test_a_legacy_automatic_status_update_shows_in_the_card_history_with_o
         await facts.record(database, policy, ticket_id, ev.STATUS_UPDATE_SENT, local(h, "2026-04-28 08:02"), holding=True)
         h.clock.set(local(h, "2026-04-28 08:05"))
         status, body = await click(h, "oppakken", ticket_id)
-        history = [text for text in _texts(card_of(body)) if "statusupdate" in text]  # newest first
+        history = [text for text in card_lines(card_of(body)) if "statusupdate" in text]  # newest first
         assert history == [
             "28-04 08:02 Automatische statusupdate aan melder (zonder nieuws)",
             "28-04 08:01 Automatische statusupdate aan melder",
@@ -173,14 +173,3 @@ async def test_a_legacy_automatic_status_update_shows_in_the_card_history_with_o
     finally:
         await stop_harness(h)
 
-
-def _texts(node) -> list[str]:
-    """Each TextBlock's text and each RichTextBlock's runs joined: the card's lines as people read them."""
-    if isinstance(node, list):
-        return [line for item in node for line in _texts(item)]
-    if not isinstance(node, dict):
-        return []
-    if node.get("type") == "RichTextBlock":
-        return ["".join(run.get("text", "") for run in node.get("inlines", []))]
-    own = [node["text"]] if isinstance(node.get("text"), str) else []
-    return own + [line for key, value in node.items() if key != "text" for line in _texts(value)]

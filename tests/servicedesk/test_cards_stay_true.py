@@ -12,7 +12,7 @@ import pytest
 
 from tests.servicedesk.desk import card_of, click, local, new_ticket, sweep
 from tests.support import activities as acts
-from tests.support.cards import assert_valid_card
+from tests.support.cards import assert_valid_card, card_lines
 from tests.support.harness import harness_settings, start_harness, stop_harness
 
 COUNTDOWN = re.compile(r"\(nog \d")
@@ -33,19 +33,8 @@ def shown(harness, channel: str) -> list[str]:
     cards = harness.connector.cards_now(f"19:{channel}")
     for card in cards.values():
         assert_valid_card(card)
-    return [" | ".join(_lines(card)) for card in cards.values()]
+    return [" | ".join(card_lines(card, keys=("text", "title"))) for card in cards.values()]
 
-
-def _lines(node) -> list[str]:
-    """The card's text as people read it: a RichTextBlock's runs joined into one line."""
-    if isinstance(node, list):
-        return [line for item in node for line in _lines(item)]
-    if not isinstance(node, dict):
-        return []
-    if node.get("type") == "RichTextBlock":
-        return ["".join(run.get("text", "") for run in node.get("inlines", []))]
-    own = [node[key] for key in ("text", "title") if isinstance(node.get(key), str)]
-    return own + [line for key, value in node.items() if key not in ("text", "title") for line in _lines(value)]
 
 
 async def _p1_with_a_warning(harness) -> int:
@@ -113,12 +102,12 @@ async def test_an_open_p1_card_refreshes_when_seen_with_buttons_for_agents_and_a
     status, body = await click(harness, "vernieuwen", ticket_id)
     agent_view = card_of(body)
     assert status == 200 and agent_view.get("actions") and "Update naar melder" in json.dumps(agent_view)
-    assert "(nog 3 u)" in " | ".join(_lines(agent_view))  # the resolution clock, live: 12:00
+    assert "(nog 3 u)" in " | ".join(card_lines(agent_view, keys=("text", "title")))  # the resolution clock, live: 12:00
     status, body = await click(harness, "vernieuwen", ticket_id, user=acts.EMPLOYEE)
     other_view = card_of(body)
     assert_valid_card(other_view)
     assert "actions" not in other_view and "Input." not in json.dumps(other_view)
-    assert "(nog 3 u)" in " | ".join(_lines(other_view))
+    assert "(nog 3 u)" in " | ".join(card_lines(other_view, keys=("text", "title")))
     assert len(harness.connector.calls) == before  # a refresh changes nothing and sends nothing
 
 

@@ -167,6 +167,19 @@ def objects_in(card: Any):
             yield from objects_in(value)
 
 
+def card_lines(node: Any, *, keys: tuple[str, ...] = ("text",)) -> list[str]:
+    """The card's text as people read it, in order: each ``keys`` value (a TextBlock's text, with
+    ``"title"`` also a button's), and each RichTextBlock's runs joined into one line."""
+    if isinstance(node, list):
+        return [line for item in node for line in card_lines(item, keys=keys)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("type") == "RichTextBlock":
+        return ["".join(run.get("text", "") for run in node.get("inlines", []))]
+    own = [node[key] for key in keys if isinstance(node.get(key), str)]
+    return own + [line for key, value in node.items() if key not in keys for line in card_lines(value, keys=keys)]
+
+
 def actions_in(card: Any) -> list[dict]:
     """Every action on the card (``Action.*``), in show cards too, in order."""
     return [node for node in objects_in(card) if str(node.get("type", "")).startswith("Action.")]
